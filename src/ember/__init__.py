@@ -1,0 +1,52 @@
+"""ember: a small define-by-run deep learning framework with a PyTorch-shaped API.
+
+    import ember
+    x = ember.randn(3, requires_grad=True)
+    (x * x).sum().backward()      # x.grad is now 2x
+"""
+
+from . import backend, cuda, functional, ops, testing  # noqa: F401
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .backend import DEFAULT_FLOAT, Generator, manual_seed
+from .backend import Device as device
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
+                       ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor,
+                       zeros, zeros_like)
+from .ops.activation import relu, sigmoid, softmax, log_softmax, tanh
+from .ops.elementwise import (abs, add, clamp, cos, div, eq, exp, ge, gt, le, log, logical_and, logical_not,
+                              logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sin, sqrt, sub,
+                              where)
+from .ops.indexing import gather
+from .ops.linalg import matmul
+from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
+from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
+from .tensor import Tensor
+from . import autograd  # noqa: E402,F401 (ember.autograd.grad)
+
+clip = clamp
+concat = concatenate = cat
+
+# dtypes, with PyTorch's names.
+float16 = half = backend.float16
+float32 = float = backend.float32
+float64 = double = backend.float64
+uint8 = backend.uint8
+int8 = backend.int8
+int16 = short = backend.int16
+int32 = int = backend.int32
+int64 = long = backend.int64
+bool = backend.bool_
+
+__version__ = "0.1.0"
+
+
+def get_default_dtype():
+    return backend.DEFAULT_FLOAT
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(t):
+    return t.numel()

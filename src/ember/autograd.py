@@ -1,0 +1,370 @@
+"""Reverse-mode automatic differentiation: Function, the backward engine, grad modes and hooks.
+
+Every differentiable op is a `Function` subclass with a `forward` and a `backward` on raw arrays.
+Calling `Op.apply(*inputs)` runs forward and, when gradients are wanted, records one graph node:
+the Function instance itself, which is also the `ctx` its forward and backward receive. The node
+remembers where each input's gradient must go (its *edges*) and whatever backward needs.
+
+`backward()` then visits the nodes from the output back to the leaves in topological order, with
+an explicit stack rather than recursion, summing the gradient that reaches each tensor from all of
+its uses (the multivariate chain rule) before passing it on.
+"""
+
+import functools
+import weakref
+
+from . import backend
+
+# ---------------------------------------------------------------------------------------------
+# Grad modes.
+
+_grad_enabled = True
+
+
+def is_grad_enabled():
+    return _grad_enabled
+
+
+class _GradMode:
+    """Base of the grad-mode switches: a context manager, and a decorator when called with a function."""
+
+    mode = True
+
+    def __enter__(self):
+        global _grad_enabled
+        self._previous = _grad_enabled
+        _grad_enabled = self.mode
+
+    def __exit__(self, *exc_info):
+        global _grad_enabled
+        _grad_enabled = self._previous
+
+    def __call__(self, fn):
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def with_mode(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+        return with_mode
+
+
+class no_grad(_GradMode):
+    """Record no graph inside: for evaluation and for updating weights (`with ember.no_grad():`)."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """Record the graph again inside a `no_grad` block."""
+
+    mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """`set_grad_enabled(False)` turns recording off now; as a context manager, until the block ends."""
+
+    def __init__(self, mode):
+        global _grad_enabled
+        self.mode = bool(mode)
+        self._previous = _grad_enabled
+        _grad_enabled = self.mode
+
+    def __enter__(self):
+        pass  # the mode was already set by __init__
+
+
+# ---------------------------------------------------------------------------------------------
+# Function: one op, and (its instance) one node of the graph.
+
+class Function:
+    """A differentiable operation: `forward(ctx, *arrays, **attrs)` and `backward(ctx, *grads)`.
+
+    Both work on raw arrays of the inputs' array module `ctx.xp` (NumPy or CuPy), never on Tensors.
+    forward returns an array (or a tuple of arrays); backward gets the gradient of the loss with
+    respect to each output and returns one gradient per input (None where none is needed; it may
+    return a broadcast shape, which the engine sums back to the input's shape). backward must not
+    modify the gradients it is given. Arrays that backward needs go through
+    `ctx.save_for_backward(...)`, so that an in-place change to them is caught; anything else
+    (shapes, axes) is kept as a plain attribute of ctx.
+    """
+
+    # Defaults, shadowed per node by apply(); a node whose graph was freed falls back to them.
+    edges = None        # per input: None, or (leaf tensor or parent node, output index, shape, dtype)
+    saved = ()          # the arrays saved for backward
+    _versions = ()      # (weak reference to a tensor whose data was saved, its version then)
+    _hooks = None       # {output index: [hook, ...]} for gradient hooks on non-leaf outputs
+    n_outputs = 1
+
+    def forward(ctx, *arrays, **attrs):
+        raise NotImplementedError
+
+    def backward(ctx, *grads):
+        raise NotImplementedError
+
+    def save_for_backward(ctx, *arrays):
+        ctx.saved = arrays
+
+    def __repr__(self):
+        return f"<{type(self).__name__}Backward>"
+
+    @classmethod
+    def apply(cls, *inputs, **attrs):
+        """Run forward on the inputs (Tensors, or Python numbers as constants) and record the node."""
+        Tensor = tensor_module.Tensor
+        ctx = cls()
+        arrays = []
+        first = None
+        requires_grad = False
+        for x in inputs:
+            if isinstance(x, Tensor):
+                data = x.data
+                if first is None:
+                    first = data
+                elif type(data) is not type(first):
+                    raise RuntimeError(f"{cls.__name__}: expected all tensors on one device, found "
+                                       f"{backend.device_of(first)} and {backend.device_of(data)}")
+                requires_grad = requires_grad or x.requires_grad
+                arrays.append(data)
+            elif isinstance(x, (int, float)):
+                arrays.append(x)
+            else:
+                raise TypeError(f"{cls.__name__}: expected Tensors or numbers, got {type(x).__name__}")
+        requires_grad = requires_grad and _grad_enabled
+        ctx.xp = backend.xp_of(first)
+        ctx.needs_input_grad = tuple(requires_grad and isinstance(x, Tensor) and x.requires_grad
+                                     for x in inputs)
+        out = ctx.forward(*arrays, **attrs)
+
+        many = isinstance(out, tuple)
+        outs = out if many else (out,)
+        results = tuple(Tensor._from_op(backend.as_array(o), ctx if requires_grad else None, i)
+                        for i, o in enumerate(outs))
+        if requires_grad:
+            ctx.n_outputs = len(outs)
+            ctx.edges = tuple(_edge(x) if needed else None for x, needed in zip(inputs, ctx.needs_input_grad))
+            if ctx.saved:
+                ctx._versions = [(weakref.ref(t), t._version)
+                                 for t in (*inputs, *results)
+                                 if isinstance(t, Tensor) and any(t.data is s for s in ctx.saved)]
+            if many:
+                ctx.output_meta = [(r.data.shape, r.data.dtype) for r in results]
+        return results if many else results[0]
+
+
+def _edge(t):
+    """Where the gradient for input tensor t goes: its own .grad (a leaf) or its maker's node."""
+    target = t if t._ctx is None else t._ctx
+    return (target, t._output_index, t.data.shape, t.data.dtype)
+
+
+# ---------------------------------------------------------------------------------------------
+# The backward engine.
+
+def _topological_order(roots):
+    """Every node reachable from the roots, each before the nodes that made its inputs."""
+    finished, visited = [], set()
+    stack = [(node, False) for node in roots]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            finished.append(node)
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        for edge in node.edges or ():
+            if edge is not None and isinstance(edge[0], Function) and edge[0] not in visited:
+                stack.append((edge[0], False))
+    finished.reverse()
+    return finished
+
+
+def _unbroadcast(grad, shape, node):
+    """Sum grad over the axes that broadcasting added or stretched, giving it the input's shape."""
+    extra = grad.ndim - len(shape)
+    stretched = tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1) \
+        if extra >= 0 else ()
+    if extra < 0 or any(n != 1 and grad.shape[extra + i] != n for i, n in enumerate(shape)):
+        raise RuntimeError(f"{type(node).__name__}.backward returned a gradient of shape {grad.shape} "
+                           f"for an input of shape {shape}")
+    grad = backend.as_array(grad.sum(axis=tuple(range(extra)) + stretched, keepdims=True))
+    return grad.reshape(shape)
+
+
+def _check_versions(node):
+    for ref, version in node._versions:
+        t = ref()
+        if t is not None and t._version != version:
+            raise RuntimeError(
+                f"a tensor of shape {t.shape} that {type(node).__name__} saved for backward was changed "
+                f"by an in-place operation (it is at version {t._version}; the graph needs version "
+                f"{version}). Use the out-of-place form (x.add_(y) -> x + y), or clone() it first.")
+
+
+def _run_hooks(hooks, grad):
+    for hook in hooks:
+        result = hook(tensor_module.Tensor(grad))
+        if result is not None:
+            grad = result.data
+    return grad
+
+
+def run_backward(roots, root_grads, retain_graph=False, capture=None):
+    """Backpropagate root_grads (arrays) from roots (tensors) to every leaf that requires grad.
+
+    With `capture` (a list of tensors), gradients are returned for those tensors instead of being
+    added to the leaves' .grad; this is `ember.autograd.grad`.
+    """
+    Tensor = tensor_module.Tensor
+    slots = {}            # node -> [summed gradient of each of its outputs]
+    given_to_leaves = {id(g) for g in root_grads}  # arrays a leaf's .grad must not share
+    captured = {}
+    if capture is not None:
+        wanted = {(id(t._ctx if t._ctx is not None else t), t._output_index): i for i, t in enumerate(capture)}
+
+    def send(edge, grad, node):
+        target, index, shape, dtype = edge
+        grad = backend.as_array(grad)  # NumPy gives scalars, not 0-d arrays, for 0-d results
+        if grad.shape != shape:
+            grad = _unbroadcast(grad, shape, node)
+        if grad.dtype != dtype:
+            grad = grad.astype(dtype)
+        if isinstance(target, Function):
+            slot = slots.get(target)
+            if slot is None:
+                slot = slots[target] = [None] * target.n_outputs
+            slot[index] = grad if slot[index] is None else slot[index] + grad
+        elif capture is not None:
+            i = wanted.get((id(target), 0))
+            if i is not None:
+                captured[i] = grad if i not in captured else captured[i] + grad
+        else:
+            accumulate_leaf(target, grad)
+
+    def accumulate_leaf(leaf, grad):
+        if leaf._hooks:
+            grad = _run_hooks(leaf._hooks, grad)
+        if leaf.grad is None:
+            if grad.base is not None or id(grad) in given_to_leaves:
+                grad = grad.copy()
+            given_to_leaves.add(id(grad))
+            leaf.grad = Tensor(grad)
+        else:
+            leaf.grad.data += grad
+
+    for root, grad in zip(roots, root_grads):
+        send(_edge(root), grad, None)
+
+    for node in _topological_order([r._ctx for r in roots if r._ctx is not None]):
+        grads = slots.pop(node, None)
+        if grads is None:
+            continue
+        if node.edges is None:
+            raise RuntimeError(
+                f"trying to backward through the graph a second time: {type(node).__name__}'s saved "
+                "arrays were freed by the first backward(). Pass retain_graph=True to the first call "
+                "if you need to backward twice.")
+        _check_versions(node)
+        if node._hooks:
+            grads = [_run_hooks(node._hooks.get(i, ()), g) if g is not None else g for i, g in enumerate(grads)]
+        if capture is not None:
+            for i, g in enumerate(grads):
+                position = wanted.get((id(node), i))
+                if position is not None and g is not None:
+                    captured[position] = g
+        if node.n_outputs > 1:
+            grads = [node.xp.zeros(shape, dtype) if g is None else g
+                     for g, (shape, dtype) in zip(grads, node.output_meta)]
+        input_grads = node.backward(*grads)
+        if not isinstance(input_grads, tuple):
+            input_grads = (input_grads,)
+        if len(input_grads) != len(node.edges):
+            raise RuntimeError(f"{type(node).__name__}.backward returned {len(input_grads)} gradients "
+                               f"for {len(node.edges)} inputs")
+        for edge, grad in zip(node.edges, input_grads):
+            if edge is not None and grad is not None:
+                send(edge, grad, node)
+        if not retain_graph:
+            vars(node).clear()  # frees the saved arrays; node.edges is None from now on
+    return captured
+
+
+def _check_roots(tensors, grads):
+    """The gradient arrays to start from: given ones checked, or 1 for a scalar output."""
+    Tensor = tensor_module.Tensor
+    if grads is None:
+        grads = [None] * len(tensors)
+    if len(grads) != len(tensors):
+        raise ValueError(f"got {len(grads)} gradients for {len(tensors)} tensors")
+    arrays = []
+    for t, g in zip(tensors, grads):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"backward() needs Tensors, got {type(t).__name__}")
+        if not t.requires_grad:
+            raise RuntimeError("this tensor does not require grad and has no grad_fn: nothing that "
+                               "made it requires grad (set requires_grad=True on the inputs), or it "
+                               "was made under no_grad()")
+        if g is None:
+            if t.data.size != 1:
+                raise RuntimeError(f"backward() on a tensor of shape {t.shape} needs a gradient argument: "
+                                   "a gradient can be made up only for a scalar (one-element) output, "
+                                   "such as a loss")
+            arrays.append(backend.xp_of(t.data).ones_like(t.data))
+        else:
+            g = g.data if isinstance(g, Tensor) else backend.xp_of(t.data).asarray(g, dtype=t.dtype)
+            if g.shape != t.shape:
+                raise RuntimeError(f"the gradient has shape {g.shape}, the tensor has shape {t.shape}")
+            arrays.append(g)
+    return arrays
+
+
+def backward(tensors, grad_tensors=None, retain_graph=False):
+    """Add d(tensors)/d(leaf) · grad_tensors into every leaf's .grad (Tensor.backward calls this)."""
+    if isinstance(tensors, tensor_module.Tensor):
+        tensors = [tensors]
+        grad_tensors = None if grad_tensors is None else [grad_tensors]
+    run_backward(tensors, _check_roots(tensors, grad_tensors), retain_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=False, allow_unused=False):
+    """The gradients of outputs with respect to inputs, returned as a tuple; .grad is left alone."""
+    Tensor = tensor_module.Tensor
+    single_output = isinstance(outputs, Tensor)
+    outputs = [outputs] if single_output else list(outputs)
+    if grad_outputs is not None and (single_output or isinstance(grad_outputs, Tensor)):
+        grad_outputs = [grad_outputs]
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for t in inputs:
+        if not t.requires_grad:
+            raise RuntimeError("autograd.grad: one of the inputs does not require grad")
+    captured = run_backward(outputs, _check_roots(outputs, grad_outputs), retain_graph, capture=inputs)
+    result = []
+    for i, t in enumerate(inputs):
+        if i not in captured:
+            if not allow_unused:
+                raise RuntimeError(f"autograd.grad: input {i} (shape {t.shape}) was not used to compute "
+                                   "the outputs; pass allow_unused=True to get None for it")
+            result.append(None)
+        else:
+            result.append(Tensor(captured[i]))
+    return tuple(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hooks.
+
+class RemovableHandle:
+    """Returned by register_hook; `handle.remove()` takes the hook away."""
+
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+# Last, because tensor.py (and the ops it uses) import this module: by now Function exists.
+from . import tensor as tensor_module  # noqa: E402

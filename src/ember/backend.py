@@ -1,0 +1,245 @@
+"""Devices, array modules, dtypes and random generators.
+
+A tensor's numbers live in an array of an *array module* (`xp`): NumPy on the CPU, CuPy on an
+NVIDIA GPU. Every op is written once against `xp`, so the same code runs on both. This is the only
+file that knows CuPy (and SciPy, used for `erf` when present) exists.
+"""
+
+import math
+
+import numpy as np
+
+# ---------------------------------------------------------------------------------------------
+# dtypes: ember's dtypes are NumPy's, so `t.dtype == numpy.float32` holds. The PyTorch aliases
+# (ember.float, ember.long, ember.bool, ...) are made in ember/__init__.py.
+
+float16 = np.dtype(np.float16)
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+uint8 = np.dtype(np.uint8)
+int8 = np.dtype(np.int8)
+int16 = np.dtype(np.int16)
+int32 = np.dtype(np.int32)
+int64 = np.dtype(np.int64)
+bool_ = np.dtype(np.bool_)
+
+DTYPES = {d.name: d for d in (float16, float32, float64, uint8, int8, int16, int32, int64, bool_)}
+DEFAULT_FLOAT = float32
+
+
+def as_dtype(dtype):
+    """Turn `ember.float32`, `numpy.float32`, `"float32"` or a Python type into a NumPy dtype."""
+    if dtype is float:
+        return DEFAULT_FLOAT
+    if dtype is int:
+        return int64
+    if dtype is bool:
+        return bool_
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"not a dtype: {dtype!r}") from None
+    if dt.name not in DTYPES:
+        raise TypeError(f"ember has no dtype {dt.name}; use one of {', '.join(DTYPES)}")
+    return dt
+
+
+def is_floating(dtype):
+    return dtype.kind == "f"
+
+
+def dtype_name(dtype):
+    return "ember." + dtype.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Devices.
+
+class Device:
+    """Where a tensor's numbers live: `device("cpu")` or `device("cuda")` (`"cuda:0"`)."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, spec="cpu"):
+        if isinstance(spec, Device):
+            self.type, self.index = spec.type, spec.index
+            return
+        if not isinstance(spec, str):
+            raise TypeError(f"a device is 'cpu' or 'cuda[:N]', got {spec!r}")
+        kind, _, index = spec.partition(":")
+        if kind not in ("cpu", "cuda") or (index and not index.isdigit()) or (kind == "cpu" and index):
+            raise ValueError(f"a device is 'cpu' or 'cuda[:N]', got {spec!r}")
+        self.type = kind
+        self.index = int(index) if index else (0 if kind == "cuda" else None)
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = Device(other)
+        return isinstance(other, Device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __repr__(self):
+        return f"device(type='{self.type}'" + ("" if self.index is None else f", index={self.index}") + ")"
+
+
+CPU = Device("cpu")
+
+_cupy = None
+
+
+def cupy():
+    """The CuPy module, imported on first use (it is slow to import)."""
+    global _cupy
+    if _cupy is None:
+        try:
+            import cupy as cp
+        except ImportError:
+            raise RuntimeError("CUDA needs CuPy: pip install 'ember[gpu]'") from None
+        _cupy = cp
+    return _cupy
+
+
+def cuda_available():
+    try:
+        return cupy().cuda.runtime.getDeviceCount() > 0
+    except Exception:  # no CuPy, no driver or no device: all mean "no"
+        return False
+
+
+def cuda_device_count():
+    return cupy().cuda.runtime.getDeviceCount() if cuda_available() else 0
+
+
+def array_module(dev):
+    """The array module for a device: numpy for 'cpu', cupy for 'cuda'."""
+    if dev.type == "cpu":
+        return np
+    if not cuda_available():
+        raise RuntimeError("CUDA is not available: no GPU was found (ember.cuda.is_available() is False)")
+    return cupy()
+
+
+def xp_of(array):
+    """The array module an array belongs to."""
+    return np if type(array) is np.ndarray else cupy()
+
+
+def is_array(value):
+    """A NumPy or CuPy array (what a Tensor's data is)."""
+    return type(value) is np.ndarray or (_cupy is not None and isinstance(value, _cupy.ndarray))
+
+
+def as_array(value):
+    """NumPy reductions return scalars (numpy.float32) for 0-d results: make them 0-d arrays."""
+    return np.asarray(value) if isinstance(value, np.generic) else value
+
+
+def device_of(array):
+    if type(array) is np.ndarray:
+        return CPU
+    return Device(f"cuda:{array.device.id}")
+
+
+def to_device(array, dev):
+    """Copy an array to a device (no copy if it is already there)."""
+    if dev.type == "cpu":
+        return array if type(array) is np.ndarray else array.get()
+    cp = array_module(dev)
+    with cp.cuda.Device(dev.index):
+        return cp.asarray(array)
+
+
+# ---------------------------------------------------------------------------------------------
+# Random numbers: one default generator per device type, reseeded by ember.manual_seed.
+
+class Generator:
+    """A seeded source of random numbers on one device (NumPy's or CuPy's PCG64 generator)."""
+
+    def __init__(self, device="cpu", seed=None):
+        self.device = Device(device)
+        self.manual_seed(seed)
+
+    def manual_seed(self, seed):
+        if seed is not None and not isinstance(seed, int):
+            raise TypeError(f"a seed is an int, got {type(seed).__name__}")
+        self.initial_seed = seed
+        if self.device.type == "cpu":
+            self.rng = np.random.default_rng(seed)
+        else:
+            self.rng = array_module(self.device).random.default_rng(seed)
+        return self
+
+    def uniform(self, shape, dtype, low=0.0, high=1.0):
+        """An array of numbers drawn uniformly from [low, high)."""
+        if dtype.kind != "f":
+            raise TypeError(f"uniform numbers need a floating point dtype, got {dtype}")
+        out = self.rng.random(shape, dtype=np.float64 if dtype == float16 else dtype)
+        return (out * (high - low) + low).astype(dtype, copy=False)
+
+    def normal(self, shape, dtype, mean=0.0, std=1.0):
+        """An array of numbers drawn from the normal distribution N(mean, std²)."""
+        if dtype.kind != "f":
+            raise TypeError(f"normal numbers need a floating point dtype, got {dtype}")
+        out = self.rng.standard_normal(shape, dtype=np.float64 if dtype == float16 else dtype)
+        return (out * std + mean).astype(dtype, copy=False)
+
+    def integers(self, low, high, shape, dtype):
+        """An array of integers drawn uniformly from [low, high)."""
+        return self.rng.integers(low, high, size=shape).astype(dtype, copy=False)
+
+    def permutation(self, n):
+        return self.rng.permutation(n)
+
+
+_default_generators = {}
+
+
+def default_generator(dev):
+    gen = _default_generators.get(dev.type)
+    if gen is None:
+        gen = _default_generators[dev.type] = Generator(dev)
+    return gen
+
+
+def manual_seed(seed):
+    """Seed every device's default generator, so that runs repeat exactly."""
+    for gen in _default_generators.values():
+        gen.manual_seed(seed)
+    _default_generators.setdefault("cpu", Generator("cpu", seed))
+    if "cuda" not in _default_generators and _cupy is not None and cuda_available():
+        _default_generators["cuda"] = Generator("cuda", seed)
+    return _default_generators["cpu"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The few array functions that NumPy and CuPy spell differently.
+
+def scatter_add(target, index, values):
+    """target[index] += values, with repeated indices adding up (in place)."""
+    if type(target) is np.ndarray:
+        np.add.at(target, index, values)
+    else:
+        import cupyx
+        cupyx.scatter_add(target, index, values)
+
+
+_scipy_erf = None
+
+
+def erf(x):
+    """The error function, elementwise: SciPy's (or CuPy's) when present, else math.erf per element."""
+    global _scipy_erf
+    if type(x) is not np.ndarray:
+        import cupyx.scipy.special
+        return cupyx.scipy.special.erf(x)
+    if _scipy_erf is None:
+        try:
+            from scipy.special import erf as _scipy_erf
+        except ImportError:
+            _scipy_erf = np.vectorize(math.erf, otypes=[np.float64])
+    return _scipy_erf(x).astype(x.dtype, copy=False)

@@ -1,0 +1,11 @@
+"""ember.functional (also ember.nn.functional), imported as F: the stateless functions.
+
+A layer in ember.nn holds parameters and calls one of these; the math lives in ember.ops.
+"""
+
+from .ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh
+from .ops.linalg import linear
+from .ops.shape import pad
+
+__all__ = ["gelu", "leaky_relu", "linear", "log_softmax", "pad", "relu", "sigmoid", "silu", "softmax",
+           "softplus", "tanh"]

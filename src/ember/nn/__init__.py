@@ -1,0 +1,7 @@
+"""ember.nn: neural-network building blocks. `ember.nn.functional` is `ember.functional`."""
+
+import sys
+
+from .. import functional
+
+sys.modules[__name__ + ".functional"] = functional  # `import ember.nn.functional as F` works, as in PyTorch

@@ -1,0 +1,84 @@
+"""Matrix products: where almost all of a network's arithmetic happens (on BLAS, or cuBLAS)."""
+
+from ..autograd import Function
+from .elementwise import promote
+
+
+class MatMul(Function):
+    """a @ b with NumPy's rules: 1-D operands are vectors, leading axes are batch axes that broadcast.
+
+    For C = A B: dL/dA = dL/dC Bᵀ and dL/dB = Aᵀ dL/dC.
+    """
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.matmul(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        xp = ctx.xp
+        # Treat a vector a as a 1×n matrix and a vector b as an n×1 one, as forward did.
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        if a.ndim == 1:
+            grad = grad[..., None, :]
+        if b.ndim == 1:
+            grad = grad[..., None]
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = xp.matmul(grad, xp.swapaxes(b2, -1, -2))
+            grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
+        if ctx.needs_input_grad[1]:
+            if b2.ndim == 2 and a2.ndim > 2:
+                # A batch of inputs times one weight matrix: one big product instead of a
+                # batch of products that would then be summed.
+                grad_b = xp.matmul(a2.reshape(-1, a2.shape[-1]).T, grad.reshape(-1, grad.shape[-1]))
+            else:
+                grad_b = xp.matmul(xp.swapaxes(a2, -1, -2), grad)
+            grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
+        return grad_a, grad_b
+
+
+class Linear(Function):
+    """y = x Wᵀ + b, the fully connected layer: every output is a neuron's weighted sum Σ wᵢxᵢ + b.
+
+    x is (..., in), W is (out, in), b is (out,). The leading axes are folded into one so that each
+    direction is a single matrix product: dL/dx = dL/dy W, dL/dW = dL/dyᵀ x, dL/db = Σ dL/dy.
+    """
+
+    def forward(ctx, x, weight, bias=None):
+        ctx.save_for_backward(x, weight)
+        ctx.has_bias = bias is not None
+        out = x.reshape(-1, x.shape[-1]) @ weight.T
+        if bias is not None:
+            out += bias
+        return out.reshape(x.shape[:-1] + (weight.shape[0],))
+
+    def backward(ctx, grad):
+        x, weight = ctx.saved
+        grad2 = grad.reshape(-1, grad.shape[-1])
+        grad_x = (grad2 @ weight).reshape(x.shape) if ctx.needs_input_grad[0] else None
+        grad_w = grad2.T @ x.reshape(-1, x.shape[-1]) if ctx.needs_input_grad[1] else None
+        if not ctx.has_bias:
+            return grad_x, grad_w
+        return grad_x, grad_w, (grad2.sum(axis=0) if ctx.needs_input_grad[2] else None)
+
+
+def matmul(a, b):
+    a, b = promote(a, b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError("matmul: both arguments need at least one dimension; use * for a scalar")
+    k_a = a.shape[-1]
+    k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+    if k_a != k_b:
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied ({k_a} != {k_b})")
+    return MatMul.apply(a, b)
+
+
+def linear(x, weight, bias=None):
+    """x Wᵀ + b: x (..., in), weight (out, in), bias (out,) or None."""
+    if x.ndim == 0 or x.shape[-1] != weight.shape[-1]:
+        raise ValueError(f"linear: expected input (..., {weight.shape[-1]}), got {x.shape}")
+    if bias is None:
+        return Linear.apply(x, weight)
+    return Linear.apply(x, weight, bias)

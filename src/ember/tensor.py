@@ -1,0 +1,643 @@
+"""Tensor: an array of numbers (`.data`), its gradient (`.grad`) and the op that made it (`.grad_fn`).
+
+Every operator and math method hands off to an op in ember.ops, which computes the result and,
+when gradients are wanted, records how to send them back. Tensor itself holds no math.
+"""
+
+import weakref
+
+import numpy as np
+
+from . import autograd, backend
+from .ops import activation, elementwise, indexing, linalg, reduce
+from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
+
+
+class Tensor:
+    """An n-dimensional array that can remember how it was computed, for backpropagation.
+
+    `data` is the raw array (numpy.ndarray on the CPU, cupy.ndarray on a GPU). `grad` is None
+    until a backward pass reaches this tensor, then a Tensor of the same shape. Make tensors with
+    ember.tensor(), ember.zeros(), ember.randn() and friends; Tensor(array) wraps an array as is.
+
+    In-place methods (add_, zero_, ...) change `data` and raise the tensor's version, so a graph
+    that saved the old values notices; they are refused on tensors that need a gradient while
+    grad mode is on. `x += y` is not in place: it makes a new tensor, x + y, and rebinds x.
+    """
+
+    __slots__ = ("data", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "__weakref__")
+    __array_ufunc__ = None  # NumPy defers to Tensor: numpy_array + tensor calls Tensor.__radd__
+
+    def __init__(self, data, requires_grad=False):
+        if not backend.is_array(data):
+            raise TypeError(f"Tensor() wraps a NumPy or CuPy array, got {type(data).__name__}; "
+                            "use ember.tensor(data) to make a tensor from numbers or lists")
+        self.data = data
+        self.grad = None
+        self._ctx = None
+        self._output_index = 0
+        self._version = 0
+        self._hooks = None
+        self._requires_grad = False
+        self.requires_grad = requires_grad
+
+    @classmethod
+    def _from_op(cls, data, ctx, index):
+        """The output of an op (autograd.Function.apply): no checks, it is on the hot path."""
+        t = object.__new__(cls)
+        t.data = data
+        t.grad = None
+        t._requires_grad = ctx is not None and data.dtype.kind == "f"
+        t._ctx = ctx if t._requires_grad else None
+        t._output_index = index
+        t._version = 0
+        t._hooks = None
+        return t
+
+    # -----------------------------------------------------------------------------------------
+    # What it is.
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def device(self):
+        return backend.device_of(self.data)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    def dim(self):
+        return self.data.ndim
+
+    def size(self, dim=None):
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def numel(self):
+        return self.data.size
+
+    def element_size(self):
+        return self.data.itemsize
+
+    def is_floating_point(self):
+        return self.data.dtype.kind == "f"
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __hash__(self):
+        return id(self)
+
+    # -----------------------------------------------------------------------------------------
+    # Autograd.
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if value and self.data.dtype.kind != "f":
+            raise RuntimeError(f"only tensors of floating point dtype can require gradients, got {self.dtype}")
+        if not value and self._ctx is not None:
+            raise RuntimeError("requires_grad can be turned off only on a leaf tensor; use detach() instead")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        """A leaf was made by the user, not by an op: backward() fills the .grad of leaves."""
+        return self._ctx is None
+
+    @property
+    def grad_fn(self):
+        """The graph node (the op) that made this tensor, or None for a leaf."""
+        return self._ctx
+
+    def backward(self, gradient=None, retain_graph=False):
+        """Backpropagate: add d(self)/d(leaf) into .grad of every leaf that requires grad."""
+        autograd.backward(self, gradient, retain_graph)
+
+    def detach(self):
+        """The same numbers, cut off from the graph (they share memory)."""
+        return Tensor(self.data)
+
+    def register_hook(self, hook):
+        """Call hook(grad) when this tensor's gradient is computed; a returned tensor replaces it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        if self._ctx is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            if self._ctx._hooks is None:
+                self._ctx._hooks = {}
+            hooks = self._ctx._hooks.setdefault(self._output_index, [])
+        hooks.append(hook)
+        return autograd.RemovableHandle(hooks, hook)
+
+    def retain_grad(self):
+        """Keep .grad on this non-leaf tensor too (normally only leaves get one)."""
+        if self._ctx is None:
+            return
+        ref = weakref.ref(self)
+
+        def keep(grad):
+            t = ref()
+            if t is not None:
+                t.grad = grad.detach() if t.grad is None else Tensor(t.grad.data + grad.data)
+        self.register_hook(keep)
+
+    # -----------------------------------------------------------------------------------------
+    # Conversions.
+
+    def item(self):
+        if self.data.size != 1:
+            raise RuntimeError(f"a tensor with {self.data.size} elements cannot be converted to a Python number")
+        return self.data.item()
+
+    def tolist(self):
+        return backend.to_device(self.data, backend.CPU).tolist()
+
+    def numpy(self):
+        """The data as a NumPy array, sharing memory (CPU tensors that need no gradient only)."""
+        if self.requires_grad:
+            raise RuntimeError("can't call numpy() on a tensor that requires grad; use tensor.detach().numpy()")
+        if self.device.type != "cpu":
+            raise TypeError("can't convert a cuda tensor to numpy; use tensor.cpu() first")
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise RuntimeError(f"the truth value of a tensor with {self.data.size} elements is ambiguous")
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.dtype.kind not in "iu":
+            raise TypeError(f"only integer tensors can be used as an index, got {self.dtype}")
+        return int(self.item())
+
+    def to(self, *args, device=None, dtype=None):
+        """to(device), to(dtype), to(device, dtype) or to(other_tensor): a copy there (self if nothing changes)."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                device, dtype = arg.device, arg.dtype
+            elif isinstance(arg, backend.Device) or (isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda")):
+                device = arg
+            else:
+                dtype = arg
+        out = self
+        if dtype is not None:
+            out = elementwise.cast(out, dtype)
+        if device is not None:
+            out = elementwise.to_device(out, device)
+        return out
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def cuda(self, device=None):
+        return self.to("cuda" if device is None else f"cuda:{device}")
+
+    def float(self):
+        return elementwise.cast(self, backend.float32)
+
+    def double(self):
+        return elementwise.cast(self, backend.float64)
+
+    def half(self):
+        return elementwise.cast(self, backend.float16)
+
+    def long(self):
+        return elementwise.cast(self, backend.int64)
+
+    def int(self):
+        return elementwise.cast(self, backend.int32)
+
+    def bool(self):
+        return elementwise.cast(self, backend.bool_)
+
+    def type_as(self, other):
+        return elementwise.cast(self, other.dtype)
+
+    def clone(self):
+        """A copy with its own memory; gradients flow through it."""
+        return elementwise.Clone.apply(self)
+
+    def contiguous(self):
+        """Every ember op takes arrays of any memory layout, so this returns self (kept for PyTorch code)."""
+        return self
+
+    # -----------------------------------------------------------------------------------------
+    # Printing.
+
+    def __repr__(self):
+        data = backend.to_device(self.data, backend.CPU)
+        body = np.array2string(data, separator=", ", precision=4, threshold=1000, edgeitems=3, prefix="tensor(")
+        extras = []
+        if data.size == 0 and data.ndim != 1:
+            extras.append(f"size={data.shape}")
+        if self.device.type != "cpu":
+            extras.append(f"device='{self.device}'")
+        if self.dtype not in (backend.float32, backend.int64, backend.bool_):
+            extras.append(f"dtype={backend.dtype_name(self.dtype)}")
+        if self._ctx is not None:
+            extras.append(f"grad_fn={self._ctx!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    # -----------------------------------------------------------------------------------------
+    # Operators.
+
+    def __add__(self, other):
+        return elementwise.add(self, other)
+
+    def __radd__(self, other):
+        return elementwise.add(other, self)
+
+    def __sub__(self, other):
+        return elementwise.sub(self, other)
+
+    def __rsub__(self, other):
+        return elementwise.sub(other, self)
+
+    def __mul__(self, other):
+        return elementwise.mul(self, other)
+
+    def __rmul__(self, other):
+        return elementwise.mul(other, self)
+
+    def __truediv__(self, other):
+        return elementwise.div(self, other)
+
+    def __rtruediv__(self, other):
+        return elementwise.div(other, self)
+
+    def __pow__(self, other):
+        return elementwise.pow(self, other)
+
+    def __rpow__(self, other):
+        return elementwise.pow(other, self)
+
+    def __matmul__(self, other):
+        return linalg.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return linalg.matmul(other, self)
+
+    def __neg__(self):
+        return elementwise.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return elementwise.abs(self)
+
+    def __eq__(self, other):
+        return elementwise.eq(self, other)
+
+    def __ne__(self, other):
+        return elementwise.ne(self, other)
+
+    def __lt__(self, other):
+        return elementwise.lt(self, other)
+
+    def __le__(self, other):
+        return elementwise.le(self, other)
+
+    def __gt__(self, other):
+        return elementwise.gt(self, other)
+
+    def __ge__(self, other):
+        return elementwise.ge(self, other)
+
+    def __and__(self, other):
+        return elementwise.logical_and(self, other)
+
+    def __or__(self, other):
+        return elementwise.logical_or(self, other)
+
+    def __xor__(self, other):
+        return elementwise.logical_xor(self, other)
+
+    def __invert__(self):
+        return elementwise.logical_not(self)
+
+    def __getitem__(self, index):
+        return indexing.getitem(self, self._array_index(index))
+
+    def __setitem__(self, index, value):
+        self._check_inplace("setting elements")
+        self.data[self._array_index(index)] = self._operand(value)
+        self._version += 1
+
+    def _array_index(self, index):
+        """An index with Tensors and lists turned into arrays of this tensor's array module."""
+        xp = backend.xp_of(self.data)
+        parts = index if isinstance(index, tuple) else (index,)
+        converted = []
+        for part in parts:
+            if isinstance(part, Tensor):
+                if part.dtype.kind not in "iub":
+                    raise IndexError(f"tensors used as indices must be integer or bool tensors, got {part.dtype}")
+                if type(part.data) is not type(self.data):
+                    raise IndexError(f"the index is on {part.device}, the tensor on {self.device}")
+                part = part.data
+            elif isinstance(part, (list, np.ndarray)):
+                part = xp.asarray(part)
+                if part.dtype.kind not in "iub":
+                    raise IndexError(f"arrays used as indices must be integer or bool, got {part.dtype}")
+            elif isinstance(part, float):
+                raise IndexError(f"indices must be ints, slices, None, ... or integer/bool tensors; got float {part}")
+            converted.append(part)
+        return tuple(converted)
+
+    # -----------------------------------------------------------------------------------------
+    # In place: these change data, so they are refused where the graph would need the old values.
+
+    def _check_inplace(self, what):
+        if self._requires_grad and autograd.is_grad_enabled():
+            if self._ctx is None:
+                raise RuntimeError(f"{what}: a leaf tensor that requires grad cannot be changed in place; "
+                                   "do it inside `with ember.no_grad():` (as optimizers do)")
+            raise RuntimeError(f"{what}: a tensor that is part of a graph cannot be changed in place; "
+                               "use the out-of-place form (x = x + y instead of x.add_(y))")
+
+    def _operand(self, other):
+        """The raw array (or number) of an operand of an in-place method, on this tensor's device."""
+        if isinstance(other, Tensor):
+            if type(other.data) is not type(self.data):
+                raise RuntimeError(f"expected a tensor on {self.device}, got one on {other.device}")
+            return other.data
+        return other
+
+    def _apply_inplace(self, what, compute):
+        self._check_inplace(what)
+        compute()
+        self._version += 1
+        return self
+
+    def add_(self, other, alpha=1):
+        def compute():
+            operand = self._operand(other)
+            self.data += operand if alpha == 1 else operand * alpha
+        return self._apply_inplace("add_", compute)
+
+    def sub_(self, other, alpha=1):
+        return self.add_(other, alpha=-alpha)
+
+    def mul_(self, other):
+        def compute():
+            self.data *= self._operand(other)
+        return self._apply_inplace("mul_", compute)
+
+    def div_(self, other):
+        def compute():
+            self.data /= self._operand(other)
+        return self._apply_inplace("div_", compute)
+
+    def fill_(self, value):
+        def compute():
+            self.data[...] = self._operand(value)
+        return self._apply_inplace("fill_", compute)
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def copy_(self, source):
+        def compute():
+            self.data[...] = backend.to_device(source.data, self.device)
+        return self._apply_inplace("copy_", compute)
+
+    def clamp_(self, min=None, max=None):  # noqa: A002
+        def compute():
+            xp = backend.xp_of(self.data)
+            xp.clip(self.data, min, max, out=self.data)
+        return self._apply_inplace("clamp_", compute)
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        """Fill with numbers drawn uniformly from [a, b)."""
+        def compute():
+            gen = generator or backend.default_generator(self.device)
+            self.data[...] = gen.uniform(self.shape, self.dtype, a, b)
+        return self._apply_inplace("uniform_", compute)
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        """Fill with numbers drawn from the normal distribution N(mean, std²)."""
+        def compute():
+            gen = generator or backend.default_generator(self.device)
+            self.data[...] = gen.normal(self.shape, self.dtype, mean, std)
+        return self._apply_inplace("normal_", compute)
+
+    # -----------------------------------------------------------------------------------------
+    # Math, as methods (each is the ember.<name> function).
+
+    def add(self, other):
+        return elementwise.add(self, other)
+
+    def sub(self, other):
+        return elementwise.sub(self, other)
+
+    def mul(self, other):
+        return elementwise.mul(self, other)
+
+    def div(self, other):
+        return elementwise.div(self, other)
+
+    def pow(self, exponent):
+        return elementwise.pow(self, exponent)
+
+    def neg(self):
+        return elementwise.neg(self)
+
+    def abs(self):
+        return elementwise.abs(self)
+
+    def exp(self):
+        return elementwise.exp(self)
+
+    def log(self):
+        return elementwise.log(self)
+
+    def sqrt(self):
+        return elementwise.sqrt(self)
+
+    def sin(self):
+        return elementwise.sin(self)
+
+    def cos(self):
+        return elementwise.cos(self)
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        return elementwise.clamp(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other):
+        return elementwise.maximum(self, other)
+
+    def minimum(self, other):
+        return elementwise.minimum(self, other)
+
+    def masked_fill(self, mask, value):
+        """value where mask is True, self elsewhere."""
+        return elementwise.where(mask, value, self)
+
+    def eq(self, other):
+        return elementwise.eq(self, other)
+
+    def ne(self, other):
+        return elementwise.ne(self, other)
+
+    def lt(self, other):
+        return elementwise.lt(self, other)
+
+    def le(self, other):
+        return elementwise.le(self, other)
+
+    def gt(self, other):
+        return elementwise.gt(self, other)
+
+    def ge(self, other):
+        return elementwise.ge(self, other)
+
+    def relu(self):
+        return activation.relu(self)
+
+    def sigmoid(self):
+        return activation.sigmoid(self)
+
+    def tanh(self):
+        return activation.tanh(self)
+
+    def softmax(self, dim):
+        return activation.softmax(self, dim)
+
+    def log_softmax(self, dim):
+        return activation.log_softmax(self, dim)
+
+    def matmul(self, other):
+        return linalg.matmul(self, other)
+
+    def sum(self, dim=None, keepdim=False):
+        return reduce.sum(self, dim, keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        return reduce.mean(self, dim, keepdim)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
+        return reduce.var(self, dim, unbiased, keepdim, correction)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, correction=None):
+        return reduce.std(self, dim, unbiased, keepdim, correction)
+
+    def max(self, dim=None, keepdim=False):
+        return reduce.max(self, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return reduce.min(self, dim, keepdim)
+
+    def amax(self, dim=None, keepdim=False):
+        return reduce.amax(self, dim, keepdim)
+
+    def amin(self, dim=None, keepdim=False):
+        return reduce.amin(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return reduce.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return reduce.argmin(self, dim, keepdim)
+
+    def logsumexp(self, dim, keepdim=False):
+        return reduce.logsumexp(self, dim, keepdim)
+
+    def prod(self, dim=None, keepdim=False):
+        return reduce.prod(self, dim, keepdim)
+
+    # -----------------------------------------------------------------------------------------
+    # Shape, as methods.
+
+    def reshape(self, *shape):
+        return shape_ops.reshape(self, *shape)
+
+    def view(self, *shape):
+        return shape_ops.reshape(self, *shape)
+
+    def view_as(self, other):
+        return shape_ops.reshape(self, other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return shape_ops.flatten(self, start_dim, end_dim)
+
+    def squeeze(self, dim=None):
+        return shape_ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return shape_ops.unsqueeze(self, dim)
+
+    def permute(self, *dims):
+        return shape_ops.permute(self, *dims)
+
+    def transpose(self, dim0, dim1):
+        return shape_ops.transpose(self, dim0, dim1)
+
+    def t(self):
+        if self.ndim > 2:
+            raise ValueError(f"t() expects a tensor with at most 2 dimensions, got {self.ndim}; use transpose()")
+        return shape_ops.permute(self, *reversed(range(self.ndim)))
+
+    @property
+    def T(self):  # noqa: N802 (PyTorch's name)
+        return shape_ops.permute(self, *reversed(range(self.ndim)))
+
+    @property
+    def mT(self):  # noqa: N802
+        return shape_ops.transpose(self, -2, -1)
+
+    def expand(self, *sizes):
+        return shape_ops.expand(self, *sizes)
+
+    def expand_as(self, other):
+        return shape_ops.expand(self, other.shape)
+
+    def split(self, split_size_or_sections, dim=0):
+        return shape_ops.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks, dim=0):
+        return shape_ops.chunk(self, chunks, dim)
+
+    def gather(self, dim, index):
+        return indexing.gather(self, dim, index)
+

@@ -1,0 +1,130 @@
+"""Test helpers written once and used by every test: devices, PyTorch parity, gradient checks."""
+
+import re
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import ember
+
+torch.set_num_threads(2)
+
+DEVICES = [
+    pytest.param("cpu", id="cpu"),
+    pytest.param("cuda", id="cuda", marks=[
+        pytest.mark.cuda,
+        pytest.mark.skipif(not ember.cuda.is_available(), reason="no CUDA GPU (CuPy) here"),
+    ]),
+]
+"""Parametrize a test over these: @pytest.mark.parametrize("device", DEVICES)."""
+
+# Tolerances of forward and backward parity with PyTorch, per dtype.
+TOLERANCE = {np.float64: dict(rtol=1e-7, atol=1e-9), np.float32: dict(rtol=1e-4, atol=1e-5)}
+
+
+def rand(*shape, seed=0, low=-2.0, high=2.0, dtype=np.float64):
+    """A reproducible random NumPy array (uniform in [low, high))."""
+    return np.asarray(np.random.default_rng(seed).uniform(low, high, size=shape), dtype=dtype)
+
+
+def to_numpy(x):
+    if isinstance(x, ember.Tensor):
+        return ember.backend.to_device(x.data, ember.backend.CPU)
+    return x.detach().cpu().numpy()
+
+
+def _pair(array, device, dtype):
+    """The same numbers as an ember tensor on device and a torch tensor on the CPU."""
+    if isinstance(array, np.generic):
+        array = np.asarray(array)  # NumPy math on 0-d arrays gives scalars
+    if isinstance(array, np.ndarray) and array.dtype.kind == "f":
+        array = array.astype(dtype)
+        e = ember.tensor(array, device=device, requires_grad=True)
+        t = torch.tensor(array, requires_grad=True)
+    elif isinstance(array, np.ndarray):
+        e, t = ember.tensor(array, device=device), torch.tensor(array)
+    else:
+        e = t = array
+    return e, t
+
+
+def _as_list(result):
+    return list(result) if isinstance(result, (tuple, list)) else [result]
+
+
+def assert_close(ours, theirs, rtol, atol, what):
+    ours, theirs = to_numpy(ours), to_numpy(theirs)
+    assert ours.shape == theirs.shape, f"{what}: shape {ours.shape}, PyTorch gives {theirs.shape}"
+    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol, err_msg=what)
+
+
+def check_parity(fn, *arrays, device="cpu", dtype=np.float64, backward=True, rtol=None, atol=None):
+    """Run fn(lib, *tensors) with lib=ember and lib=torch on the same numbers; compare the outputs,
+    their dtypes, and (with backward) the gradients of every floating input for one random upstream
+    gradient. Floating NumPy arrays become tensors that require grad; other arrays become tensors;
+    anything else is passed as it is."""
+    tol = TOLERANCE[np.dtype(dtype).type]
+    rtol = tol["rtol"] if rtol is None else rtol
+    atol = tol["atol"] if atol is None else atol
+    pairs = [_pair(a, device, dtype) for a in arrays]
+    ours = _as_list(fn(ember, *[e for e, _ in pairs]))
+    theirs = _as_list(fn(torch, *[t for _, t in pairs]))
+    assert len(ours) == len(theirs)
+    for i, (o, t) in enumerate(zip(ours, theirs)):
+        assert_close(o, t, rtol, atol, f"output {i}")
+        assert str(o.dtype) == str(t.dtype).replace("torch.", ""), f"output {i}: dtype {o.dtype}, PyTorch {t.dtype}"
+        assert o.device == ember.device(device)
+    if not backward:
+        return ours
+    rng = np.random.default_rng(1)
+    floats = [(o, t) for o, t in zip(ours, theirs) if o.requires_grad]
+    upstream = [rng.standard_normal(o.shape).astype(dtype) for o, _ in floats]
+    sum((o * ember.tensor(g, device=device)).sum() for (o, _), g in zip(floats, upstream)).backward()
+    sum((t * torch.tensor(g)).sum() for (_, t), g in zip(floats, upstream)).backward()
+    for i, (e, t) in enumerate(pairs):
+        if isinstance(e, ember.Tensor) and e.requires_grad:
+            if t.grad is None:
+                assert e.grad is None or not to_numpy(e.grad).any(), f"input {i}: PyTorch gives no gradient"
+            else:
+                assert e.grad is not None, f"input {i}: no gradient"
+                assert_close(e.grad, t.grad, rtol, atol, f"gradient of input {i}")
+    return ours
+
+
+def check_gradcheck(fn, *arrays, device="cpu", **tolerances):
+    """ember.testing.gradcheck of fn(ember, *tensors) in float64 (floating arrays require grad)."""
+    tensors = [_pair(a, device, np.float64)[0] for a in arrays]
+    assert ember.testing.gradcheck(lambda *ts: fn(ember, *ts), *tensors, **tolerances)
+
+
+def check_op(fn, *arrays, device="cpu", float32=True, gradcheck=True):
+    """The standard test of an op: gradcheck in float64, then PyTorch parity in float64 and float32."""
+    if gradcheck:
+        check_gradcheck(fn, *arrays, device=device)
+    check_parity(fn, *arrays, device=device, dtype=np.float64)
+    if float32:
+        check_parity(fn, *arrays, device=device, dtype=np.float32)
+
+
+def raises(exception, match):
+    """pytest.raises whose match is a plain substring, not a regex."""
+    return pytest.raises(exception, match=re.escape(match))
+
+
+# -------------------------------------------------------------------------------------------------
+# Hypothesis strategies.
+
+def shapes(min_dims=0, max_dims=4, min_side=1, max_side=5):
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+
+
+def broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, max_side=4):
+    """Tuples of shapes that broadcast together."""
+    return hnp.mutually_broadcastable_shapes(num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims,
+                                             max_side=max_side).map(lambda b: b.input_shapes)
+
+
+seeds = st.integers(0, 2**16)
