@@ -208,13 +208,7 @@ class Tensor:
 
     def to(self, *args, device=None, dtype=None):
         """to(device), to(dtype), to(device, dtype) or to(other_tensor): a copy there (self if nothing changes)."""
-        for arg in args:
-            if isinstance(arg, Tensor):
-                device, dtype = arg.device, arg.dtype
-            elif isinstance(arg, backend.Device) or (isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda")):
-                device = arg
-            else:
-                dtype = arg
+        device, dtype = parse_to_args(*args, device=device, dtype=dtype)
         out = self
         if dtype is not None:
             out = elementwise.cast(out, dtype)
@@ -641,3 +635,15 @@ class Tensor:
     def gather(self, dim, index):
         return indexing.gather(self, dim, index)
 
+
+def parse_to_args(*args, device=None, dtype=None):
+    """The (device, dtype) that .to(...) asks for, each None when not given: arguments may be a
+    device ('cuda', ember.device), a dtype, or a tensor (meaning its device and dtype)."""
+    for arg in args:
+        if isinstance(arg, Tensor):
+            device, dtype = arg.device, arg.dtype
+        elif isinstance(arg, backend.Device) or (isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda")):
+            device = arg
+        else:
+            dtype = arg
+    return (None if device is None else backend.Device(device)), (None if dtype is None else backend.as_dtype(dtype))

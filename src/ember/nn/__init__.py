@@ -3,5 +3,8 @@
 import sys
 
 from .. import functional
+from .containers import ModuleDict, ModuleList, Sequential
+from .module import Module
+from .parameter import Parameter
 
 sys.modules[__name__ + ".functional"] = functional  # `import ember.nn.functional as F` works, as in PyTorch
