@@ -1,0 +1,1 @@
+"""Side-by-side speed comparisons of ember and PyTorch (not tests): `python -m benchmarks --help`."""
