@@ -22,7 +22,7 @@ from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, p
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
 from .tensor import Tensor
 from . import autograd  # noqa: E402,F401 (ember.autograd.grad)
-from . import io  # noqa: E402,F401
+from . import data, io, utils  # noqa: E402,F401
 from .io import load, save  # noqa: E402
 
 clip = clamp
