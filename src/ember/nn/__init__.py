@@ -3,7 +3,12 @@
 import sys
 
 from .. import functional
+from . import init
+from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh
 from .containers import ModuleDict, ModuleList, Sequential
+from .dropout import Dropout
+from .flatten import Flatten, Unflatten
+from .linear import Identity, Linear
 from .module import Module
 from .parameter import Parameter
 
