@@ -22,6 +22,7 @@ from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, p
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
 from .tensor import Tensor
 from . import autograd  # noqa: E402,F401 (ember.autograd.grad)
+from . import optim  # noqa: E402,F401
 
 clip = clamp
 concat = concatenate = cat
