@@ -36,6 +36,14 @@ def to_numpy(x):
     return x.detach().cpu().numpy()
 
 
+def tensor_for(lib, array, device="cpu", requires_grad=False):
+    """A copy of a NumPy array as a tensor of lib: ember's on device, torch's (the reference) on the CPU.
+    For tests written once as fn(lib, ...) that make their own tensors (optimizers, schedulers)."""
+    if lib is torch:
+        return torch.tensor(array, requires_grad=requires_grad)
+    return ember.tensor(array, device=device, requires_grad=requires_grad)
+
+
 def _pair(array, device, dtype):
     """The same numbers as an ember tensor on device and a torch tensor on the CPU."""
     if isinstance(array, np.generic):

@@ -14,3 +14,5 @@ from .module import Module
 from .parameter import Parameter
 
 sys.modules[__name__ + ".functional"] = functional  # `import ember.nn.functional as F` works, as in PyTorch
+
+from . import utils  # noqa: E402,F401
