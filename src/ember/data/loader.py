@@ -11,7 +11,7 @@ collates the samples of each batch into tensors.
 
 import itertools
 
-from ..creation import randperm
+from ..creation import randint, randperm
 from .collate import default_collate, fetch
 
 
@@ -39,20 +39,30 @@ class SequentialSampler(Sampler):
 
 
 class RandomSampler(Sampler):
-    """Every index once, in a new random order each time it is iterated (each epoch).
+    """Every index once, in a new random order each time it is iterated (each epoch); or, with
+    replacement=True, num_samples indices drawn independently (a language model's random windows).
 
     The order comes from generator, or ember's default generator, so ember.manual_seed makes it repeat.
     """
 
-    def __init__(self, data_source, generator=None):
+    def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
+        if num_samples is not None and (not isinstance(num_samples, int) or num_samples <= 0):
+            raise ValueError(f"RandomSampler: num_samples must be a positive int, got {num_samples!r}")
+        if num_samples is not None and not replacement and num_samples > len(data_source):
+            raise ValueError(f"RandomSampler: {num_samples} samples without replacement from "
+                             f"{len(data_source)}; pass replacement=True")
         self.data_source = data_source
+        self.replacement = replacement
+        self.num_samples = len(data_source) if num_samples is None else num_samples
         self.generator = generator
 
     def __iter__(self):
-        return iter(randperm(len(self.data_source), generator=self.generator).tolist())
+        if self.replacement:
+            return iter(randint(0, len(self.data_source), (self.num_samples,), generator=self.generator).tolist())
+        return iter(randperm(len(self.data_source), generator=self.generator)[:self.num_samples].tolist())
 
     def __len__(self):
-        return len(self.data_source)
+        return self.num_samples
 
 
 class DataLoader:
@@ -72,7 +82,7 @@ class DataLoader:
         if sampler is not None and shuffle:
             raise ValueError("DataLoader: give shuffle=True or a sampler, not both (the sampler sets the order)")
         if sampler is None:
-            sampler = RandomSampler(dataset, generator) if shuffle else SequentialSampler(dataset)
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
         self.dataset = dataset
         self.batch_size = batch_size
         self.drop_last = drop_last
