@@ -4,6 +4,7 @@ import sys
 
 from .. import functional
 from .containers import ModuleDict, ModuleList, Sequential
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
 from .module import Module
 from .parameter import Parameter
 
