@@ -44,10 +44,21 @@ def tensor_for(lib, array, device="cpu", requires_grad=False):
     return ember.tensor(array, device=device, requires_grad=requires_grad)
 
 
+class Constant:
+    """A floating array that check_op / check_parity / check_gradcheck pass as a tensor that does not
+    require grad (class weights, running statistics): Constant(array)."""
+
+    def __init__(self, array):
+        self.array = np.asarray(array)
+
+
 def _pair(array, device, dtype):
     """The same numbers as an ember tensor on device and a torch tensor on the CPU."""
     if isinstance(array, np.generic):
         array = np.asarray(array)  # NumPy math on 0-d arrays gives scalars
+    if isinstance(array, Constant):
+        array = array.array.astype(dtype)
+        return ember.tensor(array, device=device), torch.tensor(array)
     if isinstance(array, np.ndarray) and array.dtype.kind == "f":
         array = array.astype(dtype)
         e = ember.tensor(array, device=device, requires_grad=True)
