@@ -213,8 +213,7 @@ def _check_same_shapes(name, tensors, axis=None):
 
 def cat(tensors, dim=0):
     tensors = list(tensors)
-    _check_same_shapes("cat", tensors)  # first the dimension count
-    axis = normalize_dim(dim, tensors[0].ndim)
+    axis = normalize_dim(dim, tensors[0].ndim) if tensors else None
     _check_same_shapes("cat", tensors, axis)
     return Cat.apply(*_common_dtype(tensors), axis=axis)
 
