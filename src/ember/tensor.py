@@ -359,7 +359,11 @@ class Tensor:
 
     def __setitem__(self, index, value):
         self._check_inplace("setting elements")
-        self.data[self._array_index(index)] = self._operand(value)
+        target, index = self.data, self._array_index(index)
+        steps = indexing.split_ints_first(index)
+        if steps is not None:
+            target, index = target[steps[0]], steps[1]  # a view: the ints pick first, as in getitem
+        target[index] = self._operand(value)
         self._version += 1
 
     def _array_index(self, index):
@@ -373,7 +377,7 @@ class Tensor:
                     raise IndexError(f"tensors used as indices must be integer or bool tensors, got {part.dtype}")
                 if type(part.data) is not type(self.data):
                     raise IndexError(f"the index is on {part.device}, the tensor on {self.device}")
-                part = part.data
+                part = part.item() if part.ndim == 0 and part.dtype.kind in "iu" else part.data  # an int, as in PyTorch
             elif isinstance(part, (list, np.ndarray)):
                 part = xp.asarray(part)
                 if part.dtype.kind not in "iub":
