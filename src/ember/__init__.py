@@ -5,7 +5,7 @@
     (x * x).sum().backward()      # x.grad is now 2x
 """
 
-from . import backend, cuda, functional, ops, testing  # noqa: F401
+from . import backend, cuda, functional, nn, ops, testing  # noqa: F401
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import DEFAULT_FLOAT, Generator, manual_seed
 from .backend import Device as device
