@@ -234,6 +234,7 @@ _scipy_erf = None
 def erf(x):
     """The error function, elementwise: SciPy's (or CuPy's) when present, else math.erf per element."""
     global _scipy_erf
+    x = as_array(x)  # a 0-d array times a number is a NumPy scalar
     if type(x) is not np.ndarray:
         import cupyx.scipy.special
         return cupyx.scipy.special.erf(x)
