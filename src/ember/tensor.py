@@ -262,7 +262,9 @@ class Tensor:
 
     def __repr__(self):
         data = backend.to_device(self.data, backend.CPU)
-        body = np.array2string(data, separator=", ", precision=4, threshold=1000, edgeitems=3, prefix="tensor(")
+        # PyTorch's lines hold 80 characters before the trailing comma, which NumPy counts too: hence 81.
+        body = np.array2string(data, separator=", ", precision=4, floatmode=_float_mode(data), threshold=1000,
+                               edgeitems=3, max_line_width=81, prefix="tensor(")
         extras = []
         if data.size == 0 and data.ndim != 1:
             extras.append(f"size={data.shape}")
@@ -645,3 +647,15 @@ class Tensor:
     def gather(self, dim, index):
         return indexing.gather(self, dim, index)
 
+
+def _float_mode(data):
+    """How PyTorch prints floats: with 4 decimals ("1.5000", "1.0000e-05"), except that whole
+    numbers not needing scientific notation get none ("2.")."""
+    if data.dtype.kind != "f":
+        return "maxprec"
+    magnitudes = np.abs(data[np.isfinite(data) & (data != 0)])
+    if magnitudes.size == 0:
+        return "maxprec"
+    whole = (magnitudes == np.floor(magnitudes)).all()
+    plain = magnitudes.max() < 1e8 and magnitudes.max() <= 1000 * magnitudes.min()
+    return "maxprec" if whole and plain else "fixed"
