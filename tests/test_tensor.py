@@ -2,6 +2,7 @@ import pytest
 import torch
 
 import ember
+from helpers import raises
 
 
 def _torch_repr_in_ember_words(t):
@@ -43,3 +44,15 @@ def test_repr_looks_like_pytorch(make):
 @pytest.mark.skipif(not ember.cuda.is_available(), reason="no CUDA GPU (CuPy) here")
 def test_repr_of_a_cuda_tensor():
     assert repr(ember.tensor([1.0, 2.0], device="cuda")) == "tensor([1., 2.], device='cuda:0')"
+
+
+def test_size_of_a_dim_out_of_range():
+    with raises(IndexError, "dimension out of range (expected to be in range of [-2, 1], but got 2)"):
+        ember.ones(2, 3).size(2)
+
+
+def test_len_and_iteration_of_a_0d_tensor():
+    with raises(TypeError, "len() of a 0-d tensor"):
+        len(ember.tensor(1.0))
+    with raises(TypeError, "iteration over a 0-d tensor"):
+        iter(ember.tensor(1.0))

@@ -81,7 +81,7 @@ class Tensor:
         return self.data.ndim
 
     def size(self, dim=None):
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self.data.shape if dim is None else self.data.shape[shape_ops.normalize_dim(dim, self.ndim)]
 
     def numel(self):
         return self.data.size
@@ -98,7 +98,9 @@ class Tensor:
         return self.data.shape[0]
 
     def __iter__(self):
-        return (self[i] for i in range(len(self)))
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
 
     def __hash__(self):
         return id(self)
