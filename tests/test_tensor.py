@@ -56,3 +56,8 @@ def test_len_and_iteration_of_a_0d_tensor():
         len(ember.tensor(1.0))
     with raises(TypeError, "iteration over a 0-d tensor"):
         iter(ember.tensor(1.0))
+
+
+def test_python_float_as_a_dtype_means_float64_as_in_pytorch():
+    assert ember.ones(2).to(float).dtype == ember.float64 and ember.zeros(2, dtype=float).dtype == ember.float64
+    assert ember.float == ember.float32

@@ -28,9 +28,11 @@ DEFAULT_FLOAT = float32
 
 
 def as_dtype(dtype):
-    """Turn `ember.float32`, `numpy.float32`, `"float32"` or a Python type into a NumPy dtype."""
+    """Turn `ember.float32`, `numpy.float32`, `"float32"` or a Python type into a NumPy dtype.
+
+    As in PyTorch, the Python type float means float64 (ember.float is float32)."""
     if dtype is float:
-        return DEFAULT_FLOAT
+        return float64
     if dtype is int:
         return int64
     if dtype is bool:
