@@ -659,5 +659,6 @@ def _float_mode(data):
     if magnitudes.size == 0:
         return "maxprec"
     whole = (magnitudes == np.floor(magnitudes)).all()
-    plain = magnitudes.max() < 1e8 and magnitudes.max() <= 1000 * magnitudes.min()
+    largest, smallest = float(magnitudes.max()), float(magnitudes.min())  # Python floats: no float16 overflow
+    plain = largest < 1e8 and largest <= 1000 * smallest
     return "maxprec" if whole and plain else "fixed"
