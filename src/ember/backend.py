@@ -181,18 +181,18 @@ class Generator:
         if dtype.kind != "f":
             raise TypeError(f"uniform numbers need a floating point dtype, got {dtype}")
         out = self.rng.random(shape, dtype=np.float64 if dtype == float16 else dtype)
-        return (out * (high - low) + low).astype(dtype, copy=False)
+        return as_array((out * (high - low) + low).astype(dtype, copy=False))  # shape () gives a scalar
 
     def normal(self, shape, dtype, mean=0.0, std=1.0):
         """An array of numbers drawn from the normal distribution N(mean, std²)."""
         if dtype.kind != "f":
             raise TypeError(f"normal numbers need a floating point dtype, got {dtype}")
         out = self.rng.standard_normal(shape, dtype=np.float64 if dtype == float16 else dtype)
-        return (out * std + mean).astype(dtype, copy=False)
+        return as_array((out * std + mean).astype(dtype, copy=False))
 
     def integers(self, low, high, shape, dtype):
         """An array of integers drawn uniformly from [low, high)."""
-        return self.rng.integers(low, high, size=shape).astype(dtype, copy=False)
+        return as_array(self.rng.integers(low, high, size=shape).astype(dtype, copy=False))
 
     def permutation(self, n):
         return self.rng.permutation(n)
