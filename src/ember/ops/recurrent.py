@@ -91,8 +91,12 @@ class Recurrence(Function):
         grads.append(d_gates.T @ x if needs[1 + n_states] else None)
         grads.append(d_hidden.T @ h_prev if needs[2 + n_states] else None)
         if ctx.has_bias:
-            grads.append(d_gates.sum(axis=0) if needs[3 + n_states] else None)
-            grads.append(d_hidden.sum(axis=0) if needs[4 + n_states] else None)
+            grad_b_ih = d_gates.sum(axis=0) if needs[3 + n_states] else None
+            if d_hidden is d_gates and grad_b_ih is not None:
+                grad_b_hh = grad_b_ih  # both biases add to the same pre-activations
+            else:
+                grad_b_hh = d_hidden.sum(axis=0) if needs[4 + n_states] else None
+            grads += [grad_b_ih, grad_b_hh]
         return tuple(grads)
 
     # What a cell adds to the scaffolding above (the defaults suit RNN and LSTM).
