@@ -36,6 +36,14 @@ def to_numpy(x):
     return x.detach().cpu().numpy()
 
 
+def tensor_for(lib, array, device="cpu", requires_grad=False):
+    """A copy of a NumPy array as a tensor of lib: ember's on device, torch's (the reference) on the CPU.
+    For tests written once as fn(lib, ...) that make their own tensors (optimizers, schedulers)."""
+    if lib is torch:
+        return torch.tensor(array, requires_grad=requires_grad)
+    return ember.tensor(array, device=device, requires_grad=requires_grad)
+
+
 def _pair(array, device, dtype):
     """The same numbers as an ember tensor on device and a torch tensor on the CPU."""
     if isinstance(array, np.generic):
@@ -61,14 +69,17 @@ def assert_close(ours, theirs, rtol, atol, what):
     np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol, err_msg=what)
 
 
+def _tolerances(dtype, rtol, atol):
+    tol = TOLERANCE[np.dtype(dtype).type]
+    return (tol["rtol"] if rtol is None else rtol), (tol["atol"] if atol is None else atol)
+
+
 def check_parity(fn, *arrays, device="cpu", dtype=np.float64, backward=True, rtol=None, atol=None):
     """Run fn(lib, *tensors) with lib=ember and lib=torch on the same numbers; compare the outputs,
     their dtypes, and (with backward) the gradients of every floating input for one random upstream
     gradient. Floating NumPy arrays become tensors that require grad; other arrays become tensors;
     anything else is passed as it is."""
-    tol = TOLERANCE[np.dtype(dtype).type]
-    rtol = tol["rtol"] if rtol is None else rtol
-    atol = tol["atol"] if atol is None else atol
+    rtol, atol = _tolerances(dtype, rtol, atol)
     pairs = [_pair(a, device, dtype) for a in arrays]
     ours = _as_list(fn(ember, *[e for e, _ in pairs]))
     theirs = _as_list(fn(torch, *[t for _, t in pairs]))
@@ -92,6 +103,24 @@ def check_parity(fn, *arrays, device="cpu", dtype=np.float64, backward=True, rto
                 assert e.grad is not None, f"input {i}: no gradient"
                 assert_close(e.grad, t.grad, rtol, atol, f"gradient of input {i}")
     return ours
+
+
+def check_layer(make, *arrays, device="cpu", dtype=np.float64, rtol=None, atol=None):
+    """The standard test of a layer: make(lib) builds it in ember or in PyTorch; PyTorch's weights are
+    loaded into ember's with load_state_dict; then both must print alike, and give the same outputs,
+    input gradients (check_parity) and parameter gradients, in dtype on device. Returns (ours, theirs)."""
+    theirs = make(torch).to(getattr(torch, np.dtype(dtype).name))
+    ours = make(ember).to(device=device, dtype=dtype)
+    assert repr(ours) == repr(theirs)
+    ours.load_state_dict(theirs.state_dict())
+    check_parity(lambda lib, *xs: (ours if lib is ember else theirs)(*xs), *arrays, device=device, dtype=dtype,
+                 rtol=rtol, atol=atol)
+    rtol, atol = _tolerances(dtype, rtol, atol)
+    ours_by_name = dict(ours.named_parameters())
+    for name, param in theirs.named_parameters():
+        assert ours_by_name[name].grad is not None, f"{name}: no gradient"
+        assert_close(ours_by_name[name].grad, param.grad, rtol, atol, f"gradient of {name}")
+    return ours, theirs
 
 
 def check_gradcheck(fn, *arrays, device="cpu", **tolerances):

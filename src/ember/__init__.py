@@ -5,7 +5,7 @@
     (x * x).sum().backward()      # x.grad is now 2x
 """
 
-from . import backend, cuda, functional, nn, ops, testing  # noqa: F401
+from . import autograd, backend, cuda, data, functional, io, nn, ops, optim, testing, utils  # noqa: F401
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import DEFAULT_FLOAT, Generator, manual_seed
 from .backend import Device as device
@@ -21,7 +21,7 @@ from .ops.linalg import matmul
 from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
 from .tensor import Tensor
-from . import autograd  # noqa: E402,F401 (ember.autograd.grad)
+from .io import load, save
 
 clip = clamp
 concat = concatenate = cat

@@ -39,7 +39,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         array = np.array(data)
         if array.dtype.kind not in "biuf":
             raise TypeError(f"tensor(): expected numbers, got {array.dtype} data")
-        if array.dtype == np.float64 and not isinstance(data, np.generic):
+        if array.dtype == np.float64 and dtype is None and not isinstance(data, np.generic):
             array = array.astype(backend.DEFAULT_FLOAT)
     return _finish(array, dtype, device, requires_grad)
 

@@ -4,8 +4,10 @@ A layer in ember.nn holds parameters and calls one of these; the math lives in e
 """
 
 from .ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh
+from .ops.dropout import dropout
+from .ops.indexing import embedding
 from .ops.linalg import linear
 from .ops.shape import pad
 
-__all__ = ["gelu", "leaky_relu", "linear", "log_softmax", "pad", "relu", "sigmoid", "silu", "softmax",
+__all__ = ["dropout", "embedding", "gelu", "leaky_relu", "linear", "log_softmax", "pad", "relu", "sigmoid", "silu", "softmax",
            "softplus", "tanh"]

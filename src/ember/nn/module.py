@@ -57,17 +57,20 @@ class Module:
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"call super().__init__() in {type(self).__name__}.__init__ before setting attributes")
         if isinstance(value, Parameter):
-            self._forget(name)
+            self._forget(name, self._parameters)
             self._parameters[name] = value
         elif isinstance(value, Module):
-            self._forget(name)
+            self._forget(name, self._modules)
             self._adopt(value, name)
             self._modules[name] = value
         elif name in self._parameters or name in self._modules:
+            if value is not None and name in self._parameters:
+                raise TypeError(f"cannot assign a {type(value).__name__} to parameter '{name}' of "
+                                f"{type(self).__name__}: expected an nn.Parameter or None (wrap a tensor as "
+                                "nn.Parameter(t), or copy values in with .copy_(t) under no_grad())")
             if value is not None:
-                kind = "parameter" if name in self._parameters else "submodule"
-                raise TypeError(f"cannot assign a {type(value).__name__} to {kind} '{name}' of "
-                                f"{type(self).__name__}: expected an nn.Parameter / Module, or None")
+                raise TypeError(f"cannot assign a {type(value).__name__} to submodule '{name}' of "
+                                f"{type(self).__name__}: expected a Module or None")
             (self._parameters if name in self._parameters else self._modules)[name] = None
         elif name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
@@ -77,11 +80,13 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name):
-        """Drop name from wherever it was, before it is stored anew."""
+    def _forget(self, name, keep):
+        """Drop name from wherever it was before it is stored in `keep`, where a value it replaces keeps
+        its place (so `model[0] = layer` leaves layer first in a Sequential, as in PyTorch)."""
         self.__dict__.pop(name, None)
         for store in (self._parameters, self._buffers, self._modules):
-            store.pop(name, None)
+            if store is not keep:
+                store.pop(name, None)
         self._non_persistent_buffers.discard(name)
 
     def __getattr__(self, name):
@@ -96,12 +101,18 @@ class Module:
         for store in (self._parameters, self._buffers, self._modules):
             if name in store:
                 del store[name]
+                self._non_persistent_buffers.discard(name)
                 return
         object.__delattr__(self, name)
 
     def _adopt(self, child, name):
-        if child._owner is None:
-            object.__setattr__(child, "_owner", (weakref.ref(self), name))
+        """Record where child sits, for its path in error messages. A module shared by two parents
+        keeps its first place, unless it has left it (removed, or renumbered in a container)."""
+        if child._owner is not None:
+            parent, old_name = child._owner[0](), child._owner[1]
+            if parent is not None and parent._modules.get(old_name) is child:
+                return
+        object.__setattr__(child, "_owner", (weakref.ref(self), name))
 
     def register_parameter(self, name, param):
         if param is not None and not isinstance(param, Parameter):
@@ -140,15 +151,18 @@ class Module:
     # -----------------------------------------------------------------------------------------
     # Walking the tree.
 
-    def named_modules(self, prefix="", memo=None):
-        memo = set() if memo is None else memo
-        if id(self) in memo:
-            return
-        memo.add(id(self))
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """(dotted name, module) for self and every submodule, depth first; a shared one once
+        unless remove_duplicate=False."""
+        if remove_duplicate:
+            memo = set() if memo is None else memo
+            if id(self) in memo:
+                return
+            memo.add(id(self))
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
-                yield from child.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+                yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
     def modules(self):
         for _, module in self.named_modules():
@@ -165,26 +179,29 @@ class Module:
         for _, child in self.named_children():
             yield child
 
-    def _named_members(self, store, prefix, recurse):
+    def _named_members(self, store, prefix, recurse, remove_duplicate):
         seen = set()
-        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        if recurse:
+            modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+        else:
+            modules = [(prefix, self)]
         for module_prefix, module in modules:
             for name, value in getattr(module, store).items():
-                if value is None or id(value) in seen:
+                if value is None or (remove_duplicate and id(value) in seen):
                     continue
                 seen.add(id(value))
                 yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
-    def named_parameters(self, prefix="", recurse=True):
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
         """(dotted name, parameter) for every learnable tensor, each once even if shared."""
-        return self._named_members("_parameters", prefix, recurse)
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix="", recurse=True):
-        return self._named_members("_buffers", prefix, recurse)
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
         for _, buffer in self.named_buffers(recurse=recurse):
@@ -214,13 +231,20 @@ class Module:
         path = self._path()
         return f"{type(self).__name__} '{path}'" if path else type(self).__name__
 
+    def _input_error(self, error, x):
+        """An error that an op in forward raised, again, now naming this module and the input's shape."""
+        return type(error)(f"{self._describe()}: {error} (input of shape {tuple(x.shape)})")
+
     # -----------------------------------------------------------------------------------------
     # Modes, gradients, devices and dtypes.
 
     def train(self, mode=True):
         """Training mode (the default): Dropout drops, BatchNorm uses the batch's statistics."""
-        for module in self.modules():
-            object.__setattr__(module, "training", bool(mode))
+        if not isinstance(mode, bool):
+            raise ValueError(f"training mode is expected to be boolean, got {type(mode).__name__}")
+        object.__setattr__(self, "training", mode)
+        for child in self.children():
+            child.train(mode)  # a call per child, so that a module may override train()
         return self
 
     def eval(self):
@@ -243,6 +267,8 @@ class Module:
     def to(self, *args, device=None, dtype=None):
         """Move (device) or convert (floating dtype) every parameter and buffer, in place; returns self."""
         device, dtype = parse_to_args(*args, device=device, dtype=dtype)
+        if dtype is not None and dtype.kind != "f":
+            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
 
         def convert(array):
             if dtype is not None and array.dtype.kind == "f":
@@ -272,48 +298,48 @@ class Module:
     # -----------------------------------------------------------------------------------------
     # Saving and loading.
 
-    def state_dict(self, prefix=""):
-        """Every parameter and persistent buffer by dotted name, detached (sharing memory)."""
+    def state_dict(self, *, prefix="", keep_vars=False):
+        """Every parameter and persistent buffer by dotted name, detached (sharing memory) unless
+        keep_vars. A module reached by two paths is listed under both, as in PyTorch."""
         state = OrderedDict()
-        for module_prefix, module in self.named_modules(prefix.rstrip(".")):
+        for module_prefix, module in self.named_modules(prefix=prefix.rstrip("."), remove_duplicate=False):
             dot = f"{module_prefix}." if module_prefix else ""
             for name, param in module._parameters.items():
                 if param is not None:
-                    state[dot + name] = param.detach()
+                    state[dot + name] = param if keep_vars else param.detach()
             for name, buffer in module._buffers.items():
                 if buffer is not None and name not in module._non_persistent_buffers:
-                    state[dot + name] = buffer.detach()
+                    state[dot + name] = buffer if keep_vars else buffer.detach()
         return state
 
     def load_state_dict(self, state_dict, strict=True):
         """Copy weights in by name. Missing keys, unexpected keys and shape mismatches are all named in
         one error (with strict=False only mismatched shapes are errors), and nothing is changed then.
         Values may be ember Tensors, NumPy arrays or anything NumPy can read (a PyTorch tensor)."""
-        own = self.state_dict()
+        own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
-        arrays, mismatched = {}, []
+        arrays, problems = {}, []
+        if strict and missing:
+            problems.append("missing keys: " + ", ".join(f"'{k}'" for k in missing))
+        if strict and unexpected:
+            problems.append("unexpected keys: " + ", ".join(f"'{k}'" for k in unexpected))
         for key, target in own.items():
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            array = value.data if isinstance(value, Tensor) else np.asarray(value)
+            if isinstance(value, Tensor):
+                value = value.data
+            array = value if backend.is_array(value) else np.asarray(value)
             if tuple(array.shape) != target.shape:
-                mismatched.append(f"size mismatch for {key}: the state dict has shape {tuple(array.shape)}, "
-                                  f"the model has {target.shape}")
+                problems.append(f"size mismatch for {key}: the state dict has shape {tuple(array.shape)}, "
+                                f"the model has {target.shape}")
             arrays[key] = array
-        problems = list(mismatched)
-        if strict and missing:
-            problems.insert(0, "missing keys: " + ", ".join(f"'{k}'" for k in missing))
-        if strict and unexpected:
-            problems.insert(len(problems) - len(mismatched), "unexpected keys: " + ", ".join(f"'{k}'" for k in unexpected))
         if problems:
             raise RuntimeError(f"error loading the state dict into {type(self).__name__}:\n  " + "\n  ".join(problems))
         with no_grad():
             for key, array in arrays.items():
-                target = own[key]
-                target.data[...] = backend.to_device(backend.xp_of(target.data).asarray(array)
-                                                     if backend.is_array(array) else array, target.device)
+                own[key].copy_(Tensor(array))  # copy_ moves it to the target's device and dtype
         return IncompatibleKeys(missing, unexpected)
 
     # -----------------------------------------------------------------------------------------
@@ -333,14 +359,22 @@ class Module:
         """The settings shown inside the parentheses when the module is printed."""
         return ""
 
+    def _child_lines(self):
+        return [f"({name}): {indent(repr(child))}" for name, child in self._modules.items()]
+
     def __repr__(self):
-        lines = [f"({name}): " + repr(child).replace("\n", "\n  ") for name, child in self._modules.items()]
+        """The module tree as PyTorch prints it: settings, then each submodule on its own line."""
         extra = self.extra_repr()
-        if not lines:
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = self._child_lines()
+        if not child_lines and len(extra_lines) <= 1:
             return f"{type(self).__name__}({extra})"
-        body = "\n  ".join(([extra] if extra else []) + lines)
-        return f"{type(self).__name__}(\n  {body}\n)"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(extra_lines + child_lines) + "\n)"
 
     def __dir__(self):
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
 
+
+def indent(text):
+    """Indent every line but the first by two spaces (a submodule's lines inside its parent's)."""
+    return text.replace("\n", "\n  ")

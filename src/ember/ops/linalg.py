@@ -75,10 +75,15 @@ def matmul(a, b):
     return MatMul.apply(a, b)
 
 
+def check_features(x, in_features, who):
+    """The last axis of x must hold in_features numbers; who (e.g. "Linear 'encoder.0'") names the caller."""
+    if x.ndim == 0 or x.shape[-1] != in_features:
+        raise ValueError(f"{who}: expected input (..., {in_features}), got {tuple(x.shape)}")
+
+
 def linear(x, weight, bias=None):
     """x Wᵀ + b: x (..., in), weight (out, in), bias (out,) or None."""
-    if x.ndim == 0 or x.shape[-1] != weight.shape[-1]:
-        raise ValueError(f"linear: expected input (..., {weight.shape[-1]}), got {x.shape}")
+    check_features(x, weight.shape[-1], "linear")
     if bias is None:
         return Linear.apply(x, weight)
     return Linear.apply(x, weight, bias)

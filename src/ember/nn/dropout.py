@@ -1,0 +1,25 @@
+"""Dropout: a regularizer that randomly silences units while training."""
+
+from .. import functional as F
+from ..ops.dropout import check_probability
+from .module import Module
+
+
+class Dropout(Module):
+    """Zeroes each element with probability p in training and scales the rest by 1/(1 - p)
+    (inverted dropout); passes the input through unchanged in eval mode. Any shape.
+
+    inplace is accepted for PyTorch code; ember always makes a new tensor.
+    """
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        check_probability(p)
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, x):
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"

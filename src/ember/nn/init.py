@@ -1,0 +1,158 @@
+"""ember.nn.init: filling weights with their starting values, in place (as torch.nn.init).
+
+Where a network starts matters: if the weights are too large, activations and gradients grow layer
+after layer; too small, and they fade away. Xavier (Glorot) and Kaiming (He) initialization pick the
+spread so that the variance of the signal stays about the same through each layer: Var(w) = 2 / (fan_in
++ fan_out) for tanh/sigmoid-like units, gain² / fan for ReLU-like ones (gain² = 2 for ReLU).
+"""
+
+import math
+import warnings
+
+from .. import backend
+from ..autograd import no_grad
+from ..creation import eye
+from ..tensor import Tensor
+
+_GAIN_ONE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+             "sigmoid")
+
+
+def calculate_gain(nonlinearity, param=None):
+    """The factor by which a nonlinearity shrinks the standard deviation of its input, undone by
+    scaling the weights: 1 for linear and sigmoid, 5/3 for tanh, √2 for ReLU, √(2 / (1 + slope²))
+    for leaky ReLU (param is the slope, 0.01 by default), 3/4 for SELU."""
+    if nonlinearity in _GAIN_ONE:
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif isinstance(param, (int, float)) and not isinstance(param, bool):
+            slope = param
+        else:
+            raise ValueError(f"negative_slope {param} not a valid number")
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"Unsupported nonlinearity {nonlinearity}; use one of {', '.join(_GAIN_ONE)}, tanh, relu, "
+                     "leaky_relu, selu")
+
+
+def _calculate_fan_in_and_fan_out(tensor):
+    """How many inputs feed each output unit (fan_in) and how many outputs each input feeds (fan_out).
+
+    A weight is (out, in, *kernel): a Linear's (out, in) or a convolution's (out, in, kH, kW), where
+    every kernel position is one more input (or output) per unit.
+    """
+    if tensor.ndim < 2:
+        raise ValueError(f"Fan in and fan out can not be computed for tensor with fewer than 2 dimensions "
+                         f"(got shape {tensor.shape})")
+    receptive_field = math.prod(tensor.shape[2:])
+    return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
+
+
+def _calculate_correct_fan(tensor, mode):
+    mode = mode.lower()
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+@no_grad()
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Fill with numbers drawn uniformly from [a, b)."""
+    return tensor.uniform_(a, b, generator=generator)
+
+
+@no_grad()
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Fill with numbers drawn from N(mean, std²)."""
+    return tensor.normal_(mean, std, generator=generator)
+
+
+@no_grad()
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Fill with numbers from N(mean, std²) restricted to [a, b]: any value outside is drawn again
+    (so [a, b] must hold a fair share of the distribution, as it does within a few std of the mean)."""
+    mass = 0.5 * (math.erf((b - mean) / (std * math.sqrt(2.0))) - math.erf((a - mean) / (std * math.sqrt(2.0))))
+    if mass < 0.01:
+        raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] holds {mass:.2g} of N({mean}, {std}²); "
+                         "it must hold at least 1% of it")
+    generator = generator or backend.default_generator(tensor.device)
+    values = generator.normal(tensor.shape, tensor.dtype, mean, std)
+    outside = (values < a) | (values > b)
+    while outside.any():
+        values[outside] = generator.normal((int(outside.sum()),), tensor.dtype, mean, std)
+        outside = (values < a) | (values > b)
+    return tensor.copy_(Tensor(values))
+
+
+@no_grad()
+def constant_(tensor, val):
+    return tensor.fill_(val)
+
+
+@no_grad()
+def ones_(tensor):
+    return tensor.fill_(1.0)
+
+
+@no_grad()
+def zeros_(tensor):
+    return tensor.zero_()
+
+
+@no_grad()
+def eye_(tensor):
+    """Fill a 2-D tensor with the identity matrix (a Linear that passes its input through)."""
+    if tensor.ndim != 2:
+        raise ValueError(f"Only tensors with 2 dimensions are supported, got shape {tensor.shape}")
+    return tensor.copy_(eye(*tensor.shape, dtype=tensor.dtype, device=tensor.device))
+
+
+def _std_for_xavier(tensor, gain):
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return gain * math.sqrt(2.0 / (fan_in + fan_out))
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None):
+    """Glorot initialization, uniform: U(-a, a) with a = gain·√(6 / (fan_in + fan_out))."""
+    bound = math.sqrt(3.0) * _std_for_xavier(tensor, gain)  # U(-a, a) has std a/√3
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    """Glorot initialization, normal: N(0, std²) with std = gain·√(2 / (fan_in + fan_out))."""
+    return normal_(tensor, 0.0, _std_for_xavier(tensor, gain), generator)
+
+
+def _std_for_kaiming(tensor, a, mode, nonlinearity):
+    """gain / √fan, or None for a tensor with no elements (nothing to fill)."""
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op")
+        return None
+    fan = _calculate_correct_fan(tensor, mode)
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """He initialization, uniform: U(-bound, bound) with bound = gain·√(3 / fan). a is the negative
+    slope of a leaky ReLU; mode fan_in keeps the forward signal's variance, fan_out the gradient's."""
+    std = _std_for_kaiming(tensor, a, mode, nonlinearity)
+    if std is None:
+        return tensor
+    bound = math.sqrt(3.0) * std
+    return uniform_(tensor, -bound, bound, generator)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """He initialization, normal: N(0, std²) with std = gain / √fan."""
+    std = _std_for_kaiming(tensor, a, mode, nonlinearity)
+    if std is None:
+        return tensor
+    return normal_(tensor, 0.0, std, generator)

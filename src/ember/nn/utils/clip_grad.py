@@ -1,0 +1,63 @@
+"""Gradient clipping: keep one bad batch from throwing the weights far away (exploding gradients, RNNs)."""
+
+import math
+
+from ... import backend
+from ...creation import tensor
+from ...tensor import Tensor
+
+
+def _grads(parameters):
+    """The gradient arrays of the parameters (one tensor or an iterable of them) that have one."""
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    return [p.grad.data for p in parameters if p.grad is not None]
+
+
+def _total_norm(grads, norm_type):
+    """‖(all gradients as one vector)‖_p as a 0-d array, without copying the gradients into one vector."""
+    xp = backend.xp_of(grads[0])
+    if norm_type == math.inf:
+        return xp.max(xp.stack([xp.abs(g).max() for g in grads]))
+    if norm_type == 2.0:
+        powers = [xp.vdot(g.ravel(), g.ravel()) for g in grads]  # Σg², with no temporary array
+    elif norm_type == 1.0:
+        powers = [xp.abs(g).sum() for g in grads]
+    else:
+        powers = [(xp.abs(g) ** norm_type).sum() for g in grads]
+    return sum(powers) ** (1.0 / norm_type)
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    """Scale all gradients together so that their joint norm is at most max_norm, keeping their direction:
+
+        g ← g · min(1, max_norm / (‖g‖ + 1e-6))
+
+    ‖g‖ is the norm_type-norm (2, 1, ..., or inf for the largest |g|) of every gradient taken as one
+    vector. Returns ‖g‖ before clipping, as a 0-d tensor (a useful number to log).
+    """
+    grads = _grads(parameters)
+    max_norm, norm_type = float(max_norm), float(norm_type)
+    if not norm_type > 0:
+        raise ValueError(f"clip_grad_norm_: norm_type must be > 0 (or inf), got {norm_type}")
+    if not grads:
+        return tensor(0.0)
+    xp = backend.xp_of(grads[0])
+    total = backend.as_array(_total_norm(grads, norm_type))
+    if error_if_nonfinite and not bool(xp.isfinite(total)):
+        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is "
+                           f"{float(total)}, so they cannot be clipped; set error_if_nonfinite=False to scale "
+                           "them by it anyway")
+    scale = xp.minimum(max_norm / (total + 1e-6), 1.0)  # stays on the device: no wait for the GPU
+    for grad in grads:
+        grad *= scale
+    return Tensor(total)
+
+
+def clip_grad_value_(parameters, clip_value):
+    """Clamp every gradient element into [-clip_value, clip_value], in place."""
+    clip_value = float(clip_value)
+    if not clip_value >= 0:
+        raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
+    for grad in _grads(parameters):
+        backend.xp_of(grad).clip(grad, -clip_value, clip_value, out=grad)

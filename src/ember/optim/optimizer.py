@@ -1,0 +1,228 @@
+"""Optimizer: what every update rule shares (parameter groups, per-parameter state, zero_grad, step).
+
+Training is gradient descent. backward() leaves each parameter's gradient g = ∂loss/∂θ in θ.grad,
+and an optimizer then moves every parameter a small step downhill, θ ← θ - lr·g; the learning rate
+lr sets the size of that step. SGD, Adam, RMSprop and Adagrad differ only in how they turn g into
+the step (momentum, per-coordinate scaling, ...), so each subclass writes just that rule, in
+`_update`, on the raw arrays of one parameter. Updates happen in place on `param.data`: nothing is
+recorded in the graph, and no array is allocated that the rule does not need.
+"""
+
+import math
+import numbers
+from collections import defaultdict
+
+from .. import autograd, backend
+from ..tensor import Tensor
+
+
+def check_number(owner, name, value, low=0.0, high=math.inf, high_open=False):
+    """value as a Python float, or a clear error unless it is a real number in [low, high] ([low, high)
+    with high_open). A Python float never widens a float32 update to float64, as a NumPy scalar would."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner}: {name} must be a number, got {type(value).__name__} {value!r}")
+    too_high = value >= high if high_open else value > high
+    if not value >= low or too_high:  # NaN fails `value >= low`
+        interval = f">= {low}" if high == math.inf else f"in [{low}, {high}{')' if high_open else ']'}"
+        raise ValueError(f"{owner}: {name} must be {interval}, got {value}")
+    return float(value)
+
+
+def _as_param_list(params):
+    """A list of the tensors in params (one tensor, or an ordered collection of them)."""
+    if isinstance(params, Tensor):
+        return [params]
+    if isinstance(params, (set, frozenset)):
+        raise TypeError("optimizer parameters must be in an ordered collection (a list), not a set: "
+                        "the order of a set changes between runs, and state_dict() relies on the order")
+    return list(params)
+
+
+class Optimizer:
+    """Base class of the optimizers: keeps the parameter groups and each parameter's state.
+
+    params is an iterable of tensors, or of dicts (parameter groups), each with "params" and any
+    hyperparameters of its own (for example {"params": head, "lr": 1e-2}); what a group leaves out
+    comes from `defaults`. `state[param]` holds what the rule remembers between steps (momentum,
+    moment estimates, ...). Subclasses implement `_update(param, grad, state, group)` on raw arrays.
+    """
+
+    def __init__(self, params, defaults):
+        self.defaults = defaults
+        self.state = defaultdict(dict)
+        self.param_groups = []
+        self._step_count = 0  # lets a learning-rate scheduler notice it is stepped before the optimizer
+        if isinstance(params, dict):
+            raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors or of dicts "
+                            "(parameter groups); wrap a single group in a list: [group]")
+        groups = _as_param_list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list: nothing to optimize "
+                             "(did the model create its parameters?)")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def __repr__(self):
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {key}: {value}" for key, value in sorted(group.items()) if key != "params")
+        return "\n".join(lines) + "\n)"
+
+    # -----------------------------------------------------------------------------------------
+    # Parameter groups.
+
+    def add_param_group(self, param_group):
+        """Add a group of parameters with its own hyperparameters (e.g. a layer unfrozen for fine-tuning)."""
+        name = type(self).__name__
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{name}: a parameter group is a dict with a 'params' entry, "
+                            f"got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{name}: a parameter group needs a 'params' entry, got keys {sorted(param_group)}")
+        group = dict(param_group)
+        group["params"] = params = _as_param_list(group["params"])
+        for param in params:
+            if not isinstance(param, Tensor):
+                raise TypeError(f"{name} can only optimize Tensors, but one of the params is a {type(param).__name__}")
+            if not param.is_leaf:
+                raise ValueError(f"{name} can't optimize a non-leaf tensor (one computed by {param.grad_fn!r}); "
+                                 "optimize the leaf tensors it was computed from")
+            if not param.requires_grad:
+                raise ValueError(f"{name}: a parameter of shape {param.shape} does not require grad, so it would "
+                                 "never get a gradient; set requires_grad=True or leave it out")
+        ids = {id(p) for p in params}
+        if len(ids) != len(params):
+            raise ValueError(f"{name}: a parameter group lists the same parameter twice; it would be updated twice")
+        if any(id(p) in ids for group in self.param_groups for p in group["params"]):
+            raise ValueError(f"{name}: some parameters appear in more than one parameter group")
+        for key, default in self.defaults.items():
+            group.setdefault(key, default)
+        self._validate(group)
+        self.param_groups.append(group)
+
+    def _validate(self, group):
+        """Check a group's hyperparameters (clear errors before any update); subclasses add theirs."""
+        self._check(group, "lr")
+        self._check(group, "weight_decay")
+
+    def _check(self, group, key, low=0.0, high=math.inf, high_open=False):
+        """Check group[key] with check_number and keep it as a Python float."""
+        group[key] = check_number(type(self).__name__, key, group[key], low, high, high_open)
+
+    # -----------------------------------------------------------------------------------------
+    # The update.
+
+    def zero_grad(self, set_to_none=True):
+        """Forget the gradients before the next backward() (which adds to them): set them to None,
+        which frees their memory, or fill them with zeros."""
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param.grad is not None:
+                    if set_to_none:
+                        param.grad = None
+                    else:
+                        param.grad.zero_()
+
+    def step(self, closure=None):
+        """Update every parameter that has a gradient. closure, if given, recomputes the loss (with
+        backward) and returns it; step returns what it returned."""
+        loss = None
+        if closure is not None:
+            with autograd.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for param in group["params"]:
+                if param.grad is not None:
+                    self._update(param.data, self._gradient(param, group), self.state[param], group)
+                    param._version += 1  # changed in place: a graph that saved the old values will notice
+        self._step_count += 1
+        return loss
+
+    def _gradient(self, param, group):
+        """The gradient the rule follows: -g to maximize instead of minimize, plus weight_decay·θ
+        (L2 regularization, the gradient of ½·λ·‖θ‖²) unless the rule decays the weights itself."""
+        grad = param.grad.data
+        decay = 0.0 if group.get("decoupled_weight_decay") else group["weight_decay"]
+        if not decay:
+            return -grad if group["maximize"] else grad
+        out = param.data * decay
+        if group["maximize"]:
+            out -= grad
+        else:
+            out += grad
+        return out
+
+    def _update(self, param, grad, state, group):
+        """Move param (an array, changed in place) using grad, the remembered state and the group's
+        hyperparameters."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _buffer(state, name, param, fill=0.0):
+        """The array state[name], made on first use as an array like param filled with `fill`."""
+        buffer = state.get(name)
+        if buffer is None:
+            buffer = state[name] = Tensor(backend.xp_of(param).full_like(param, fill))
+        return buffer.data
+
+    # -----------------------------------------------------------------------------------------
+    # Saving and loading, in PyTorch's layout: parameters are numbered in group order.
+
+    def state_dict(self):
+        """{"state": {index: {name: value}}, "param_groups": [{hyperparameters..., "params": [index]}]}.
+
+        State tensors are copies: the dict keeps the values of the moment it was taken.
+        """
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {key: value for key, value in group.items() if key != "params"}
+            packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            groups.append(packed)
+        state = {index[id(param)]: {key: Tensor(value.data.copy()) if isinstance(value, Tensor) else value
+                                    for key, value in values.items()}
+                 for param, values in self.state.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict):
+        """Take the hyperparameters and state from state_dict() of an optimizer over the same parameters."""
+        name = type(self).__name__
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"{name}.load_state_dict: the loaded state dict has {len(saved_groups)} parameter "
+                             f"groups, this optimizer has {len(self.param_groups)}")
+        params = {}
+        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            if len(saved["params"]) != len(group["params"]):
+                raise ValueError(f"{name}.load_state_dict: parameter group {i} of the loaded state dict has "
+                                 f"{len(saved['params'])} parameters, this optimizer's has {len(group['params'])}")
+            params.update(zip(saved["params"], group["params"]))
+        state = defaultdict(dict)
+        for index, values in state_dict["state"].items():
+            if index not in params:
+                raise ValueError(f"{name}.load_state_dict: the loaded state is for parameter {index}, "
+                                 f"which no parameter group lists")
+            param = params[index]
+            state[param] = {key: self._state_value(value, param, f"state '{key}' of parameter {index}")
+                            for key, value in values.items()}
+        groups = []
+        for saved, group in zip(saved_groups, self.param_groups):
+            loaded = {**saved, "params": group["params"]}
+            self._validate(loaded)
+            groups.append(loaded)
+        self.state, self.param_groups = state, groups
+
+    @staticmethod
+    def _state_value(value, param, what):
+        """A loaded state value: an array becomes a tensor of its own, with param's dtype and device."""
+        if isinstance(value, Tensor):
+            value = value.data
+        if not backend.is_array(value):
+            return value  # a step count
+        if value.shape != param.shape:
+            raise ValueError(f"load_state_dict: {what} has shape {value.shape}, the parameter has shape {param.shape}")
+        array = backend.to_device(value, param.device).astype(param.dtype, copy=True)
+        return Tensor(array)

@@ -1,0 +1,76 @@
+import numpy as np
+import pytest
+import torch
+
+import ember
+from ember.data import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from helpers import raises
+
+
+def test_tensor_dataset_gives_rows_of_each_tensor():
+    x, y = ember.randn(5, 3), ember.arange(5)
+    dataset = TensorDataset(x, y)
+    assert len(dataset) == 5
+    row, label = dataset[2]
+    np.testing.assert_array_equal(row.numpy(), x.numpy()[2])
+    assert label.item() == 2
+    assert [t.tolist() for t in dataset.take(np.array([4, 0]))] == [x.numpy()[[4, 0]].tolist(), [4, 0]]
+
+
+def test_tensor_dataset_errors():
+    with raises(ValueError, "tensors must have the same size in their first dimension (the number of samples), "
+                            "got [5, 4]"):
+        TensorDataset(ember.zeros(5, 2), ember.zeros(4))
+    with raises(TypeError, "TensorDataset expects Tensors, got ndarray"):
+        TensorDataset(np.zeros(3))
+    with raises(ValueError, "TensorDataset needs at least one tensor"):
+        TensorDataset()
+    with raises(ValueError, "a 0-d tensor has no first dimension"):
+        TensorDataset(ember.tensor(1.0))
+
+
+def test_subset_and_concat():
+    base = TensorDataset(ember.arange(10))
+    subset = Subset(base, [7, 1, 4])
+    assert len(subset) == 3 and subset[0][0].item() == 7 and subset[-1][0].item() == 4
+    both = ConcatDataset([subset, base])
+    assert len(both) == 13
+    assert [both[i][0].item() for i in (0, 2, 3, 12, -1)] == [7, 4, 0, 9, 9]
+    assert len(subset + base) == 13
+    with raises(IndexError, "index out of range for a ConcatDataset of 13 samples"):
+        both[13]
+    with raises(ValueError, "Subset: indices must be one-dimensional"):
+        Subset(base, [[1, 2]])
+
+
+def test_dataset_base_class_asks_for_its_methods():
+    with raises(NotImplementedError, "Dataset must define __len__"):
+        len(Dataset())
+
+
+@pytest.mark.parametrize("lengths", [[3, 7], [0.3, 0.7], [0.33, 0.33, 0.34], [0.25, 0.75], [10], [1 / 3] * 3])
+def test_random_split_sizes_as_pytorch_and_disjoint(lengths):
+    parts = random_split(TensorDataset(ember.arange(10)), lengths, generator=ember.Generator().manual_seed(0))
+    theirs = torch.utils.data.random_split(range(10), lengths, generator=torch.Generator().manual_seed(0))
+    assert [len(p) for p in parts] == [len(p) for p in theirs]
+    picked = [int(p[i][0]) for p in parts for i in range(len(p))]
+    assert sorted(picked) == list(range(10))
+
+
+def test_random_split_repeats_with_a_seed():
+    dataset = TensorDataset(ember.arange(20))
+    first = random_split(dataset, [0.5, 0.5], generator=ember.Generator().manual_seed(4))
+    again = random_split(dataset, [0.5, 0.5], generator=ember.Generator().manual_seed(4))
+    assert first[0].indices.tolist() == again[0].indices.tolist()
+    ember.manual_seed(1)
+    default = random_split(dataset, [10, 10])[0].indices.tolist()
+    ember.manual_seed(1)
+    assert random_split(dataset, [10, 10])[0].indices.tolist() == default
+
+
+def test_random_split_errors():
+    with raises(ValueError, "lengths must be counts adding up to the dataset's 10 samples, or fractions adding up "
+                            "to 1; got [3, 3]"):
+        random_split(TensorDataset(ember.arange(10)), [3, 3])
+    with raises(ValueError, "fractions must lie in [0, 1], got [1.5, -0.5]"):
+        random_split(TensorDataset(ember.arange(10)), [1.5, -0.5])
