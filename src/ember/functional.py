@@ -7,7 +7,10 @@ from .ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, silu, 
 from .ops.dropout import dropout
 from .ops.indexing import embedding
 from .ops.linalg import linear
+from .ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, l1_loss,
+                       mse_loss, nll_loss, smooth_l1_loss)
 from .ops.shape import pad
 
-__all__ = ["dropout", "embedding", "gelu", "leaky_relu", "linear", "log_softmax", "pad", "relu", "sigmoid", "silu", "softmax",
-           "softplus", "tanh"]
+__all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "embedding", "gelu",
+           "huber_loss", "l1_loss", "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "pad", "relu",
+           "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus", "tanh"]
