@@ -4,6 +4,8 @@ import math
 import sys
 import time
 
+from ..io import save
+from ..optim.lr_scheduler import ReduceLROnPlateau
 from ..tensor import Tensor
 
 
@@ -100,7 +102,6 @@ class ModelCheckpoint(_Monitor, Callback):
 
     def on_epoch_end(self, state):
         if self.improved(state) or not self.save_best_only:
-            from ..io import save
             save(state.model.state_dict(), self.path)
 
 
@@ -120,7 +121,7 @@ class SchedulerStep(Callback):
     def on_epoch_end(self, state):
         if self.interval != "epoch":
             return
-        if type(self.scheduler).__name__ == "ReduceLROnPlateau":
+        if isinstance(self.scheduler, ReduceLROnPlateau):
             self.scheduler.step(state.history.records[-1][self.monitor])
         else:
             self.scheduler.step()

@@ -33,8 +33,8 @@ class FitState:
 
 
 def _is_classification(outputs, targets):
-    """Class scores (N, C, ...) against integer labels (N, ...): accuracy makes sense."""
-    return targets.dtype.kind in "iu" and outputs.ndim == targets.ndim + 1
+    """Class scores (N, C) against integer labels (N,): accuracy makes sense."""
+    return targets.dtype.kind in "iu" and outputs.ndim == 2 and targets.ndim == 1
 
 
 def _to(batch, device):
@@ -56,8 +56,7 @@ class _Totals:
         self.loss += loss * n
         if _is_classification(outputs, targets):
             self.classification = True
-            predictions = outputs.argmax(dim=1)
-            self.correct += (predictions == targets).float().mean().item() * n
+            self.correct += (outputs.argmax(dim=1) == targets).sum().item()
         for name, metric in self.metrics.items():
             self.extra[name] += float(metric(outputs, targets)) * n
 
