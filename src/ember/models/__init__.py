@@ -6,8 +6,10 @@ and has generate(ids, max_new_tokens, temperature, top_k).
 """
 
 from .char_rnn import CharLSTM
+from .mlp import MLP
 
 CLASSIFIERS = {}
 LANGUAGE_MODELS = {}
 
+CLASSIFIERS["mlp"] = MLP
 LANGUAGE_MODELS["char-lstm"] = CharLSTM
