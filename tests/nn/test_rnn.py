@@ -6,11 +6,10 @@ import torch
 
 import ember
 from ember import nn
-from ember.ops.recurrent import recurrence, step_slices
+from ember.ops.recurrent import RECURRENCES, recurrence, step_slices
 from helpers import DEVICES, check_gradcheck, check_layer, rand, raises, to_numpy
 
-GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
-MODES = list(GATES)
+MODES = list(RECURRENCES)
 
 
 def layer_class(lib, mode):
@@ -134,7 +133,7 @@ def test_cell_with_state(name, batched, device):
 def test_recurrence_op_gradcheck(mode, reverse, device):
     # Packed layout with sequences of lengths 3, 2 and 1: batch sizes 3, 2, 1.
     hidden, batch_sizes = 3, [3, 2, 1]
-    gates = GATES[mode] * hidden
+    gates = RECURRENCES[mode].n_gates * hidden
     arrays = [rand(6, 2, seed=1), *[rand(3, hidden, seed=2 + k) for k in range(2 if mode == "LSTM" else 1)],
               rand(gates, 2, seed=4), rand(gates, hidden, seed=5), rand(gates, seed=6), rand(gates, seed=7)]
     n_states = 2 if mode == "LSTM" else 1

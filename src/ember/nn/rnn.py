@@ -15,15 +15,12 @@ import warnings
 from .. import functional as F
 from ..backend import dtype_name
 from ..creation import empty, zeros
-from ..ops.recurrent import recurrence, step_slices
+from ..ops.recurrent import RECURRENCES, recurrence, step_slices
 from ..ops.shape import cat, stack
 from . import init
 from .module import Module
 from .parameter import Parameter
 from .utils.rnn import PackedSequence
-
-GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
-
 
 def _reset_uniform(module):
     """As PyTorch: every weight and bias uniform in ±1/√hidden_size."""
@@ -76,7 +73,7 @@ class RNNBase(Module):
         self.bidirectional = bidirectional
         self.proj_size = 0
         directions = 2 if bidirectional else 1
-        gate_size = GATES[mode] * hidden_size
+        gate_size = RECURRENCES[mode].n_gates * hidden_size
         self._weight_names = []  # per layer and direction: the parameter names, in PyTorch's order
         for layer in range(num_layers):
             layer_input = input_size if layer == 0 else hidden_size * directions
@@ -260,7 +257,7 @@ class RNNCellBase(Module):
         _check_size(input_size, "input_size")
         _check_size(hidden_size, "hidden_size")
         self.mode, self.input_size, self.hidden_size, self.bias = mode, input_size, hidden_size, bias
-        gate_size = GATES[mode] * hidden_size
+        gate_size = RECURRENCES[mode].n_gates * hidden_size
         self.weight_ih = Parameter(empty(gate_size, input_size, device=device, dtype=dtype))
         self.weight_hh = Parameter(empty(gate_size, hidden_size, device=device, dtype=dtype))
         if bias:

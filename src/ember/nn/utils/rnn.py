@@ -23,7 +23,8 @@ from ...tensor import Tensor
 class PackedSequence(NamedTuple):
     """The real steps of a batch of sequences, packed: data (steps of all sequences, *features), time-
     major; batch_sizes[t] (int64, CPU) sequences run at step t. sorted_indices[j] is the batch index of
-    the j-th longest sequence (None if the batch came sorted); unsorted_indices is its inverse."""
+    the j-th longest sequence (None if the batch came sorted), on the data's device; unsorted_indices
+    is its inverse."""
 
     data: Tensor
     batch_sizes: Tensor
@@ -31,14 +32,16 @@ class PackedSequence(NamedTuple):
     unsorted_indices: Tensor = None
 
     def to(self, *args, **kwargs):
-        """The data moved or converted (the indices stay on the CPU, as bookkeeping)."""
-        return self._replace(data=self.data.to(*args, **kwargs))
+        """The data moved or converted; the sort order moves with it, batch_sizes stay on the CPU."""
+        data = self.data.to(*args, **kwargs)
+        indices = [None if i is None else i.to(data.device) for i in (self.sorted_indices, self.unsorted_indices)]
+        return PackedSequence(data, self.batch_sizes, *indices)
 
     def cpu(self):
         return self.to("cpu")
 
     def cuda(self, device=None):
-        return self._replace(data=self.data.cuda(device))
+        return self.to("cuda" if device is None else f"cuda:{device}")
 
     def float(self):
         return self._replace(data=self.data.float())
@@ -93,7 +96,8 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     data = input.reshape(batch * length, *input.shape[2:])[rows]
     if enforce_sorted:
         return PackedSequence(data, tensor(batch_sizes))
-    return PackedSequence(data, tensor(batch_sizes), tensor(order), tensor(np.argsort(order)))
+    return PackedSequence(data, tensor(batch_sizes), tensor(order, device=input.device),
+                          tensor(np.argsort(order), device=input.device))
 
 
 
