@@ -96,58 +96,59 @@ class RNNBase(Module):
         return [[getattr(self, name) for name in names] for names in self._weight_names]
 
     def forward(self, input, hx=None):  # noqa: A002
-        directions = 2 if self.bidirectional else 1
-        packed = isinstance(input, PackedSequence)
-        if packed:
+        if isinstance(input, PackedSequence):
             data, batch_sizes, sorted_indices, unsorted_indices = input
-            batch_sizes = batch_sizes.tolist()
             self._check_input(data, 2)
-            batch, batched = batch_sizes[0], True
-        else:
-            if input.ndim not in (2, 3):
-                raise ValueError(f"{self._describe()}: expected input (seq, batch, {self.input_size}) or "
-                                 f"(seq, {self.input_size}) unbatched, got {tuple(input.shape)}")
-            batched = input.ndim == 3
-            if not batched:
-                input = input.unsqueeze(0 if self.batch_first else 1)
-            self._check_input(input, 3)
-            if self.batch_first:
-                input = input.transpose(0, 1)
-            length, batch = input.shape[:2]
-            data = input.reshape(length * batch, self.input_size)
-            batch_sizes, sorted_indices, unsorted_indices = [batch] * length, None, None
-        states = self._initial_states(hx, batched, batch, data)
-        if sorted_indices is not None:
-            states = [s[:, sorted_indices] for s in states]
-        steps = [step_slices(batch_sizes), step_slices(batch_sizes, reverse=True)]
+            states = self._initial_states(hx, True, int(batch_sizes[0]), data)
+            if sorted_indices is not None:  # the states follow the batch into length order, and back
+                states = [s[:, sorted_indices] for s in states]
+            out, states = self._run_layers(data, states, batch_sizes.tolist())
+            if unsorted_indices is not None:
+                states = [s[:, unsorted_indices] for s in states]
+            return PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices), self._as_result(states)
 
-        x, finals = data, [[] for _ in states]
+        if input.ndim not in (2, 3):
+            raise ValueError(f"{self._describe()}: expected input (seq, batch, {self.input_size}) or "
+                             f"(seq, {self.input_size}) unbatched, got {tuple(input.shape)}")
+        batched, batch_dim = input.ndim == 3, (0 if self.batch_first else 1)
+        if not batched:
+            input = input.unsqueeze(batch_dim)
+        self._check_input(input, 3)
+        if self.batch_first:
+            input = input.transpose(0, 1)
+        length, batch = input.shape[:2]
+        states = self._initial_states(hx, batched, batch, input)
+        out, states = self._run_layers(input.reshape(length * batch, self.input_size), states, [batch] * length)
+        output = out.reshape(length, batch, out.shape[-1])
+        if self.batch_first:
+            output = output.transpose(0, 1)
+        if not batched:
+            output, states = output.squeeze(batch_dim), [s.squeeze(1) for s in states]
+        return output, self._as_result(states)
+
+    def _run_layers(self, x, states, batch_sizes):
+        """The stack of layers over packed x: the last layer's outputs, and every layer and
+        direction's final states, stacked (num_layers·directions, batch, hidden_size)."""
+        directions = 2 if self.bidirectional else 1
+        steps = [step_slices(batch_sizes), step_slices(batch_sizes, reverse=True)]
+        finals = [[] for _ in states]
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(directions):
                 k = layer * directions + direction
-                out, *ends = recurrence(self.mode, x, [s[k] for s in states],
-                                        [getattr(self, name) for name in self._weight_names[k]], steps[direction])
+                weights = [getattr(self, name) for name in self._weight_names[k]]
+                out, *ends = recurrence(self.mode, x, [s[k] for s in states], weights, steps[direction])
                 outputs.append(out)
                 for final, end in zip(finals, ends):
                     final.append(end)
             x = outputs[0] if directions == 1 else cat(outputs, dim=1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout)
-        states = [stack(final) for final in finals]
-        if unsorted_indices is not None:
-            states = [s[:, unsorted_indices] for s in states]
+        return x, [stack(final) for final in finals]
 
-        if packed:
-            output = PackedSequence(x, input.batch_sizes, sorted_indices, unsorted_indices)
-        else:
-            output = x.reshape(length, batch, directions * self.hidden_size)
-            if self.batch_first:
-                output = output.transpose(0, 1)
-            if not batched:
-                output = output.squeeze(0 if self.batch_first else 1)
-                states = [s.squeeze(1) for s in states]
-        return output, (tuple(states) if self.mode == "LSTM" else states[0])
+    def _as_result(self, states):
+        """h_n, or (h_n, c_n) for the LSTM."""
+        return tuple(states) if self.mode == "LSTM" else states[0]
 
     def _check_input(self, x, ndim):
         if x.ndim != ndim or x.shape[-1] != self.input_size:
