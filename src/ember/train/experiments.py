@@ -108,21 +108,22 @@ def vanishing_gradients(out_dir, steps=400, lag=100, hidden=32, symbols=4, batch
 
 
 def plot_vanishing_gradients(results, path):
-    """Gradient norm against time step (log scale), at initialization and after training."""
+    """The gradient reaching each time step, as a fraction of the gradient at the last step (log
+    scale), at initialization and after training."""
     plt = _pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     floor = 1e-30  # float32 gradients that underflowed to 0 are drawn at the bottom
     for ax, key, title in zip(axes, ("gradient_at_init", "gradient_trained"), ("at initialization", "after training")):
         for name in MODELS:
-            norms = np.maximum(results[name][key], floor)
+            norms = np.asarray(results[name][key])
             label = name if key == "gradient_at_init" else f"{name}: {results[name]['accuracy']:.0%} right"
-            ax.semilogy(np.arange(len(norms)), norms, label=label)
-        ax.set_title(f"‖dL/dx_t‖ {title}")
-        ax.set_xlabel(f"time step t (the symbol is shown at t = 0, the answer is due after t = {results['lag']})")
+            ax.semilogy(np.arange(len(norms)), np.maximum(norms / norms[-1], floor), label=label)
+        ax.set_title(title)
+        ax.set_xlabel("time step t (the symbol is shown at t = 0)")
         ax.grid(alpha=0.3, which="both")
         ax.legend(fontsize=8)
-    axes[0].set_ylabel("gradient reaching step t")
-    fig.suptitle(f"Remembering a symbol for {results['lag']} steps: the RNN's gradient vanishes "
+    axes[0].set_ylabel("‖dL/dx_t‖ / ‖dL/dx_last‖")
+    fig.suptitle(f"Remembering a symbol for {results['lag']} steps: the gradient that reaches each step "
                  f"(chance = {results['chance']:.0%})")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
