@@ -50,6 +50,10 @@ class RNNBase(Module):
     unbatched, or a PackedSequence. Output: h of the last layer at every step (seq, batch,
     directions·hidden_size) (or packed), and the final state of every layer and direction
     (num_layers·directions, batch, hidden_size).
+
+    A long stream is trained in chunks by truncated backpropagation through time: each chunk starts
+    from the state the last one ended in, with the graph cut so that backward stops at the chunk:
+        out, h = lstm(chunk, h);  h = tuple(s.detach() for s in h)
     """
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
