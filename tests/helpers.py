@@ -44,10 +44,21 @@ def tensor_for(lib, array, device="cpu", requires_grad=False):
     return ember.tensor(array, device=device, requires_grad=requires_grad)
 
 
+class Constant:
+    """A floating array that check_op / check_parity / check_gradcheck pass as a tensor that does not
+    require grad (class weights, running statistics): Constant(array)."""
+
+    def __init__(self, array):
+        self.array = np.asarray(array)
+
+
 def _pair(array, device, dtype):
     """The same numbers as an ember tensor on device and a torch tensor on the CPU."""
     if isinstance(array, np.generic):
         array = np.asarray(array)  # NumPy math on 0-d arrays gives scalars
+    if isinstance(array, Constant):
+        array = array.array.astype(dtype)
+        return ember.tensor(array, device=device), torch.tensor(array)
     if isinstance(array, np.ndarray) and array.dtype.kind == "f":
         array = array.astype(dtype)
         e = ember.tensor(array, device=device, requires_grad=True)
@@ -92,6 +103,8 @@ def check_parity(fn, *arrays, device="cpu", dtype=np.float64, backward=True, rto
         return ours
     rng = np.random.default_rng(1)
     floats = [(o, t) for o, t in zip(ours, theirs) if o.requires_grad]
+    if not floats:  # integer or bool outputs: nothing to backpropagate
+        return ours
     upstream = [rng.standard_normal(o.shape).astype(dtype) for o, _ in floats]
     sum((o * ember.tensor(g, device=device)).sum() for (o, _), g in zip(floats, upstream)).backward()
     sum((t * torch.tensor(g)).sum() for (_, t), g in zip(floats, upstream)).backward()
@@ -157,3 +170,16 @@ def broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, max_side=4):
 
 
 seeds = st.integers(0, 2**16)
+
+
+def dims(ndim, min_size=1, max_size=None):
+    """A tuple of distinct dimensions of an ndim-dimensional tensor, each written as a non-negative
+    or a negative index (so both spellings get tested)."""
+    max_size = ndim if max_size is None else max_size
+    return st.lists(st.tuples(st.integers(0, ndim - 1), st.booleans()), min_size=min_size, max_size=max_size,
+                    unique_by=lambda pair: pair[0]).map(lambda pairs: tuple(d - ndim if neg else d for d, neg in pairs))
+
+
+def dim(ndim):
+    """One dimension of an ndim-dimensional tensor, as a non-negative or negative index."""
+    return st.integers(-ndim, ndim - 1)

@@ -195,6 +195,13 @@ def test_autograd_grad_returns_gradients_without_touching_grad():
     assert x.grad is None
 
 
+def test_autograd_grad_of_a_0d_tensor_used_twice():
+    x = ember.tensor(2.0, requires_grad=True)
+    h = x * 3
+    gx, gh = ember.autograd.grad(x * h + h, [x, h])
+    assert gx.shape == () and gx.item() == 15.0 and gh.item() == 3.0
+
+
 def test_autograd_grad_of_an_unused_input():
     x = ember.ones(2, requires_grad=True)
     z = ember.ones(2, requires_grad=True)

@@ -235,11 +235,11 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
             slot = slots.get(target)
             if slot is None:
                 slot = slots[target] = [None] * target.n_outputs
-            slot[index] = grad if slot[index] is None else slot[index] + grad
+            slot[index] = grad if slot[index] is None else backend.as_array(slot[index] + grad)
         elif capture is not None:
             i = wanted.get((id(target), 0))
             if i is not None:
-                captured[i] = grad if i not in captured else captured[i] + grad
+                captured[i] = grad if i not in captured else backend.as_array(captured[i] + grad)
         else:
             accumulate_leaf(target, grad)
 

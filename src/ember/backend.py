@@ -28,9 +28,11 @@ DEFAULT_FLOAT = float32
 
 
 def as_dtype(dtype):
-    """Turn `ember.float32`, `numpy.float32`, `"float32"` or a Python type into a NumPy dtype."""
+    """Turn `ember.float32`, `numpy.float32`, `"float32"` or a Python type into a NumPy dtype.
+
+    As in PyTorch, the Python type float means float64 (ember.float is float32)."""
     if dtype is float:
-        return DEFAULT_FLOAT
+        return float64
     if dtype is int:
         return int64
     if dtype is bool:
@@ -179,18 +181,18 @@ class Generator:
         if dtype.kind != "f":
             raise TypeError(f"uniform numbers need a floating point dtype, got {dtype}")
         out = self.rng.random(shape, dtype=np.float64 if dtype == float16 else dtype)
-        return (out * (high - low) + low).astype(dtype, copy=False)
+        return as_array((out * (high - low) + low).astype(dtype, copy=False))  # shape () gives a scalar
 
     def normal(self, shape, dtype, mean=0.0, std=1.0):
         """An array of numbers drawn from the normal distribution N(mean, std²)."""
         if dtype.kind != "f":
             raise TypeError(f"normal numbers need a floating point dtype, got {dtype}")
         out = self.rng.standard_normal(shape, dtype=np.float64 if dtype == float16 else dtype)
-        return (out * std + mean).astype(dtype, copy=False)
+        return as_array((out * std + mean).astype(dtype, copy=False))
 
     def integers(self, low, high, shape, dtype):
         """An array of integers drawn uniformly from [low, high)."""
-        return self.rng.integers(low, high, size=shape).astype(dtype, copy=False)
+        return as_array(self.rng.integers(low, high, size=shape).astype(dtype, copy=False))
 
     def permutation(self, n):
         return self.rng.permutation(n)
@@ -249,6 +251,7 @@ _scipy_erf = None
 def erf(x):
     """The error function, elementwise: SciPy's (or CuPy's) when present, else math.erf per element."""
     global _scipy_erf
+    x = as_array(x)  # a 0-d array times a number is a NumPy scalar
     if type(x) is not np.ndarray:
         import cupyx.scipy.special
         return cupyx.scipy.special.erf(x)

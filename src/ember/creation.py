@@ -153,9 +153,10 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None):
     return Tensor(_generator(generator, device).integers(low, high, _shape_arg((size,)), dtype))
 
 
-def randperm(n, generator=None, device=None):
+def randperm(n, generator=None, dtype=None, device=None):
     """0, 1, ..., n - 1 in a random order."""
-    array = _generator(generator, device).permutation(n).astype(backend.int64)
+    dtype = backend.as_dtype(dtype) if dtype is not None else backend.int64
+    array = _generator(generator, device).permutation(n).astype(dtype)
     return Tensor(array)
 
 

@@ -81,7 +81,7 @@ class Tensor:
         return self.data.ndim
 
     def size(self, dim=None):
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self.data.shape if dim is None else self.data.shape[shape_ops.normalize_dim(dim, self.ndim)]
 
     def numel(self):
         return self.data.size
@@ -98,7 +98,9 @@ class Tensor:
         return self.data.shape[0]
 
     def __iter__(self):
-        return (self[i] for i in range(len(self)))
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
 
     def __hash__(self):
         return id(self)
@@ -256,7 +258,9 @@ class Tensor:
 
     def __repr__(self):
         data = backend.to_device(self.data, backend.CPU)
-        body = np.array2string(data, separator=", ", precision=4, threshold=1000, edgeitems=3, prefix="tensor(")
+        # PyTorch's lines hold 80 characters before the trailing comma, which NumPy counts too: hence 81.
+        body = np.array2string(data, separator=", ", precision=4, floatmode=_float_mode(data), threshold=1000,
+                               edgeitems=3, max_line_width=81, prefix="tensor(")
         extras = []
         if data.size == 0 and data.ndim != 1:
             extras.append(f"size={data.shape}")
@@ -353,7 +357,11 @@ class Tensor:
 
     def __setitem__(self, index, value):
         self._check_inplace("setting elements")
-        self.data[self._array_index(index)] = self._operand(value)
+        target, index = self.data, self._array_index(index)
+        steps = indexing.split_ints_first(index)
+        if steps is not None:
+            target, index = target[steps[0]], steps[1]  # a view: the ints pick first, as in getitem
+        target[index] = self._operand(value)
         self._version += 1
 
     def _array_index(self, index):
@@ -367,7 +375,7 @@ class Tensor:
                     raise IndexError(f"tensors used as indices must be integer or bool tensors, got {part.dtype}")
                 if type(part.data) is not type(self.data):
                     raise IndexError(f"the index is on {part.device}, the tensor on {self.device}")
-                part = part.data
+                part = part.item() if part.ndim == 0 and part.dtype.kind in "iu" else part.data  # an int, as in PyTorch
             elif isinstance(part, (list, np.ndarray)):
                 part = xp.asarray(part)
                 if part.dtype.kind not in "iub":
@@ -634,6 +642,20 @@ class Tensor:
 
     def gather(self, dim, index):
         return indexing.gather(self, dim, index)
+
+
+def _float_mode(data):
+    """How PyTorch prints floats: with 4 decimals ("1.5000", "1.0000e-05"), except that whole
+    numbers not needing scientific notation get none ("2.")."""
+    if data.dtype.kind != "f":
+        return "maxprec"
+    magnitudes = np.abs(data[np.isfinite(data) & (data != 0)])
+    if magnitudes.size == 0:
+        return "maxprec"
+    whole = (magnitudes == np.floor(magnitudes)).all()
+    largest, smallest = float(magnitudes.max()), float(magnitudes.min())  # Python floats: no float16 overflow
+    plain = largest < 1e8 and largest <= 1000 * smallest
+    return "maxprec" if whole and plain else "fixed"
 
 
 def parse_to_args(*args, device=None, dtype=None):

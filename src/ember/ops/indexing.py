@@ -1,6 +1,8 @@
 """Indexing: picking elements out of a tensor. Backward scatters the gradient back to the places
 the elements came from, adding where one element was picked more than once."""
 
+import numbers
+
 from .. import backend
 from ..autograd import Function
 from .shape import normalize_dim
@@ -60,8 +62,35 @@ class Embedding(Function):
         return full
 
 
+def _is_int(part):
+    return isinstance(part, numbers.Integral) and not isinstance(part, bool)
+
+
+def split_ints_first(index):
+    """PyTorch's reading of an index that mixes ints with arrays: the ints pick first, then the
+    arrays index what is left. (NumPy reads them together and moves the arrays' dimensions to the
+    front when a slice stands between: x[1, :, [0]] is (1, 3) in NumPy, (3, 1) in PyTorch.)
+    Returns the two indices to apply one after the other, or None where one step is the same."""
+    if not any(_is_int(part) for part in index) or not any(backend.is_array(part) for part in index):
+        return None
+    first, second = [], []
+    for part in index:
+        if _is_int(part):
+            first.append(part)
+        elif backend.is_array(part):
+            first.extend([slice(None)] * (part.ndim if part.dtype.kind == "b" else 1))  # a mask spans ndim dims
+            second.append(part)
+        else:  # a slice, None or Ellipsis: applied by the first step, whose result the second takes whole
+            first.append(part)
+            second.append(part if part is Ellipsis else slice(None))
+    return tuple(first), tuple(second)
+
+
 def getitem(x, index):
     """x[index], where index holds only ints, slices, None, Ellipsis and arrays (not Tensors)."""
+    steps = split_ints_first(index)
+    if steps is not None:
+        return GetItem.apply(GetItem.apply(x, index=steps[0]), index=steps[1])
     return GetItem.apply(x, index=index)
 
 

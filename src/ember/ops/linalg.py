@@ -20,10 +20,10 @@ class MatMul(Function):
         # Treat a vector a as a 1×n matrix and a vector b as an n×1 one, as forward did.
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        if a.ndim == 1:
-            grad = grad[..., None, :]
         if b.ndim == 1:
             grad = grad[..., None]
+        if a.ndim == 1:
+            grad = grad[..., None, :]
         grad_a = grad_b = None
         if ctx.needs_input_grad[0]:
             grad_a = xp.matmul(grad, xp.swapaxes(b2, -1, -2))

@@ -158,8 +158,8 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 
 def squeeze(x, dim=None):
-    axes = [a for a in normalize_dims(dim, x.ndim) if x.shape[a] == 1]
-    return reshape(x, tuple(n for a, n in enumerate(x.shape) if a not in axes))
+    axes = normalize_dims(dim, x.ndim)  # a 0-d tensor takes dim 0 or -1 (as in PyTorch) and keeps its shape
+    return reshape(x, tuple(n for a, n in enumerate(x.shape) if n != 1 or a not in axes))
 
 
 def unsqueeze(x, dim):
@@ -213,8 +213,7 @@ def _check_same_shapes(name, tensors, axis=None):
 
 def cat(tensors, dim=0):
     tensors = list(tensors)
-    _check_same_shapes("cat", tensors)  # first the dimension count
-    axis = normalize_dim(dim, tensors[0].ndim)
+    axis = normalize_dim(dim, tensors[0].ndim) if tensors else None
     _check_same_shapes("cat", tensors, axis)
     return Cat.apply(*_common_dtype(tensors), axis=axis)
 

@@ -1,0 +1,472 @@
+"""Loss functions: one number that says how wrong the predictions are. Training lowers it.
+
+Regression compares numbers with numbers (MSE, L1, Huber); classification scores the probability
+the model gave to the right answer (cross-entropy, and binary cross-entropy for a yes/no output).
+Each loss is computed per prediction, then averaged (reduction="mean", the default), added up
+("sum") or left as it is ("none").
+"""
+
+from ..autograd import Function
+from .elementwise import cast, promote, to_float
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduce(loss, reduction, count):
+    """Each element's loss ('none'), their total ('sum'), or the total divided by count ('mean')."""
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    return total / count if reduction == "mean" else total
+
+
+def _upstream(grad, reduction, count):
+    """The backward of _reduce: the gradient that reaches each element's loss."""
+    return grad / count if reduction == "mean" else grad
+
+
+# ---------------------------------------------------------------------------------------------
+# Regression: a penalty on each difference d = input - target.
+
+class DifferenceLoss(Function):
+    """Base of the regression losses: penalty(d) for each d = input - target, then reduced.
+
+    Subclasses give the penalty and its slope; d/d input = slope(d) and d/d target = -slope(d).
+    """
+
+    def forward(ctx, input, target, *, reduction, delta=None):
+        d = input - target
+        ctx.save_for_backward(d)
+        ctx.reduction, ctx.delta = reduction, delta
+        return _reduce(ctx.penalty(d), reduction, d.size)
+
+    def backward(ctx, grad):
+        d, = ctx.saved
+        grad_input = _upstream(grad, ctx.reduction, d.size) * ctx.slope(d)
+        return grad_input, (-grad_input if ctx.needs_input_grad[1] else None)
+
+
+class MSE(DifferenceLoss):
+    """Squared error d²: big mistakes cost much more than small ones; slope 2d."""
+
+    def penalty(ctx, d):
+        return d * d
+
+    def slope(ctx, d):
+        return 2 * d
+
+
+class L1(DifferenceLoss):
+    """Absolute error |d|: every unit of error costs the same; slope sign(d)."""
+
+    def penalty(ctx, d):
+        return ctx.xp.abs(d)
+
+    def slope(ctx, d):
+        return ctx.xp.sign(d)
+
+
+class Huber(DifferenceLoss):
+    """½d² for |d| < δ, δ(|d| - ½δ) beyond: squared near zero, linear (robust to outliers) far out;
+    slope clip(d, -δ, δ)."""
+
+    def penalty(ctx, d):
+        size = ctx.xp.abs(d)
+        return ctx.xp.where(size < ctx.delta, 0.5 * d * d, ctx.delta * (size - 0.5 * ctx.delta))
+
+    def slope(ctx, d):
+        return ctx.xp.clip(d, -ctx.delta, ctx.delta)
+
+
+class SmoothL1(Huber):
+    """Huber with δ = β, divided by β: ½d²/β for |d| < β, |d| - ½β beyond; slope clip(d/β, -1, 1)."""
+
+    def penalty(ctx, d):
+        return super().penalty(d) / ctx.delta
+
+    def slope(ctx, d):
+        return super().slope(d) / ctx.delta
+
+
+# ---------------------------------------------------------------------------------------------
+# Classification into C classes. The scores of one prediction lie along axis 1 ((N, C) or
+# (N, C, d1, ...)), or are the whole input ((C,)); the ops see them as rows of a matrix.
+
+def _prediction_shape(shape):
+    """The shape of one loss per prediction: (N, d1, ...) for scores (N, C, d1, ...), () for (C,)."""
+    return shape[:1] + shape[2:] if len(shape) > 1 else ()
+
+
+def _rows(xp, x):
+    """Scores of shape (C,), (N, C) or (N, C, d1, ...) as a matrix: one row per prediction."""
+    if x.ndim <= 2:
+        return x.reshape(-1, x.shape[-1])
+    return xp.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+
+
+def _unrows(xp, rows, shape):
+    """The inverse of _rows: a matrix back to the input's shape, classes on axis 1."""
+    if len(shape) <= 2:
+        return rows.reshape(shape)
+    return xp.moveaxis(rows.reshape(shape[:1] + shape[2:] + shape[1:2]), -1, 1)
+
+
+def _minus_row_max(xp, x):
+    """Each row minus its max, so that exp() of it never overflows. (The max is read at the argmax:
+    NumPy's max over many short rows is twice as slow.)"""
+    return x - x[xp.arange(x.shape[0]), x.argmax(axis=1)][:, None]
+
+
+def _row_sums(xp, x):
+    """Each row's sum, as one matrix-vector product with ones (NumPy's sum over many short rows is
+    several times slower than BLAS)."""
+    return x @ xp.ones(x.shape[1], dtype=x.dtype)
+
+
+def _target_weights(xp, target, weight, ignore_index, dtype):
+    """For class-index targets (one per row): the targets with ignored ones replaced by class 0
+    (safe to index with), a mask of the kept ones, and each row's weight w[target] (1 without
+    weights, 0 where ignored)."""
+    kept = target != ignore_index
+    safe = xp.where(kept, target, 0)
+    return safe, kept, (kept.astype(dtype) if weight is None else weight[safe] * kept)
+
+
+def _reduce_targets(ctx, loss, target_weights, reduction):
+    """_reduce for class-index targets: the mean divides by the total weight of the kept targets.
+    With every target ignored that is 0/0, nan (as in PyTorch), and the gradient is 0."""
+    count = target_weights.sum() if reduction == "mean" else None
+    ctx.count = None if count is None else ctx.xp.where(count == 0, 1, count)
+    return _reduce(loss, reduction, count)
+
+
+class CrossEntropy(Function):
+    """-log softmax(x)[y]: minus the log of the probability given to the right class y.
+
+    With class weights w, each row counts w[y]; with label smoothing ε the target is
+    q = (1 - ε)·onehot(y) + ε/C, so the loss is -Σ_c w_c q_c log softmax(x)_c. The gradient is
+    softmax(x)·Σ_c w_c q_c - w·q: the predicted probabilities minus the (weighted) target. The
+    log-softmax is fused in: the scores are shifted by their max (so ±1e4 stays finite), and the
+    one-hot target is never built (its weight is subtracted at the target positions instead).
+    """
+
+    def forward(ctx, logits, target, *, weight, ignore_index, reduction, smoothing):
+        xp = ctx.xp
+        x = _rows(xp, logits)
+        n_classes = x.shape[1]
+        target_shape = target.shape
+        target, kept, target_weights = _target_weights(xp, target.reshape(-1), weight, ignore_index, x.dtype)
+        rows = xp.arange(x.shape[0])
+        shifted = _minus_row_max(xp, x)
+        picked = shifted[rows, target]
+        if smoothing:
+            weighted_total = _row_sums(xp, shifted) if weight is None else shifted @ weight  # Σ_c w_c shifted_c
+        exp = xp.exp(shifted, out=shifted)  # in place: shifted is not needed any more
+        sums = _row_sums(xp, exp)
+        log_sums = xp.log(sums)
+        loss = (log_sums - picked) * target_weights  # log softmax(x)_c = shifted_c - log Σ e^shifted
+        if smoothing:
+            ctx.weight_sum = n_classes if weight is None else weight.sum()
+            spread = (log_sums * ctx.weight_sum - weighted_total) * kept  # -Σ_c w_c log softmax(x)_c
+            loss = (1 - smoothing) * loss + (smoothing / n_classes) * spread
+        ctx.save_for_backward(exp, sums, rows, target, kept, target_weights, weight)
+        ctx.input_shape, ctx.reduction, ctx.smoothing = logits.shape, reduction, smoothing
+        return _reduce_targets(ctx, loss.reshape(target_shape), target_weights, reduction)
+
+    def backward(ctx, grad):
+        exp, sums, rows, target, kept, target_weights, weight = ctx.saved
+        xp, smoothing, n_classes = ctx.xp, ctx.smoothing, exp.shape[1]
+        g = _upstream(grad, ctx.reduction, ctx.count).reshape(-1)
+        at_target = g * target_weights  # the target's weight in q, times the upstream gradient
+        if smoothing:
+            at_target = at_target * (1 - smoothing)
+            spread = (g * kept) * (smoothing / n_classes)
+            total = at_target + spread * ctx.weight_sum  # Σ_c w_c q_c
+        else:
+            total = at_target
+        grad_x = exp * (total / sums)[:, None]  # softmax(x) · Σ_c w_c q_c
+        grad_x[rows, target] -= at_target
+        if smoothing:
+            grad_x -= spread[:, None] if weight is None else spread[:, None] * weight
+        return _unrows(xp, grad_x, ctx.input_shape), None
+
+
+class SoftCrossEntropy(Function):
+    """-Σ_c w_c q_c log softmax(x)_c against class probabilities q (smoothed to (1 - ε)q + ε/C).
+
+    d/dx = softmax(x)·Σ_c w_c q_c - w·q, and d/dq = -(1 - ε)·w·log softmax(x).
+    """
+
+    def forward(ctx, logits, target, *, weight, reduction, smoothing):
+        xp = ctx.xp
+        x, q = _rows(xp, logits), _rows(xp, target)
+        n_rows, n_classes = x.shape
+        log_p = _minus_row_max(xp, x)
+        log_p -= xp.log(_row_sums(xp, xp.exp(log_p)))[:, None]
+        if smoothing:
+            q = q * (1 - smoothing) + smoothing / n_classes
+        weighted_q = q if weight is None else q * weight
+        loss = -_row_sums(xp, weighted_q * log_p)
+        ctx.save_for_backward(log_p, weighted_q, weight)
+        ctx.input_shape, ctx.reduction, ctx.smoothing = logits.shape, reduction, smoothing
+        return _reduce(loss.reshape(_prediction_shape(logits.shape)), reduction, n_rows)
+
+    def backward(ctx, grad):
+        log_p, weighted_q, weight = ctx.saved
+        xp = ctx.xp
+        g = _upstream(grad, ctx.reduction, log_p.shape[0]).reshape(-1, 1)
+        grad_x = grad_q = None
+        if ctx.needs_input_grad[0]:
+            grad_x = (xp.exp(log_p) * _row_sums(xp, weighted_q)[:, None] - weighted_q) * g
+            grad_x = _unrows(xp, grad_x, ctx.input_shape)
+        if ctx.needs_input_grad[1]:
+            grad_q = log_p * (g * -(1 - ctx.smoothing))
+            grad_q = _unrows(xp, grad_q if weight is None else grad_q * weight, ctx.input_shape)
+        return grad_x, grad_q
+
+
+class NLL(Function):
+    """-w[y]·x[y] for log-probabilities x: the negative log-likelihood of the right class y.
+    The gradient is -w[y] at the target and 0 elsewhere."""
+
+    def forward(ctx, log_probs, target, *, weight, ignore_index, reduction):
+        xp = ctx.xp
+        x = _rows(xp, log_probs)
+        target_shape = target.shape
+        target, _, target_weights = _target_weights(xp, target.reshape(-1), weight, ignore_index, x.dtype)
+        rows = xp.arange(x.shape[0])
+        loss = -x[rows, target] * target_weights
+        ctx.save_for_backward(rows, target, target_weights)
+        ctx.input_shape, ctx.row_shape, ctx.reduction = log_probs.shape, x.shape, reduction
+        return _reduce_targets(ctx, loss.reshape(target_shape), target_weights, reduction)
+
+    def backward(ctx, grad):
+        rows, target, target_weights = ctx.saved
+        g = _upstream(grad, ctx.reduction, ctx.count).reshape(-1)
+        grad_x = ctx.xp.zeros(ctx.row_shape, dtype=g.dtype)
+        grad_x[rows, target] = -(g * target_weights)
+        return _unrows(ctx.xp, grad_x, ctx.input_shape), None
+
+
+# ---------------------------------------------------------------------------------------------
+# Yes/no classification: the model gives the probability p (or its logit x) that the answer is yes.
+
+def _reduce_weighted(loss, weight, reduction):
+    """Each element's loss times its weight (which broadcasts to it), then reduced."""
+    if weight is not None:
+        loss *= weight
+    return _reduce(loss, reduction, loss.size)
+
+
+def _upstream_weighted(grad, weight, reduction, count):
+    """The backward of _reduce_weighted, for count elements."""
+    g = _upstream(grad, reduction, count)
+    return g if weight is None else g * weight
+
+
+class BinaryCrossEntropy(Function):
+    """-w[y log p + (1 - y) log(1 - p)] for probabilities p, each log clamped at -100 (as PyTorch)
+    so that p = 0 or 1 stays finite. d/dp = w(p - y) / (p(1 - p)), d/dy = w(log(1 - p) - log p)."""
+
+    def forward(ctx, p, y, *, weight, reduction):
+        xp = ctx.xp
+        log_p = xp.maximum(xp.log(p), -100.0)
+        log_not_p = xp.maximum(xp.log1p(-p), -100.0)
+        ctx.save_for_backward(p, y, log_p, log_not_p, weight)
+        ctx.reduction = reduction
+        return _reduce_weighted(-(y * log_p + (1 - y) * log_not_p), weight, reduction)
+
+    def backward(ctx, grad):
+        p, y, log_p, log_not_p, weight = ctx.saved
+        g = _upstream_weighted(grad, weight, ctx.reduction, p.size)
+        grad_p = g * (p - y) / ctx.xp.maximum(p * (1 - p), 1e-12) if ctx.needs_input_grad[0] else None
+        grad_y = g * (log_not_p - log_p) if ctx.needs_input_grad[1] else None
+        return grad_p, grad_y
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """Binary cross-entropy of p = σ(x), computed from the logit x without forming p:
+    w[(1 - y)x + L·log(1 + e^-x)], where L = 1 + (pos_weight - 1)y weighs the positives
+    (L = 1 without pos_weight) and log(1 + e^-x) = log(1 + e^-|x|) + max(-x, 0) never overflows.
+    d/dx = w(L·σ(x) - pos_weight·y), which is w(σ(x) - y) without pos_weight."""
+
+    def forward(ctx, x, y, *, weight, pos_weight, reduction):
+        xp = ctx.xp
+        softplus = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, 0)  # log(1 + e^-x) = -log σ(x)
+        loss = (1 - y) * x + (softplus if pos_weight is None else (1 + (pos_weight - 1) * y) * softplus)
+        ctx.save_for_backward(x, y, softplus, weight, pos_weight)
+        ctx.reduction = reduction
+        return _reduce_weighted(loss, weight, reduction)
+
+    def backward(ctx, grad):
+        x, y, softplus, weight, pos_weight = ctx.saved
+        g = _upstream_weighted(grad, weight, ctx.reduction, x.size)
+        grad_x = grad_y = None
+        if ctx.needs_input_grad[0]:
+            sigmoid = ctx.xp.exp(-softplus)  # σ(x) = e^(log σ(x))
+            if pos_weight is None:
+                grad_x = g * (sigmoid - y)
+            else:
+                grad_x = g * ((1 + (pos_weight - 1) * y) * sigmoid - pos_weight * y)
+        if ctx.needs_input_grad[1]:
+            grad_y = -g * (x if pos_weight is None else x - (pos_weight - 1) * softplus)
+        return grad_x, grad_y
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks: bad input gets a clear error before any computation.
+
+def check_reduction(name, reduction):
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _check_same_shape(name, input, target):
+    if input.shape != target.shape:
+        raise ValueError(f"{name}: input and target must have the same shape, got input {input.shape} "
+                         f"and target {target.shape}")
+
+
+def _check_probabilities(name, what, t):
+    outside = ~((t.data >= 0) & (t.data <= 1))
+    if outside.any():
+        value = t.data[outside].reshape(-1)[0].item()
+        hint = "; apply sigmoid first, or use binary_cross_entropy_with_logits on the logits" \
+            if what == "input" else ""
+        raise ValueError(f"{name}: the {what} must hold probabilities in [0, 1], found {value}{hint}")
+
+
+def _weight_array(name, what, weight, input, shape=None):
+    """A weight tensor's array in the input's dtype, checked to be on the input's device and to
+    have the given shape (or, without one, to broadcast to the input's shape); None stays None."""
+    if weight is None:
+        return None
+    if weight.device != input.device:
+        raise RuntimeError(f"{name}: {what} is on {weight.device}, the input on {input.device}")
+    if shape is not None and weight.shape != shape:
+        raise ValueError(f"{name}: {what} must hold one number per class, shape {shape}; got shape {weight.shape}")
+    if shape is None and (weight.ndim > input.ndim or any(
+            w not in (1, n) for w, n in zip(reversed(weight.shape), reversed(input.shape)))):
+        raise ValueError(f"{name}: {what} of shape {weight.shape} does not broadcast to the input's shape "
+                         f"{input.shape}")
+    return weight.data.astype(input.dtype, copy=False)
+
+
+def _class_scores(name, input):
+    """The input scores as floats, with their number of classes (axis 1, or axis 0 of a 1-D input)."""
+    if input.ndim == 0:
+        raise ValueError(f"{name}: expected scores of shape (C,), (N, C) or (N, C, d1, ...), got a 0-d input")
+    return to_float(input), input.shape[1 if input.ndim > 1 else 0]
+
+
+def _check_class_indices(name, input, target, n_classes, ignore_index, probabilities_allowed=False):
+    expected = _prediction_shape(input.shape)
+    if target.dtype.kind not in "iu":
+        hint = (f"; a floating point target is read as class probabilities, and must have the input's shape "
+                f"{input.shape}") if probabilities_allowed else ""
+        raise TypeError(f"{name}: class indices must be an integer tensor (ember.long), got {target.dtype} "
+                        f"of shape {target.shape}{hint}")
+    if target.shape != expected:
+        raise ValueError(f"{name}: input of shape {input.shape} needs class indices of shape {expected}, "
+                         f"got target of shape {target.shape}")
+    t = target.data
+    outside = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
+    if outside.any():
+        value = t[outside].reshape(-1)[0].item()
+        raise IndexError(f"{name}: target {value} is out of range for {n_classes} classes: class indices "
+                         f"must be in [0, {n_classes - 1}] (or ignore_index={ignore_index})")
+
+
+# ---------------------------------------------------------------------------------------------
+# The functions users call (ember.functional).
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """Cross-entropy from logits: -Σ_c w_c q_c log softmax(input)_c, q the one-hot (or given) target.
+
+    input: scores (C,), (N, C) or (N, C, d1, ...); target: class indices () / (N,) / (N, d1, ...)
+    of an integer dtype, or class probabilities of the input's shape. Targets equal to ignore_index
+    count for nothing; "mean" divides by the total weight of the counted targets.
+    """
+    check_reduction("cross_entropy", reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    input, n_classes = _class_scores("cross_entropy", input)
+    weight = _weight_array("cross_entropy", "weight", weight, input, (n_classes,))
+    if target.dtype.kind == "f" and target.shape == input.shape:
+        if ignore_index >= 0:
+            raise ValueError("cross_entropy: ignore_index is not supported with class probabilities as the target")
+        return SoftCrossEntropy.apply(input, cast(target, input.dtype), weight=weight, reduction=reduction,
+                                      smoothing=float(label_smoothing))
+    _check_class_indices("cross_entropy", input, target, n_classes, ignore_index, probabilities_allowed=True)
+    return CrossEntropy.apply(input, target, weight=weight, ignore_index=ignore_index, reduction=reduction,
+                              smoothing=float(label_smoothing))
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood -w[y]·input[y] of log-probabilities (log_softmax's output).
+
+    input: (C,), (N, C) or (N, C, d1, ...); target: class indices () / (N,) / (N, d1, ...).
+    """
+    check_reduction("nll_loss", reduction)
+    input, n_classes = _class_scores("nll_loss", input)
+    weight = _weight_array("nll_loss", "weight", weight, input, (n_classes,))
+    _check_class_indices("nll_loss", input, target, n_classes, ignore_index)
+    return NLL.apply(input, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
+
+
+def _difference_loss(name, op, input, target, reduction, delta=None):
+    check_reduction(name, reduction)
+    _check_same_shape(name, input, target)
+    return op.apply(*promote(to_float(input), target), reduction=reduction, delta=delta)
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Mean squared error: mean((input - target)²), the regression loss. Shapes must match."""
+    return _difference_loss("mse_loss", MSE, input, target, reduction)
+
+
+def l1_loss(input, target, reduction="mean"):
+    """Mean absolute error: mean(|input - target|). Shapes must match."""
+    return _difference_loss("l1_loss", L1, input, target, reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """Huber loss: ½d² where |d| < delta, delta·(|d| - ½delta) beyond, d = input - target."""
+    if not delta > 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+    return _difference_loss("huber_loss", Huber, input, target, reduction, float(delta))
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    """Smooth L1 loss: ½d²/beta where |d| < beta, |d| - ½beta beyond (beta = 0 is the L1 loss)."""
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must not be negative, got {beta}")
+    if beta == 0:
+        return l1_loss(input, target, reduction)
+    return _difference_loss("smooth_l1_loss", SmoothL1, input, target, reduction, float(beta))
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """-w[y log p + (1 - y) log(1 - p)] for probabilities p = input in [0, 1] (sigmoid's output)."""
+    name = "binary_cross_entropy"
+    check_reduction(name, reduction)
+    _check_same_shape(name, input, target)
+    input, target = promote(to_float(input), target)
+    _check_probabilities(name, "input", input)
+    _check_probabilities(name, "target", target)
+    return BinaryCrossEntropy.apply(input, target, weight=_weight_array(name, "weight", weight, input),
+                                    reduction=reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+    """w[(1 - y)x + (1 + (pos_weight - 1)y)·log(1 + e^-x)]: binary cross-entropy of sigmoid(x), from logits x.
+
+    Stable for any x; pos_weight weighs the positive examples (per class: it broadcasts to the input).
+    """
+    name = "binary_cross_entropy_with_logits"
+    check_reduction(name, reduction)
+    _check_same_shape(name, input, target)
+    input, target = promote(to_float(input), target)
+    return BinaryCrossEntropyWithLogits.apply(
+        input, target, weight=_weight_array(name, "weight", weight, input),
+        pos_weight=_weight_array(name, "pos_weight", pos_weight, input), reduction=reduction)

@@ -1,0 +1,51 @@
+"""The benchmark harness in its quickest mode on its tiny workload: the output's format, not a time."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_benchmarks(*args):
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "benchmarks", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    done = run_benchmarks("--quick", "--workload", "tiny", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    return done.stdout, out
+
+
+def test_prints_a_table_with_ratios(quick_run):
+    stdout, _ = quick_run
+    assert "workload   | ember train ms | torch train ms | ratio" in stdout
+    row = next(line for line in stdout.splitlines() if line.startswith("tiny "))
+    cells = [float(c) for c in row.split("|")[1:]]
+    times_and_ratios, memory = cells[:6], cells[6:]
+    assert len(cells) == 8 and all(c > 0 for c in times_and_ratios) and all(m >= 0 for m in memory)
+    assert "add 1×1" in stdout and "matmul 1000×1000" in stdout
+    assert "2 threads" in stdout
+
+
+def test_writes_json_and_png(quick_run):
+    _, out = quick_run
+    results = json.loads((out / "cpu.json").read_text())
+    tiny = results["workloads"]["tiny"]
+    for what in ("train", "inference", "memory"):
+        assert set(tiny[what]) == {"ember", "torch"}
+    assert results["meta"]["threads"] == 2 and results["meta"]["steps"] == 30
+    assert set(results["ops"]["add 1×1"]["ember"]) == {"forward", "forward+backward"}
+    assert (out / "cpu.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_unknown_workload_is_an_error():
+    done = run_benchmarks("--workload", "nope")
+    assert done.returncode != 0 and "unknown workload nope" in done.stderr

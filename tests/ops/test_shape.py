@@ -1,0 +1,235 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ember
+import ember.nn.functional as F
+from helpers import DEVICES, check_op, check_parity, dim, rand, raises, seeds, shapes
+
+
+def _factor(shape, data):
+    """A new shape with as many elements as shape, one of its entries maybe -1."""
+    n = int(np.prod(shape))
+    sizes = []
+    while n > 1:
+        divisors = [d for d in range(2, n + 1) if n % d == 0]
+        d = data.draw(st.sampled_from(divisors), label="size")
+        sizes.append(d)
+        n //= d
+    sizes += [1] * data.draw(st.integers(0, 2), label="ones")
+    sizes = data.draw(st.permutations(sizes), label="order") or [1]
+    if data.draw(st.booleans(), label="minus one"):
+        sizes[data.draw(st.integers(0, len(sizes) - 1), label="where")] = -1
+    return tuple(sizes)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(), seed=seeds, data=st.data())
+def test_reshape_and_view(device, shape, seed, data):
+    new = _factor(shape, data)
+    check_op(lambda lib, x: (x.reshape(new) * 1, x.view(*new) * 2, lib.reshape(x, new)), rand(*shape, seed=seed),
+             device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(min_dims=1), seed=seeds, data=st.data())
+def test_transpose_and_permute(device, shape, seed, data):
+    ndim = len(shape)
+    d0, d1 = data.draw(dim(ndim), label="dim0"), data.draw(dim(ndim), label="dim1")
+    order = data.draw(st.permutations(range(ndim)), label="order")
+    order = [d - ndim if i % 2 else d for i, d in enumerate(order)]  # some dims negative
+    check_op(lambda lib, x: (x.transpose(d0, d1), lib.permute(x, order), x.permute(*order)),
+             rand(*shape, seed=seed), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(min_dims=2, max_dims=2), seed=seeds)
+def test_t_and_T_of_a_matrix(device, shape, seed):
+    check_op(lambda lib, x: (x.t(), x.T), rand(*shape, seed=seed), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(min_dims=2), seed=seeds)
+def test_mT_of_a_batch(device, shape, seed):
+    check_op(lambda lib, x: x.mT, rand(*shape, seed=seed), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_t_of_a_vector_or_a_number_changes_nothing(device):
+    check_op(lambda lib, x: x.t() * 2, rand(3), device=device)
+    check_op(lambda lib, x: x.t() * 2, rand(), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(), seed=seeds, data=st.data())
+def test_flatten(device, shape, seed, data):
+    ndim = max(len(shape), 1)
+    start = data.draw(dim(ndim), label="start")
+    end = data.draw(dim(ndim).filter(lambda e: e % ndim >= start % ndim), label="end")
+    check_op(lambda lib, x: (x.flatten(), lib.flatten(x, start, end), x.flatten(start_dim=start)),
+             rand(*shape, seed=seed), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(max_side=2), seed=seeds, data=st.data())
+def test_squeeze_and_unsqueeze(device, shape, seed, data):
+    ndim = len(shape)
+    d = data.draw(dim(max(ndim, 1)), label="squeeze dim")
+    new = data.draw(dim(ndim + 1), label="unsqueeze dim")
+    check_op(lambda lib, x: (x.squeeze(), lib.squeeze(x, d), x.unsqueeze(new), lib.unsqueeze(x, new)),
+             rand(*shape, seed=seed), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_squeeze_of_a_0d_tensor(device):
+    check_op(lambda lib, x: (x.squeeze(0), lib.squeeze(x, -1)), rand(), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_squeeze_of_several_dims(device):
+    check_op(lambda lib, x: x.squeeze((0, -1)), rand(1, 3, 1, 1), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(max_side=3), seed=seeds, data=st.data())
+def test_expand(device, shape, seed, data):
+    sides = st.integers(1, 3)
+    target = data.draw(st.lists(sides, min_size=max(len(shape), 1), max_size=len(shape) + 2),
+                       label="target")
+    lead = len(target) - len(shape)
+    sizes = []
+    for i, n in enumerate(target):
+        if i < lead:
+            sizes.append(n)
+        elif shape[i - lead] != 1 or data.draw(st.booleans(), label="keep"):
+            sizes.append(-1 if data.draw(st.booleans(), label="-1") else shape[i - lead])
+        else:
+            sizes.append(n)
+    other = rand(*[shape[i - lead] if n == -1 else n for i, n in enumerate(sizes)], seed=seed + 1)
+    check_op(lambda lib, x, o: (x.expand(*sizes), x.expand(sizes) * o, x.expand_as(o)),
+             rand(*shape, seed=seed), other, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(min_dims=1, max_dims=3), count=st.integers(1, 3), seed=seeds, data=st.data())
+def test_cat_and_stack(device, shape, count, seed, data):
+    d = data.draw(dim(len(shape)), label="dim")
+    lengths = data.draw(st.lists(st.integers(1, 3), min_size=count, max_size=count), label="lengths")
+    parts = [rand(*shape[:d % len(shape)], n, *shape[d % len(shape) + 1:], seed=seed + i)
+             for i, n in enumerate(lengths)]
+    check_op(lambda lib, *ts: lib.cat(ts, dim=d), *parts, device=device)
+    same = [rand(*shape, seed=seed + i) for i in range(count)]
+    new = data.draw(dim(len(shape) + 1), label="stack dim")
+    check_op(lambda lib, *ts: lib.stack(list(ts), new), *same, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_cat_of_vectors_of_different_lengths(device):
+    check_op(lambda lib, a, b: lib.cat([a, b]), rand(1), rand(2, seed=1), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_cat_of_mixed_dtypes_promotes(device):
+    check_parity(lambda lib, a, b: lib.cat([a, b.long(), a.float()]), rand(2, 3), rand(1, 3), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(min_dims=1, max_dims=3), size=st.integers(1, 6), seed=seeds, data=st.data())
+def test_split_and_chunk(device, shape, size, seed, data):
+    d = data.draw(dim(len(shape)), label="dim")
+    length = shape[d]
+    cuts = sorted(data.draw(st.lists(st.integers(0, length), max_size=3), label="cuts"))
+    sections = [b - a for a, b in zip([0] + cuts, cuts + [length])]
+    x = rand(*shape, seed=seed)
+    check_op(lambda lib, x: x.split(size, dim=d), x, device=device)
+    check_op(lambda lib, x: lib.split(x, sections, d), x, device=device)
+    check_op(lambda lib, x: x.chunk(size, d), x, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_using_one_piece_of_a_split(device):
+    check_op(lambda lib, x: x.split([1, 3], dim=1)[1] * 2, rand(2, 4), device=device)
+    check_op(lambda lib, x: lib.chunk(x, 3)[-1].exp(), rand(5, 2), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(min_dims=1, max_dims=3), seed=seeds, data=st.data())
+def test_pad_with_a_constant(device, shape, seed, data):
+    pairs = data.draw(st.integers(1, len(shape)), label="pairs")
+    widths = tuple(data.draw(st.lists(st.integers(0, 2), min_size=2 * pairs, max_size=2 * pairs), label="widths"))
+    value = data.draw(st.sampled_from([0.0, 1.5, -3.0]), label="value")
+    check_op(lambda lib, x: lib.nn.functional.pad(x, widths, value=value), rand(*shape, seed=seed), device=device)
+    check_op(lambda lib, x: lib.nn.functional.pad(x, widths), rand(*shape, seed=seed), device=device)
+
+
+def test_shape_ops_that_change_nothing_return_the_same_tensor():
+    x = ember.ones(2, 3)
+    assert x.reshape(2, 3) is x and x.expand(2, 3) is x and x.contiguous() is x
+
+
+# -------------------------------------------------------------------------------------------------
+# Errors.
+
+def test_reshape_to_a_wrong_size():
+    with raises(ValueError, "shape (4, 2) is invalid for a tensor of shape (2, 3) (6 elements)"):
+        ember.ones(2, 3).reshape(4, 2)
+    with raises(ValueError, "shape (4, -1) is invalid for a tensor of shape (2, 3) (6 elements)"):
+        ember.ones(2, 3).view(4, -1)
+    with raises(ValueError, "only one dimension can be -1, got (-1, -1)"):
+        ember.ones(2, 3).reshape(-1, -1)
+
+
+def test_permute_that_is_not_an_ordering():
+    with raises(ValueError, "permute: (0, 0) is not an ordering of the 2 dimensions"):
+        ember.ones(2, 3).permute(0, 0)
+    with raises(ValueError, "permute: (1,) is not an ordering of the 2 dimensions"):
+        ember.ones(2, 3).permute(1)
+
+
+def test_expand_of_a_dim_that_is_not_1():
+    with raises(ValueError, "expand: dimension 0 of size 2 cannot grow to 4 (only size-1 dimensions can)"):
+        ember.ones(2, 3).expand(4, 3)
+    with raises(ValueError, "expand: -1 is not allowed for a new leading dimension"):
+        ember.ones(2, 3).expand(-1, 2, 3)
+    with raises(ValueError, "has fewer dimensions than the tensor"):
+        ember.ones(2, 3).expand(3)
+
+
+def test_cat_and_stack_of_mismatched_shapes():
+    with raises(ValueError, "cat: tensor 1 has shape (2, 4), tensor 0 has (2, 3); only dimension 0 may differ"):
+        ember.cat([ember.ones(2, 3), ember.ones(2, 4)])
+    with raises(ValueError, "cat: tensor 1 has shape (3,), tensor 0 has (2, 3); only dimension 1 may differ"):
+        ember.cat([ember.ones(2, 3), ember.ones(3)], dim=1)
+    with raises(ValueError, "stack: tensor 1 has shape (3, 2), tensor 0 has (2, 3)"):
+        ember.stack([ember.ones(2, 3), ember.ones(3, 2)])
+    with raises(ValueError, "cat: expected a non-empty sequence of tensors"):
+        ember.cat([])
+
+
+def test_split_sizes_that_do_not_add_up():
+    with raises(ValueError, "split: sizes [1, 1] add up to 2, but dimension 1 has size 3"):
+        ember.ones(2, 3).split([1, 1], dim=1)
+    with raises(ValueError, "split: the piece size must be positive, got 0"):
+        ember.ones(2, 3).split(0)
+    with raises(ValueError, "chunk: chunks must be a positive int, got 0"):
+        ember.ones(2, 3).chunk(0)
+
+
+def test_pad_with_too_many_pairs():
+    with raises(ValueError, "pad: expected pairs for at most 2 dimensions, got (1, 1, 1, 1, 1, 1)"):
+        F.pad(ember.ones(2, 3), (1, 1, 1, 1, 1, 1))
+    with raises(ValueError, "pad: expected pairs for at most 2 dimensions, got (1, 1, 1)"):
+        F.pad(ember.ones(2, 3), (1, 1, 1))
+    with raises(NotImplementedError, "pad: mode 'reflect' is not supported"):
+        F.pad(ember.ones(2, 3), (1, 1), mode="reflect")
+
+
+def test_t_of_more_than_two_dims():
+    with raises(ValueError, "t() expects a tensor with at most 2 dimensions, got 3"):
+        ember.ones(2, 3, 4).t()
+
+
+def test_flatten_with_start_after_end():
+    with raises(ValueError, "flatten: start_dim 2 comes after end_dim 1"):
+        ember.ones(2, 3, 4).flatten(2, 1)

@@ -1,0 +1,234 @@
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+
+import ember
+from helpers import DEVICES, raises, shapes, to_numpy
+
+
+def assert_same(ours, theirs):
+    """Same numbers, same shape and same dtype as the PyTorch tensor."""
+    assert str(ours.dtype) == str(theirs.dtype).replace("torch.", ""), f"dtype {ours.dtype}, PyTorch {theirs.dtype}"
+    assert ours.shape == tuple(theirs.shape)
+    np.testing.assert_allclose(to_numpy(ours), to_numpy(theirs), rtol=1e-6)
+
+
+# -------------------------------------------------------------------------------------------------
+# tensor(): from data.
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("data", [
+    1.5, 3, True, [1.0, 2.0], [1, 2, 3], [True, False], [1, 2.5], [True, 1], [[1, 2], [3, 4]], [],
+    np.array([1.0, 2.0]), np.array([1, 2], dtype=np.int32), np.array([1.0], dtype=np.float16),
+    np.array([True]), np.float64(2.5), np.float32(2.5), np.int64(4),
+], ids=["float", "int", "bool", "floats", "ints", "bools", "int-and-float", "bool-and-int", "nested", "empty",
+        "numpy-float64", "numpy-int32", "numpy-float16", "numpy-bool", "numpy-float64-scalar", "numpy-float32-scalar",
+        "numpy-int64-scalar"])
+def test_tensor_infers_the_dtype_as_pytorch(device, data):
+    t = ember.tensor(data, device=device)
+    assert_same(t, torch.tensor(data))
+    assert t.device == ember.device(device) and not t.requires_grad
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_tensor_with_dtype_device_and_requires_grad(device):
+    t = ember.tensor([1, 2], dtype=ember.float64, device=device, requires_grad=True)
+    assert t.dtype == ember.float64 and t.device == ember.device(device) and t.requires_grad and t.is_leaf
+    assert ember.tensor([1.7, -1.2], dtype=ember.long).tolist() == [1, -1]
+    assert ember.tensor([1, 2], dtype="float16").dtype == ember.float16
+
+
+def test_tensor_copies_its_data():
+    a = np.array([1.0, 2.0])
+    t = ember.tensor(a)
+    a[0] = 9.0
+    assert t.tolist() == [1.0, 2.0]
+    u = ember.tensor(t)
+    u.add_(1)
+    assert t.tolist() == [1.0, 2.0]
+
+
+def test_as_tensor_shares_memory_when_it_can():
+    a = np.array([1.0, 2.0], dtype=np.float32)
+    t = ember.as_tensor(a)
+    a[0] = 9.0
+    assert t.tolist() == [9.0, 2.0]
+    assert ember.as_tensor(t) is t
+    assert ember.as_tensor([1, 2]).dtype == ember.int64
+    assert ember.as_tensor(a, dtype=ember.float64).dtype == ember.float64
+
+
+def test_tensor_of_non_numbers():
+    with raises(TypeError, "tensor(): expected numbers, got <U1 data"):
+        ember.tensor(["a"])
+
+
+# -------------------------------------------------------------------------------------------------
+# Filled with a constant.
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("make", [
+    lambda lib, **k: lib.zeros(2, 3, **k), lambda lib, **k: lib.zeros((2, 3), **k),
+    lambda lib, **k: lib.zeros([4], **k), lambda lib, **k: lib.zeros((), **k), lambda lib, **k: lib.ones(3, 1, **k),
+    lambda lib, **k: lib.ones((2, 0), **k), lambda lib, **k: lib.ones(2, dtype=lib.int32, **k),
+    lambda lib, **k: lib.full((2, 2), 1.5, **k), lambda lib, **k: lib.full((3,), 7, **k),
+    lambda lib, **k: lib.full((2,), True, **k), lambda lib, **k: lib.full((2,), 7, dtype=lib.float64, **k),
+    lambda lib, **k: lib.empty(2, 3, **k).zero_(), lambda lib, **k: lib.empty((2,), dtype=lib.int64, **k).zero_(),
+    lambda lib, **k: lib.zeros(2, dtype=lib.bool, **k),
+], ids=["zeros-varargs", "zeros-tuple", "zeros-list", "zeros-0d", "ones", "ones-empty", "ones-int32", "full-float",
+        "full-int", "full-bool", "full-dtype", "empty", "empty-int", "zeros-bool"])
+def test_constant_tensors(device, make):
+    ours = make(ember, device=device)
+    assert_same(ours, make(torch))
+    assert ours.device == ember.device(device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_constant_tensors_that_require_grad(device):
+    for t in (ember.zeros(2, requires_grad=True, device=device), ember.ones((2, 2), requires_grad=True),
+              ember.full((2,), 0.5, requires_grad=True), ember.empty(3, requires_grad=True)):
+        assert t.requires_grad and t.is_leaf and t.dtype == ember.float32
+
+
+# -------------------------------------------------------------------------------------------------
+# Ranges.
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("make", [
+    lambda lib, **k: lib.arange(5, **k), lambda lib, **k: lib.arange(2, 7, **k),
+    lambda lib, **k: lib.arange(10, 0, -3, **k), lambda lib, **k: lib.arange(1, 2.5, 0.5, **k),
+    lambda lib, **k: lib.arange(0.0, 1.0, 0.1, **k), lambda lib, **k: lib.arange(4.0, **k),
+    lambda lib, **k: lib.arange(5, dtype=lib.float64, **k),
+    lambda lib, **k: lib.arange(0, 1, 0.25, dtype=lib.float64, **k), lambda lib, **k: lib.arange(0, **k),
+    lambda lib, **k: lib.linspace(0, 1, 5, **k), lambda lib, **k: lib.linspace(-2, 3, 11, **k),
+    lambda lib, **k: lib.linspace(2, 3, 1, **k), lambda lib, **k: lib.linspace(0, 1, 0, **k),
+    lambda lib, **k: lib.linspace(0, 10, 4, dtype=lib.float64, **k), lambda lib, **k: lib.eye(3, **k),
+    lambda lib, **k: lib.eye(2, 4, **k), lambda lib, **k: lib.eye(3, 2, dtype=lib.int64, **k),
+], ids=["arange-n", "arange-start-end", "arange-negative-step", "arange-float-step", "arange-tenths",
+        "arange-float-end", "arange-dtype", "arange-float64-step", "arange-empty", "linspace", "linspace-11",
+        "linspace-1", "linspace-0", "linspace-float64", "eye", "eye-wide", "eye-int"])
+def test_ranges(device, make):
+    ours = make(ember, device=device)
+    assert_same(ours, make(torch))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_ranges_that_require_grad(device):
+    assert ember.arange(3.0, requires_grad=True, device=device).requires_grad
+    assert ember.linspace(0, 1, 3, requires_grad=True).requires_grad
+    assert ember.eye(2, requires_grad=True).requires_grad
+
+
+def test_range_errors():
+    with raises(ValueError, "arange: step must not be zero"):
+        ember.arange(0, 5, 0)
+    with raises(ValueError, "linspace: steps must be a non-negative int, got -1"):
+        ember.linspace(0, 1, -1)
+
+
+# -------------------------------------------------------------------------------------------------
+# Random numbers.
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes())
+def test_random_tensors_have_the_shape_and_dtype_asked_for(device, shape):
+    assert ember.rand(*shape, device=device).shape == shape and ember.rand(shape).dtype == ember.float32
+    assert ember.randn(shape, device=device).shape == shape
+    assert ember.randn(*shape, dtype=ember.float64).dtype == ember.float64
+    t = ember.randint(-3, 4, shape, device=device)
+    assert t.shape == shape and t.dtype == ember.int64 and t.device == ember.device(device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_random_numbers_come_from_the_right_distribution(device):
+    ember.manual_seed(0)
+    u = np.asarray(ember.rand(20000, device=device).tolist())
+    assert u.min() >= 0 and u.max() < 1 and abs(u.mean() - 0.5) < 0.01 and abs(u.var() - 1 / 12) < 0.005
+    n = np.asarray(ember.randn(20000, dtype=ember.float64, device=device).tolist())
+    assert abs(n.mean()) < 0.03 and abs(n.std() - 1) < 0.03
+    i = np.asarray(ember.randint(-3, 4, (20000,), device=device).tolist())
+    assert set(i.tolist()) == set(range(-3, 4))
+    assert set(ember.randint(5, (1000,)).tolist()) == set(range(5))
+    assert sorted(ember.randperm(50, device=device).tolist()) == list(range(50))
+    assert ember.randperm(5).dtype == ember.int64
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("draw", [
+    lambda **k: ember.rand(3, 2, **k), lambda **k: ember.randn(4, **k), lambda **k: ember.randint(0, 100, (5,), **k),
+    lambda **k: ember.randperm(10, **k),
+], ids=["rand", "randn", "randint", "randperm"])
+def test_random_numbers_repeat_with_manual_seed_or_a_generator(device, draw):
+    ember.manual_seed(123)
+    first = draw(device=device).tolist()
+    ember.manual_seed(123)
+    assert draw(device=device).tolist() == first
+    assert draw(device=device).tolist() != first
+    g1, g2 = ember.Generator(device).manual_seed(7), ember.Generator(device).manual_seed(7)
+    ember.manual_seed(123)
+    from_g1 = draw(device=device, generator=g1).tolist()
+    assert draw(device=device).tolist() == first  # a generator leaves the default one alone
+    assert draw(device=device, generator=g2).tolist() == from_g1
+    assert draw(device=device, generator=g1).tolist() != from_g1
+
+
+def test_manual_seed_returns_the_default_generator():
+    gen = ember.manual_seed(5)
+    assert isinstance(gen, ember.Generator) and gen.initial_seed == 5
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_random_tensors_with_dtype_and_requires_grad(device):
+    assert ember.rand(2, dtype=ember.float64, requires_grad=True, device=device).requires_grad
+    assert ember.randn(2, requires_grad=True).is_leaf
+    assert ember.randint(0, 5, (3,), dtype=ember.int32).dtype == ember.int32
+    assert ember.randint(0, 5, (3,), dtype=ember.float32).dtype == ember.float32
+    assert ember.randperm(4, dtype=ember.int32, device=device).dtype == ember.int32
+
+
+def test_random_errors():
+    with raises(TypeError, "random floats need a floating point dtype, got int64"):
+        ember.rand(2, dtype=ember.int64)
+    with raises(ValueError, "randint: high (2) must be greater than low (5)"):
+        ember.randint(5, 2, (3,))
+    with raises(TypeError, "randint: give a size, e.g. randint(0, 10, (3,))"):
+        ember.randint(10)
+    with raises(TypeError, "a seed is an int, got float"):
+        ember.manual_seed(1.5)
+
+
+# -------------------------------------------------------------------------------------------------
+# The *_like forms.
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("make", [
+    lambda lib, t: lib.zeros_like(t), lambda lib, t: lib.ones_like(t), lambda lib, t: lib.full_like(t, 2.5),
+    lambda lib, t: lib.empty_like(t).zero_(), lambda lib, t: lib.zeros_like(t, dtype=lib.int64),
+    lambda lib, t: lib.ones_like(t, dtype=lib.float64), lambda lib, t: lib.full_like(t.long(), 2.7),
+], ids=["zeros_like", "ones_like", "full_like", "empty_like", "zeros_like-dtype", "ones_like-dtype",
+        "full_like-int"])
+def test_like_forms(device, make):
+    ours = make(ember, ember.tensor([[1.5, 2.0, 3.0]], device=device))
+    assert_same(ours, make(torch, torch.tensor([[1.5, 2.0, 3.0]])))
+    assert ours.device == ember.device(device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_random_like_forms(device):
+    t = ember.zeros(2, 3, dtype=ember.float64, device=device)
+    for made in (ember.rand_like(t), ember.randn_like(t)):
+        assert made.shape == (2, 3) and made.dtype == ember.float64 and made.device == ember.device(device)
+    ints = ember.randint_like(t, 3, 6)
+    assert ints.shape == (2, 3) and ints.dtype == ember.float64 and set(ints.tolist()[0]) <= {3.0, 4.0, 5.0}
+    assert set(ember.randint_like(ember.zeros(500, dtype=ember.long), 4).tolist()) == {0, 1, 2, 3}
+    assert ember.rand_like(t, dtype=ember.float32).dtype == ember.float32
+
+
+def test_like_forms_with_requires_grad():
+    t = ember.ones(2, 3)
+    for made in (ember.zeros_like(t, requires_grad=True), ember.ones_like(t, requires_grad=True),
+                 ember.full_like(t, 3.0, requires_grad=True), ember.empty_like(t, requires_grad=True),
+                 ember.rand_like(t, requires_grad=True), ember.randn_like(t, requires_grad=True)):
+        assert made.requires_grad and made.is_leaf and made.shape == (2, 3)
+    assert not ember.zeros_like(ember.ones(2, requires_grad=True)).requires_grad
