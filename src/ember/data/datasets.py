@@ -74,7 +74,8 @@ def train_val_test_split(features, labels, val_fraction=0.15, test_fraction=0.15
 
     With standardize=True each feature column is shifted and scaled to mean 0 and standard deviation 1
     using the statistics of the training split alone, applied to all three (so nothing about the
-    validation or test samples leaks into training).
+    validation or test samples leaks into training); the train split keeps them as
+    `train.standardization = (mean, std)`, to treat new samples the same way.
     """
     for name, f in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
         if not 0 <= f < 1:
@@ -92,7 +93,10 @@ def train_val_test_split(features, labels, val_fraction=0.15, test_fraction=0.15
         mean, std = x[0].mean(axis=0), x[0].std(axis=0)
         std[std == 0] = 1.0  # a constant column stays 0 rather than becoming NaN
         x = [(xs - mean) / std for xs in x]
-    return Splits(*(from_arrays(xs, labels[part]) for xs, part in zip(x, parts)))
+    splits = Splits(*(from_arrays(xs, labels[part]) for xs, part in zip(x, parts)))
+    if standardize:
+        splits.train.standardization = (mean, std)
+    return splits
 
 
 def _sklearn_table(name):

@@ -1,12 +1,15 @@
-"""Reference models, and the registries through which the `ember` command finds them.
+"""ember.models: reference models, and the names the `ember` command knows them by.
 
-CLASSIFIERS["name"] is built as Model(in_shape=..., num_classes=..., dropout=...);
-LANGUAGE_MODELS["name"] as Model(vocab_size=..., block_size=..., dropout=...).
+CLASSIFIERS[name](in_shape=..., num_classes=..., dropout=...) gives class scores (N, num_classes).
+LANGUAGE_MODELS[name](vocab_size=..., block_size=..., dropout=...) gives next-token logits (B, T, V)
+and has generate(ids, max_new_tokens, temperature, top_k).
 """
 
 from .gpt import GPT
+from .mlp import MLP
 
 CLASSIFIERS = {}
 LANGUAGE_MODELS = {}
 
+CLASSIFIERS["mlp"] = MLP
 LANGUAGE_MODELS["gpt"] = GPT

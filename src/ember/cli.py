@@ -1,0 +1,148 @@
+"""The `ember` command: train a model, then evaluate it, classify with it or generate text with it.
+
+    ember train                          an MLP on scikit-learn's digits, with a summary and a run folder
+    ember train --model gpt --text FILE  a character GPT on a text file
+    ember evaluate RUN_DIR               the test accuracy of a run's best weights
+    ember predict RUN_DIR INPUT          classify the samples in a .npy/.csv file (or an image)
+    ember generate RUN_DIR --prompt TEXT text from a language model
+"""
+
+import argparse
+import sys
+
+DEFAULT_MODEL = "mlp"
+DEFAULT_DATASET = "digits"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one line on stderr and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _parser():
+    parser = _Parser(prog="ember", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    train = commands.add_parser("train", help="train a model and write a run folder",
+                                description="Train a model. Options left out come from the model's recipe.")
+    train.add_argument("--model", default=DEFAULT_MODEL,
+                       help=f"classifier (mlp, ...) or language model (char-lstm, gpt); default {DEFAULT_MODEL}")
+    train.add_argument("--dataset", default=DEFAULT_DATASET,
+                       help="digits, iris, breast-cancer, mnist or fashion-mnist (classifiers; default digits)")
+    train.add_argument("--data-dir", help="folder (or .npz) with the MNIST-style data files")
+    train.add_argument("--text", metavar="FILE", help="text to train a language model on (default: Python's docs)")
+    train.add_argument("--optimizer", choices=["sgd", "adam", "adamw"])
+    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--epochs", type=_positive_int, help="passes over the training data (classifiers)")
+    train.add_argument("--iterations", type=_positive_int, help="training steps (language models)")
+    train.add_argument("--batch-size", type=_positive_int)
+    train.add_argument("--block-size", type=_positive_int, help="sequence length (language models)")
+    train.add_argument("--dropout", type=float)
+    train.add_argument("--weight-decay", type=float)
+    train.add_argument("--patience", type=int, help="early stopping: epochs without improvement (0: off)")
+    train.add_argument("--device", help="cpu or cuda")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", metavar="RUN_DIR", help="run folder (default runs/<model>-<data>-<time>)")
+    train.add_argument("--no-progress", action="store_true", help="no progress bar or per-epoch lines")
+
+    evaluate = commands.add_parser("evaluate", help="test accuracy of a run's best weights")
+    evaluate.add_argument("run_dir", metavar="RUN_DIR")
+    evaluate.add_argument("--device")
+
+    predict = commands.add_parser("predict", help="classify samples with a run's best weights")
+    predict.add_argument("run_dir", metavar="RUN_DIR")
+    predict.add_argument("input", metavar="INPUT", help=".npy or .csv of raw samples, or an image (.png/.jpg)")
+    predict.add_argument("--device")
+
+    generate = commands.add_parser("generate", help="text from a language model run")
+    generate.add_argument("run_dir", metavar="RUN_DIR")
+    generate.add_argument("--prompt", default="\n")
+    generate.add_argument("--tokens", type=_positive_int, default=500, help="characters to generate")
+    generate.add_argument("--temperature", type=_positive_float, default=1.0)
+    generate.add_argument("--top-k", type=_positive_int)
+    generate.add_argument("--seed", type=int)
+    generate.add_argument("--device")
+    return parser
+
+
+def _positive_int(text):
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _positive_float(text):
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _train(args):
+    from . import models
+    from .train import runs
+    options = {"optimizer": args.optimizer, "lr": args.lr, "epochs": args.epochs, "iterations": args.iterations,
+               "batch_size": args.batch_size, "block_size": args.block_size, "dropout": args.dropout,
+               "weight_decay": args.weight_decay, "patience": args.patience}
+    settings = runs.recipe(args.model, options)
+    settings.update(model=args.model, seed=args.seed)
+    progress = not args.no_progress
+    if args.model in models.LANGUAGE_MODELS:
+        settings["text"] = args.text
+        run_dir, results = runs.train_language_model(settings, args.out, args.device, progress)
+        print(f"\nvalidation loss {results['val_loss']:.4f} nats per character  "
+              f"({results['train_seconds']:.0f} s, {results['tokens_per_second']:,.0f} tokens/s)")
+        print(f"sample:\n{results['sample']}")
+    else:
+        settings.update(dataset=args.dataset, data_dir=args.data_dir)
+        run_dir, results = runs.train_classifier(settings, args.out, args.device, progress)
+        print(f"\ntest accuracy {100 * results['test_accuracy']:.2f}%  (test loss {results['test_loss']:.4f}, "
+              f"best epoch {results['best_epoch']})")
+        print(f"diagnosis: {results['diagnosis']}")
+    print(f"run folder: {run_dir}")
+
+
+def _evaluate(args):
+    from .train import runs
+    results = runs.evaluate_run(args.run_dir, args.device)
+    for name, value in results.items():
+        print(f"{name.replace('_', ' ')}: {100 * value:.2f}%" if "accuracy" in name else f"{name.replace('_', ' ')}: {value:.4f}")
+
+
+def _predict(args):
+    from .train import runs
+    for i, (label, probability) in enumerate(runs.predict_run(args.run_dir, args.input, args.device)):
+        print(f"sample {i}: class {label} (probability {probability:.3f})")
+
+
+def _generate(args):
+    from .train import runs
+    print(runs.generate_run(args.run_dir, args.prompt, args.tokens, args.temperature, args.top_k, args.seed,
+                            args.device))
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    from .train import DivergenceError
+    from .train.runs import RunError
+    command = {"train": _train, "evaluate": _evaluate, "predict": _predict, "generate": _generate}[args.command]
+    try:
+        command(args)
+    except (RunError, FileNotFoundError) as problem:
+        print(f"ember {args.command}: error: {problem}", file=sys.stderr)
+        return 2
+    except DivergenceError as problem:
+        print(f"ember {args.command}: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

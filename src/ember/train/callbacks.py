@@ -1,0 +1,184 @@
+"""Callbacks: small objects that fit() calls after every batch and epoch, to watch or steer training."""
+
+import math
+import sys
+import time
+
+from ..io import save
+from ..optim.lr_scheduler import ReduceLROnPlateau
+from ..tensor import Tensor
+
+
+class Callback:
+    """Base class: override the moments you need. Each receives the loop's FitState."""
+
+    def on_fit_begin(self, state):
+        pass
+
+    def on_epoch_begin(self, state):
+        pass
+
+    def on_batch_end(self, state):
+        pass
+
+    def on_epoch_end(self, state):
+        pass
+
+    def on_fit_end(self, state):
+        pass
+
+
+class _Monitor:
+    """Tracks the best value of one history column: lower is better for losses, higher for the rest."""
+
+    def __init__(self, monitor, mode, min_delta):
+        if mode == "auto":
+            mode = "min" if "loss" in monitor else "max"
+        if mode not in ("min", "max"):
+            raise ValueError(f"mode is 'min', 'max' or 'auto', got {mode!r}")
+        self.monitor, self.mode, self.min_delta = monitor, mode, abs(min_delta)
+        self.reset()
+
+    def reset(self):
+        self.best, self.best_epoch = (math.inf if self.mode == "min" else -math.inf), None
+
+    def improved(self, state):
+        """Read the last epoch's value; True (and remember it) if it beats the best by min_delta."""
+        record = state.history.records[-1]
+        if self.monitor not in record:
+            raise KeyError(f"{type(self).__name__}: no '{self.monitor}' in the history; "
+                           f"it has {', '.join(record)} (pass val_data to fit to get val_ columns)")
+        value = record[self.monitor]
+        better = value < self.best - self.min_delta if self.mode == "min" else value > self.best + self.min_delta
+        if better:
+            self.best, self.best_epoch = value, record["epoch"]
+        return better
+
+
+def _copy_of_weights(model):
+    return {name: Tensor(tensor.data.copy()) for name, tensor in model.state_dict().items()}
+
+
+class EarlyStopping(_Monitor, Callback):
+    """Stop training when the monitored number has not improved for `patience` epochs, and (by
+    default) put back the weights of the best epoch: the simplest cure for overfitting."""
+
+    def __init__(self, monitor="val_loss", mode="auto", patience=5, min_delta=0.0, restore_best_weights=True):
+        super().__init__(monitor, mode, min_delta)
+        if not isinstance(patience, int) or patience < 1:
+            raise ValueError(f"EarlyStopping: patience must be a positive int, got {patience!r}")
+        self.patience, self.restore_best_weights = patience, restore_best_weights
+
+    def on_fit_begin(self, state):
+        self.reset()
+        self.waited, self.best_weights, self.stopped_epoch = 0, None, None
+
+    def on_epoch_end(self, state):
+        if self.improved(state):
+            self.waited = 0
+            if self.restore_best_weights:
+                self.best_weights = _copy_of_weights(state.model)
+        else:
+            self.waited += 1
+            if self.waited >= self.patience:
+                state.stop = True
+                self.stopped_epoch = state.epoch
+
+    def on_fit_end(self, state):
+        if self.restore_best_weights and self.best_weights is not None and self.best_epoch != state.epoch:
+            state.model.load_state_dict(self.best_weights)
+
+
+class ModelCheckpoint(_Monitor, Callback):
+    """Save the model's state_dict to `path` (safetensors, written atomically) after each epoch that
+    improves the monitored number (every epoch with save_best_only=False)."""
+
+    def __init__(self, path, monitor="val_loss", mode="auto", save_best_only=True):
+        super().__init__(monitor, mode, 0.0)
+        self.path, self.save_best_only = path, save_best_only
+
+    def on_fit_begin(self, state):
+        self.reset()
+
+    def on_epoch_end(self, state):
+        if self.improved(state) or not self.save_best_only:
+            save(state.model.state_dict(), self.path)
+
+
+class SchedulerStep(Callback):
+    """Step a learning-rate scheduler after every epoch (or every batch, with interval='batch').
+    ReduceLROnPlateau gets the monitored number of the epoch."""
+
+    def __init__(self, scheduler, interval="epoch", monitor="val_loss"):
+        if interval not in ("epoch", "batch"):
+            raise ValueError(f"SchedulerStep: interval is 'epoch' or 'batch', got {interval!r}")
+        self.scheduler, self.interval, self.monitor = scheduler, interval, monitor
+
+    def on_batch_end(self, state):
+        if self.interval == "batch":
+            self.scheduler.step()
+
+    def on_epoch_end(self, state):
+        if self.interval != "epoch":
+            return
+        if isinstance(self.scheduler, ReduceLROnPlateau):
+            self.scheduler.step(state.history.records[-1][self.monitor])
+        else:
+            self.scheduler.step()
+
+
+class ProgressBar(Callback):
+    """Shows training as it goes: on a terminal, a per-batch bar with loss, accuracy, samples/s and
+    the time left (tqdm, when installed); otherwise one plain line per epoch."""
+
+    def __init__(self, stream=None):
+        self.stream = stream
+
+    def on_fit_begin(self, state):
+        self.out = self.stream or sys.stdout
+        self.bar = None
+        try:
+            import tqdm
+        except ImportError:
+            tqdm = None
+        self.tqdm = tqdm if tqdm is not None and self.out.isatty() else None
+
+    def on_epoch_begin(self, state):
+        self.started, self.samples, self.loss_sum, self.correct = time.perf_counter(), 0, 0.0, None
+        if self.tqdm is not None:
+            self.bar = self.tqdm.tqdm(total=state.batches_per_epoch, file=self.out, leave=False,
+                                      desc=f"epoch {state.epoch}/{state.epochs}", unit="batch")
+
+    def on_batch_end(self, state):
+        logs = state.batch_logs
+        self.samples += logs["samples"]
+        self.loss_sum += logs["loss"] * logs["samples"]
+        if logs.get("correct") is not None:
+            self.correct = (self.correct or 0) + logs["correct"]
+        if self.bar is not None:
+            shown = {"loss": f"{self.loss_sum / self.samples:.4f}"}
+            if self.correct is not None:
+                shown["acc"] = f"{100 * self.correct / self.samples:.1f}%"
+            shown["samples/s"] = f"{self.samples / max(time.perf_counter() - self.started, 1e-9):,.0f}"
+            self.bar.set_postfix(shown)
+            self.bar.update(1)
+
+    def on_epoch_end(self, state):
+        if self.bar is not None:
+            self.bar.close()
+        print(format_epoch(state.history.records[-1], state.epochs, self.samples), file=self.out, flush=True)
+
+
+def format_epoch(record, epochs, samples):
+    """One line about an epoch: 'epoch 3/20  train loss 0.1234 acc 96.5%  val loss ...'."""
+    parts = [f"epoch {record['epoch']}/{epochs}"]
+    for prefix in ("train_", "val_"):
+        if f"{prefix}loss" in record:
+            part = f"{prefix[:-1]} loss {record[prefix + 'loss']:.4f}"
+            if f"{prefix}accuracy" in record:
+                part += f" acc {100 * record[prefix + 'accuracy']:.1f}%"
+            parts.append(part)
+    parts.append(f"lr {record['lr']:.3g}")
+    parts.append(f"{samples / max(record['seconds'], 1e-9):,.0f} samples/s")
+    parts.append(f"{record['seconds']:.1f} s")
+    return "  ".join(parts)

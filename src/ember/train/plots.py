@@ -1,0 +1,36 @@
+"""Pictures of training: learning curves (train against validation), for spotting overfitting."""
+
+
+def _pyplot():
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("plots need matplotlib: pip install matplotlib (or pip install 'ember[all]')") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def plot_history(history, path, title="learning curves"):
+    """Save loss (and accuracy) against epoch, train and validation, as a PNG; the best validation
+    epoch is marked. Returns the path."""
+    plt = _pyplot()
+    panels = [("loss", "loss")] + ([("accuracy", "accuracy")] if "train_accuracy" in history else [])
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6), squeeze=False)
+    epochs = history["epoch"]
+    best = history.best_epoch("val_loss") if "val_loss" in history else None
+    for ax, (column, label) in zip(axes[0], panels):
+        ax.plot(epochs, history[f"train_{column}"], marker="o", markersize=3, label="train")
+        if f"val_{column}" in history:
+            ax.plot(epochs, history[f"val_{column}"], marker="o", markersize=3, label="validation")
+        if best is not None:
+            ax.axvline(best, color="gray", linestyle="--", linewidth=1, label=f"best epoch ({best})")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,0 +1,356 @@
+"""Run folders: `ember train` writes one; `ember evaluate`, `predict` and `generate` read it back.
+
+    runs/<model>-<data>-<time>/
+        config.json        what was trained on what, and how: enough to rebuild the model
+        best.safetensors   the weights of the epoch with the lowest validation loss
+        metrics.csv        the History, one row per epoch
+        metrics.json       the History, the test (or final validation) results and the diagnosis
+        curves.png         learning curves, train against validation
+"""
+
+import json
+import math
+import os
+import time
+
+import numpy as np
+
+from .. import backend, data, models, nn, optim
+from ..autograd import no_grad
+from ..creation import from_numpy, tensor
+from ..io import load
+from ..io.files import atomic_write
+from ..ops.activation import softmax
+from .callbacks import EarlyStopping, ModelCheckpoint, SchedulerStep
+from .diagnostics import diagnose
+from .loop import evaluate, fit
+from .plots import plot_history
+
+# How each dataset's raw samples (the numbers a user hands to `ember predict`) become model inputs.
+CLASSIFICATION_DATA = {
+    "digits": dict(load=data.digits, sample_shape=(1, 8, 8), raw_scale=16.0),
+    "mnist": dict(load=data.mnist, sample_shape=(1, 28, 28), raw_scale=255.0),
+    "fashion-mnist": dict(load=data.fashion_mnist, sample_shape=(1, 28, 28), raw_scale=255.0),
+    "iris": dict(load=data.iris, sample_shape=(4,), raw_scale=None),
+    "breast-cancer": dict(load=data.breast_cancer, sample_shape=(30,), raw_scale=None),
+}
+
+# Each model's recipe: what `ember train --model NAME` uses for every option not given.
+RECIPES = {
+    "mlp": dict(optimizer="adam", lr=1e-3, epochs=40, batch_size=32, dropout=0.2, weight_decay=0.0, patience=8),
+    "char-lstm": dict(optimizer="adam", lr=2e-3, final_lr=2e-4, schedule="exponential", iterations=3000,
+                      eval_interval=300, batch_size=32, block_size=100, dropout=0.0, weight_decay=0.0, clip=1.0),
+    "gpt": dict(optimizer="adamw", lr=1e-3, final_lr=1e-4, schedule="warmup-cosine", warmup=100, iterations=2000,
+                eval_interval=200, batch_size=12, block_size=64, dropout=0.0, weight_decay=0.1, clip=1.0),
+}
+DEFAULT_CLASSIFIER_RECIPE = dict(optimizer="sgd", lr=0.01, epochs=20, batch_size=64, dropout=0.0, weight_decay=5e-4,
+                                 patience=5)
+VALIDATION_BATCHES = 200  # final validation loss of a language model: mean over this many random batches
+
+
+class RunError(ValueError):
+    """A request the run folder or the options cannot satisfy (the CLI prints it as one line)."""
+
+
+def recipe(model_name, options):
+    """The model's recipe with the options the user gave laid over it."""
+    if model_name in models.LANGUAGE_MODELS:
+        settings = dict(RECIPES.get(model_name, RECIPES["char-lstm"]))
+    elif model_name in models.CLASSIFIERS:
+        settings = dict(RECIPES.get(model_name, DEFAULT_CLASSIFIER_RECIPE))
+    else:
+        known = ", ".join(sorted(models.CLASSIFIERS) + sorted(models.LANGUAGE_MODELS))
+        raise RunError(f"unknown model '{model_name}'; choose from {known}")
+    settings.update({k: v for k, v in options.items() if v is not None})
+    return settings
+
+
+def make_optimizer(settings, model):
+    """SGD (momentum 0.9), Adam or AdamW; AdamW's weight decay reaches matrices only, not biases or norms."""
+    name, lr, decay = settings["optimizer"], settings["lr"], settings["weight_decay"]
+    if name == "sgd":
+        return optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=decay)
+    if name == "adam":
+        return optim.Adam(model.parameters(), lr=lr, weight_decay=decay)
+    if name == "adamw":
+        matrices = [p for p in model.parameters() if p.ndim >= 2]
+        others = [p for p in model.parameters() if p.ndim < 2]
+        groups = [{"params": matrices, "weight_decay": decay}] + ([{"params": others, "weight_decay": 0.0}] if others else [])
+        return optim.AdamW(groups, lr=lr, betas=(0.9, 0.99))
+    raise RunError(f"unknown optimizer '{name}'; choose from sgd, adam, adamw")
+
+
+def _new_run_dir(out, model_name, data_name):
+    folder = out or os.path.join("runs", f"{model_name}-{data_name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def _write_json(path, obj):
+    with atomic_write(path) as f:
+        f.write(json.dumps(obj, indent=2).encode())
+
+
+def _read_config(run_dir):
+    path = os.path.join(run_dir, "config.json")
+    if not os.path.isfile(path):
+        raise RunError(f"{run_dir} is not a run folder (no config.json): give a folder `ember train` wrote")
+    with open(path) as f:
+        return json.load(f)
+
+
+def _write_history(run_dir, history, results):
+    history.to_csv(os.path.join(run_dir, "metrics.csv"))
+    _write_json(os.path.join(run_dir, "metrics.json"), {**history.to_dict(), **results})
+    try:
+        plot_history(history, os.path.join(run_dir, "curves.png"))
+    except ImportError as missing:
+        print(f"(no curves.png: {missing})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Classifiers.
+
+def _classification_splits(config):
+    spec = CLASSIFICATION_DATA[config["dataset"]]
+    kwargs = {"seed": config["seed"]}
+    if config.get("data_dir"):
+        kwargs["root"] = config["data_dir"]
+    try:
+        splits = spec["load"](**kwargs)
+    except TypeError:
+        raise RunError(f"--data-dir is not used by the '{config['dataset']}' dataset") from None
+    shape = tuple(spec["sample_shape"])
+    return [data.TensorDataset(x.reshape((len(x),) + shape), y) for x, y in (s.tensors for s in splits)], splits
+
+
+def _build_classifier(config):
+    return models.CLASSIFIERS[config["model"]](in_shape=tuple(config["in_shape"]), num_classes=config["num_classes"],
+                                               dropout=config["dropout"])
+
+
+def train_classifier(settings, out=None, device=None, progress=True):
+    """Train a classifier on a dataset as `ember train` does; returns (run folder, results dict)."""
+    if settings["dataset"] not in CLASSIFICATION_DATA:
+        raise RunError(f"unknown dataset '{settings['dataset']}'; choose from {', '.join(CLASSIFICATION_DATA)}")
+    backend.manual_seed(settings["seed"])
+    (train, val, test), raw = _classification_splits(settings)
+    labels = np.concatenate([s.tensors[1].numpy() for s in (train, val, test)])
+    config = dict(settings, task="classify", in_shape=list(train.tensors[0].shape[1:]),
+                  num_classes=int(labels.max()) + 1, standardization=_standardization(raw.train))
+    model = _build_classifier(config)
+    optimizer = make_optimizer(config, model)
+    run_dir = _new_run_dir(out, config["model"], config["dataset"])
+    _write_json(os.path.join(run_dir, "config.json"), config)
+    generator = backend.Generator("cpu", config["seed"])
+    train_loader = data.DataLoader(train, batch_size=config["batch_size"], shuffle=True, generator=generator)
+    val_loader = data.DataLoader(val, batch_size=256)
+    checkpoint = os.path.join(run_dir, "best.safetensors")
+    callbacks = [ModelCheckpoint(checkpoint)]
+    if config.get("patience"):
+        callbacks.append(EarlyStopping(patience=config["patience"]))
+    loss_fn = nn.CrossEntropyLoss()
+    history = fit(model, loss_fn, optimizer, train_loader, val_loader, epochs=config["epochs"], callbacks=callbacks,
+                  device=device, progress=progress)
+    model.load_state_dict(load(checkpoint))
+    test_results = evaluate(model, loss_fn, data.DataLoader(test, batch_size=256), device=device)
+    results = {"test_loss": test_results["loss"], "test_accuracy": test_results["accuracy"],
+               "best_epoch": history.best_epoch("val_loss"), "diagnosis": str(diagnose(history))}
+    _write_history(run_dir, history, results)
+    return run_dir, results
+
+
+def _standardization(train):
+    """The (mean, std) a split was standardized with, as lists (None if it was not)."""
+    stats = getattr(train, "standardization", None)
+    return None if stats is None else [np.asarray(s).tolist() for s in stats]
+
+
+def _load_model(run_dir, config, build, device):
+    model = build(config)
+    path = os.path.join(run_dir, "best.safetensors")
+    if not os.path.isfile(path):
+        raise RunError(f"{run_dir} has no best.safetensors: the run did not finish an epoch")
+    model.load_state_dict(load(path))
+    if device is not None:
+        model.to(device)
+    return model.eval()
+
+
+def evaluate_run(run_dir, device=None):
+    """The test loss and accuracy of a run's best weights (a classifier), or its validation loss (a
+    language model)."""
+    config = _read_config(run_dir)
+    if config["task"] == "language":
+        model = _load_model(run_dir, config, _build_language_model, device)
+        vocab, _, val = _text_windows(config)
+        return {"val_loss": validation_loss(model, val, config["batch_size"], config["seed"], device)}
+    model = _load_model(run_dir, config, _build_classifier, device)
+    (_, _, test), _ = _classification_splits(config)
+    results = evaluate(model, nn.CrossEntropyLoss(), data.DataLoader(test, batch_size=256), device=device)
+    return {"test_loss": results["loss"], "test_accuracy": results["accuracy"]}
+
+
+def read_samples(path, config):
+    """Raw samples for `ember predict`: a .npy array or a CSV of rows, in the dataset's raw units
+    (digit pixels 0-16, MNIST pixels 0-255, iris measurements in cm), or an image file for image
+    datasets. Returns model inputs (N, *in_shape) as float32."""
+    shape = tuple(config["in_shape"])
+    if not os.path.isfile(path):
+        raise RunError(f"no input file {path}")
+    extension = os.path.splitext(path)[1].lower()
+    if extension == ".npy":
+        raw = np.load(path, allow_pickle=False).astype(np.float64)
+    elif extension in (".csv", ".txt"):
+        raw = np.loadtxt(path, delimiter=",", ndmin=2)
+    elif extension in (".png", ".jpg", ".jpeg") and len(shape) == 3:
+        raw = _read_image(path, shape, CLASSIFICATION_DATA[config["dataset"]]["raw_scale"])
+    else:
+        raise RunError(f"cannot read {path}: give a .npy or .csv of samples"
+                       + (", or a .png/.jpg image" if len(shape) == 3 else ""))
+    size = int(np.prod(shape))
+    if raw.size % size:
+        raise RunError(f"{path} holds {raw.size} numbers, not a whole number of samples of {size} ({shape})")
+    samples = raw.reshape((-1,) + shape)
+    scale = CLASSIFICATION_DATA[config["dataset"]]["raw_scale"]
+    if scale is not None:
+        samples = samples / scale
+    if config.get("standardization"):
+        mean, std = (np.asarray(s) for s in config["standardization"])
+        samples = (samples - mean) / std
+    return samples.astype(np.float32)
+
+
+def _read_image(path, shape, raw_scale):
+    """A grayscale image resized (nearest pixel) to shape (1, H, W), in the dataset's raw units,
+    dark digits on a light page turned to light on dark as in MNIST."""
+    import matplotlib.image
+    pixels = matplotlib.image.imread(path).astype(np.float64)
+    if pixels.max() > 1:
+        pixels = pixels / 255.0
+    if pixels.ndim == 3:
+        pixels = pixels[..., :3].mean(axis=2)
+    rows = (np.arange(shape[1]) * pixels.shape[0] / shape[1]).astype(int)
+    cols = (np.arange(shape[2]) * pixels.shape[1] / shape[2]).astype(int)
+    pixels = pixels[rows][:, cols]
+    if pixels.mean() > 0.5:
+        pixels = 1.0 - pixels
+    return pixels * raw_scale
+
+
+def predict_run(run_dir, path, device=None):
+    """Classify the samples in a file with a run's best weights: (class, probability) per sample."""
+    config = _read_config(run_dir)
+    if config["task"] != "classify":
+        raise RunError(f"{run_dir} holds a language model: use `ember generate`")
+    model = _load_model(run_dir, config, _build_classifier, device)
+    inputs = tensor(read_samples(path, config), device=device)
+    with no_grad():
+        probabilities = softmax(model(inputs), dim=1).cpu().numpy()
+    return [(int(p.argmax()), float(p.max())) for p in probabilities]
+
+
+# ---------------------------------------------------------------------------------------------
+# Language models.
+
+def _text_windows(config):
+    if config.get("text"):
+        try:
+            with open(config["text"], encoding="utf-8") as f:
+                text = f.read()
+        except OSError as problem:
+            raise RunError(f"cannot read --text {config['text']}: {problem.strerror}") from None
+    else:
+        text = data.builtin_text()
+    vocab = data.CharVocab(config["vocab"]) if config.get("vocab") else None
+    return data.char_windows(text, config["block_size"], vocab=vocab)
+
+
+def _build_language_model(config):
+    return models.LANGUAGE_MODELS[config["model"]](vocab_size=len(config["vocab"]), block_size=config["block_size"],
+                                                   dropout=config["dropout"])
+
+
+def _schedule(config, optimizer):
+    """The learning rate over iterations: exponential decay from lr to final_lr, or a linear warm-up
+    followed by cosine decay to final_lr."""
+    steps, lr, final = config["iterations"], config["lr"], config["final_lr"]
+    if config["schedule"] == "exponential":
+        return optim.lr_scheduler.ExponentialLR(optimizer, gamma=(final / lr) ** (1 / steps))
+    warmup = config["warmup"]
+
+    def factor(step):
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = min(1.0, (step - warmup) / max(1, steps - warmup))
+        return (final + 0.5 * (lr - final) * (1 + math.cos(math.pi * progress))) / lr
+    return optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def _random_windows(windows, batch_size, batches, seed):
+    sampler = data.RandomSampler(windows, replacement=True, num_samples=batch_size * batches,
+                                 generator=backend.Generator("cpu", seed))
+    return data.DataLoader(windows, batch_size=batch_size, sampler=sampler)
+
+
+def sequence_cross_entropy(logits, targets):
+    """Mean cross-entropy of next-token logits (B, T, V) against targets (B, T)."""
+    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+
+
+def validation_loss(model, val, batch_size, seed, device=None, batches=VALIDATION_BATCHES):
+    """Mean cross-entropy over `batches` random validation batches of the training shape."""
+    return evaluate(model, sequence_cross_entropy, _random_windows(val, batch_size, batches, seed + 1),
+                    device=device)["loss"]
+
+
+def train_language_model(settings, out=None, device=None, progress=True):
+    """Train a character language model as `ember train --model char-lstm|gpt` does."""
+    backend.manual_seed(settings["seed"])
+    vocab, train, val = _text_windows(settings)
+    config = dict(settings, task="language", vocab=vocab.chars)
+    model = _build_language_model(config)
+    optimizer = make_optimizer(config, model)
+    run_dir = _new_run_dir(out, config["model"], os.path.basename(config.get("text") or "python-docs"))
+    _write_json(os.path.join(run_dir, "config.json"), config)
+    interval = min(config["eval_interval"], config["iterations"])
+    checkpoint = os.path.join(run_dir, "best.safetensors")
+    callbacks = [SchedulerStep(_schedule(config, optimizer), interval="batch"), ModelCheckpoint(checkpoint)]
+    started = time.perf_counter()
+    history = fit(model, sequence_cross_entropy, optimizer,
+                  _random_windows(train, config["batch_size"], interval, config["seed"]),
+                  _random_windows(val, config["batch_size"], 20, config["seed"] + 2),
+                  epochs=max(1, config["iterations"] // interval), callbacks=callbacks,
+                  max_grad_norm=config.get("clip"), device=device, progress=progress)
+    seconds = time.perf_counter() - started
+    model.load_state_dict(load(checkpoint))
+    tokens = config["batch_size"] * config["block_size"] * interval * len(history)
+    results = {"val_loss": validation_loss(model, val, config["batch_size"], config["seed"], device),
+               "train_seconds": seconds, "tokens_per_second": tokens / seconds,
+               "sample": generate_text(model, vocab, "\n", 300, device=device)}
+    _write_history(run_dir, history, results)
+    return run_dir, results
+
+
+def generate_text(model, vocab, prompt, tokens, temperature=1.0, top_k=None, device=None):
+    model.eval()
+    ids = from_numpy(vocab.encode(prompt or "\n")[None])
+    if device is not None:
+        ids = ids.to(device)
+    out = model.generate(ids, tokens, temperature=temperature, top_k=top_k)
+    return vocab.decode(out[0].tolist())
+
+
+def generate_run(run_dir, prompt, tokens, temperature=1.0, top_k=None, seed=None, device=None):
+    config = _read_config(run_dir)
+    if config["task"] != "language":
+        raise RunError(f"{run_dir} holds a classifier: use `ember predict`")
+    if seed is not None:
+        backend.manual_seed(seed)
+    model = _load_model(run_dir, config, _build_language_model, device)
+    vocab = data.CharVocab(config["vocab"])
+    try:
+        return generate_text(model, vocab, prompt, tokens, temperature, top_k, device)
+    except ValueError as problem:
+        raise RunError(f"prompt: {problem}") from None
+

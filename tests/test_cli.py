@@ -1,0 +1,95 @@
+"""The `ember` command, end to end on scikit-learn's digits."""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from ember.cli import main
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    return tmp_path_factory.mktemp("run")
+
+
+def test_ember_train_with_no_options_learns_digits(trained_run, capsys):
+    assert main(["train", "--out", str(trained_run), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    accuracy = float(out.split("test accuracy ")[1].split("%")[0])
+    assert accuracy >= 96.0
+    assert "diagnosis: " in out and f"run folder: {trained_run}" in out
+    for name in ("config.json", "best.safetensors", "metrics.csv", "metrics.json", "curves.png"):
+        assert (trained_run / name).is_file()
+    assert (trained_run / "metrics.csv").read_text().startswith("epoch,train_loss,train_accuracy,val_loss")
+
+
+def test_evaluate_reloads_the_best_weights(trained_run, capsys):
+    assert main(["evaluate", str(trained_run)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("test loss: ") and lines[1].startswith("test accuracy: ")
+    summary = json.loads((trained_run / "metrics.json").read_text())
+    assert float(lines[1].split(": ")[1].rstrip("%")) == pytest.approx(100 * summary["test_accuracy"], abs=0.005)
+    assert float(lines[0].split(": ")[1]) == pytest.approx(summary["test_loss"], abs=1e-4)
+
+
+def test_predict_classifies_raw_digits(trained_run, tmp_path, capsys):
+    digits = load_digits()
+    np.save(tmp_path / "digits.npy", digits.data[:100])  # raw pixels, 0..16
+    np.savetxt(tmp_path / "digits.csv", digits.data[:100], delimiter=",")
+    for name in ("digits.npy", "digits.csv"):
+        assert main(["predict", str(trained_run), str(tmp_path / name)]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) == 100 and lines[0].startswith("sample 0: class ")
+        predicted = np.array([int(line.split("class ")[1].split()[0]) for line in lines])
+        assert (predicted == digits.target[:100]).mean() >= 0.95
+
+
+def test_help_lists_the_options(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["train", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--model", "--dataset", "--optimizer", "--lr", "--epochs", "--batch-size", "--dropout",
+                   "--weight-decay", "--patience", "--device", "--seed"):
+        assert option in text
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--epochs", "0"], "argument --epochs: must be a positive integer, got 0"),
+    (["train", "--optimizer", "rprop"], "argument --optimizer: invalid choice: 'rprop'"),
+    (["fly"], "invalid choice: 'fly'"),
+])
+def test_bad_arguments_give_one_line_and_exit_status_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--model", "nope"], "ember train: error: unknown model 'nope'; choose from"),
+    (["train", "--dataset", "cifar"], "ember train: error: unknown dataset 'cifar'"),
+    (["evaluate", "/nonexistent"], "ember evaluate: error: /nonexistent is not a run folder"),
+])
+def test_bad_requests_give_one_line_and_exit_status_2(argv, message, capsys, tmp_path):
+    assert main(argv + (["--out", str(tmp_path / "r")] if argv[0] == "train" else [])) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning", "ignore:invalid value encountered:RuntimeWarning")
+def test_a_diverging_run_stops_and_says_where(tmp_path, capsys):
+    assert main(["train", "--lr", "1e6", "--optimizer", "sgd", "--out", str(tmp_path), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ember train: the loss became ") and "at epoch 1, batch" in err
+
+
+def test_predict_refuses_unreadable_input(trained_run, tmp_path, capsys):
+    (tmp_path / "x.bin").write_bytes(b"1234")
+    assert main(["predict", str(trained_run), str(tmp_path / "x.bin")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    np.save(tmp_path / "odd.npy", np.zeros(65))
+    assert main(["predict", str(trained_run), str(tmp_path / "odd.npy")]) == 2
+    assert "holds 65 numbers, not a whole number of samples of 64" in capsys.readouterr().err
