@@ -1,10 +1,9 @@
 import numpy as np
 import pytest
-import torch
 
 import ember
 from ember import nn
-from helpers import DEVICES, check_layer, rand, raises, to_numpy
+from helpers import DEVICES, check_eval, check_layer, rand, raises, to_numpy
 
 E, H = 8, 2
 
@@ -77,16 +76,8 @@ def test_need_weights_false_returns_no_weights(device):
 
 @pytest.mark.parametrize("batch_first", [True, False])
 def test_eval_mode_matches_pytorchs_fast_path(batch_first):
-    torch.manual_seed(0)
-    theirs = torch.nn.MultiheadAttention(E, H, dropout=0.5, batch_first=batch_first).eval()
-    ours = nn.MultiheadAttention(E, H, dropout=0.5, batch_first=batch_first).eval()
-    ours.load_state_dict(theirs.state_dict())
-    x = rand(2, 5, E, dtype=np.float32)
-    with torch.no_grad():
-        expected = theirs(*[torch.tensor(x)] * 3, need_weights=False)[0]
-    with ember.no_grad():
-        got = ours(*[ember.tensor(x)] * 3, need_weights=False)[0]
-    np.testing.assert_allclose(to_numpy(got), to_numpy(expected), rtol=1e-4, atol=1e-5)
+    x = rand(2, 5, E)
+    check_eval(self_attention(dropout=0.5, batch_first=batch_first), x, None, False)
 
 
 def test_dropout_drops_attention_weights_in_training_only():
