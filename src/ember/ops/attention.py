@@ -15,6 +15,7 @@ from .. import backend
 from ..autograd import Function
 from .dropout import check_probability
 from .elementwise import cast
+from .reduce import row_sums
 
 
 class ScaledDotProductAttention(Function):
@@ -37,9 +38,9 @@ class ScaledDotProductAttention(Function):
             scores += mask[0]
         if keep is not None:
             xp.copyto(scores, -math.inf, where=~keep)
-        if causal:
+        if causal:  # -inf above the diagonal: query i sees keys 0..i
             length, source = scores.shape[-2:]
-            xp.copyto(scores, -math.inf, where=xp.triu(xp.ones((length, source), dtype=bool), 1))
+            scores += xp.where(xp.tri(length, source, dtype=bool), 0.0, -math.inf).astype(scores.dtype)
         weights = _softmax_last(xp, scores, masked=bool(mask) or keep is not None)
         ctx.dropped = None  # the dropout mask times 1/(1 - p), when dropping
         dropped = weights
@@ -69,7 +70,7 @@ class ScaledDotProductAttention(Function):
         if ctx.dropped is not None:
             grad_p *= ctx.dropped
         # Through the softmax, in place: dS = P ⊙ (dP - Σ dP ⊙ P).
-        grad_p -= (grad_p * weights).sum(axis=-1, keepdims=True)
+        grad_p -= _sums_last(xp, grad_p * weights)
         grad_p *= weights
         grad_mask = grad_p if has_mask and needs[3] else None
         if grad_mask is None:
@@ -89,11 +90,16 @@ def _softmax_last(xp, scores, masked):
         top = xp.where(xp.isfinite(top), top, 0)
     scores -= top
     xp.exp(scores, out=scores)
-    total = scores.sum(axis=-1, keepdims=True)
+    total = _sums_last(xp, scores)
     if masked:
         total = xp.where(total == 0, 1, total)
     scores /= total
     return scores
+
+
+def _sums_last(xp, x):
+    """Σ over the last axis of a contiguous array, keeping the axis (size 1)."""
+    return row_sums(xp, x.reshape(-1, x.shape[-1])).reshape(x.shape[:-1] + (1,))
 
 
 def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, need_weights=False):

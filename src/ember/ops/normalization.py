@@ -1,8 +1,11 @@
 """Normalization: rescale activations to a standard spread, so that deep stacks train stably."""
 
+import math
+
 import numpy as np
 
 from ..autograd import Function
+from .reduce import column_sums, row_sums
 
 
 # ---------------------------------------------------------------------------------------------
@@ -14,41 +17,47 @@ class LayerNorm(Function):
     Unlike batch normalization it needs no batch and behaves the same in training and evaluation,
     which is why Transformers use it. Backward, with x̂ the normalized input and g = dL/dx̂ = dL/dy · w:
     dx = (g - mean(g) - x̂ · mean(g · x̂)) / √(var + eps); dw = Σ dL/dy · x̂; db = Σ dL/dy.
+    The work is done on x as a matrix of rows (one per example) of the n normalized numbers.
     """
 
     centered = True  # RMSNorm, below, is this without subtracting the mean
 
-    def forward(ctx, x, *affine, axes, eps, has_weight):
+    def forward(ctx, x, *affine, normalized_shape, eps, has_weight):
         xp = ctx.xp
+        ctx.input_shape, ctx.normalized_shape = x.shape, normalized_shape
+        ctx.has_weight, ctx.n_affine = has_weight, len(affine)
+        n = math.prod(normalized_shape)
+        x = x.reshape(-1, n)
         if ctx.centered:
-            x = x - x.mean(axis=axes, keepdims=True)
-        inv_std = 1.0 / xp.sqrt((x * x).mean(axis=axes, keepdims=True) + eps)
+            x = x - (row_sums(xp, x) * (1.0 / n))[:, None]
+        inv_std = 1.0 / xp.sqrt(row_sums(xp, x * x) * (1.0 / n) + eps)[:, None]
         normalized = x * inv_std
-        weight = affine[0] if has_weight else None
+        weight = affine[0].reshape(n) if has_weight else None
         ctx.save_for_backward(normalized, inv_std, *affine[:1] if has_weight else ())
-        ctx.axes, ctx.has_weight, ctx.n_affine = axes, has_weight, len(affine)
         out = normalized if weight is None else normalized * weight
         if len(affine) > has_weight:
-            out = out + affine[-1]
-        return out
+            out = out + affine[-1].reshape(n)
+        return out.reshape(ctx.input_shape)
 
     def backward(ctx, grad):
+        xp = ctx.xp
         normalized, inv_std = ctx.saved[:2]
-        axes = ctx.axes
-        g = grad * ctx.saved[2] if ctx.has_weight else grad
-        correction = normalized * (g * normalized).mean(axis=axes, keepdims=True)
-        if ctx.centered:
-            correction += g.mean(axis=axes, keepdims=True)
-        grad_x = None
+        rows, n = normalized.shape
+        grad = grad.reshape(rows, n)
+        grads = [None]
         if ctx.needs_input_grad[0]:
+            g = grad * ctx.saved[2].reshape(n) if ctx.has_weight else grad
+            correction = normalized * (row_sums(xp, g * normalized) * (1.0 / n))[:, None]
+            if ctx.centered:
+                correction += (row_sums(xp, g) * (1.0 / n))[:, None]
             grad_x = g - correction
             grad_x *= inv_std
-        leading = tuple(range(grad.ndim - len(axes)))
-        grads = [grad_x]
+            grads[0] = grad_x.reshape(ctx.input_shape)
+        shape = ctx.normalized_shape
         if ctx.has_weight:
-            grads.append((grad * normalized).sum(axis=leading) if ctx.needs_input_grad[1] else None)
+            grads.append(column_sums(xp, grad * normalized).reshape(shape) if ctx.needs_input_grad[1] else None)
         if ctx.n_affine > ctx.has_weight:
-            grads.append(grad.sum(axis=leading) if ctx.needs_input_grad[-1] else None)
+            grads.append(column_sums(xp, grad).reshape(shape) if ctx.needs_input_grad[-1] else None)
         return tuple(grads)
 
 
@@ -69,26 +78,26 @@ def check_normalized_shape(x, normalized_shape, who):
     return shape
 
 
-def _normalized_axes(who, x, normalized_shape, affine):
-    """The last len(normalized_shape) axes of x, after checking that x and the affine tensors fit them."""
+def _checked_shape(who, x, normalized_shape, affine):
+    """normalized_shape as a tuple, after checking that x and the affine tensors fit it."""
     shape = check_normalized_shape(x, normalized_shape, who)
     for what, t in affine.items():
         if t is not None and tuple(t.shape) != shape:
             raise ValueError(f"{who}: {what} must have shape {shape}, got {tuple(t.shape)}")
-    return tuple(range(x.ndim - len(shape), x.ndim))
+    return shape
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002 (PyTorch's names)
     """Normalize over the last len(normalized_shape) axes, then · weight + bias (each optional)."""
-    axes = _normalized_axes("layer_norm", input, normalized_shape, {"weight": weight, "bias": bias})
+    shape = _checked_shape("layer_norm", input, normalized_shape, {"weight": weight, "bias": bias})
     affine = [t for t in (weight, bias) if t is not None]
-    return LayerNorm.apply(input, *affine, axes=axes, eps=float(eps), has_weight=weight is not None)
+    return LayerNorm.apply(input, *affine, normalized_shape=shape, eps=float(eps), has_weight=weight is not None)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     """x / √(mean(x²) + eps) · weight over the last axes; eps None means the dtype's machine epsilon."""
-    axes = _normalized_axes("rms_norm", input, normalized_shape, {"weight": weight})
+    shape = _checked_shape("rms_norm", input, normalized_shape, {"weight": weight})
     if eps is None:
         eps = np.finfo(input.dtype).eps
-    return RMSNorm.apply(input, *([] if weight is None else [weight]), axes=axes, eps=float(eps),
+    return RMSNorm.apply(input, *([] if weight is None else [weight]), normalized_shape=shape, eps=float(eps),
                          has_weight=weight is not None)
