@@ -41,7 +41,8 @@ def main():
     ember.manual_seed(args.seed)
     batch, block_size, iters, evaluations = 12, 64, args.iters, 8
     if not os.path.exists(args.text):
-        raise SystemExit(f"no text at {args.text}: pass --text FILE (tiny Shakespeare is input.txt of karpathy/char-rnn)")
+        raise SystemExit(f"no text at {args.text}: pass --text FILE (tiny Shakespeare is karpathy/char-rnn's "
+                         "input.txt)")
     with open(args.text, encoding="utf-8") as f:
         text = f.read()
     vocab, train, val = char_windows(text, block_size)  # first 90% trains, last 10% validates

@@ -7,7 +7,7 @@ import torch
 import ember
 from ember.models import GPT, LANGUAGE_MODELS
 from ember.models.gpt import sample
-from helpers import DEVICES, assert_close, rand, raises, to_numpy
+from helpers import DEVICES, assert_close, raises, to_numpy
 
 SMALL = dict(vocab_size=11, block_size=8, n_layer=2, n_head=2, n_embd=16)
 
@@ -76,8 +76,9 @@ def test_gpt_matches_the_same_model_in_pytorch(device, dtype, bias):
     tol = dict(rtol=1e-7, atol=1e-9) if dtype == np.float64 else dict(rtol=1e-4, atol=1e-5)
     logits, expected = ours(ember.tensor(ids, device=device)), theirs(torch.tensor(ids))
     assert_close(logits, expected, what="logits", **tol)
-    ember.nn.functional.cross_entropy(logits.reshape(-1, 11), ember.tensor(targets.reshape(-1), device=device)).backward()
-    torch.nn.functional.cross_entropy(expected.reshape(-1, 11), torch.tensor(targets.reshape(-1))).backward()
+    flat_targets = targets.reshape(-1)
+    ember.nn.functional.cross_entropy(logits.reshape(-1, 11), ember.tensor(flat_targets, device=device)).backward()
+    torch.nn.functional.cross_entropy(expected.reshape(-1, 11), torch.tensor(flat_targets)).backward()
     grads = dict(theirs.named_parameters())
     for name, p in ours.named_parameters():
         assert_close(p.grad, grads[name].grad, what=f"gradient of {name}", **tol)

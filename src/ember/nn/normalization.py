@@ -21,9 +21,10 @@ class LayerNorm(Module):
         self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        shape, affine = self.normalized_shape, elementwise_affine
-        self.register_parameter("weight", Parameter(ones(shape, device=device, dtype=dtype)) if affine else None)
-        self.register_parameter("bias", Parameter(zeros(shape, device=device, dtype=dtype)) if affine and bias else None)
+        where = dict(device=device, dtype=dtype)
+        affine = elementwise_affine
+        self.register_parameter("weight", Parameter(ones(self.normalized_shape, **where)) if affine else None)
+        self.register_parameter("bias", Parameter(zeros(self.normalized_shape, **where)) if affine and bias else None)
 
     def forward(self, x):
         check_normalized_shape(x, self.normalized_shape, self._describe())
