@@ -139,6 +139,25 @@ def check_layer(make, *arrays, device="cpu", dtype=np.float64, rtol=None, atol=N
     return ours, theirs
 
 
+def check_eval(make, *arrays, device="cpu", rtol=1e-4, atol=1e-5):
+    """A layer in eval mode without gradients, where PyTorch may take a fused fast path, gives PyTorch's
+    numbers in float32 given the same weights (make(lib) builds it; arrays are its inputs)."""
+    theirs = make(torch).eval()
+    ours = make(ember).to(device).eval()
+    ours.load_state_dict(theirs.state_dict())
+    pairs = [_pair(a, device, np.float32) for a in arrays]
+    with torch.no_grad():
+        expected = _as_list(theirs(*[t for _, t in pairs]))
+    with ember.no_grad():
+        got = _as_list(ours(*[e for e, _ in pairs]))
+    assert len(got) == len(expected)
+    for i, (o, t) in enumerate(zip(got, expected)):
+        if t is None:
+            assert o is None, f"output {i} in eval mode: PyTorch gives None"
+        else:
+            assert_close(o, t, rtol, atol, f"output {i} in eval mode")
+
+
 def check_gradcheck(fn, *arrays, device="cpu", **tolerances):
     """ember.testing.gradcheck of fn(ember, *tensors) in float64 (floating arrays require grad)."""
     tensors = [_pair(a, device, np.float64)[0] for a in arrays]

@@ -5,9 +5,36 @@ NVIDIA GPU. Every op is written once against `xp`, so the same code runs on both
 file that knows CuPy (and SciPy, used for `erf` when present) exists.
 """
 
+import ctypes
 import math
+import os
+import sys
 
 import numpy as np
+
+# ---------------------------------------------------------------------------------------------
+# Memory. A training step makes and frees many large temporary arrays. By default glibc gives each
+# array over 128 KiB fresh pages from the kernel (mmap) and returns them when it is freed, so every op
+# pays for page faults again: in the gpt benchmark more time than the arithmetic of some ops. Keeping
+# freed memory in the process for reuse (arrays up to 32 MiB from the heap, up to 256 MiB of free heap
+# kept) removes that cost. Setting MALLOC_MMAP_THRESHOLD_ or MALLOC_TRIM_THRESHOLD_ yourself keeps
+# glibc's own behaviour.
+
+def _keep_freed_memory():
+    if not sys.platform.startswith("linux") or {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"} & set(os.environ):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")  # glibc (not musl, whose malloc has no mallopt)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 32 * 2**20)
+    mallopt(m_trim_threshold, 256 * 2**20)
+
+
+_keep_freed_memory()
+
 
 # ---------------------------------------------------------------------------------------------
 # dtypes: ember's dtypes are NumPy's, so `t.dtype == numpy.float32` holds. The PyTorch aliases
@@ -247,14 +274,45 @@ def _add_rows(target, rows, values):
 
 _scipy_erf = None
 
+# erf(x) ≈ x·P(x²)/Q(x²) on [-4, 4], ±1 beyond (as float32's erf is there): a rational function fitted
+# to SciPy's float64 erf for ember (relative error 2.5e-8 in exact arithmetic, a few float32 ulps in
+# float32). A dozen whole-array operations: about 10 times faster than SciPy's float32 erf.
+_ERF_P = (1.1283791065216064, 0.19355760514736176, 0.053103528916835785, 0.003883902681991458,
+          0.00028458228916861117, 1.986746156035224e-06)
+_ERF_Q = (1.0, 0.5048685073852539, 0.11535529792308807, 0.015208384022116661, 0.0011857125209644437,
+          3.7420631997520104e-05)
+
+
+def _polynomial(u, coefficients):
+    """c₀ + c₁u + c₂u² + ... by Horner's rule, in place on one new array."""
+    out = u * coefficients[-1]
+    out += coefficients[-2]
+    for c in coefficients[-3::-1]:
+        out *= u
+        out += c
+    return out
+
+
+def _erf_float32(x):
+    shape = x.shape
+    x = np.clip(x.reshape(-1), -4.0, 4.0)  # 1-D: NumPy gives scalars, not arrays, for 0-d math
+    u = x * x
+    out = _polynomial(u, _ERF_P)
+    out *= x
+    out /= _polynomial(u, _ERF_Q)
+    return np.clip(out, -1.0, 1.0, out=out).reshape(shape)
+
 
 def erf(x):
-    """The error function, elementwise: SciPy's (or CuPy's) when present, else math.erf per element."""
+    """The error function, elementwise: for float32 (and float16) NumPy arrays, ember's rational
+    approximation (accurate to float32 precision); otherwise SciPy's (or CuPy's), else math.erf per element."""
     global _scipy_erf
     x = as_array(x)  # a 0-d array times a number is a NumPy scalar
     if type(x) is not np.ndarray:
         import cupyx.scipy.special
         return cupyx.scipy.special.erf(x)
+    if x.dtype in (float32, float16):
+        return _erf_float32(x.astype(float32, copy=False)).astype(x.dtype, copy=False)
     if _scipy_erf is None:
         try:
             from scipy.special import erf as _scipy_erf

@@ -99,3 +99,16 @@ def test_softmax_dim_out_of_range():
 def test_import_ember_gives_ember_nn_functional():
     code = "import ember; assert ember.nn.functional is ember.functional; ember.nn.functional.relu(ember.ones(2))"
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": ":".join(sys.path)})
+
+
+def test_float32_erf_is_accurate_to_float32_precision():
+    from scipy.special import erf
+    x = np.concatenate([np.linspace(-6, 6, 200001), [0.0, 1e-30, -1e-8, 3.9, 4.0, 4.1]]).astype(np.float32)
+    exact = erf(x.astype(np.float64))
+    ours = ember.backend.erf(x)
+    assert ours.dtype == np.float32
+    np.testing.assert_allclose(ours, exact, rtol=5e-7, atol=0)
+    assert np.abs(ours).max() <= 1
+    assert ember.backend.erf(np.array(0.5, dtype=np.float32)).shape == ()
+    assert ember.backend.erf(np.array([1.0], dtype=np.float16)).dtype == np.float16
+    assert np.isnan(ember.backend.erf(np.array([np.nan], dtype=np.float32))).all()

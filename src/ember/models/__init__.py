@@ -6,6 +6,7 @@ and has generate(ids, max_new_tokens, temperature, top_k).
 """
 
 from .char_rnn import CharLSTM
+from .gpt import GPT
 from .mlp import MLP
 
 CLASSIFIERS = {}
@@ -13,3 +14,4 @@ LANGUAGE_MODELS = {}
 
 CLASSIFIERS["mlp"] = MLP
 LANGUAGE_MODELS["char-lstm"] = CharLSTM
+LANGUAGE_MODELS["gpt"] = GPT

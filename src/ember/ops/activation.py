@@ -78,23 +78,33 @@ class GELU(Function):
     """
 
     def forward(ctx, x, approximate):
-        ctx.save_for_backward(x)
         ctx.approximate = approximate
         if approximate == "tanh":
+            ctx.save_for_backward(x)
             inner = _SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)
             return 0.5 * x * (1 + ctx.xp.tanh(inner))
-        return 0.5 * x * (1 + backend.erf(x * _INV_SQRT_2))
+        cdf = backend.erf(x * _INV_SQRT_2)
+        cdf += 1
+        cdf *= 0.5
+        ctx.save_for_backward(x, cdf)  # so that backward needs no second erf (the costly part)
+        return x * cdf
 
     def backward(ctx, grad):
-        x, = ctx.saved
         xp = ctx.xp
         if ctx.approximate == "tanh":
+            x, = ctx.saved
             t = xp.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))
             d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
             return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * d_inner)
-        cdf = 0.5 * (1 + backend.erf(x * _INV_SQRT_2))
-        pdf = xp.exp(-0.5 * x * x) * _INV_SQRT_2PI
-        return grad * (cdf + x * pdf)
+        x, cdf = ctx.saved
+        slope = backend.as_array(x * x)  # then, in place: Φ(x) + x·φ(x), with φ(x) = e^(-x²/2) / √(2π)
+        slope *= -0.5
+        xp.exp(slope, out=slope)
+        slope *= _INV_SQRT_2PI
+        slope *= x
+        slope += cdf
+        slope *= grad
+        return slope
 
 
 class SiLU(Function):

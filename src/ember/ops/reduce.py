@@ -15,6 +15,17 @@ from .shape import normalize_dim, normalize_dims, squeeze
 values_indices = namedtuple("values_indices", ["values", "indices"])
 
 
+def row_sums(xp, rows):
+    """Σ along each row of a 2-D array: a product with a vector of ones, which BLAS does several
+    times faster than NumPy's sum along a short contiguous axis (as fused ops need on hot paths)."""
+    return rows @ xp.ones(rows.shape[1], dtype=rows.dtype)
+
+
+def column_sums(xp, rows):
+    """Σ down each column of a 2-D array, as a product with ones (see row_sums)."""
+    return xp.ones(rows.shape[0], dtype=rows.dtype) @ rows
+
+
 def _spread(grad, ctx):
     """The gradient of a reduced result, broadcast back to the input's shape."""
     if not ctx.keepdims:

@@ -1,0 +1,172 @@
+"""Attention: softmax(QKᵀ/√d_k)V, the heart of the Transformer.
+
+Every query position scores every key position at once (one matrix product QKᵀ), turns its scores
+into weights with a softmax, and takes the weighted average of the values. Nothing is sequential, so
+a whole sequence trains in parallel, and position 1 can draw on position 1000 as directly as on
+position 999: this is how Transformers capture long-range dependencies. Dividing by √d_k keeps the
+scores' spread independent of the head size, so the softmax does not saturate.
+"""
+
+import math
+
+import numpy as np
+
+from .. import backend
+from ..autograd import Function
+from .dropout import check_probability
+from .elementwise import cast
+from .reduce import row_sums
+
+
+class ScaledDotProductAttention(Function):
+    """out = dropout(softmax(Q Kᵀ · scale + mask)) V, forward and backward fused.
+
+    Q (..., L, E), K (..., S, E), V (..., S, Ev) → out (..., L, Ev); the batch axes broadcast. The
+    mask is an optional fourth input, added to the scores (differentiable), or a boolean array
+    `keep` (True: may attend); `causal` lets query i see keys 0..i only. With need_weights, the
+    attention weights (after dropout) are a second output.
+
+    Backward, with P the weights: dV = Pᵀ dO, dP = dO Vᵀ, and through the softmax
+    dS = P ⊙ (dP - Σⱼ dP ⊙ P); then dQ = dS K · scale, dK = dSᵀ Q · scale, d(mask) = dS.
+    """
+
+    def forward(ctx, q, k, v, *mask, keep, causal, scale, dropout_p, need_weights):
+        xp = ctx.xp
+        scores = xp.matmul(q, xp.swapaxes(k, -1, -2))
+        scores *= scale
+        if mask:
+            scores += mask[0]
+        if keep is not None:
+            xp.copyto(scores, -math.inf, where=~keep)
+        if causal:  # -inf above the diagonal: query i sees keys 0..i
+            length, source = scores.shape[-2:]
+            scores += xp.where(xp.tri(length, source, dtype=bool), 0.0, -math.inf).astype(scores.dtype)
+        weights = _softmax_last(xp, scores, masked=bool(mask) or keep is not None)
+        ctx.dropped = None  # the dropout mask times 1/(1 - p), when dropping
+        dropped = weights
+        if dropout_p > 0:
+            generator = backend.default_generator(backend.device_of(q))
+            kept = generator.uniform(weights.shape, backend.float32) >= dropout_p
+            ctx.dropped = kept.astype(weights.dtype)
+            ctx.dropped *= 1.0 / (1.0 - dropout_p) if dropout_p < 1 else 0.0
+            dropped = weights * ctx.dropped
+        ctx.save_for_backward(q, k, v, weights)
+        ctx.scale = scale
+        out = xp.matmul(dropped, v)
+        return (out, dropped) if need_weights else out
+
+    def backward(ctx, grad, grad_weights=None):
+        q, k, v, weights = ctx.saved
+        xp = ctx.xp
+        needs = ctx.needs_input_grad
+        has_mask = len(needs) == 4
+        dropped = weights if ctx.dropped is None else weights * ctx.dropped
+        grad_v = xp.matmul(xp.swapaxes(dropped, -1, -2), grad) if needs[2] else None
+        if not (needs[0] or needs[1] or (has_mask and needs[3])):
+            return (None, None, grad_v) + ((None,) if has_mask else ())
+        grad_p = xp.matmul(grad, xp.swapaxes(v, -1, -2))
+        if grad_weights is not None:
+            grad_p += grad_weights
+        if ctx.dropped is not None:
+            grad_p *= ctx.dropped
+        # Through the softmax, in place: dS = P ⊙ (dP - Σ dP ⊙ P).
+        grad_p -= _sums_last(xp, grad_p * weights)
+        grad_p *= weights
+        grad_mask = grad_p if has_mask and needs[3] else None
+        if grad_mask is None:
+            grad_p *= ctx.scale
+        else:
+            grad_p = grad_p * ctx.scale
+        grad_q = xp.matmul(grad_p, k) if needs[0] else None
+        grad_k = xp.matmul(xp.swapaxes(grad_p, -1, -2), q) if needs[1] else None
+        return (grad_q, grad_k, grad_v) + ((grad_mask,) if has_mask else ())
+
+
+def _softmax_last(xp, scores, masked):
+    """Softmax over the last axis, in place on scores. Rows whose every score is -inf (all keys
+    masked out) give weights 0, as PyTorch's scaled_dot_product_attention does, not NaN."""
+    top = scores.max(axis=-1, keepdims=True)
+    if masked:
+        top = xp.where(xp.isfinite(top), top, 0)
+    scores -= top
+    xp.exp(scores, out=scores)
+    total = _sums_last(xp, scores)
+    if masked:
+        total = xp.where(total == 0, 1, total)
+    scores /= total
+    return scores
+
+
+def _sums_last(xp, x):
+    """Σ over the last axis of a contiguous array, keeping the axis (size 1)."""
+    return row_sums(xp, x.reshape(-1, x.shape[-1])).reshape(x.shape[:-1] + (1,))
+
+
+def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, need_weights=False):
+    """softmax(Q Kᵀ · scale + mask) V after checking the inputs; returns (output, weights or None).
+    F.scaled_dot_product_attention and nn.MultiheadAttention both come here."""
+    _check_qkv(query, key, value)
+    check_probability(dropout_p)
+    if is_causal and attn_mask is not None:
+        raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal=True, not both")
+    if scale is None:
+        scale = 1.0 / math.sqrt(query.shape[-1])
+    mask, keep = (), None
+    if attn_mask is not None:
+        _check_mask(attn_mask, query, key)
+        if attn_mask.dtype == backend.bool_:
+            keep = attn_mask.data
+        else:
+            mask = (cast(attn_mask, query.dtype),)
+    result = ScaledDotProductAttention.apply(query, key, value, *mask, keep=keep, causal=bool(is_causal),
+                                             scale=float(scale), dropout_p=float(dropout_p),
+                                             need_weights=need_weights)
+    return result if need_weights else (result, None)
+
+
+def _check_qkv(query, key, value):
+    for name, t in (("query", query), ("key", key), ("value", value)):
+        if t.ndim < 2:
+            raise ValueError(f"scaled_dot_product_attention: {name} needs at least 2 dimensions (..., length, "
+                             f"features), got shape {tuple(t.shape)}")
+        if t.dtype.kind != "f" or t.dtype != query.dtype:
+            raise TypeError(f"scaled_dot_product_attention: query, key and value must have one floating point "
+                            f"dtype, got {query.dtype}, {key.dtype} and {value.dtype}")
+    if query.shape[-1] != key.shape[-1]:
+        raise ValueError(f"scaled_dot_product_attention: query and key need the same feature size, got query "
+                         f"{tuple(query.shape)} and key {tuple(key.shape)}")
+    if key.shape[-2] != value.shape[-2]:
+        raise ValueError(f"scaled_dot_product_attention: key and value need the same length, got key "
+                         f"{tuple(key.shape)} and value {tuple(value.shape)}")
+    try:
+        np.broadcast_shapes(query.shape[:-2], key.shape[:-2], value.shape[:-2])
+    except ValueError:
+        raise ValueError(f"scaled_dot_product_attention: the batch dimensions of query {tuple(query.shape)}, key "
+                         f"{tuple(key.shape)} and value {tuple(value.shape)} do not broadcast") from None
+
+
+def _check_mask(mask, query, key):
+    """The mask must be bool or float, on the query's device, and broadcast to the scores' shape."""
+    if mask.dtype != backend.bool_ and mask.dtype.kind != "f":
+        raise TypeError(f"scaled_dot_product_attention: attn_mask must be bool (True: may attend) or floating "
+                        f"(added to the scores), got {mask.dtype}")
+    if mask.device != query.device:
+        raise RuntimeError(f"scaled_dot_product_attention: attn_mask is on {mask.device}, the query on {query.device}")
+    scores = np.broadcast_shapes(query.shape[:-2], key.shape[:-2]) + (query.shape[-2], key.shape[-2])
+    try:
+        fits = np.broadcast_shapes(mask.shape, scores) == scores
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"scaled_dot_product_attention: attn_mask of shape {tuple(mask.shape)} does not broadcast "
+                         f"to the attention scores {scores}")
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """softmax(Q Kᵀ/√d_k + mask) V: query (..., L, E), key (..., S, E), value (..., S, Ev) → (..., L, Ev).
+
+    attn_mask: bool (True where a query may attend to a key) or float (added to the scores),
+    broadcastable to (..., L, S); is_causal: query i attends to keys 0..i only (not with attn_mask);
+    dropout_p: dropout on the attention weights (pass 0.0 in evaluation); scale: instead of 1/√E.
+    """
+    return attention(query, key, value, attn_mask, dropout_p, is_causal, scale)[0]
