@@ -5,14 +5,18 @@ import sys
 from .. import functional
 from . import init
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, SiLU, Sigmoid, Softmax, Softplus, Tanh
+from .batchnorm import BatchNorm1d, BatchNorm2d, GroupNorm
 from .containers import ModuleDict, ModuleList, Sequential
-from .dropout import Dropout
+from .conv import Conv1d, Conv2d, ConvTranspose2d
+from .dropout import Dropout, Dropout2d
 from .embedding import Embedding
 from .flatten import Flatten, Unflatten
 from .linear import Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
 from .module import Module
 from .parameter import Parameter
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d
+from .upsampling import Upsample
 
 sys.modules[__name__ + ".functional"] = functional  # `import ember.nn.functional as F` works, as in PyTorch
 

@@ -23,3 +23,16 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Channel dropout: in training, zeroes whole channels of (N, C, H, W) feature maps (or of
+    (N, C, L)) with probability p and scales the rest by 1/(1 - p); the identity in eval mode.
+    Pixels of one map are strongly correlated, so dropping a whole feature map regularizes a CNN
+    where dropping single pixels would not."""
+
+    def forward(self, x):
+        try:
+            return F.dropout2d(x, self.p, self.training)
+        except ValueError as error:
+            raise self._input_error(error, x) from None
