@@ -5,9 +5,14 @@ LANGUAGE_MODELS[name](vocab_size=..., block_size=..., dropout=...) gives next-to
 and has generate(ids, max_new_tokens, temperature, top_k).
 """
 
+from .cnn import VGG, BasicBlock, LeNet, ResNet, ResNet8, ResNet20
 from .mlp import MLP
 
 CLASSIFIERS = {}
 LANGUAGE_MODELS = {}
 
 CLASSIFIERS["mlp"] = MLP
+CLASSIFIERS["lenet"] = LeNet
+CLASSIFIERS["vgg"] = VGG
+CLASSIFIERS["resnet8"] = ResNet8
+CLASSIFIERS["resnet20"] = ResNet20

@@ -11,6 +11,7 @@ from .. import backend
 from .. import functional as F
 from ..creation import empty, ones, tensor, zeros
 from . import init
+from .conv import checked
 from .module import Module
 from .parameter import Parameter
 
@@ -85,12 +86,9 @@ class _BatchNorm(Module):
         # Batch statistics in training, and in evaluation too when there are no running ones.
         use_batch = self.training or self.running_mean is None
         running = not self.training or self.track_running_stats  # pass them to be used, or updated
-        try:
-            return F.batch_norm(x, self.running_mean if running else None, self.running_var if running else None,
-                                self.weight, self.bias, use_batch, 0.0 if momentum is None else momentum,
-                                self.eps)
-        except ValueError as error:
-            raise self._input_error(error, x) from None
+        return checked(self, x, lambda: F.batch_norm(
+            x, self.running_mean if running else None, self.running_var if running else None, self.weight, self.bias,
+            use_batch, 0.0 if momentum is None else momentum, self.eps))
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "

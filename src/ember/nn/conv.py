@@ -16,6 +16,15 @@ from .module import Module
 from .parameter import Parameter
 
 
+def checked(module, x, run):
+    """run(), which applies module's function to x; a ValueError it raises is raised again naming
+    the module and x's shape (Module._input_error)."""
+    try:
+        return run()
+    except ValueError as error:
+        raise module._input_error(error, x) from None
+
+
 class _ConvNd(Module):
     """What every convolution layer shares: its settings, its weight and bias, and their start."""
 
@@ -59,12 +68,8 @@ class _ConvNd(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def _checked(self, x, run):
-        """run() on x after checking its channels, with errors that name this layer."""
         check_input(x, self.in_channels, self.spatial_dims, self._describe())
-        try:
-            return run()
-        except ValueError as error:
-            raise self._input_error(error, x) from None
+        return checked(self, x, run)
 
     def extra_repr(self):
         n = self.spatial_dims

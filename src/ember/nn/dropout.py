@@ -2,6 +2,7 @@
 
 from .. import functional as F
 from ..ops.dropout import check_probability
+from .conv import checked
 from .module import Module
 
 
@@ -32,7 +33,4 @@ class Dropout2d(Dropout):
     where dropping single pixels would not."""
 
     def forward(self, x):
-        try:
-            return F.dropout2d(x, self.p, self.training)
-        except ValueError as error:
-            raise self._input_error(error, x) from None
+        return checked(self, x, lambda: F.dropout2d(x, self.p, self.training))

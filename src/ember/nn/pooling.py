@@ -6,20 +6,11 @@ feature matters less. They have no weights.
 """
 
 from .. import functional as F
+from .conv import checked
 from .module import Module
 
 
-class _Pool(Module):
-    """Runs a pooling function, with errors that name this layer."""
-
-    def _checked(self, x, run):
-        try:
-            return run()
-        except ValueError as error:
-            raise self._input_error(error, x) from None
-
-
-class _MaxPoolNd(_Pool):
+class _MaxPoolNd(Module):
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
         super().__init__()
         self.kernel_size = kernel_size
@@ -36,7 +27,7 @@ class MaxPool1d(_MaxPoolNd):
     """The maximum of each window along L: (N, C, L) -> (N, C, L_out); stride defaults to kernel_size."""
 
     def forward(self, x):
-        return self._checked(x, lambda: F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+        return checked(self, x, lambda: F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
                                                      self.ceil_mode, self.return_indices))
 
 
@@ -45,11 +36,11 @@ class MaxPool2d(_MaxPoolNd):
     the height and width, keeping each 2×2 block's strongest response."""
 
     def forward(self, x):
-        return self._checked(x, lambda: F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+        return checked(self, x, lambda: F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
                                                      self.ceil_mode, self.return_indices))
 
 
-class AvgPool2d(_Pool):
+class AvgPool2d(Module):
     """The mean of each kh×kw window: (N, C, H, W) -> (N, C, H_out, W_out); stride defaults to kernel_size."""
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -61,14 +52,14 @@ class AvgPool2d(_Pool):
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
     def forward(self, x):
-        return self._checked(x, lambda: F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+        return checked(self, x, lambda: F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                                                      self.count_include_pad, self.divisor_override))
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AdaptiveAvgPool2d(_Pool):
+class AdaptiveAvgPool2d(Module):
     """Average pooling to a fixed output size whatever the input's: (N, C, H, W) -> (N, C, *output_size).
     AdaptiveAvgPool2d(1) averages each whole map to one number (global average pooling)."""
 
@@ -77,7 +68,7 @@ class AdaptiveAvgPool2d(_Pool):
         self.output_size = output_size
 
     def forward(self, x):
-        return self._checked(x, lambda: F.adaptive_avg_pool2d(x, self.output_size))
+        return checked(self, x, lambda: F.adaptive_avg_pool2d(x, self.output_size))
 
     def extra_repr(self):
         return f"output_size={self.output_size}"

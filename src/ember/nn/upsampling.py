@@ -1,6 +1,7 @@
 """Upsampling: making feature maps larger again (in decoders, segmentation and generator networks)."""
 
 from .. import functional as F
+from .conv import checked
 from .module import Module
 
 
@@ -19,11 +20,8 @@ class Upsample(Module):
         self.mode, self.align_corners, self.recompute_scale_factor = mode, align_corners, recompute_scale_factor
 
     def forward(self, x):
-        try:
-            return F.interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners,
-                                 self.recompute_scale_factor)
-        except ValueError as error:
-            raise self._input_error(error, x) from None
+        return checked(self, x, lambda: F.interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners,
+                                                      self.recompute_scale_factor))
 
     def extra_repr(self):
         what = f"scale_factor={self.scale_factor!r}" if self.scale_factor is not None else f"size={self.size!r}"

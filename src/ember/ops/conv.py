@@ -114,8 +114,17 @@ def as_columns(y, groups):
 
 
 def weight_grad(y_cols, cols, weight_shape):
-    """dW = y_cols @ colsᵀ per group: each filter's gradient, summed over every window it saw."""
-    return (y_cols @ cols.swapaxes(1, 2)).reshape(weight_shape)
+    """dW = y_cols @ colsᵀ per group: each filter's gradient, summed over every window it saw.
+
+    The sum runs over all N·L windows, a long inner dimension for a small result. OpenBLAS's threads
+    split such a product well only along its first (row) side, so the longer side goes first:
+    (cols @ y_colsᵀ)ᵀ when a filter has more numbers than there are filters (several times faster
+    on a busy machine, where the threads otherwise wait on each other)."""
+    if cols.shape[1] > y_cols.shape[1]:
+        grad = (cols @ y_cols.swapaxes(1, 2)).swapaxes(1, 2)
+    else:
+        grad = y_cols @ cols.swapaxes(1, 2)
+    return grad.reshape(weight_shape)
 
 
 def _contiguous_plus_bias(xp, out, bias):
@@ -250,11 +259,13 @@ def conv_padding(padding, kernel, stride, dilation, name):
     return tuple((p, p) for p in ints(padding, len(kernel), "padding", name))
 
 
-def _batched(x, spatial_dims, run):
-    """run(x) on a batch: an unbatched (C, *spatial) input goes through as a batch of one."""
+def batched(x, spatial_dims, run):
+    """run(x) on a batch: an unbatched (C, *spatial) input goes through as a batch of one (and each
+    tensor run returns loses that batch axis again)."""
     if x.ndim == spatial_dims + 2:
         return run(x)
-    return run(x.unsqueeze(0)).squeeze(0)
+    result = run(x.unsqueeze(0))
+    return tuple(r.squeeze(0) for r in result) if isinstance(result, tuple) else result.squeeze(0)
 
 
 def conv(x, weight, bias, stride, padding, dilation, groups, spatial_dims, name):
@@ -269,7 +280,7 @@ def conv(x, weight, bias, stride, padding, dilation, groups, spatial_dims, name)
                     dilation)
     check_fits(window, x.shape[2:], name)
     params = (weight,) if bias is None else (weight, bias)
-    return _batched(x, spatial_dims, lambda x: Conv.apply(x, *params, window=window, groups=groups))
+    return batched(x, spatial_dims, lambda x: Conv.apply(x, *params, window=window, groups=groups))
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
@@ -311,5 +322,5 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         raise ValueError(f"{name}: the output size {out_size} for input {tuple(input.shape)} is too small")
     window = Window(kernel, stride, tuple((p, p) for p in pads), dilation)
     params = (weight,) if bias is None else (weight, bias)
-    return _batched(input, 2, lambda x: ConvTranspose.apply(x, *params, window=window, groups=groups,
+    return batched(input, 2, lambda x: ConvTranspose.apply(x, *params, window=window, groups=groups,
                                                             out_size=out_size))

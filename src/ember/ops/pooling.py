@@ -13,7 +13,7 @@ import math
 
 from .. import backend
 from ..autograd import Function
-from .conv import SPATIAL_NAMES, Window, ints
+from .conv import SPATIAL_NAMES, Window, batched, ints
 
 
 class MaxPool(Function):
@@ -138,9 +138,9 @@ def pool_window(x, spatial_dims, kernel_size, stride, padding, dilation, ceil_mo
     out_size, padding_pairs = [], []
     for n, k, s, p, d in zip(spatial, kernel, stride, pads, dilation):
         span = d * (k - 1) + 1
-        if 2 * p > span:
-            raise ValueError(f"{name}: padding should be at most half of the kernel's span, got padding={p}, "
-                             f"kernel_size={k} and dilation={d}")
+        if p > k // 2:
+            raise ValueError(f"{name}: padding should be at most half of kernel_size, got padding={p} and "
+                             f"kernel_size={k}")
         size = (n + 2 * p - span + (s - 1 if ceil_mode else 0)) // s + 1
         if ceil_mode and (size - 1) * s >= n + p:
             size -= 1
@@ -152,16 +152,9 @@ def pool_window(x, spatial_dims, kernel_size, stride, padding, dilation, ceil_mo
     return Window(kernel, stride, tuple(padding_pairs), dilation), tuple(out_size)
 
 
-def _batched(x, spatial_dims, run):
-    if x.ndim == spatial_dims + 2:
-        return run(x)
-    result = run(x.unsqueeze(0))
-    return tuple(r.squeeze(0) for r in result) if isinstance(result, tuple) else result.squeeze(0)
-
-
 def max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, spatial_dims, name):
     window, out_size = pool_window(x, spatial_dims, kernel_size, stride, padding, dilation, ceil_mode, name)
-    return _batched(x, spatial_dims, lambda x: MaxPool.apply(x, window=window, out_size=out_size,
+    return batched(x, spatial_dims, lambda x: MaxPool.apply(x, window=window, out_size=out_size,
                                                              return_indices=return_indices))
 
 
@@ -209,7 +202,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     else:
         divisor = _avg_divisor(backend.xp_of(input.data), window, input.shape[-2:], out_size, count_include_pad,
                                input.dtype)
-    return _batched(input, 2, lambda x: AvgPool.apply(x, window=window, out_size=out_size, divisor=divisor))
+    return batched(input, 2, lambda x: AvgPool.apply(x, window=window, out_size=out_size, divisor=divisor))
 
 
 def _adaptive_matrix(xp, n, q, dtype):
