@@ -67,7 +67,8 @@ def test_layer_matches_pytorch(device, dtype, name):
 def test_conv_weights_start_as_pytorchs(make):
     """Shapes and names as PyTorch's, values uniform in ±1/√fan_in (fan_in = in/groups · kernel area)."""
     ours, theirs = make(ember), make(torch)
-    assert {k: v.shape for k, v in ours.state_dict().items()} == {k: tuple(v.shape) for k, v in theirs.state_dict().items()}
+    shapes = {k: tuple(v.shape) for k, v in theirs.state_dict().items()}
+    assert {k: v.shape for k, v in ours.state_dict().items()} == shapes
     fan_in = math.prod(ours.weight.shape[1:])
     for param in ours.parameters():
         values = to_numpy(param.detach())

@@ -36,18 +36,11 @@ def conv_fn(name, settings):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@given(case=conv_cases(2), seed=st.integers(0, 100))
-def test_conv2d_matches_pytorch_and_gradcheck(device, case, seed):
-    x_shape, w_shape, settings = case
-    check_op(conv_fn("conv2d", settings), rand(*x_shape, seed=seed), rand(*w_shape, seed=seed + 1),
-             rand(w_shape[0], seed=seed + 2), device=device)
-
-
-@pytest.mark.parametrize("device", DEVICES)
-@given(case=conv_cases(1), seed=st.integers(0, 100))
-def test_conv1d_matches_pytorch_and_gradcheck(device, case, seed):
-    x_shape, w_shape, settings = case
-    check_op(conv_fn("conv1d", settings), rand(*x_shape, seed=seed), rand(*w_shape, seed=seed + 1),
+@pytest.mark.parametrize("name, spatial_dims", [("conv2d", 2), ("conv1d", 1)])
+@given(data=st.data(), seed=st.integers(0, 100))
+def test_conv_matches_pytorch_and_gradcheck(device, name, spatial_dims, data, seed):
+    x_shape, w_shape, settings = data.draw(conv_cases(spatial_dims))
+    check_op(conv_fn(name, settings), rand(*x_shape, seed=seed), rand(*w_shape, seed=seed + 1),
              rand(w_shape[0], seed=seed + 2), device=device)
 
 

@@ -6,12 +6,10 @@ trained network the first layer's filters are edge and blob detectors; deeper la
 the maps below them, respond to corners, strokes and whole shapes.
 """
 
-import math
-
 from .. import functional as F
 from ..creation import empty
 from ..ops.conv import check_input, conv_padding, ints
-from . import init
+from .linear import reset_weight_and_bias
 from .module import Module
 from .parameter import Parameter
 
@@ -31,8 +29,8 @@ class _ConvNd(Module):
     spatial_dims = 2
     transposed = False
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
-                 device, dtype, output_padding=0):
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None, *, output_padding=0):
         super().__init__()
         name, n = type(self).__name__, self.spatial_dims
         for what, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
@@ -58,14 +56,9 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # As PyTorch: kaiming_uniform_ with a = √5 gives weights uniform in ±1/√fan_in, and the bias
-        # the same bound; fan_in = in_channels/groups · kh · kw (for a transposed convolution the
-        # weight's second axis, out_channels/groups, takes the place of in_channels/groups).
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        # As Linear's: uniform in ±1/√fan_in, fan_in = in_channels/groups · kh · kw (for a transposed
+        # convolution the weight's second axis, out_channels/groups, takes in_channels/groups' place).
+        reset_weight_and_bias(self.weight, self.bias)
 
     def _checked(self, x, run):
         check_input(x, self.in_channels, self.spatial_dims, self._describe())
@@ -93,11 +86,6 @@ class Conv1d(_ConvNd):
 
     spatial_dims = 1
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, device, dtype)
-
     def forward(self, x):
         return self._checked(x, lambda: F.conv1d(x, self.weight, self.bias, self.stride, self.padding,
                                                  self.dilation, self.groups))
@@ -110,11 +98,6 @@ class Conv2d(_ConvNd):
     padding='same' keeps H and W (stride 1); stride 2 halves them; groups splits the channels into
     independent convolutions (groups = in_channels: depthwise).
     """
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, device, dtype)
 
     def forward(self, x):
         return self._checked(x, lambda: F.conv2d(x, self.weight, self.bias, self.stride, self.padding,
@@ -134,7 +117,7 @@ class ConvTranspose2d(_ConvNd):
         if isinstance(padding, str):
             raise ValueError(f"ConvTranspose2d: padding must be an int or a pair of ints, got {padding!r}")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
-                         padding_mode, device, dtype, output_padding)
+                         padding_mode, device, dtype, output_padding=output_padding)
 
     def forward(self, x):
         return self._checked(x, lambda: F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
