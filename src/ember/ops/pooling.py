@@ -21,39 +21,59 @@ class MaxPool(Function):
     to the element that was the maximum (the first one, on ties, as in PyTorch).
 
     Forward takes the maximum offset by offset over all windows at once (kh·kw vectorized steps, no
-    loop over windows) and, when a gradient will be needed, records which offset won.
+    loop over windows). Backward finds, offset by offset again, where each window's maximum was, by
+    comparing the input with the output; both are kept anyway (by the layers around), so this costs
+    no memory, and it is cheaper than recording the winners during forward.
     """
 
     def forward(ctx, x, window, out_size, return_indices):
         xp = ctx.xp
-        padded = window.pad(xp, x, -math.inf)
-        windows = window.view(xp, padded, out_size)
-        offsets = [(slice(None), slice(None)) + offset for offset in window.offsets()]
+        windows = window.view(xp, window.pad(xp, x, -math.inf), out_size)
+        offsets = _offset_indices(window)
         out = windows[offsets[0]].copy()
-        track = ctx.needs_input_grad[0] or return_indices
-        if track:
-            winner = xp.zeros(out.shape, dtype=xp.uint8 if len(offsets) <= 256 else xp.int32)
-        for t, index in enumerate(offsets[1:], 1):
-            candidate = windows[index]
-            if track:
-                xp.copyto(winner, t, where=candidate > out)
-            xp.maximum(out, candidate, out=out)
+        for index in offsets[1:]:
+            xp.maximum(out, windows[index], out=out)
         if ctx.needs_input_grad[0]:
-            ctx.window, ctx.padded_shape = window, padded.shape
-            ctx.save_for_backward(winner)
+            ctx.window = window
+            ctx.save_for_backward(x, out)
         if not return_indices:
             return out
+        winner = xp.zeros(out.shape, dtype=xp.int64)
+        for t, hit in enumerate(_first_maxima(xp, windows, out, offsets)):
+            xp.copyto(winner, t, where=hit)
         return out, _flat_indices(xp, winner, window, x.shape[2:])
 
     def backward(ctx, grad, grad_indices=None):
-        winner, = ctx.saved
-        xp = ctx.xp
-        padded = xp.zeros(ctx.padded_shape, dtype=grad.dtype)
-        windows = ctx.window.view(xp, padded, grad.shape[2:])
-        for t, offset in enumerate(ctx.window.offsets()):
-            target = windows[(slice(None), slice(None)) + offset]
-            xp.add(target, grad * (winner == t), out=target)
-        return ctx.window.crop(padded)
+        x, out = ctx.saved
+        xp, window = ctx.xp, ctx.window
+        offsets = _offset_indices(window)
+        windows = window.view(xp, window.pad(xp, x, -math.inf), out.shape[2:])
+        padded = xp.zeros(x.shape[:2] + window.padded_size(x.shape[2:]), dtype=grad.dtype)
+        targets = window.view(xp, padded, out.shape[2:])
+        disjoint = all(s >= span for s, span in zip(window.stride, window.span()))
+        for hit, index in zip(_first_maxima(xp, windows, out, offsets), offsets):
+            target = targets[index]
+            if disjoint:  # each input element in at most one window: write, no need to add
+                xp.multiply(grad, hit, out=target)
+            else:
+                xp.add(target, grad * hit, out=target)
+        return window.crop(padded)
+
+
+def _offset_indices(window):
+    """The index of each kernel offset's slice of a window view (N, C, *kernel, *out): [:, :, i, j]."""
+    return [(slice(None), slice(None)) + offset for offset in window.offsets()]
+
+
+def _first_maxima(xp, windows, out, offsets):
+    """For each kernel offset in turn, a boolean map (N, C, *out) of the windows whose maximum is at
+    that offset and at no earlier one (so a tie goes to the first, as in PyTorch)."""
+    taken = xp.zeros(out.shape, dtype=bool)
+    for index in offsets:
+        hit = windows[index] == out
+        hit &= ~taken
+        taken |= hit
+        yield hit
 
 
 def _flat_indices(xp, winner, window, spatial):
@@ -75,7 +95,7 @@ class AvgPool(Function):
     def forward(ctx, x, window, out_size, divisor):
         xp = ctx.xp
         windows = window.view(xp, window.pad(xp, x), out_size)
-        offsets = [(slice(None), slice(None)) + offset for offset in window.offsets()]
+        offsets = _offset_indices(window)
         out = windows[offsets[0]].copy()
         for index in offsets[1:]:
             out += windows[index]
@@ -88,9 +108,9 @@ class AvgPool(Function):
         share = grad / ctx.divisor
         padded = xp.zeros(ctx.x_shape[:2] + ctx.window.padded_size(ctx.x_shape[2:]), dtype=grad.dtype)
         windows = ctx.window.view(xp, padded, grad.shape[2:])
-        for offset in ctx.window.offsets():
-            target = windows[(slice(None), slice(None)) + offset]
-            target += share
+        for index in _offset_indices(ctx.window):
+            target = windows[index]
+            xp.add(target, share, out=target)
         return ctx.window.crop(padded)
 
 
