@@ -65,25 +65,34 @@ class Window:
         return xp.lib.stride_tricks.as_strided(padded, padded.shape[:2] + self.kernel + out_size, strides)
 
     def unfold(self, xp, x, out_size):
-        """im2col: x (N, C, *spatial) -> the windows as columns (C, *kernel, N, *out_size), one copy.
-        A 1×1 kernel with stride 1 and no padding needs no copy beyond moving N after C."""
+        """im2col: x (N, C, *spatial) -> the windows as columns (C, *kernel, N, *out_size), one copy."""
         windows = self.view(xp, self.pad(xp, x), out_size)
-        d = len(out_size)
-        order = (1,) + tuple(range(2, 2 + d)) + (0,) + tuple(range(2 + d, 2 + 2 * d))
-        return xp.ascontiguousarray(windows.transpose(order))
+        cols = xp.empty(windows.shape[1:2 + len(out_size)] + windows.shape[:1] + out_size, dtype=x.dtype)
+        xp.copyto(batch_first(cols), windows)
+        return cols
 
     def fold(self, xp, cols, shape):
         """col2im, unfold's adjoint: cols (C, *kernel, N, *out_size) added back onto the pixels each
         window came from, giving (N, C, *spatial) for shape = (N, C, *spatial)."""
-        d = len(self.kernel)
         padded = xp.zeros(shape[:2] + self.padded_size(shape[2:]), dtype=cols.dtype)
-        windows = self.view(xp, padded, cols.shape[-d:])
-        cols = cols.transpose((d + 1, 0) + tuple(range(1, d + 1)) + tuple(range(d + 2, 2 * d + 2)))
+        windows = self.view(xp, padded, cols.shape[-len(self.kernel):])
+        cols = batch_first(cols)
         for offset in self.offsets():
             index = (slice(None), slice(None)) + offset
-            target = windows[index]  # one offset's pixels are distinct, so += cannot collide
+            target = windows[index]  # one offset's pixels are distinct, so adding cannot collide
             xp.add(target, cols[index], out=target)
         return self.crop(padded)
+
+
+def batch_first(cols):
+    """cols (C, *kernel, N, *out_size) seen as (N, C, *kernel, *out_size), the layout of the windows."""
+    d = (cols.ndim - 2) // 2
+    return cols.transpose((d + 1, 0) + tuple(range(1, d + 1)) + tuple(range(d + 2, 2 * d + 2)))
+
+
+def unfold(xp, x, window, groups, out_size):
+    """The windows of x (N, C, *spatial) as columns, grouped: (groups, C/groups·K, N·L)."""
+    return window.unfold(xp, x, out_size).reshape(groups, -1, x.shape[0] * math.prod(out_size))
 
 
 def filter_product(xp, weight, cols, groups, out_size, bias=None):
@@ -95,17 +104,12 @@ def filter_product(xp, weight, cols, groups, out_size, bias=None):
     return _contiguous_plus_bias(xp, out, bias)
 
 
-def unfold(xp, x, window, groups, out_size):
-    """The windows of x (N, C, *spatial) as columns, grouped: (groups, C/groups·K, N·L)."""
-    return window.unfold(xp, x, out_size).reshape(groups, -1, x.shape[0] * math.prod(out_size))
-
-
-def filter_product_transpose(xp, y_cols, y_size, weight, window, groups, shape):
-    """Wᵀ @ y_cols folded back into images: the gradient of filter_product∘unfold with respect to its
-    input, and a transposed convolution's forward. y_cols (groups, O/groups, N·L) of maps of size
-    y_size, weight (O, C/groups, *kernel) -> (N, C, *spatial) for shape = (N, C, *spatial)."""
-    cols = xp.matmul(weight.reshape(groups, weight.shape[0] // groups, -1).swapaxes(1, 2), y_cols)
-    return window.fold(xp, cols.reshape((shape[1],) + window.kernel + (shape[0],) + y_size), shape)
+def _contiguous_plus_bias(xp, out, bias):
+    """out (N, C, *spatial), made contiguous in the same pass that adds a bias per channel (C,)."""
+    if bias is None:
+        return xp.ascontiguousarray(out)
+    result = xp.empty(out.shape, dtype=out.dtype)
+    return xp.add(out, bias.reshape((-1,) + (1,) * (out.ndim - 2)), out=result)
 
 
 def as_columns(y, groups):
@@ -127,12 +131,12 @@ def weight_grad(y_cols, cols, weight_shape):
     return grad.reshape(weight_shape)
 
 
-def _contiguous_plus_bias(xp, out, bias):
-    """out (N, C, *spatial), made contiguous in the same pass that adds a bias per channel (C,)."""
-    if bias is None:
-        return xp.ascontiguousarray(out)
-    result = xp.empty(out.shape, dtype=out.dtype)
-    return xp.add(out, bias.reshape((-1,) + (1,) * (out.ndim - 2)), out=result)
+def filter_product_transpose(xp, y_cols, y_size, weight, window, groups, shape):
+    """Wᵀ @ y_cols folded back into images: the gradient of filter_product∘unfold with respect to its
+    input, and a transposed convolution's forward. y_cols (groups, O/groups, N·L) of maps of size
+    y_size, weight (O, C/groups, *kernel) -> (N, C, *spatial) for shape = (N, C, *spatial)."""
+    cols = xp.matmul(weight.reshape(groups, weight.shape[0] // groups, -1).swapaxes(1, 2), y_cols)
+    return window.fold(xp, cols.reshape((shape[1],) + window.kernel + (shape[0],) + y_size), shape)
 
 
 class Conv(Function):

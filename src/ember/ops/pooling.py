@@ -39,19 +39,18 @@ class MaxPool(Function):
         if not return_indices:
             return out
         winner = xp.zeros(out.shape, dtype=xp.int64)
-        for t, hit in enumerate(_first_maxima(xp, windows, out, offsets)):
+        for t, hit in enumerate(_first_maxima(xp, windows, out, window)):
             xp.copyto(winner, t, where=hit)
         return out, _flat_indices(xp, winner, window, x.shape[2:])
 
     def backward(ctx, grad, grad_indices=None):
         x, out = ctx.saved
         xp, window = ctx.xp, ctx.window
-        offsets = _offset_indices(window)
         windows = window.view(xp, window.pad(xp, x, -math.inf), out.shape[2:])
         padded = xp.zeros(x.shape[:2] + window.padded_size(x.shape[2:]), dtype=grad.dtype)
         targets = window.view(xp, padded, out.shape[2:])
         disjoint = all(s >= span for s, span in zip(window.stride, window.span()))
-        for hit, index in zip(_first_maxima(xp, windows, out, offsets), offsets):
+        for hit, index in zip(_first_maxima(xp, windows, out, window), _offset_indices(window)):
             target = targets[index]
             if disjoint:  # each input element in at most one window: write, no need to add
                 xp.multiply(grad, hit, out=target)
@@ -65,11 +64,11 @@ def _offset_indices(window):
     return [(slice(None), slice(None)) + offset for offset in window.offsets()]
 
 
-def _first_maxima(xp, windows, out, offsets):
+def _first_maxima(xp, windows, out, window):
     """For each kernel offset in turn, a boolean map (N, C, *out) of the windows whose maximum is at
     that offset and at no earlier one (so a tie goes to the first, as in PyTorch)."""
     taken = xp.zeros(out.shape, dtype=bool)
-    for index in offsets:
+    for index in _offset_indices(window):
         hit = windows[index] == out
         hit &= ~taken
         taken |= hit
