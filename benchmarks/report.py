@@ -43,7 +43,7 @@ def _cpu_name():
 
 
 def _ms(seconds):
-    return f"{seconds * 1e3:8.2f}"
+    return f"{seconds * 1e3:8.3g}"
 
 
 def _mb(size):
@@ -60,8 +60,8 @@ def table(results):
             continue
         train, infer, memory = r["train"], r["inference"], r.get("memory")
         row = (f"{name:10s} | {_ms(train['ember']):>14s} | {_ms(train['torch']):>14s} | "
-               f"{train['ember'] / train['torch']:5.2f} | {_ms(infer['ember']):>14s} | {_ms(infer['torch']):>14s} | "
-               f"{infer['ember'] / infer['torch']:5.2f}")
+               f"{train['ember'] / train['torch']:5.3g} | {_ms(infer['ember']):>14s} | {_ms(infer['torch']):>14s} | "
+               f"{infer['ember'] / infer['torch']:5.3g}")
         if memory:
             row += f" | {_mb(memory['ember']):>8s} | {_mb(memory['torch']):>8s}"
         rows.append(row)

@@ -71,7 +71,10 @@ def _pair(array, device, dtype):
 
 
 def _as_list(result):
-    return list(result) if isinstance(result, (tuple, list)) else [result]
+    """The tensors of a result, nested tuples flattened (an LSTM returns (output, (h, c)))."""
+    if isinstance(result, (tuple, list)):
+        return [t for part in result for t in _as_list(part)]
+    return [result]
 
 
 def assert_close(ours, theirs, rtol, atol, what):

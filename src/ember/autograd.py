@@ -112,10 +112,7 @@ class Function:
     def apply(cls, *inputs, **attrs):
         """Run forward on the inputs (Tensors, or Python numbers as constants) and record the node."""
         Tensor = tensor_module.Tensor
-        ctx = cls()
-        arrays = []
-        first = None
-        requires_grad = False
+        arrays, needs_grad, first = [], [], None
         for x in inputs:
             if isinstance(x, Tensor):
                 data = x.data
@@ -124,32 +121,33 @@ class Function:
                 elif type(data) is not type(first):
                     raise RuntimeError(f"{cls.__name__}: expected all tensors on one device, found "
                                        f"{backend.device_of(first)} and {backend.device_of(data)}")
-                requires_grad = requires_grad or x.requires_grad
                 arrays.append(data)
+                needs_grad.append(x._requires_grad)
             elif isinstance(x, (int, float)):
                 arrays.append(x)
+                needs_grad.append(False)
             else:
                 raise TypeError(f"{cls.__name__}: expected Tensors or numbers, got {type(x).__name__}")
-        requires_grad = requires_grad and _grad_enabled
+        recording = _grad_enabled and True in needs_grad
+        ctx = cls()
         ctx.xp = backend.xp_of(first)
-        ctx.needs_input_grad = tuple(requires_grad and isinstance(x, Tensor) and x.requires_grad
-                                     for x in inputs)
+        ctx.needs_input_grad = tuple(needs_grad) if recording else (False,) * len(needs_grad)
         out = ctx.forward(*arrays, **attrs)
 
-        many = isinstance(out, tuple)
-        outs = out if many else (out,)
-        results = tuple(Tensor._from_op(backend.as_array(o), ctx if requires_grad else None, i)
-                        for i, o in enumerate(outs))
-        if requires_grad:
-            ctx.n_outputs = len(outs)
-            ctx.edges = tuple(_edge(x) if needed else None for x, needed in zip(inputs, ctx.needs_input_grad))
+        node = ctx if recording else None
+        if type(out) is tuple:
+            results = tuple(Tensor._from_op(backend.as_array(o), node, i) for i, o in enumerate(out))
+        else:
+            results = (Tensor._from_op(backend.as_array(out), node, 0),)
+        if recording:
+            ctx.n_outputs = len(results)
+            ctx.edges = [_edge(x) if needed else None for x, needed in zip(inputs, needs_grad)]
             if ctx.saved:
-                ctx._versions = [(weakref.ref(t), t._version)
-                                 for t in (*inputs, *results)
+                ctx._versions = [(weakref.ref(t), t._version) for t in (*inputs, *results)
                                  if isinstance(t, Tensor) and any(t.data is s for s in ctx.saved)]
-            if many:
+            if len(results) > 1:
                 ctx.output_meta = [(r.data.shape, r.data.dtype) for r in results]
-        return results if many else results[0]
+        return results if type(out) is tuple else results[0]
 
 
 def _edge(t):

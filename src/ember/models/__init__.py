@@ -5,6 +5,7 @@ LANGUAGE_MODELS[name](vocab_size=..., block_size=..., dropout=...) gives next-to
 and has generate(ids, max_new_tokens, temperature, top_k).
 """
 
+from .char_rnn import CharLSTM
 from .cnn import VGG, BasicBlock, LeNet, ResNet, ResNet8, ResNet20
 from .mlp import MLP
 
@@ -16,3 +17,4 @@ CLASSIFIERS["lenet"] = LeNet
 CLASSIFIERS["vgg"] = VGG
 CLASSIFIERS["resnet8"] = ResNet8
 CLASSIFIERS["resnet20"] = ResNet20
+LANGUAGE_MODELS["char-lstm"] = CharLSTM

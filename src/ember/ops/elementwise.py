@@ -35,18 +35,19 @@ def result_dtype(a, b):
 def promote(a, b):
     """Give a binary op's operands one dtype as PyTorch does. A number never widens a tensor of
     its own kind (float32 * 2.0 is float32); a number of a higher kind does (int64 * 0.5 is float32)."""
-    if _is_number(a) and _is_number(b):
-        raise TypeError("expected at least one Tensor, got two numbers")
-    if not _is_number(a) and not _is_number(b):
+    a_is_number, b_is_number = isinstance(a, (int, float)), isinstance(b, (int, float))
+    if not a_is_number and not b_is_number:
         if a.dtype == b.dtype:
             return a, b
         dtype = result_dtype(a.dtype, b.dtype)
         return cast(a, dtype), cast(b, dtype)
-    tensor, number = (a, b) if _is_number(b) else (b, a)
+    if a_is_number and b_is_number:
+        raise TypeError("expected at least one Tensor, got two numbers")
+    tensor, number = (b, a) if a_is_number else (a, b)
     number_rank = 2 if isinstance(number, float) else 0 if isinstance(number, bool) else 1
     if number_rank > _kind_rank(tensor.dtype):
         tensor = cast(tensor, backend.DEFAULT_FLOAT if number_rank == 2 else backend.int64)
-    return (tensor, number) if _is_number(b) else (number, tensor)
+    return (number, tensor) if a_is_number else (tensor, number)
 
 
 def to_float(x):

@@ -144,17 +144,23 @@ class ProgressBar(Callback):
         self.tqdm = tqdm if tqdm is not None and self.out.isatty() else None
 
     def on_epoch_begin(self, state):
-        self.started, self.samples, self.loss_sum = time.perf_counter(), 0, 0.0
+        self.started, self.samples, self.loss_sum, self.correct = time.perf_counter(), 0, 0.0, None
         if self.tqdm is not None:
             self.bar = self.tqdm.tqdm(total=state.batches_per_epoch, file=self.out, leave=False,
                                       desc=f"epoch {state.epoch}/{state.epochs}", unit="batch")
 
     def on_batch_end(self, state):
-        self.samples += state.batch_logs["samples"]
-        self.loss_sum += state.batch_logs["loss"] * state.batch_logs["samples"]
+        logs = state.batch_logs
+        self.samples += logs["samples"]
+        self.loss_sum += logs["loss"] * logs["samples"]
+        if logs.get("correct") is not None:
+            self.correct = (self.correct or 0) + logs["correct"]
         if self.bar is not None:
-            rate = self.samples / max(time.perf_counter() - self.started, 1e-9)
-            self.bar.set_postfix(loss=f"{self.loss_sum / self.samples:.4f}", samples_per_s=f"{rate:,.0f}")
+            shown = {"loss": f"{self.loss_sum / self.samples:.4f}"}
+            if self.correct is not None:
+                shown["acc"] = f"{100 * self.correct / self.samples:.1f}%"
+            shown["samples/s"] = f"{self.samples / max(time.perf_counter() - self.started, 1e-9):,.0f}"
+            self.bar.set_postfix(shown)
             self.bar.update(1)
 
     def on_epoch_end(self, state):

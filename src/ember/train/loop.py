@@ -51,14 +51,18 @@ class _Totals:
         self.extra = {name: 0.0 for name in metrics}
 
     def add(self, outputs, targets, loss):
+        """Count one batch in; returns how many it classified correctly (None if not classification)."""
         n = len(targets)
         self.samples += n
         self.loss += loss * n
+        correct = None
         if _is_classification(outputs, targets):
             self.classification = True
-            self.correct += (outputs.argmax(dim=1) == targets).sum().item()
+            correct = (outputs.argmax(dim=1) == targets).sum().item()
+            self.correct += correct
         for name, metric in self.metrics.items():
             self.extra[name] += float(metric(outputs, targets)) * n
+        return correct
 
     def means(self, prefix):
         logs = {f"{prefix}loss": self.loss / self.samples}
@@ -129,8 +133,8 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, callbac
                 if max_grad_norm is not None:
                     clip_grad_norm_(model.parameters(), max_grad_norm)
                 optimizer.step()                   # parameter update
-                totals.add(outputs.detach(), y, value)
-                state.batch_logs = {"loss": value, "samples": len(y)}
+                correct = totals.add(outputs.detach(), y, value)
+                state.batch_logs = {"loss": value, "samples": len(y), "correct": correct}
                 for callback in callbacks:
                     callback.on_batch_end(state)
             record = {"epoch": epoch, **totals.means("train_")}
