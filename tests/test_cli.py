@@ -93,3 +93,27 @@ def test_predict_refuses_unreadable_input(trained_run, tmp_path, capsys):
     np.save(tmp_path / "odd.npy", np.zeros(65))
     assert main(["predict", str(trained_run), str(tmp_path / "odd.npy")]) == 2
     assert "holds 65 numbers, not a whole number of samples of 64" in capsys.readouterr().err
+
+
+def test_vanishing_gradients_command_writes_its_plot(tmp_path, capsys):
+    assert main(["vanishing-gradients", "--lag", "12", "--steps", "5", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("remembering a symbol for 12 steps (chance 25%):") and "RNN (tanh)" in out
+    assert (tmp_path / "vanishing_gradients.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_language_model_trains_generates_and_evaluates(tmp_path, capsys):
+    text = tmp_path / "tiny.txt"
+    text.write_text("the cat sat on the mat. " * 40)
+    run_dir = tmp_path / "run"
+    assert main(["train", "--model", "char-lstm", "--text", str(text), "--iterations", "30", "--batch-size", "8",
+                 "--block-size", "16", "--eval-batches", "4", "--out", str(run_dir), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "validation loss " in out and "nats per character" in out and "sample:" in out
+    assert main(["generate", str(run_dir), "--prompt", "the ", "--tokens", "20", "--seed", "1"]) == 0
+    generated = capsys.readouterr().out.rstrip("\n")
+    assert generated.startswith("the ") and len(generated) == 24 and set(generated) <= set("the cat sat on mat.")
+    assert main(["evaluate", str(run_dir)]) == 0
+    assert capsys.readouterr().out.startswith("val loss: ")
+    assert main(["generate", str(run_dir), "--prompt", "xyz"]) == 2
+    assert "characters not in the vocabulary: 'xyz'" in capsys.readouterr().err

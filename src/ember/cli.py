@@ -5,6 +5,7 @@
     ember evaluate RUN_DIR               the test accuracy of a run's best weights
     ember predict RUN_DIR INPUT          classify the samples in a .npy/.csv file (or an image)
     ember generate RUN_DIR --prompt TEXT text from a language model
+    ember vanishing-gradients            why an LSTM remembers 100 steps and a plain RNN does not
 """
 
 import argparse
@@ -40,6 +41,8 @@ def _parser():
     train.add_argument("--iterations", type=_positive_int, help="training steps (language models)")
     train.add_argument("--batch-size", type=_positive_int)
     train.add_argument("--block-size", type=_positive_int, help="sequence length (language models)")
+    train.add_argument("--eval-batches", type=_positive_int,
+                       help="random validation batches for a language model's final loss (default 200)")
     train.add_argument("--dropout", type=float)
     train.add_argument("--weight-decay", type=float)
     train.add_argument("--patience", type=int, help="early stopping: epochs without improvement (0: off)")
@@ -59,12 +62,20 @@ def _parser():
 
     generate = commands.add_parser("generate", help="text from a language model run")
     generate.add_argument("run_dir", metavar="RUN_DIR")
-    generate.add_argument("--prompt", default="\n")
+    generate.add_argument("--prompt", help="text to continue (default: a new line)")
     generate.add_argument("--tokens", type=_positive_int, default=500, help="characters to generate")
     generate.add_argument("--temperature", type=_positive_float, default=1.0)
     generate.add_argument("--top-k", type=_positive_int)
     generate.add_argument("--seed", type=int)
     generate.add_argument("--device")
+    vanishing = commands.add_parser(
+        "vanishing-gradients", help="RNN against LSTM on remembering a symbol for LAG steps, with a plot",
+        description="Train a tanh RNN and LSTMs to remember a symbol for LAG steps, and plot the gradient "
+                    "that reaches each step: it vanishes in the RNN, not in the LSTM.")
+    vanishing.add_argument("--out", default="runs/vanishing-gradients", metavar="DIR")
+    vanishing.add_argument("--lag", type=_positive_int, default=100)
+    vanishing.add_argument("--steps", type=_positive_int, default=400, help="training steps per model")
+    vanishing.add_argument("--seed", type=int, default=0)
     return parser
 
 
@@ -87,7 +98,7 @@ def _train(args):
     from .train import runs
     options = {"optimizer": args.optimizer, "lr": args.lr, "epochs": args.epochs, "iterations": args.iterations,
                "batch_size": args.batch_size, "block_size": args.block_size, "dropout": args.dropout,
-               "weight_decay": args.weight_decay, "patience": args.patience}
+               "weight_decay": args.weight_decay, "patience": args.patience, "eval_batches": args.eval_batches}
     settings = runs.recipe(args.model, options)
     settings.update(model=args.model, seed=args.seed)
     progress = not args.no_progress
@@ -125,11 +136,24 @@ def _generate(args):
                             args.device))
 
 
+def _vanishing_gradients(args):
+    from .train.experiments import vanishing_gradients
+    results = vanishing_gradients(args.out, steps=args.steps, lag=args.lag, seed=args.seed)
+    print(f"remembering a symbol for {results['lag']} steps (chance {100 * results['chance']:.0f}%):")
+    for name, result in results.items():
+        if isinstance(result, dict):
+            reaching = result["gradient_at_init"][0] / max(result["gradient_at_init"][-1], 1e-300)
+            print(f"  {name:36s} accuracy {100 * result['accuracy']:5.1f}%   gradient reaching step 0 "
+                  f"at the start: {reaching:.1e} of the last step's")
+    print(f"plot: {results['plot']}")
+
+
 def main(argv=None):
     args = _parser().parse_args(argv)
     from .train import DivergenceError
     from .train.runs import RunError
-    command = {"train": _train, "evaluate": _evaluate, "predict": _predict, "generate": _generate}[args.command]
+    command = {"train": _train, "evaluate": _evaluate, "predict": _predict, "generate": _generate,
+               "vanishing-gradients": _vanishing_gradients}[args.command]
     try:
         command(args)
     except (RunError, FileNotFoundError) as problem:

@@ -39,13 +39,14 @@ CLASSIFICATION_DATA = {
 RECIPES = {
     "mlp": dict(optimizer="adam", lr=1e-3, epochs=40, batch_size=32, dropout=0.2, weight_decay=0.0, patience=8),
     "char-lstm": dict(optimizer="adam", lr=2e-3, final_lr=2e-4, schedule="exponential", iterations=3000,
-                      eval_interval=300, batch_size=32, block_size=100, dropout=0.0, weight_decay=0.0, clip=1.0),
+                      eval_interval=300, eval_batches=200, batch_size=32, block_size=100, dropout=0.0,
+                      weight_decay=0.0, clip=1.0),
     "gpt": dict(optimizer="adamw", lr=1e-3, final_lr=1e-4, schedule="warmup-cosine", warmup=100, iterations=2000,
-                eval_interval=200, batch_size=12, block_size=64, dropout=0.0, weight_decay=0.1, clip=1.0),
+                eval_interval=200, eval_batches=200, batch_size=12, block_size=64, dropout=0.0, weight_decay=0.1,
+                clip=1.0),
 }
 DEFAULT_CLASSIFIER_RECIPE = dict(optimizer="sgd", lr=0.01, epochs=20, batch_size=64, dropout=0.0, weight_decay=5e-4,
                                  patience=5)
-VALIDATION_BATCHES = 200  # final validation loss of a language model: mean over this many random batches
 
 
 class RunError(ValueError):
@@ -184,7 +185,8 @@ def evaluate_run(run_dir, device=None):
     if config["task"] == "language":
         model = _load_model(run_dir, config, _build_language_model, device)
         vocab, _, val = _text_windows(config)
-        return {"val_loss": validation_loss(model, val, config["batch_size"], config["seed"], device)}
+        return {"val_loss": validation_loss(model, val, config["batch_size"], config["eval_batches"], config["seed"],
+                                            device)}
     model = _load_model(run_dir, config, _build_classifier, device)
     (_, _, test), _ = _classification_splits(config)
     results = evaluate(model, nn.CrossEntropyLoss(), data.DataLoader(test, batch_size=256), device=device)
@@ -298,7 +300,7 @@ def sequence_cross_entropy(logits, targets):
     return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
 
 
-def validation_loss(model, val, batch_size, seed, device=None, batches=VALIDATION_BATCHES):
+def validation_loss(model, val, batch_size, batches, seed, device=None):
     """Mean cross-entropy over `batches` random validation batches of the training shape."""
     return evaluate(model, sequence_cross_entropy, _random_windows(val, batch_size, batches, seed + 1),
                     device=device)["loss"]
@@ -319,22 +321,26 @@ def train_language_model(settings, out=None, device=None, progress=True):
     started = time.perf_counter()
     history = fit(model, sequence_cross_entropy, optimizer,
                   _random_windows(train, config["batch_size"], interval, config["seed"]),
-                  _random_windows(val, config["batch_size"], 20, config["seed"] + 2),
+                  _random_windows(val, config["batch_size"], min(20, config["eval_batches"]), config["seed"] + 2),
                   epochs=max(1, config["iterations"] // interval), callbacks=callbacks,
                   max_grad_norm=config.get("clip"), device=device, progress=progress)
     seconds = time.perf_counter() - started
     model.load_state_dict(load(checkpoint))
     tokens = config["batch_size"] * config["block_size"] * interval * len(history)
-    results = {"val_loss": validation_loss(model, val, config["batch_size"], config["seed"], device),
+    results = {"val_loss": validation_loss(model, val, config["batch_size"], config["eval_batches"], config["seed"],
+                                           device),
                "train_seconds": seconds, "tokens_per_second": tokens / seconds,
-               "sample": generate_text(model, vocab, "\n", 300, device=device)}
+               "sample": generate_text(model, vocab, None, 300, device=device)}
     _write_history(run_dir, history, results)
     return run_dir, results
 
 
 def generate_text(model, vocab, prompt, tokens, temperature=1.0, top_k=None, device=None):
+    """Continue prompt (by default a new line, or the vocabulary's first character) by `tokens` characters."""
     model.eval()
-    ids = from_numpy(vocab.encode(prompt or "\n")[None])
+    if not prompt:
+        prompt = "\n" if "\n" in vocab.ids else vocab.chars[0]
+    ids = from_numpy(vocab.encode(prompt)[None])
     if device is not None:
         ids = ids.to(device)
     out = model.generate(ids, tokens, temperature=temperature, top_k=top_k)
