@@ -8,32 +8,34 @@ file that knows CuPy (and SciPy, used for `erf` when present) exists.
 import ctypes
 import math
 import os
-import sys
 
 import numpy as np
 
 # ---------------------------------------------------------------------------------------------
-# Memory. A training step makes and frees many large temporary arrays. By default glibc gives each
-# array over 128 KiB fresh pages from the kernel (mmap) and returns them when it is freed, so every op
-# pays for page faults again: in the gpt benchmark more time than the arithmetic of some ops. Keeping
-# freed memory in the process for reuse (arrays up to 32 MiB from the heap, up to 256 MiB of free heap
-# kept) removes that cost. Setting MALLOC_MMAP_THRESHOLD_ or MALLOC_TRIM_THRESHOLD_ yourself keeps
-# glibc's own behaviour.
+# Memory. Every op's result is a new NumPy array. glibc's malloc hands big ones (from 128 KiB, a
+# threshold that adapts up to 32 MiB) straight from the operating system and gives them back when
+# they are freed, so each training step would have the kernel map and zero fresh pages for its big
+# arrays all over again: a third of a small CNN's step on the CPU, and more time than the arithmetic
+# of some ops in the gpt benchmark. Letting freed blocks of up to 128 MiB stay in the process for
+# reuse, as the caching allocators of deep learning frameworks do, removes that cost; the price is
+# that the process keeps up to its peak memory. Setting MALLOC_MMAP_THRESHOLD_ or
+# MALLOC_TRIM_THRESHOLD_ yourself keeps glibc's own behaviour.
 
-def _keep_freed_memory():
-    if not sys.platform.startswith("linux") or {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"} & set(os.environ):
-        return
+def keep_freed_memory(largest=128 << 20):
+    """Ask glibc's malloc to serve blocks up to `largest` bytes from its heap and to keep up to four
+    times that freed before returning memory to the system. True if it did (Linux with glibc, and
+    no MALLOC_* thresholds set in the environment)."""
+    if {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"} & set(os.environ):
+        return False
     try:
-        libc = ctypes.CDLL("libc.so.6")  # glibc (not musl, whose malloc has no mallopt)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError, TypeError):
+        return False  # not glibc (macOS, Windows, musl): the system allocator decides
     m_trim_threshold, m_mmap_threshold = -1, -3
-    mallopt(m_mmap_threshold, 32 * 2**20)
-    mallopt(m_trim_threshold, 256 * 2**20)
+    return bool(mallopt(m_mmap_threshold, largest)) and bool(mallopt(m_trim_threshold, 4 * largest))
 
 
-_keep_freed_memory()
+keep_freed_memory()
 
 
 # ---------------------------------------------------------------------------------------------

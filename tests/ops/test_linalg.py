@@ -69,6 +69,14 @@ def test_linear_of_any_batch(device, batch, n_in, n_out, seed):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("x_shape", [(3, 40), (1, 2, 40)], ids=["2d", "3d"])
+def test_linear_of_few_long_rows_into_more_neurons(device, x_shape):
+    """A CNN's first Linear (few rows, long ones, more neurons than rows) is computed as (W xᵀ)ᵀ."""
+    check_op(lambda lib, x, w, b: lib.nn.functional.linear(x, w, b), rand(*x_shape, seed=1), rand(5, 40, seed=2),
+             rand(5, seed=3), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_linear_with_only_the_weight_requiring_grad(device):
     x = ember.tensor(rand(4, 3), device=device)
     w = ember.tensor(rand(2, 3, seed=1), device=device, requires_grad=True)

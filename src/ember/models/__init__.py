@@ -6,6 +6,7 @@ and has generate(ids, max_new_tokens, temperature, top_k).
 """
 
 from .char_rnn import CharLSTM
+from .cnn import VGG, BasicBlock, LeNet, ResNet, ResNet8, ResNet20
 from .gpt import GPT
 from .mlp import MLP
 
@@ -13,5 +14,9 @@ CLASSIFIERS = {}
 LANGUAGE_MODELS = {}
 
 CLASSIFIERS["mlp"] = MLP
+CLASSIFIERS["lenet"] = LeNet
+CLASSIFIERS["vgg"] = VGG
+CLASSIFIERS["resnet8"] = ResNet8
+CLASSIFIERS["resnet20"] = ResNet20
 LANGUAGE_MODELS["char-lstm"] = CharLSTM
 LANGUAGE_MODELS["gpt"] = GPT

@@ -2,6 +2,7 @@
 
 from .. import functional as F
 from ..ops.dropout import check_probability
+from .conv import checked
 from .module import Module
 
 
@@ -23,3 +24,13 @@ class Dropout(Module):
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Channel dropout: in training, zeroes whole channels of (N, C, H, W) feature maps (or of
+    (N, C, L)) with probability p and scales the rest by 1/(1 - p); the identity in eval mode.
+    Pixels of one map are strongly correlated, so dropping a whole feature map regularizes a CNN
+    where dropping single pixels would not."""
+
+    def forward(self, x):
+        return checked(self, x, lambda: F.dropout2d(x, self.p, self.training))

@@ -10,6 +10,16 @@ from .module import Module
 from .parameter import Parameter
 
 
+def reset_weight_and_bias(weight, bias):
+    """PyTorch's start for Linear and convolution layers: weight and bias uniform in ±1/√fan_in.
+    (kaiming_uniform_ with a = √5 gives the bound gain·√(3/fan_in) = √(2/6)·√(3/fan_in) = 1/√fan_in.)"""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = init._calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        init.uniform_(bias, -bound, bound)
+
+
 class Identity(Module):
     """Returns its input unchanged (a placeholder where a model expects a layer); any arguments are ignored."""
 
@@ -42,12 +52,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        # kaiming_uniform_ with a = √5 gives the bound gain·√(3/fan_in) = √(2/6)·√(3/fan_in) = 1/√fan_in.
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.in_features
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        reset_weight_and_bias(self.weight, self.bias)
 
     def forward(self, x):
         check_features(x, self.in_features, self._describe())

@@ -10,12 +10,13 @@ class Dropout(Function):
     1 / (1 - p), so the expected output equals the input and evaluation needs no rescaling.
 
     The mask is drawn from the default generator of the input's device and saved: backward lets
-    the gradient through exactly where forward let the input through, with the same scale.
+    the gradient through exactly where forward let the input through, with the same scale. A
+    mask_shape with size-1 axes drops whole slices (Dropout2d: (N, C, 1, 1) drops whole channels).
     """
 
-    def forward(ctx, x, p):
+    def forward(ctx, x, p, mask_shape=None):
         generator = backend.default_generator(backend.device_of(x))
-        keep = generator.uniform(x.shape, backend.float32) >= p  # True with probability 1 - p
+        keep = generator.uniform(mask_shape or x.shape, backend.float32) >= p  # True with probability 1 - p
         ctx.save_for_backward(keep)
         ctx.scale = 1.0 / (1.0 - p) if p < 1 else 0.0
         out = x * keep
@@ -34,13 +35,26 @@ def check_probability(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def _dropout(name, x, p, training, mask_shape=None):
+    check_probability(p)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
+    if not training or p == 0:
+        return x
+    return Dropout.apply(x, p=float(p), mask_shape=mask_shape)
+
+
 def dropout(x, p=0.5, training=True, inplace=False):
     """x with each element zeroed with probability p and the rest scaled by 1/(1 - p) (training);
     x itself when not training or p = 0. inplace is accepted for PyTorch code; ember always makes a
     new tensor."""
-    check_probability(p)
-    if x.dtype.kind != "f":
-        raise TypeError(f"dropout needs a floating point tensor, got {x.dtype}")
-    if not training or p == 0:
-        return x
-    return Dropout.apply(x, p=float(p))
+    return _dropout("dropout", x, p, training)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
+    """Channel dropout for feature maps: each channel of each example, (N, C, H, W) or (N, C, L), is
+    zeroed as a whole with probability p and the rest scaled by 1/(1 - p). Neighbouring pixels of a
+    map are so alike that dropping single pixels hardly regularizes; dropping a whole feature does."""
+    if input.ndim not in (3, 4):
+        raise ValueError(f"dropout2d: expected input (N, C, H, W) or (N, C, L), got {tuple(input.shape)}")
+    return _dropout("dropout2d", input, p, training, mask_shape=input.shape[:2] + (1,) * (input.ndim - 2))

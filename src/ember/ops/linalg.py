@@ -49,7 +49,14 @@ class Linear(Function):
     def forward(ctx, x, weight, bias=None):
         ctx.save_for_backward(x, weight)
         ctx.has_bias = bias is not None
-        out = x.reshape(-1, x.shape[-1]) @ weight.T
+        x2 = x.reshape(-1, x.shape[-1])
+        if x2.shape[0] < weight.shape[0] < x2.shape[1] // 4:
+            # Few, long rows into more neurons (a CNN's first Linear: 64 × 12544 -> 128). OpenBLAS's
+            # threads split such a product well only along its first side, so the longer side goes
+            # first: (W xᵀ)ᵀ, the same numbers, several times faster on a busy machine.
+            out = (weight @ x2.T).T
+        else:
+            out = x2 @ weight.T
         if bias is not None:
             out += bias
         return out.reshape(x.shape[:-1] + (weight.shape[0],))

@@ -1,0 +1,152 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ember
+import ember.functional as F
+from helpers import DEVICES, check_op, rand, raises
+
+
+@st.composite
+def conv_cases(draw, spatial_dims):
+    """(input shape, weight shape, settings) of a convolution: stride × padding × dilation × groups,
+    with an input large enough for the dilated kernel."""
+    groups = draw(st.integers(1, 3))
+    in_channels = groups * draw(st.integers(1, 2))
+    out_channels = groups * draw(st.integers(1, 2))
+    kernel = tuple(draw(st.integers(1, 3)) for _ in range(spatial_dims))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(spatial_dims))
+    dilation = tuple(draw(st.integers(1, 2)) for _ in range(spatial_dims))
+    if all(s == 1 for s in stride) and draw(st.booleans()):
+        padding = draw(st.sampled_from(["same", "valid"]))
+    else:
+        padding = tuple(draw(st.integers(0, 2)) for _ in range(spatial_dims))
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    spatial = tuple(draw(st.integers(max(1, s - 2 * (p if isinstance(p, int) else 0)), s + 3))
+                    for s, p in zip(spans, padding if isinstance(padding, tuple) else (0,) * spatial_dims))
+    settings = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    return (2, in_channels) + spatial, (out_channels, in_channels // groups) + kernel, settings
+
+
+def conv_fn(name, settings):
+    def fn(lib, x, weight, bias):
+        return getattr(lib.nn.functional, name)(x, weight, bias, **settings)
+    return fn
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name, spatial_dims", [("conv2d", 2), ("conv1d", 1)])
+@given(data=st.data(), seed=st.integers(0, 100))
+def test_conv_matches_pytorch_and_gradcheck(device, name, spatial_dims, data, seed):
+    x_shape, w_shape, settings = data.draw(conv_cases(spatial_dims))
+    check_op(conv_fn(name, settings), rand(*x_shape, seed=seed), rand(*w_shape, seed=seed + 1),
+             rand(w_shape[0], seed=seed + 2), device=device)
+
+
+@st.composite
+def conv_transpose_cases(draw):
+    groups = draw(st.integers(1, 2))
+    in_channels, out_channels = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kernel = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    dilation = tuple(draw(st.integers(1, 2)) for _ in range(2))
+    padding = tuple(draw(st.integers(0, (d * (k - 1)) // 2)) for k, d in zip(kernel, dilation))
+    output_padding = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation))
+    spatial = tuple(draw(st.integers(1, 4)) for _ in range(2))
+    settings = dict(stride=stride, padding=padding, output_padding=output_padding, groups=groups, dilation=dilation)
+    return (2, in_channels) + spatial, (in_channels, out_channels // groups) + kernel, settings
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(case=conv_transpose_cases(), seed=st.integers(0, 100))
+def test_conv_transpose2d_matches_pytorch_and_gradcheck(device, case, seed):
+    x_shape, w_shape, settings = case
+    check_op(conv_fn("conv_transpose2d", settings), rand(*x_shape, seed=seed), rand(*w_shape, seed=seed + 1),
+             rand(w_shape[1] * settings["groups"], seed=seed + 2), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name, x_shape, w_shape, settings", [
+    ("conv2d", (3, 5, 6), (4, 3, 3, 3), dict(padding=1)),                       # unbatched (C, H, W)
+    ("conv1d", (2, 7), (3, 2, 2), dict(stride=2)),                              # unbatched (C, L)
+    ("conv_transpose2d", (2, 3, 3), (2, 3, 2, 2), dict(stride=2)),              # unbatched
+    ("conv2d", (2, 3, 6, 6), (4, 3, 1, 1), {}),                                 # 1×1: no unfolding copy
+    ("conv2d", (2, 3, 7, 6), (4, 3, 2, 3), dict(padding="same", dilation=2)),   # even kernel: extra pad after
+], ids=["conv2d unbatched", "conv1d unbatched", "conv_transpose2d unbatched", "conv2d 1x1", "conv2d same even"])
+def test_conv_special_cases(device, name, x_shape, w_shape, settings):
+    bias_size = w_shape[1] if name == "conv_transpose2d" else w_shape[0]
+    check_op(conv_fn(name, settings), rand(*x_shape), rand(*w_shape, seed=1), rand(bias_size, seed=2), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_conv_without_bias_and_with_only_some_gradients(device):
+    x = rand(2, 3, 6, 6)
+    w = rand(4, 3, 3, 3, seed=1)
+    check_op(lambda lib, x, w: lib.nn.functional.conv2d(x, w, stride=2), x, w, device=device)
+    # The first layer of a network: no gradient for the input, only for the weight (and the reverse).
+    for needs_x, needs_w in [(False, True), (True, False)]:
+        xe = ember.tensor(x, device=device, requires_grad=needs_x)
+        we = ember.tensor(w, device=device, requires_grad=needs_w)
+        F.conv2d(xe, we).sum().backward()
+        assert (xe.grad is not None) == needs_x and (we.grad is not None) == needs_w
+
+
+def test_conv_output_sizes():
+    x = ember.zeros(1, 1, 28, 28)
+    assert F.conv2d(x, ember.zeros(6, 1, 5, 5), padding=2).shape == (1, 6, 28, 28)
+    assert F.conv2d(x, ember.zeros(6, 1, 5, 5)).shape == (1, 6, 24, 24)
+    assert F.conv2d(x, ember.zeros(6, 1, 3, 3), stride=2, padding=1).shape == (1, 6, 14, 14)
+    assert F.conv2d(x, ember.zeros(6, 1, 4, 4), padding="same").shape == (1, 6, 28, 28)
+    assert F.conv_transpose2d(ember.zeros(1, 6, 14, 14), ember.zeros(6, 1, 3, 3), stride=2, padding=1,
+                              output_padding=1).shape == (1, 1, 28, 28)
+
+
+def test_conv_keeps_float32_and_float64():
+    for dtype in (ember.float32, ember.float64):
+        x, w = ember.ones(1, 2, 4, 4, dtype=dtype), ember.ones(3, 2, 3, 3, dtype=dtype)
+        assert F.conv2d(x, w).dtype == dtype and F.conv_transpose2d(x, w.transpose(0, 1)).dtype == dtype
+
+
+def test_conv_errors_say_what_was_expected():
+    x, w = ember.ones(8, 1, 28, 28), ember.ones(6, 3, 5, 5)
+    with raises(ValueError, "conv2d: expected input (N, 3, H, W), got (8, 1, 28, 28)"):
+        F.conv2d(x, w)
+    with raises(ValueError, "conv1d: expected input (N, 3, L), got (8, 1, 28, 28)"):
+        F.conv1d(x, ember.ones(6, 3, 5))
+    with raises(ValueError, "conv2d: expected a weight (out_channels, in_channels/groups, kh, kw), got (6, 3, 5)"):
+        F.conv2d(x, ember.ones(6, 3, 5))
+    with raises(ValueError, "conv2d: groups must be a positive int that divides out_channels (6), got 4"):
+        F.conv2d(ember.ones(1, 12, 5, 5), w, groups=4)
+    with raises(ValueError, "conv2d: expected a bias of shape (6,), got (5,)"):
+        F.conv2d(ember.ones(1, 3, 5, 5), w, ember.ones(5))
+    with raises(ValueError, "conv2d: stride must be an int ≥ 1 or a tuple of 2 of them, got 0"):
+        F.conv2d(ember.ones(1, 3, 5, 5), w, stride=0)
+    with raises(ValueError, "conv2d: padding must be an int ≥ 0 or a tuple of 2 of them, got (1, 2, 3)"):
+        F.conv2d(ember.ones(1, 3, 5, 5), w, padding=(1, 2, 3))
+    with raises(ValueError, "conv2d: padding must be 'valid', 'same', an int or a tuple of ints, got 'full'"):
+        F.conv2d(ember.ones(1, 3, 5, 5), w, padding="full")
+    with raises(ValueError, "conv2d: padding='same' is not supported for strided convolutions"):
+        F.conv2d(ember.ones(1, 3, 5, 5), w, padding="same", stride=2)
+    with raises(ValueError, "conv2d: the input (3, 4) padded to (3, 4) is smaller than the kernel (5, 5) "
+                            "(spanning (5, 5) with dilation (1, 1))"):
+        F.conv2d(ember.ones(1, 3, 3, 4), w)
+    with raises(TypeError, "conv2d: input, weight and bias must have one floating point dtype, got input float64, "
+                           "weight float32"):
+        F.conv2d(ember.ones(1, 3, 5, 5, dtype=ember.float64), w)
+    with raises(ValueError, "conv_transpose2d: output_padding (2, 2) must be smaller than either stride (2, 2) "
+                            "or dilation (1, 1)"):
+        F.conv_transpose2d(ember.ones(1, 6, 4, 4), w, stride=2, output_padding=2)
+    with raises(ValueError, "conv_transpose2d: expected input (N, 6, H, W), got (1, 3, 4, 4)"):
+        F.conv_transpose2d(ember.ones(1, 3, 4, 4), w)
+
+
+def test_unfold_and_fold_are_adjoint():
+    """⟨unfold(x), c⟩ = ⟨x, fold(c)⟩: col2im is exactly the transpose of im2col (what backward needs)."""
+    from ember.ops.conv import Window
+    window = Window((2, 3), (2, 1), ((1, 0), (2, 1)), (1, 2))
+    x = rand(2, 3, 5, 6)
+    out_size = window.output_size(x.shape[2:])
+    cols = window.unfold(np, x, out_size)
+    c = rand(*cols.shape, seed=1)
+    assert np.isclose((cols * c).sum(), (x * window.fold(np, c, x.shape)).sum())
