@@ -19,6 +19,7 @@ class Diagnosis:
 # How large a difference must be before it counts.
 ACCURACY_GAP = 0.05       # train accuracy this far above validation accuracy: overfitting
 LOSS_RISE = 0.05          # validation loss this fraction above its lowest: it has turned up
+CLEAR_RISE = 0.25         # ... and this far above: clearly, not just starting to
 LOW_ACCURACY = 0.85       # train accuracy below this, with no gap: underfitting
 STILL_FALLING = 0.05      # train loss fell this fraction in the last epoch: not done learning
 
@@ -42,11 +43,13 @@ def diagnose(history):
     accuracies = "train_accuracy" in history and "val_accuracy" in history
     gap = history["train_accuracy"][last] - history["val_accuracy"][last] if accuracies else 0.0
     if rose:
+        rise = val_loss[last] / val_loss[best] - 1
+        how = "is starting to memorize" if rise < CLEAR_RISE else "is memorizing"
         return Diagnosis("overfitting",
                          f"validation loss was lowest at epoch {epochs[best]} ({val_loss[best]:.4f}) and rose "
-                         f"to {val_loss[last]:.4f} while training loss kept falling ({train_loss[best]:.4f} → "
-                         f"{train_loss[last]:.4f}): the model is memorizing the training data. Stop earlier "
-                         "(EarlyStopping), add dropout or weight decay, or get more data", epochs[best])
+                         f"{100 * rise:.0f}% to {val_loss[last]:.4f} while training loss kept falling "
+                         f"({train_loss[best]:.4f} → {train_loss[last]:.4f}): the model {how} the training data. "
+                         "Stop earlier (EarlyStopping), add dropout or weight decay, or get more data", epochs[best])
     if gap > ACCURACY_GAP:
         return Diagnosis("overfitting",
                          f"train accuracy {100 * history['train_accuracy'][last]:.1f}% is well above validation "
