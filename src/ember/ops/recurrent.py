@@ -36,9 +36,9 @@ class Recurrence(Function):
     W_ih (gates·hidden, input), W_hh (gates·hidden, hidden) and optionally b_ih, b_hh (gates·hidden,).
     Returns the output h of every step (N, hidden) and the final states (B, hidden) each.
 
-    The products are single large matrix products on row-major (N, gates·hidden) arrays; the gates'
-    arithmetic works gate-major, (gates, rows, hidden), so that each gate of a step is one contiguous
-    block (NumPy is about three times faster on those than on strided ones). The subclasses give the
+    The gates' arithmetic works gate-major, (gates, rows, hidden), so that each gate of a step is one
+    contiguous block (NumPy is about three times faster on those than on strided ones); forward's
+    products give that layout directly, backward's weight products use row-major (N, gates·hidden). The subclasses give the
     cell: `cell` computes one step's activations and new states, `cell_backward` its gradients.
     `steps` lists (first row, rows) per step in the order they run.
     """
@@ -52,22 +52,21 @@ class Recurrence(Function):
         w_ih, w_hh, *biases = arrays[ctx.n_states:]
         k, hidden, n, batch = ctx.n_gates, w_hh.shape[1], x.shape[0], states[0].shape[0]
         ctx.has_bias, ctx.steps = bool(biases), steps
-        xw = x @ w_ih.T  # the input projection of every step at once (N, gates·hidden)
+        xw = xp.matmul(x, _by_gate(xp, w_ih, k))  # the input projection of every step at once (gates, N, hidden)
         if biases:
-            xw += ctx.gate_bias(*biases)
+            xw += ctx.gate_bias(*biases).reshape(k, 1, hidden)
         gates = xp.empty((k, n, hidden), x.dtype)  # the activations, gate-major, kept for backward
         out = xp.empty((n, hidden), x.dtype)
         h_prev = xp.empty((n, hidden), x.dtype)    # the h each step started from, for dL/dW_hh
-        w_hh_t = xp.ascontiguousarray(w_hh.T)
-        hw = xp.empty((batch, k * hidden), x.dtype)
+        w_hh_by_gate = _by_gate(xp, w_hh, k)
+        hw = xp.empty((k, batch, hidden), x.dtype)
         ctx.prepare(xp, n, batch, hidden, x.dtype, biases)
         for start, size in steps:
             rows = slice(start, start + size)
             h = states[0][:size]
             h_prev[rows] = h
-            xp.matmul(h, w_hh_t, out=hw[:size])  # every gate's hidden path in one product
-            ctx.cell(rows, gates[:, rows], _gate_major(xw[rows], k), _gate_major(hw[:size], k),
-                     [s[:size] for s in states], out[rows])
+            xp.matmul(h, w_hh_by_gate, out=hw[:, :size])  # every gate's hidden path in one (batched) product
+            ctx.cell(rows, gates[:, rows], xw[:, rows], hw[:, :size], [s[:size] for s in states], out[rows])
             h[...] = out[rows]
         ctx.save_for_backward(x, w_ih, w_hh, gates, h_prev, out)
         return (out, *states)
@@ -130,6 +129,14 @@ class Recurrence(Function):
 def _gate_major(rows, k):
     """A view of (rows, k·hidden) as (k, rows, hidden): gate j is [j] (no copy)."""
     return rows.reshape(rows.shape[0], k, -1).transpose(1, 0, 2)
+
+
+def _by_gate(xp, weight, k):
+    """weight (k·hidden, inputs) as (k, inputs, hidden), each gate's block transposed: x @ it is the
+    gate-major (k, rows, hidden) product for all gates at once. A batch of k products of this shape
+    runs 20% faster in OpenBLAS than the single (rows, k·hidden) product (LSTM, 32 × 256 per step),
+    and its result needs no strided reshuffle before the gates' arithmetic."""
+    return xp.ascontiguousarray(weight.reshape(k, -1, weight.shape[1]).transpose(0, 2, 1))
 
 
 class RNNRecurrence(Recurrence):
