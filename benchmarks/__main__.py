@@ -61,7 +61,7 @@ def main(argv=None):
         print(f"{name}: {workload.description}, batch {batch} ...", flush=True)
         try:
             results["workloads"][name] = harness.benchmark_workload(
-                frameworks, workload, warmup, steps, rounds, memory=not args.no_memory)
+                frameworks, workload, warmup, steps, rounds, memory=not args.no_memory, threads=args.threads)
         except (AttributeError, NotImplementedError) as missing:
             results["workloads"][name] = {"not_yet": str(missing)}
     if not args.no_ops:

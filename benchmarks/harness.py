@@ -1,7 +1,9 @@
 """Timing and memory measurement of ember against PyTorch, side by side in one process."""
 
+import os
 import statistics
-import threading
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -45,31 +47,6 @@ def resident_bytes():
             return int(f.read().split()[1]) * 4096
     except OSError:
         return 0
-
-
-class PeakSampler:
-    """Samples resident memory on a thread while a block runs; .growth is the peak over the start."""
-
-    def __init__(self, interval=0.0005):
-        self.interval, self.growth = interval, 0
-
-    def __enter__(self):
-        self.start = self.peak = resident_bytes()
-        self.running = True
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def _sample(self):
-        while self.running:
-            self.peak = max(self.peak, resident_bytes())
-            time.sleep(self.interval)
-
-    def __exit__(self, *exc_info):
-        self.running = False
-        self.thread.join()
-        self.peak = max(self.peak, resident_bytes())
-        self.growth = self.peak - self.start
 
 
 class Run:
@@ -119,21 +96,23 @@ def compare(runs, what, warmup, steps, rounds):
     return {name: statistics.median(t) for name, t in times.items()}
 
 
-def peak_memory(run, steps=3):
-    """Memory the train step needs: GPU allocator peak, or growth of resident memory on the CPU."""
+def peak_memory(run, workload, threads, steps=3):
+    """Memory the train step needs: the GPU allocator's peak, or on the CPU the growth of resident
+    memory over a few steps in a fresh process (python -m benchmarks.memory)."""
     fw = run.framework
     if fw.device == "cuda":
         fw.reset_peak_memory()
         for _ in range(steps):
             run.train_step()
         return fw.peak_gpu_memory()
-    with PeakSampler() as sampler:
-        for _ in range(steps):
-            run.train_step()
-    return sampler.growth
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run([sys.executable, "-m", "benchmarks.memory", "--framework", fw.name, "--workload",
+                           workload.name, "--batch", str(workload.batch), "--threads", str(threads),
+                           "--steps", str(steps)], cwd=root, capture_output=True, text=True, check=True)
+    return int(done.stdout.strip())
 
 
-def benchmark_workload(frameworks, workload, warmup, steps, rounds, memory=True, seed=0):
+def benchmark_workload(frameworks, workload, warmup, steps, rounds, memory=True, seed=0, threads=2):
     """Train-step and inference medians, and peak memory, for one workload in every framework."""
     rng = np.random.default_rng(seed)
     inputs, targets = workload.make_data(rng, workload.batch)
@@ -141,7 +120,7 @@ def benchmark_workload(frameworks, workload, warmup, steps, rounds, memory=True,
     result = {"train": compare(runs, "train_step", warmup, steps, rounds),
               "inference": compare(runs, "inference", warmup, steps, rounds)}
     if memory:
-        result["memory"] = {run.framework.name: peak_memory(run) for run in runs}
+        result["memory"] = {run.framework.name: peak_memory(run, workload, threads) for run in runs}
     return result
 
 

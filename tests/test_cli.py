@@ -125,3 +125,17 @@ def test_the_mlp_recipe_learns_digits(tmp_path, capsys):
     accuracy = float(capsys.readouterr().out.split("test accuracy ")[1].split("%")[0])
     assert accuracy >= 96.0  # seed 0: 98.52%
     assert not (tmp_path / "filters.png").exists()
+
+
+def test_a_gpt_run_shows_its_attention(tmp_path, capsys):
+    text = tmp_path / "tiny.txt"
+    text.write_text("to be or not to be. " * 40)
+    run_dir = tmp_path / "gpt"
+    assert main(["train", "--model", "gpt", "--text", str(text), "--iterations", "10", "--batch-size", "4",
+                 "--block-size", "16", "--eval-batches", "2", "--out", str(run_dir), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["attention", str(run_dir), "--prompt", "to be or"]) == 0
+    assert capsys.readouterr().out.startswith("attention maps: ")
+    assert (run_dir / "attention.png").read_bytes()[:4] == b"\x89PNG"
+    assert main(["attention", str(run_dir), "--prompt", "x" * 17]) == 2
+    assert "give a prompt of 1 to 16 characters" in capsys.readouterr().err

@@ -5,6 +5,7 @@
     ember evaluate RUN_DIR               the test accuracy of a run's best weights
     ember predict RUN_DIR INPUT          classify the samples in a .npy/.csv file (or an image)
     ember generate RUN_DIR --prompt TEXT text from a language model
+    ember attention RUN_DIR --prompt TEXT where each attention head of a GPT looks (a PNG heatmap)
     ember vanishing-gradients            why an LSTM remembers 100 steps and a plain RNN does not
 """
 
@@ -69,6 +70,12 @@ def _parser():
     generate.add_argument("--top-k", type=_positive_int)
     generate.add_argument("--seed", type=int)
     generate.add_argument("--device")
+    attention = commands.add_parser("attention", help="heatmaps of a GPT run's attention over a prompt")
+    attention.add_argument("run_dir", metavar="RUN_DIR")
+    attention.add_argument("--prompt", required=True, help="the text to read (at most the model's context)")
+    attention.add_argument("--out", metavar="PNG", help="where to save it (default RUN_DIR/attention.png)")
+    attention.add_argument("--device")
+
     vanishing = commands.add_parser(
         "vanishing-gradients", help="RNN against LSTM on remembering a symbol for LAG steps, with a plot",
         description="Train a tanh RNN and LSTMs to remember a symbol for LAG steps, and plot the gradient "
@@ -137,6 +144,11 @@ def _generate(args):
                             args.device))
 
 
+def _attention(args):
+    from .train import runs
+    print(f"attention maps: {runs.attention_run(args.run_dir, args.prompt, args.out, args.device)}")
+
+
 def _vanishing_gradients(args):
     from .train.experiments import vanishing_gradients
     results = vanishing_gradients(args.out, steps=args.steps, lag=args.lag, seed=args.seed)
@@ -154,7 +166,7 @@ def main(argv=None):
     from .train import DivergenceError
     from .train.runs import RunError
     command = {"train": _train, "evaluate": _evaluate, "predict": _predict, "generate": _generate,
-               "vanishing-gradients": _vanishing_gradients}[args.command]
+               "attention": _attention, "vanishing-gradients": _vanishing_gradients}[args.command]
     try:
         command(args)
     except (RunError, FileNotFoundError) as problem:

@@ -368,6 +368,25 @@ def generate_text(model, vocab, prompt, tokens, temperature=1.0, top_k=None, dev
     return vocab.decode(out[0].tolist())
 
 
+def attention_run(run_dir, prompt, path=None, device=None):
+    """A heatmap per layer and head of where a Transformer run's model looks over prompt; returns
+    the PNG's path (default RUN_DIR/attention.png)."""
+    from .attention_maps import save_attention_maps
+    config = _read_config(run_dir)
+    if config["task"] != "language" or not hasattr(models.LANGUAGE_MODELS[config["model"]], "attention_weights"):
+        raise RunError(f"{run_dir} holds a {config['model']} model: attention maps need a Transformer (gpt) run")
+    if not prompt or len(prompt) > config["block_size"]:
+        raise RunError(f"give a prompt of 1 to {config['block_size']} characters (the model's context)")
+    model = _load_model(run_dir, config, _build_language_model, device)
+    try:
+        ids = from_numpy(data.CharVocab(config["vocab"]).encode(prompt))
+    except ValueError as problem:
+        raise RunError(f"prompt: {problem}") from None
+    path = path or os.path.join(run_dir, "attention.png")
+    with no_grad():
+        return save_attention_maps(model, ids if device is None else ids.to(device), path, labels=list(prompt))
+
+
 def generate_run(run_dir, prompt, tokens, temperature=1.0, top_k=None, seed=None, device=None):
     config = _read_config(run_dir)
     if config["task"] != "language":
