@@ -103,12 +103,18 @@ def test_vanishing_gradients_command_writes_its_plot(tmp_path, capsys):
     assert (tmp_path / "vanishing_gradients.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def train_language_model(folder, model, text, iterations):
+    """A short `ember train` of a language model on a repetitive text; returns its run folder."""
+    path = folder / "tiny.txt"
+    path.write_text(text * 40)
+    run_dir = folder / model
+    assert main(["train", "--model", model, "--text", str(path), "--iterations", str(iterations), "--batch-size",
+                 "8", "--block-size", "16", "--eval-batches", "4", "--out", str(run_dir), "--no-progress"]) == 0
+    return run_dir
+
+
 def test_a_language_model_trains_generates_and_evaluates(tmp_path, capsys):
-    text = tmp_path / "tiny.txt"
-    text.write_text("the cat sat on the mat. " * 40)
-    run_dir = tmp_path / "run"
-    assert main(["train", "--model", "char-lstm", "--text", str(text), "--iterations", "30", "--batch-size", "8",
-                 "--block-size", "16", "--eval-batches", "4", "--out", str(run_dir), "--no-progress"]) == 0
+    run_dir = train_language_model(tmp_path, "char-lstm", "the cat sat on the mat. ", iterations=30)
     out = capsys.readouterr().out
     assert "validation loss " in out and "nats per character" in out and "sample:" in out
     assert main(["generate", str(run_dir), "--prompt", "the ", "--tokens", "20", "--seed", "1"]) == 0
@@ -128,11 +134,7 @@ def test_the_mlp_recipe_learns_digits(tmp_path, capsys):
 
 
 def test_a_gpt_run_shows_its_attention(tmp_path, capsys):
-    text = tmp_path / "tiny.txt"
-    text.write_text("to be or not to be. " * 40)
-    run_dir = tmp_path / "gpt"
-    assert main(["train", "--model", "gpt", "--text", str(text), "--iterations", "10", "--batch-size", "4",
-                 "--block-size", "16", "--eval-batches", "2", "--out", str(run_dir), "--no-progress"]) == 0
+    run_dir = train_language_model(tmp_path, "gpt", "to be or not to be. ", iterations=10)
     capsys.readouterr()
     assert main(["attention", str(run_dir), "--prompt", "to be or"]) == 0
     assert capsys.readouterr().out.startswith("attention maps: ")
