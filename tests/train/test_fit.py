@@ -171,7 +171,9 @@ def test_diagnose_verdicts():
     under = diagnose(history([2.0, 1.9, 1.85], [2.0, 1.9, 1.86], [0.3, 0.35, 0.36], [0.3, 0.34, 0.35]))
     assert under.verdict == "underfitting"
     good = diagnose(history([1.0, 0.3, 0.29], [1.0, 0.31, 0.3], [0.7, 0.95, 0.96], [0.7, 0.94, 0.95]))
-    assert good.verdict == "good fit"
+    assert good.verdict == "good fit" and "still falling" not in good.explanation
+    learning = diagnose(history([1.0, 0.3, 0.2], [1.0, 0.31, 0.25], [0.7, 0.95, 0.99], [0.7, 0.94, 0.97]))
+    assert learning.verdict == "good fit" and "still falling (0.3000 → 0.2000)" in learning.explanation
     assert diagnose(History([{"epoch": 1, "train_loss": 1.0}])).verdict == "unknown"
 
 

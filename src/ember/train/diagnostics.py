@@ -27,8 +27,9 @@ STILL_FALLING = 0.05      # train loss fell this fraction in the last epoch: not
 def diagnose(history):
     """Overfitting shows as validation loss rising while training loss keeps falling (the turning
     epoch is where validation loss was lowest), or as train accuracy well above validation
-    accuracy. Underfitting shows as low accuracy on the training data itself, or a training loss
-    still falling fast when training ended. Divergence is a NaN or infinite loss."""
+    accuracy. Underfitting shows as low accuracy on the training data itself, or (without an
+    accuracy to go by) a training loss still falling fast when training ended. Divergence is a NaN
+    or infinite loss."""
     if history.diverged is not None:
         epoch, batch = history.diverged
         return Diagnosis("diverged", f"the loss became NaN or infinite at epoch {epoch}, batch {batch}; "
@@ -61,9 +62,14 @@ def diagnose(history):
                          f"train accuracy is only {100 * history['train_accuracy'][last]:.1f}%: the model does not "
                          "fit even the data it trains on. Train longer, raise the learning rate, or make the "
                          "model bigger")
-    if len(train_loss) > 1 and train_loss[-2] - train_loss[-1] > STILL_FALLING * train_loss[-2]:
+    still_falling = len(train_loss) > 1 and train_loss[-2] - train_loss[-1] > STILL_FALLING * train_loss[-2]
+    if still_falling and not accuracies:
         return Diagnosis("underfitting",
                          f"training loss was still falling fast at the end ({train_loss[-2]:.4f} → "
                          f"{train_loss[-1]:.4f} in the last epoch): more epochs would help")
-    return Diagnosis("good fit", f"training and validation loss track each other (final {train_loss[last]:.4f} and "
-                                 f"{val_loss[last]:.4f}, best validation at epoch {epochs[best]})")
+    explanation = (f"training and validation loss track each other (final {train_loss[last]:.4f} and "
+                   f"{val_loss[last]:.4f}, best validation at epoch {epochs[best]})")
+    if still_falling:
+        explanation += (f"; training loss was still falling ({train_loss[-2]:.4f} → {train_loss[-1]:.4f}), "
+                        "so more epochs may help a little")
+    return Diagnosis("good fit", explanation)
