@@ -150,3 +150,24 @@ def test_unfold_and_fold_are_adjoint():
     cols = window.unfold(np, x, out_size)
     c = rand(*cols.shape, seed=1)
     assert np.isclose((cols * c).sum(), (x * window.fold(np, c, x.shape)).sum())
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_a_stack_of_layers_matches_pytorch_through_the_batch_innermost_layout(device):
+    """Conv results are views of batch-innermost memory; ReLU, pooling, the next conv, a transposed conv
+    and a Linear after Flatten all take that layout, and the gradients come back through it."""
+    def stack(lib, x, w1, b1, w2, b2, w3, wl):
+        F = lib.nn.functional
+        y = F.max_pool2d(F.relu(F.conv2d(x, w1, b1, padding=1)), 2)
+        y = F.conv_transpose2d(F.relu(F.conv2d(y, w2, b2, padding=2)), w3, stride=2)
+        return F.linear(F.max_pool2d(y, 2).flatten(1), wl)
+    check_op(stack, rand(3, 2, 6, 6), rand(4, 2, 3, 3, seed=1), rand(4, seed=2), rand(5, 4, 3, 3, seed=3),
+             rand(5, seed=4), rand(5, 2, 2, 2, seed=5), rand(7, 50, seed=6), device=device)
+
+
+def test_conv_results_stay_batch_innermost_through_relu_and_pooling():
+    from ember.ops.conv import is_batch_innermost
+    x = ember.randn(4, 3, 8, 8)
+    y = F.conv2d(x, ember.randn(5, 3, 3, 3), padding=1)
+    assert not is_batch_innermost(x.data) and is_batch_innermost(y.data)
+    assert is_batch_innermost(F.relu(y).data) and is_batch_innermost(F.max_pool2d(F.relu(y), 2).data)

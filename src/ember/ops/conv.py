@@ -9,13 +9,21 @@ the same image, and what it learns at one place works at every other.
 How it runs here: *im2col*. Every window the filter visits is copied out as one column of a matrix
 (unfold), so that all filters on all windows become one matrix product on BLAS:
 
-    out (O, N·L) = W (O, C·kh·kw) @ cols (C·kh·kw, N·L)          L: output positions per image
+    out (O, L·N) = W (O, C·kh·kw) @ cols (C·kh·kw, L·N)          L: output positions per image
 
 The backward pass is two more products, dW = grad @ colsᵀ and dcols = Wᵀ @ grad, and *col2im*
 (fold), which adds each column of dcols back onto the pixels its window came from: one strided
 addition per kernel offset (kh·kw of them), never a loop over images or pixels. A transposed
 convolution is the same three pieces in the other order: its forward is a convolution's input
 gradient.
+
+Memory layout. Arrays keep PyTorch's shape (N, C, *spatial), but a conv layer's numbers lie in memory
+as (C, *spatial, N): *batch-innermost*. The matrix product delivers exactly that, (O, L·N), so the
+result is a view of it, not a transposed copy; ReLU and pooling keep the layout, the next layer
+unfolds from it, and the gradient comes back in it, already in columns. It also makes one kernel
+offset's windows, over all images at once, runs of (output width × N) contiguous numbers in both the
+padded input and the columns, so that unfold and fold copy and add at memory speed instead of one
+short image row at a time.
 """
 
 import itertools
@@ -43,13 +51,17 @@ class Window:
         return tuple((p - s) // t + 1 for p, s, t in zip(self.padded_size(spatial), self.span(), self.stride))
 
     def offsets(self):
-        """Every position inside the kernel, (0, 0), (0, 1), ...: what the col2im loop runs over."""
+        """Every position inside the kernel, (0, 0), (0, 1), ...: what the im2col and col2im loops run over."""
         return itertools.product(*(range(k) for k in self.kernel))
 
     def pad(self, xp, x, value=0.0):
-        if not any(before or after for before, after in self.padding):
+        """x inside a border of `value`, laid out batch-innermost (a copy, unless x needs no border and
+        is laid out so already)."""
+        if not any(before or after for before, after in self.padding) and is_batch_innermost(x):
             return x
-        return xp.pad(x, ((0, 0), (0, 0)) + self.padding, constant_values=value)
+        padded = batch_innermost(xp, x.shape[:2] + self.padded_size(x.shape[2:]), x.dtype, value)
+        self.crop(padded)[...] = x
+        return padded
 
     def crop(self, padded):
         """The inverse of pad: the part of padded (N, C, *padded_size) that the input covered."""
@@ -64,57 +76,74 @@ class Window:
                    + tuple(s * t for s, t in zip(axis_strides, self.stride)))
         return xp.lib.stride_tricks.as_strided(padded, padded.shape[:2] + self.kernel + out_size, strides)
 
+    def columns_view(self, xp, padded, out_size):
+        """The windows of a batch-innermost padded (N, C, *padded_size) in the order of the columns,
+        (C, *kernel, *out_size, N): still no copy."""
+        return xp.moveaxis(self.view(xp, padded, out_size), 0, -1)
+
     def unfold(self, xp, x, out_size):
-        """im2col: x (N, C, *spatial) -> the windows as columns (C, *kernel, N, *out_size), one copy."""
-        windows = self.view(xp, self.pad(xp, x), out_size)
-        cols = xp.empty(windows.shape[1:2 + len(out_size)] + windows.shape[:1] + out_size, dtype=x.dtype)
-        xp.copyto(batch_first(cols), windows)
+        """im2col: x (N, C, *spatial) -> the windows as columns (C, *kernel, *out_size, N), one copy
+        per kernel offset."""
+        windows = self.columns_view(xp, self.pad(xp, x), out_size)
+        cols = xp.empty(windows.shape, dtype=x.dtype)
+        for offset in self.offsets():
+            index = (slice(None),) + offset
+            xp.copyto(cols[index], windows[index])
         return cols
 
     def fold(self, xp, cols, shape):
-        """col2im, unfold's adjoint: cols (C, *kernel, N, *out_size) added back onto the pixels each
-        window came from, giving (N, C, *spatial) for shape = (N, C, *spatial)."""
-        padded = xp.zeros(shape[:2] + self.padded_size(shape[2:]), dtype=cols.dtype)
-        windows = self.view(xp, padded, cols.shape[-len(self.kernel):])
-        cols = batch_first(cols)
+        """col2im, unfold's adjoint: cols (C, *kernel, *out_size, N) added back onto the pixels each
+        window came from, giving (N, C, *spatial) for shape = (N, C, *spatial), batch-innermost."""
+        padded = batch_innermost(xp, shape[:2] + self.padded_size(shape[2:]), cols.dtype, 0)
+        windows = self.columns_view(xp, padded, cols.shape[1 + len(self.kernel):-1])
         for offset in self.offsets():
-            index = (slice(None), slice(None)) + offset
+            index = (slice(None),) + offset
             target = windows[index]  # one offset's pixels are distinct, so adding cannot collide
             xp.add(target, cols[index], out=target)
         return self.crop(padded)
 
 
-def batch_first(cols):
-    """cols (C, *kernel, N, *out_size) seen as (N, C, *kernel, *out_size), the layout of the windows."""
-    d = (cols.ndim - 2) // 2
-    return cols.transpose((d + 1, 0) + tuple(range(1, d + 1)) + tuple(range(d + 2, 2 * d + 2)))
+def batch_innermost(xp, shape, dtype, fill):
+    """A new array of shape (N, C, *spatial) filled with `fill`, laid out in memory as (C, *spatial, N)."""
+    return xp.moveaxis(xp.full(shape[1:] + shape[:1], fill, dtype=dtype), -1, 0)
+
+
+def batch_to_end(y):
+    """(N, C, *spatial) seen as (C, *spatial, N), no copy."""
+    return y.transpose(tuple(range(1, y.ndim)) + (0,))
+
+
+def is_batch_innermost(y):
+    return batch_to_end(y).flags.c_contiguous
 
 
 def unfold(xp, x, window, groups, out_size):
-    """The windows of x (N, C, *spatial) as columns, grouped: (groups, C/groups·K, N·L)."""
-    return window.unfold(xp, x, out_size).reshape(groups, -1, x.shape[0] * math.prod(out_size))
+    """The windows of x (N, C, *spatial) as columns, grouped: (groups, C/groups·K, L·N)."""
+    return window.unfold(xp, x, out_size).reshape(groups, -1, math.prod(out_size) * x.shape[0])
 
 
 def filter_product(xp, weight, cols, groups, out_size, bias=None):
-    """All filters on all windows at once: weight (O, C/groups, *kernel) @ cols (groups, C/groups·K, N·L)
-    -> (N, O, *out_size), one matrix product per group, plus the bias per channel."""
+    """All filters on all windows at once: weight (O, C/groups, *kernel) @ cols (groups, C/groups·K, L·N)
+    -> (N, O, *out_size), one matrix product per group, plus the bias per channel.
+
+    The product comes out batch-innermost, (O, L·N), and stays so: the result is a view of it, not a
+    transposed copy."""
     out_channels = weight.shape[0]
-    out = xp.matmul(weight.reshape(groups, out_channels // groups, -1), cols)   # (groups, O/groups, N·L)
-    out = out.reshape((out_channels, -1) + out_size).swapaxes(0, 1)
-    return _contiguous_plus_bias(xp, out, bias)
+    out = xp.matmul(weight.reshape(groups, out_channels // groups, -1), cols)   # (groups, O/groups, L·N)
+    out = xp.moveaxis(out.reshape((out_channels,) + out_size + (-1,)), -1, 0)
+    return out if bias is None else add_bias_in_place(out, bias)
 
 
-def _contiguous_plus_bias(xp, out, bias):
-    """out (N, C, *spatial), made contiguous in the same pass that adds a bias per channel (C,)."""
-    if bias is None:
-        return xp.ascontiguousarray(out)
-    result = xp.empty(out.shape, dtype=out.dtype)
-    return xp.add(out, bias.reshape((-1,) + (1,) * (out.ndim - 2)), out=result)
+def add_bias_in_place(out, bias):
+    """out (N, C, *spatial), a fresh result of this module, plus a bias per channel (C,)."""
+    out += bias.reshape((-1,) + (1,) * (out.ndim - 2))
+    return out
 
 
 def as_columns(y, groups):
-    """(N, O, *spatial) -> (groups, O/groups, N·L): channels first, for the matrix products (a copy)."""
-    return y.swapaxes(0, 1).reshape(groups, y.shape[1] // groups, -1)
+    """(N, O, *spatial) -> (groups, O/groups, L·N), for the matrix products: a view when y is
+    batch-innermost, as filter_product's results and their gradients are; else a copy."""
+    return batch_to_end(y).reshape(groups, y.shape[1] // groups, -1)
 
 
 def weight_grad(y_cols, cols, weight_shape):
@@ -133,10 +162,10 @@ def weight_grad(y_cols, cols, weight_shape):
 
 def filter_product_transpose(xp, y_cols, y_size, weight, window, groups, shape):
     """Wᵀ @ y_cols folded back into images: the gradient of filter_product∘unfold with respect to its
-    input, and a transposed convolution's forward. y_cols (groups, O/groups, N·L) of maps of size
+    input, and a transposed convolution's forward. y_cols (groups, O/groups, L·N) of maps of size
     y_size, weight (O, C/groups, *kernel) -> (N, C, *spatial) for shape = (N, C, *spatial)."""
     cols = xp.matmul(weight.reshape(groups, weight.shape[0] // groups, -1).swapaxes(1, 2), y_cols)
-    return window.fold(xp, cols.reshape((shape[1],) + window.kernel + (shape[0],) + y_size), shape)
+    return window.fold(xp, cols.reshape((shape[1],) + window.kernel + y_size + (shape[0],)), shape)
 
 
 class Conv(Function):
@@ -185,7 +214,7 @@ class ConvTranspose(Function):
         ctx.window, ctx.groups, ctx.in_size, ctx.has_bias = window, groups, x.shape[2:], bias is not None
         ctx.save_for_backward(weight, x_cols if ctx.needs_input_grad[1] else None)
         out = filter_product_transpose(ctx.xp, x_cols, x.shape[2:], weight, window, groups, shape)
-        return out if bias is None else _contiguous_plus_bias(ctx.xp, out, bias)
+        return out if bias is None else add_bias_in_place(out, bias)
 
     def backward(ctx, grad):
         weight, x_cols = ctx.saved

@@ -64,8 +64,15 @@ class Linear(Function):
     def backward(ctx, grad):
         x, weight = ctx.saved
         grad2 = grad.reshape(-1, grad.shape[-1])
-        grad_x = (grad2 @ weight).reshape(x.shape) if ctx.needs_input_grad[0] else None
-        grad_w = grad2.T @ x.reshape(-1, x.shape[-1]) if ctx.needs_input_grad[1] else None
+        x2 = x.reshape(-1, x.shape[-1])
+        grad_x = grad_w = None
+        if ctx.needs_input_grad[0]:
+            # In x's memory order: x flattened from a conv layer's batch-innermost maps is a transposed
+            # view, and its gradient, reshaped back, then reaches those layers in their own layout.
+            grad_x = (weight.T @ grad2.T).T if x2.T.flags.c_contiguous else grad2 @ weight
+            grad_x = grad_x.reshape(x.shape)
+        if ctx.needs_input_grad[1]:
+            grad_w = grad2.T @ x2
         if not ctx.has_bias:
             return grad_x, grad_w
         return grad_x, grad_w, (grad2.sum(axis=0) if ctx.needs_input_grad[2] else None)

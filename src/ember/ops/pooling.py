@@ -13,7 +13,7 @@ import math
 
 from .. import backend
 from ..autograd import Function
-from .conv import SPATIAL_NAMES, Window, batched, ints
+from .conv import SPATIAL_NAMES, Window, batch_innermost, batched, ints
 
 
 class MaxPool(Function):
@@ -30,7 +30,7 @@ class MaxPool(Function):
         xp = ctx.xp
         windows = window.view(xp, window.pad(xp, x, -math.inf), out_size)
         offsets = _offset_indices(window)
-        out = windows[offsets[0]].copy()
+        out = windows[offsets[0]].copy(order="K")  # batch-innermost, as x
         for index in offsets[1:]:
             xp.maximum(out, windows[index], out=out)
         if ctx.needs_input_grad[0]:
@@ -46,8 +46,9 @@ class MaxPool(Function):
     def backward(ctx, grad, grad_indices=None):
         x, out = ctx.saved
         xp, window = ctx.xp, ctx.window
-        windows = window.view(xp, window.pad(xp, x, -math.inf), out.shape[2:])
-        padded = xp.zeros(x.shape[:2] + window.padded_size(x.shape[2:]), dtype=grad.dtype)
+        padded_x = window.pad(xp, x, -math.inf)
+        windows = window.view(xp, padded_x, out.shape[2:])
+        padded = xp.zeros_like(padded_x)
         targets = window.view(xp, padded, out.shape[2:])
         disjoint = all(s >= span for s, span in zip(window.stride, window.span()))
         for hit, index in zip(_first_maxima(xp, windows, out, window), _offset_indices(window)):
@@ -67,7 +68,7 @@ def _offset_indices(window):
 def _first_maxima(xp, windows, out, window):
     """For each kernel offset in turn, a boolean map (N, C, *out) of the windows whose maximum is at
     that offset and at no earlier one (so a tie goes to the first, as in PyTorch)."""
-    taken = xp.zeros(out.shape, dtype=bool)
+    taken = xp.zeros_like(out, dtype=bool)  # in out's memory layout, as hit
     for index in _offset_indices(window):
         hit = windows[index] == out
         hit &= ~taken
@@ -95,7 +96,7 @@ class AvgPool(Function):
         xp = ctx.xp
         windows = window.view(xp, window.pad(xp, x), out_size)
         offsets = _offset_indices(window)
-        out = windows[offsets[0]].copy()
+        out = windows[offsets[0]].copy(order="K")
         for index in offsets[1:]:
             out += windows[index]
         ctx.window, ctx.x_shape, ctx.divisor = window, x.shape, divisor
@@ -105,7 +106,7 @@ class AvgPool(Function):
     def backward(ctx, grad):
         xp = ctx.xp
         share = grad / ctx.divisor
-        padded = xp.zeros(ctx.x_shape[:2] + ctx.window.padded_size(ctx.x_shape[2:]), dtype=grad.dtype)
+        padded = batch_innermost(xp, ctx.x_shape[:2] + ctx.window.padded_size(ctx.x_shape[2:]), grad.dtype, 0)
         windows = ctx.window.view(xp, padded, grad.shape[2:])
         for index in _offset_indices(ctx.window):
             target = windows[index]
