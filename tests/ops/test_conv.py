@@ -143,13 +143,40 @@ def test_conv_errors_say_what_was_expected():
 
 def test_unfold_and_fold_are_adjoint():
     """⟨unfold(x), c⟩ = ⟨x, fold(c)⟩: col2im is exactly the transpose of im2col (what backward needs)."""
-    from ember.ops.conv import Window
+    from ember.ops.conv import Window, batch_innermost
     window = Window((2, 3), (2, 1), ((1, 0), (2, 1)), (1, 2))
     x = rand(2, 3, 5, 6)
     out_size = window.output_size(x.shape[2:])
     cols = window.unfold(np, x, out_size)
     c = rand(*cols.shape, seed=1)
-    assert np.isclose((cols * c).sum(), (x * window.fold(np, c, x.shape)).sum())
+    padded = batch_innermost(np, x.shape[:2] + window.padded_size(x.shape[2:]), c.dtype, 0)
+    window.fold(np, c, window.columns_view(np, padded, out_size))
+    assert np.isclose((cols * c).sum(), (x * window.crop(padded)).sum())
+
+
+def test_row_bands_fit_the_cache():
+    from ember.ops.conv import row_bands
+    assert ember.backend.cache_bytes(np) == 2 << 20
+    assert row_bands(np, 7, 1 << 20) == [slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 7)]
+    assert row_bands(np, 3, 3 << 20) == [slice(0, 1), slice(1, 2), slice(2, 3)]  # a row at least
+    assert row_bands(np, 5, 1000) == [slice(0, 5)]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("rows_per_band", [1, 2])
+@pytest.mark.parametrize("name, x_shape, w_shape, settings", [
+    ("conv2d", (2, 4, 7, 6), (6, 2, 3, 2), dict(padding=1, dilation=(2, 1), groups=2)),
+    ("conv2d", (2, 3, 9, 7), (4, 3, 3, 3), dict(stride=2, padding=(2, 1))),
+    ("conv1d", (2, 3, 9), (4, 3, 3), dict(padding=1)),
+    ("conv_transpose2d", (2, 4, 5, 4), (4, 3, 3, 3), dict(stride=2, padding=1, output_padding=1, groups=2)),
+])
+def test_col2im_in_bands_of_rows(monkeypatch, device, rows_per_band, name, x_shape, w_shape, settings):
+    """Col2im in bands of one or two output rows (the last band shorter) gives what it gives in one."""
+    from ember.ops import conv
+    monkeypatch.setattr(conv, "row_bands", lambda xp, rows, bytes_per_row: [
+        slice(start, min(rows, start + rows_per_band)) for start in range(0, rows, rows_per_band)])
+    bias_size = w_shape[1] * settings.get("groups", 1) if name == "conv_transpose2d" else w_shape[0]
+    check_op(conv_fn(name, settings), rand(*x_shape), rand(*w_shape, seed=1), rand(bias_size, seed=2), device=device)
 
 
 @pytest.mark.parametrize("device", DEVICES)

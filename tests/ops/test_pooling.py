@@ -84,6 +84,18 @@ def test_max_pool_gives_a_tie_to_the_first_maximum_as_pytorch(device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name, shape, settings", [
+    ("max_pool2d", (2, 3, 8, 6), dict(kernel_size=2)),
+    ("max_pool2d", (2, 3, 4, 6), dict(kernel_size=(2, 3), ceil_mode=True)),
+    ("max_pool1d", (2, 3, 9), dict(kernel_size=3)),
+    ("max_pool2d", (2, 3, 7, 6), dict(kernel_size=2)),   # the last row in no window: not a tiling
+], ids=["2x2", "2x3 ceil", "1d", "7 rows"])
+def test_max_pool_windows_that_tile_the_input(device, name, shape, settings):
+    """Windows side by side covering the input (Window.tiles): backward compares blocks of x at once."""
+    check_op(lambda lib, x: getattr(lib.nn.functional, name)(x, **settings), distinct(*shape), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_max_pool_without_gradients_skips_the_bookkeeping(device):
     x = ember.tensor(distinct(2, 3, 6, 6), device=device)
     with ember.no_grad():

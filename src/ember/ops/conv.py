@@ -13,7 +13,8 @@ How it runs here: *im2col*. Every window the filter visits is copied out as one 
 
 The backward pass is two more products, dW = grad @ colsᵀ and dcols = Wᵀ @ grad, and *col2im*
 (fold), which adds each column of dcols back onto the pixels its window came from: one strided
-addition per kernel offset (kh·kw of them), never a loop over images or pixels. A transposed
+addition per kernel offset (kh·kw of them), never a loop over images or pixels (only over bands of
+output rows, sized to the processor's cache). A transposed
 convolution is the same three pieces in the other order: its forward is a convolution's input
 gradient.
 
@@ -29,6 +30,7 @@ short image row at a time.
 import itertools
 import math
 
+from .. import backend
 from ..autograd import Function
 
 
@@ -53,6 +55,13 @@ class Window:
     def offsets(self):
         """Every position inside the kernel, (0, 0), (0, 1), ...: what the im2col and col2im loops run over."""
         return itertools.product(*(range(k) for k in self.kernel))
+
+    def tiles(self, spatial):
+        """Whether the windows lie side by side and cover an input of this spatial size exactly: stride
+        = kernel, no dilation or padding, every side a multiple of the kernel."""
+        return (self.stride == self.kernel and all(d == 1 for d in self.dilation)
+                and not any(before or after for before, after in self.padding)
+                and all(n % k == 0 for n, k in zip(spatial, self.kernel)))
 
     def pad(self, xp, x, value=0.0):
         """x inside a border of `value`, laid out batch-innermost (a copy, unless x needs no border and
@@ -91,16 +100,13 @@ class Window:
             xp.copyto(cols[index], windows[index])
         return cols
 
-    def fold(self, xp, cols, shape):
-        """col2im, unfold's adjoint: cols (C, *kernel, *out_size, N) added back onto the pixels each
-        window came from, giving (N, C, *spatial) for shape = (N, C, *spatial), batch-innermost."""
-        padded = batch_innermost(xp, shape[:2] + self.padded_size(shape[2:]), cols.dtype, 0)
-        windows = self.columns_view(xp, padded, cols.shape[1 + len(self.kernel):-1])
+    def fold(self, xp, cols, windows):
+        """col2im, unfold's adjoint: cols (C, *kernel, *out_size, N) added onto the pixels each window
+        came from, through windows, a columns_view (or a band of one) of the padded gradient."""
         for offset in self.offsets():
             index = (slice(None),) + offset
             target = windows[index]  # one offset's pixels are distinct, so adding cannot collide
             xp.add(target, cols[index], out=target)
-        return self.crop(padded)
 
 
 def batch_innermost(xp, shape, dtype, fill):
@@ -163,9 +169,27 @@ def weight_grad(y_cols, cols, weight_shape):
 def filter_product_transpose(xp, y_cols, y_size, weight, window, groups, shape):
     """Wᵀ @ y_cols folded back into images: the gradient of filter_product∘unfold with respect to its
     input, and a transposed convolution's forward. y_cols (groups, O/groups, L·N) of maps of size
-    y_size, weight (O, C/groups, *kernel) -> (N, C, *spatial) for shape = (N, C, *spatial)."""
-    cols = xp.matmul(weight.reshape(groups, weight.shape[0] // groups, -1).swapaxes(1, 2), y_cols)
-    return window.fold(xp, cols.reshape((shape[1],) + window.kernel + y_size + (shape[0],)), shape)
+    y_size, weight (O, C/groups, *kernel) -> (N, C, *spatial) for shape = (N, C, *spatial).
+
+    It runs in bands of output rows, each band's columns small enough to stay in the processor's
+    cache from the product that makes them to the additions that fold them: all the columns at once
+    (as large as the unfolded input) would go out to memory and back."""
+    w_t = weight.reshape(groups, weight.shape[0] // groups, -1).swapaxes(1, 2)   # (groups, C/groups·K, O/groups)
+    padded = batch_innermost(xp, shape[:2] + window.padded_size(shape[2:]), y_cols.dtype, 0)
+    windows = window.columns_view(xp, padded, y_size)                            # (C, *kernel, *y_size, N)
+    per_row = y_cols.shape[-1] // y_size[0]                                      # columns per output row
+    for rows in row_bands(xp, y_size[0], per_row * w_t.shape[0] * w_t.shape[1] * y_cols.itemsize):
+        cols = xp.matmul(w_t, y_cols[..., rows.start * per_row:rows.stop * per_row])
+        band = (slice(None),) * (1 + len(window.kernel)) + (rows,)
+        window.fold(xp, cols.reshape(windows[band].shape), windows[band])
+    return window.crop(padded)
+
+
+def row_bands(xp, rows, bytes_per_row):
+    """The output rows in bands (slices) whose columns fill at most backend.cache_bytes(xp), one row at least."""
+    limit = backend.cache_bytes(xp)
+    step = rows if limit is None else max(1, limit // bytes_per_row)
+    return [slice(start, min(rows, start + step)) for start in range(0, rows, step)]
 
 
 class Conv(Function):

@@ -39,19 +39,21 @@ class MaxPool(Function):
         if not return_indices:
             return out
         winner = xp.zeros(out.shape, dtype=xp.int64)
-        for t, hit in enumerate(_first_maxima(xp, windows, out, window)):
+        for t, hit in enumerate(_first_maxima(windows, out, window)):
             xp.copyto(winner, t, where=hit)
         return out, _flat_indices(xp, winner, window, x.shape[2:])
 
     def backward(ctx, grad, grad_indices=None):
         x, out = ctx.saved
         xp, window = ctx.xp, ctx.window
+        if window.tiles(x.shape[2:]):
+            return _tiled_gradient(x, out, grad, window)
         padded_x = window.pad(xp, x, -math.inf)
         windows = window.view(xp, padded_x, out.shape[2:])
         padded = xp.zeros_like(padded_x)
         targets = window.view(xp, padded, out.shape[2:])
         disjoint = all(s >= span for s, span in zip(window.stride, window.span()))
-        for hit, index in zip(_first_maxima(xp, windows, out, window), _offset_indices(window)):
+        for hit, index in zip(_first_maxima(windows, out, window), _offset_indices(window)):
             target = targets[index]
             if disjoint:  # each input element in at most one window: write, no need to add
                 xp.multiply(grad, hit, out=target)
@@ -65,15 +67,36 @@ def _offset_indices(window):
     return [(slice(None), slice(None)) + offset for offset in window.offsets()]
 
 
-def _first_maxima(xp, windows, out, window):
-    """For each kernel offset in turn, a boolean map (N, C, *out) of the windows whose maximum is at
-    that offset and at no earlier one (so a tie goes to the first, as in PyTorch)."""
-    taken = xp.zeros_like(out, dtype=bool)  # in out's memory layout, as hit
-    for index in _offset_indices(window):
-        hit = windows[index] == out
+def _first_maxima(windows, out, window):
+    """For each kernel offset, a boolean map (N, C, *out) of the windows whose maximum is there."""
+    hits = [windows[index] == out for index in _offset_indices(window)]
+    _keep_first(hits)
+    return hits
+
+
+def _keep_first(hits):
+    """Clears, in place, each window's hits after its first (so a tie goes to the first offset, as in
+    PyTorch): hits holds a boolean map per kernel offset, in the order of window.offsets()."""
+    taken = hits[0].copy(order="K")  # in the hits' memory layout
+    for hit in hits[1:]:
         hit &= ~taken
         taken |= hit
-        yield hit
+
+
+def _tiled_gradient(x, out, grad, window):
+    """The gradient when the windows tile x (the usual 2×2 pooling, see Window.tiles): x seen as blocks
+    (N, C, out_1, k_1, out_2, k_2), compared with the maxima in one step, then multiplied by the
+    gradient in one more, which writes every element of the result: no zero-filled buffer."""
+    blocks = x.reshape(x.shape[:2] + tuple(v for o, k in zip(out.shape[2:], window.kernel) for v in (o, k)))
+    hits = blocks == _spread(out)
+    _keep_first([hits[(slice(None),) * 2 + tuple(v for i in offset for v in (slice(None), i))]
+                 for offset in window.offsets()])
+    return (_spread(grad) * hits).reshape(x.shape)
+
+
+def _spread(a):
+    """(N, C, out_1, out_2) -> (N, C, out_1, 1, out_2, 1): one value per block of a tiling."""
+    return a.reshape(a.shape[:2] + tuple(v for o in a.shape[2:] for v in (o, 1)))
 
 
 def _flat_indices(xp, winner, window, spatial):
