@@ -21,6 +21,10 @@ DEVICES = [
 ]
 """Parametrize a test over these: @pytest.mark.parametrize("device", DEVICES)."""
 
+# The PyTorch that the test extra pins. Modules print as its modules do; other versions print some
+# layers differently (2.13 added bias=... to the norms), so the printed form is compared only with it.
+PINNED_TORCH = torch.__version__.split("+")[0] == "2.13.0"
+
 # Tolerances of forward and backward parity with PyTorch, per dtype.
 TOLERANCE = {np.float64: dict(rtol=1e-7, atol=1e-9), np.float32: dict(rtol=1e-4, atol=1e-5)}
 
@@ -127,7 +131,8 @@ def check_layer(make, *arrays, device="cpu", dtype=np.float64, rtol=None, atol=N
     input gradients (check_parity) and parameter gradients, in dtype on device. Returns (ours, theirs)."""
     theirs = make(torch).to(getattr(torch, np.dtype(dtype).name))
     ours = make(ember).to(device=device, dtype=dtype)
-    assert repr(ours) == repr(theirs)
+    if PINNED_TORCH:
+        assert repr(ours) == repr(theirs)
     ours.load_state_dict(theirs.state_dict())
     check_parity(lambda lib, *xs: (ours if lib is ember else theirs)(*xs), *arrays, device=device, dtype=dtype,
                  rtol=rtol, atol=atol)

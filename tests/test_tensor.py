@@ -130,16 +130,15 @@ def test_from_numpy_errors():
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("convert", [
     lambda lib, x: x.to(lib.float64), lambda lib, x: x.to(dtype=lib.int64), lambda lib, x: x.to(float),
-    lambda lib, x: x.to(int), lambda lib, x: x.to(bool), lambda lib, x: x.to("cpu", lib.float16),
+    lambda lib, x: x.to(int), lambda lib, x: x.to(bool), lambda lib, x: x.to(x.device, lib.float16),
     lambda lib, x: x.float(), lambda lib, x: x.double(), lambda lib, x: x.half(), lambda lib, x: x.long(),
     lambda lib, x: x.int(), lambda lib, x: x.bool(), lambda lib, x: x.type_as(lib.ones(1, dtype=lib.int32)),
     lambda lib, x: x.to(lib.zeros(1, dtype=lib.float64)),
-], ids=["to-float64", "to-dtype-int64", "to-float", "to-int", "to-bool", "to-cpu-float16", "float", "double",
+], ids=["to-float64", "to-dtype-int64", "to-float", "to-int", "to-bool", "to-device-float16", "float", "double",
         "half", "long", "int", "bool", "type_as", "to-other"])
 def test_dtype_conversions(device, convert):
     x = np.array([-1.7, 0.0, 0.4, 2.5])
-    check_parity(lambda lib, x: convert(lib, x) if lib is torch else convert(lib, x).to("cpu"), x, device=device,
-                 dtype=np.float32)
+    check_parity(convert, x, device=device, dtype=np.float32)
 
 
 def test_python_float_as_a_dtype_means_float64_as_in_pytorch():

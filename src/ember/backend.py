@@ -231,7 +231,11 @@ class Generator:
         return as_array(self.rng.integers(low, high, size=shape).astype(dtype, copy=False))
 
     def permutation(self, n):
-        return self.rng.permutation(n)
+        """0, ..., n-1 in a random order (CuPy's generator has no permutation: the order that sorts
+        n uniform numbers is one)."""
+        if self.device.type == "cpu":
+            return self.rng.permutation(n)
+        return self.rng.random(n).argsort()
 
 
 _default_generators = {}

@@ -35,8 +35,13 @@ def test_pack_then_pad_round_trip(order, batch_first, device):
         packed = lib.nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first, enforce_sorted=order == "sorted")
         padded, got_lengths = lib.nn.utils.rnn.pad_packed_sequence(packed, batch_first, padding_value=-7.0,
                                                                    total_length=6)
-        return packed.data, packed.batch_sizes, padded, got_lengths
-    check_parity(fn, padded_batch(lengths, batch_first), device=device)
+        return packed.data, padded, packed.batch_sizes, got_lengths
+    x = padded_batch(lengths, batch_first)
+    check_parity(lambda lib, x: fn(lib, x)[:2], x, device=device)
+    # As in PyTorch, the batch sizes and lengths are counts kept on the CPU, whatever the data's device.
+    ours, theirs = fn(ember, ember.tensor(x, device=device)), fn(torch, torch.tensor(x))
+    for o, t in zip(ours[2:], theirs[2:]):
+        assert o.device == ember.device("cpu") and o.tolist() == t.tolist()
 
 
 def test_packed_sequence_fields_match_pytorch():
