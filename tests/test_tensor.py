@@ -133,7 +133,7 @@ def test_from_numpy_errors():
     lambda lib, x: x.to(int), lambda lib, x: x.to(bool), lambda lib, x: x.to(x.device, lib.float16),
     lambda lib, x: x.float(), lambda lib, x: x.double(), lambda lib, x: x.half(), lambda lib, x: x.long(),
     lambda lib, x: x.int(), lambda lib, x: x.bool(), lambda lib, x: x.type_as(lib.ones(1, dtype=lib.int32)),
-    lambda lib, x: x.to(lib.zeros(1, dtype=lib.float64)),
+    lambda lib, x: x.to(lib.zeros(1, dtype=lib.float64, device=x.device)),
 ], ids=["to-float64", "to-dtype-int64", "to-float", "to-int", "to-bool", "to-device-float16", "float", "double",
         "half", "long", "int", "bool", "type_as", "to-other"])
 def test_dtype_conversions(device, convert):

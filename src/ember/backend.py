@@ -263,14 +263,11 @@ def manual_seed(seed):
 
 def scatter_add(target, index, values):
     """target[index] += values, with repeated indices adding up (in place)."""
-    if type(target) is not np.ndarray:
-        import cupyx
-        cupyx.scatter_add(target, index, values)
-    elif isinstance(index, tuple) and len(index) == 1 and getattr(index[0], "dtype", None) is not None \
-            and index[0].dtype.kind in "iu":
+    if type(target) is np.ndarray and isinstance(index, tuple) and len(index) == 1 \
+            and getattr(index[0], "dtype", None) is not None and index[0].dtype.kind in "iu":
         _add_rows(target, index[0].ravel(), values.reshape((-1,) + target.shape[1:]))
     else:
-        np.add.at(target, index, values)
+        xp_of(target).add.at(target, index, values)
 
 
 def _add_rows(target, rows, values):
