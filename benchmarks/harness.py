@@ -40,15 +40,6 @@ class Framework:
         return self.lib.backend.cupy().get_default_memory_pool().total_bytes()
 
 
-def resident_bytes():
-    """This process's resident memory, from /proc (Linux)."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * 4096
-    except OSError:
-        return 0
-
-
 class Run:
     """One workload built in one framework: its train step and its inference."""
 

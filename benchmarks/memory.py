@@ -1,12 +1,12 @@
 """python -m benchmarks.memory: the memory one framework's train step needs, measured in a fresh
 process (run by the harness, one per framework and workload, so neither framework's cached memory
 hides the other's). Prints the growth of resident memory, in bytes, from just before the first
-train step to the peak over a few steps."""
+train step to the peak over a few steps (Linux: read from /proc; elsewhere it prints 0)."""
 
 import argparse
 import dataclasses
 import os
-import resource
+import re
 
 
 def main(argv=None):
@@ -23,7 +23,7 @@ def main(argv=None):
 
     import numpy as np
 
-    from .harness import Framework, Run, resident_bytes
+    from .harness import Framework, Run
     from .workloads import WORKLOADS
 
     lib = importlib.import_module(args.framework)
@@ -32,11 +32,30 @@ def main(argv=None):
     workload = dataclasses.replace(WORKLOADS[args.workload], batch=args.batch)
     inputs, targets = workload.make_data(np.random.default_rng(0), workload.batch)
     run = Run(Framework(args.framework, lib, "cpu"), workload, inputs, targets)
-    before = resident_bytes()
+    reset_peak_resident()
+    before = resident_kib("VmRSS")
     for _ in range(args.steps):
         run.train_step()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
-    print(max(0, peak - before))
+    print(max(0, resident_kib("VmHWM") - before) * 1024)
+
+
+def resident_kib(field):
+    """VmRSS (resident memory now) or VmHWM (its peak since the last reset) of this process, in KiB.
+    Not getrusage's ru_maxrss: Linux carries that over from the parent process through fork and exec."""
+    try:
+        with open("/proc/self/status") as f:
+            return int(re.search(rf"{field}:\s+(\d+)", f.read()).group(1))
+    except (OSError, AttributeError):
+        return 0
+
+
+def reset_peak_resident():
+    """Start VmHWM again from the resident memory now, so that the imports' peak is not counted."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":
