@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 import ember
 import ember.functional as F
-from helpers import DEVICES, check_op, rand, raises
+from helpers import DEVICES, check_op, check_parity, rand, raises
 
 
 @st.composite
@@ -90,6 +90,18 @@ def test_conv_without_bias_and_with_only_some_gradients(device):
         we = ember.tensor(w, device=device, requires_grad=needs_w)
         F.conv2d(xe, we).sum().backward()
         assert (xe.grad is not None) == needs_x and (we.grad is not None) == needs_w
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_thin_weight_gradient_summed_in_blocks_of_windows(device):
+    """Two 3×3 filters over 4 × 118² windows: on the CPU the weight gradient is summed in blocks of
+    2¹⁹ / (2·9) = 29127 windows (two whole, one shorter); it must equal PyTorch's one sum."""
+    from ember.ops.conv import weight_grad
+    y_cols, cols = rand(1, 2, 55696), rand(1, 9, 55696, seed=1)
+    np.testing.assert_allclose(weight_grad(np, y_cols, cols, (2, 1, 3, 3)),
+                               (y_cols[0] @ cols[0].T).reshape(2, 1, 3, 3), rtol=1e-12)
+    check_parity(lambda lib, x, w: lib.nn.functional.conv2d(x, w), rand(4, 1, 120, 120), rand(2, 1, 3, 3, seed=1),
+                 device=device)
 
 
 def test_conv_output_sizes():
