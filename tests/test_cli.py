@@ -18,7 +18,7 @@ def test_ember_train_with_no_options_learns_digits(trained_run, capsys):
     assert main(["train", "--out", str(trained_run), "--no-progress"]) == 0
     out = capsys.readouterr().out
     accuracy = float(out.split("test accuracy ")[1].split("%")[0])
-    assert accuracy >= 98.5  # LeNet, seed 0: 99.26%
+    assert accuracy >= 98.5  # LeNet, seed 0: 98.89%
     assert "diagnosis: " in out and f"run folder: {trained_run}" in out
     for name in ("config.json", "best.safetensors", "metrics.csv", "metrics.json", "curves.png", "filters.png",
                  "feature_maps.png"):

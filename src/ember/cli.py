@@ -12,7 +12,7 @@
 import argparse
 import sys
 
-DEFAULT_MODEL = "lenet"  # beats the MLP on digits: 99.26% test accuracy against 98.52%
+DEFAULT_MODEL = "lenet"  # beats the MLP on digits: 98.89% test accuracy against 98.52% (seed 0)
 DEFAULT_DATASET = "digits"
 
 
