@@ -36,7 +36,7 @@ def rand(*shape, seed=0, low=-2.0, high=2.0, dtype=np.float64):
 
 def to_numpy(x):
     if isinstance(x, ember.Tensor):
-        return ember.backend.to_device(x.data, ember.backend.CPU)
+        return ember.backend.to_device(x.array, ember.backend.CPU)
     return x.detach().cpu().numpy()
 
 

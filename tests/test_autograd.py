@@ -160,7 +160,7 @@ def test_detach_cuts_the_graph_and_shares_memory():
     d = (x * 2).detach()
     assert d.is_leaf and not d.requires_grad
     z = ember.ones(2)
-    z.detach().data[0] = 5
+    z.detach().array[0] = 5
     assert z.tolist() == [5.0, 1.0]
 
 

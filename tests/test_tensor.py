@@ -3,7 +3,7 @@ import pytest
 import torch
 
 import ember
-from helpers import DEVICES, check_parity, rand, raises, to_numpy
+from helpers import DEVICES, check_parity, rand, raises, tensor_for, to_numpy
 
 
 def _torch_repr_in_ember_words(t):
@@ -165,9 +165,9 @@ def test_to_device_and_back():
 def test_detach_and_clone():
     x = ember.tensor([1.0, 2.0], requires_grad=True)
     d = x.detach()
-    assert not d.requires_grad and d.is_leaf and np.shares_memory(d.numpy(), x.data)
+    assert not d.requires_grad and d.is_leaf and np.shares_memory(d.numpy(), x.array)
     c = x.clone()
-    assert c.requires_grad and c.grad_fn is not None and not np.shares_memory(c.data, x.data)
+    assert c.requires_grad and c.grad_fn is not None and not np.shares_memory(c.array, x.array)
     (c * 3).sum().backward()
     assert x.grad.tolist() == [3.0, 3.0]
     plain = ember.tensor([1.0])
@@ -274,3 +274,60 @@ def test_in_place_on_an_operand_of_another_device():
         pytest.skip("no CUDA GPU (CuPy) here")
     with raises(RuntimeError, "expected a tensor on cpu, got one on cuda:0"):
         ember.ones(2).add_(ember.ones(2, device="cuda"))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_data_is_a_tensor_of_the_same_memory_outside_the_graph(device):
+    for lib in (ember, torch):
+        p = tensor_for(lib, [1.0, 2.0], device, requires_grad=True)
+        (p * 3).sum().backward()
+        view = p.data
+        assert isinstance(view, lib.Tensor) and not view.requires_grad and view.grad_fn is None
+        p.data.add_(p.grad, alpha=-0.5)  # SGD by hand, as PyTorch tutorials write it
+        assert p.tolist() == [-0.5, 0.5] and p.requires_grad
+        p.data = tensor_for(lib, [4.0, 5.0, 6.0], device)
+        assert p.tolist() == [4.0, 5.0, 6.0] and p.requires_grad
+
+
+def test_data_can_be_set_only_to_a_tensor():
+    with raises(TypeError, "tensor.data must be set to a Tensor, got list"):
+        ember.ones(2).data = [1.0, 2.0]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_augmented_assignment_under_no_grad_changes_the_leaf_itself(device):
+    for lib in (ember, torch):
+        w = tensor_for(lib, [1.0, -2.0], device, requires_grad=True)
+        (w * w).sum().backward()
+        alias = w
+        with lib.no_grad():
+            w -= 0.25 * w.grad   # gradient descent by hand
+            w *= 2
+            w /= 4
+            w += 1
+        w.grad.zero_()
+        assert w is alias and w.requires_grad and w.is_leaf
+        assert w.tolist() == [1.25, 0.5] and w.grad.tolist() == [0.0, 0.0]
+
+
+def test_augmented_assignment_on_a_leaf_that_requires_grad_is_refused():
+    w = ember.ones(2, requires_grad=True)
+    with raises(RuntimeError, "add_: a leaf tensor that requires grad cannot be changed in place"):
+        w += 1
+
+
+def test_augmented_assignment_inside_a_graph_gives_the_same_numbers_and_gradients():
+    def f(lib, x):
+        h = x * 2
+        h += x        # out = relu(h) + identity, as residual blocks write it
+        h *= x
+        return h
+
+    check_parity(f, rand(3, 4))
+
+
+def test_augmented_assignment_on_a_plain_tensor_is_in_place():
+    x = ember.zeros(3)
+    alias = x
+    x += ember.tensor([1.0, 2.0, 3.0])
+    assert x is alias and x._version == 1 and x.tolist() == [1.0, 2.0, 3.0]

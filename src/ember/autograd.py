@@ -115,7 +115,7 @@ class Function:
         arrays, needs_grad, first = [], [], None
         for x in inputs:
             if isinstance(x, Tensor):
-                data = x.data
+                data = x.array
                 if first is None:
                     first = data
                 elif type(data) is not type(first):
@@ -144,16 +144,16 @@ class Function:
             ctx.edges = [_edge(x) if needed else None for x, needed in zip(inputs, needs_grad)]
             if ctx.saved:
                 ctx._versions = [(weakref.ref(t), t._version) for t in (*inputs, *results)
-                                 if isinstance(t, Tensor) and any(t.data is s for s in ctx.saved)]
+                                 if isinstance(t, Tensor) and any(t.array is s for s in ctx.saved)]
             if len(results) > 1:
-                ctx.output_meta = [(r.data.shape, r.data.dtype) for r in results]
+                ctx.output_meta = [(r.array.shape, r.array.dtype) for r in results]
         return results if type(out) is tuple else results[0]
 
 
 def _edge(t):
     """Where the gradient for input tensor t goes: its own .grad (a leaf) or its maker's node."""
     target = t if t._ctx is None else t._ctx
-    return (target, t._output_index, t.data.shape, t.data.dtype)
+    return (target, t._output_index, t.array.shape, t.array.dtype)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def _run_hooks(hooks, grad):
     for hook in hooks:
         result = hook(tensor_module.Tensor(grad))
         if result is not None:
-            grad = result.data
+            grad = result.array
     return grad
 
 
@@ -250,7 +250,7 @@ def run_backward(roots, root_grads, retain_graph=False, capture=None):
             given_to_leaves.add(id(grad))
             leaf.grad = Tensor(grad)
         else:
-            leaf.grad.data += grad
+            leaf.grad.array += grad
 
     for root, grad in zip(roots, root_grads):
         send(_edge(root), grad, None)
@@ -305,13 +305,13 @@ def _check_roots(tensors, grads):
                                "made it requires grad (set requires_grad=True on the inputs), or it "
                                "was made under no_grad()")
         if g is None:
-            if t.data.size != 1:
+            if t.array.size != 1:
                 raise RuntimeError(f"backward() on a tensor of shape {t.shape} needs a gradient argument: "
                                    "a gradient can be made up only for a scalar (one-element) output, "
                                    "such as a loss")
-            arrays.append(backend.xp_of(t.data).ones_like(t.data))
+            arrays.append(backend.xp_of(t.array).ones_like(t.array))
         else:
-            g = g.data if isinstance(g, Tensor) else backend.xp_of(t.data).asarray(g, dtype=t.dtype)
+            g = g.array if isinstance(g, Tensor) else backend.xp_of(t.array).asarray(g, dtype=t.dtype)
             if g.shape != t.shape:
                 raise RuntimeError(f"the gradient has shape {g.shape}, the tensor has shape {t.shape}")
             arrays.append(g)

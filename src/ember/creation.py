@@ -30,7 +30,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
     Python floats become float32 and ints int64; an array keeps its dtype.
     """
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     if backend.is_array(data):
         array = data.copy()
         if device is None:

@@ -1,4 +1,4 @@
-"""Tensor: an array of numbers (`.data`), its gradient (`.grad`) and the op that made it (`.grad_fn`).
+"""Tensor: an array of numbers (`.array`), its gradient (`.grad`) and the op that made it (`.grad_fn`).
 
 Every operator and math method hands off to an op in ember.ops, which computes the result and,
 when gradients are wanted, records how to send them back. Tensor itself holds no math.
@@ -16,23 +16,26 @@ from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hid
 class Tensor:
     """An n-dimensional array that can remember how it was computed, for backpropagation.
 
-    `data` is the raw array (numpy.ndarray on the CPU, cupy.ndarray on a GPU). `grad` is None
+    `array` is the raw array (numpy.ndarray on the CPU, cupy.ndarray on a GPU); `data` is, as in
+    PyTorch, a Tensor of the same memory outside the graph. `grad` is None
     until a backward pass reaches this tensor, then a Tensor of the same shape. Make tensors with
     ember.tensor(), ember.zeros(), ember.randn() and friends; Tensor(array) wraps an array as is.
 
-    In-place methods (add_, zero_, ...) change `data` and raise the tensor's version, so a graph
+    In-place methods (add_, zero_, ...) change `array` and raise the tensor's version, so a graph
     that saved the old values notices; they are refused on tensors that need a gradient while
-    grad mode is on. `x += y` is not in place: it makes a new tensor, x + y, and rebinds x.
+    grad mode is on. `x += y` is in place too, as in PyTorch (`w -= lr * w.grad` under no_grad
+    updates w itself), except on a tensor that is part of a graph: there ember, which records no
+    in-place ops, computes x + y and rebinds x, which gives the same numbers.
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "__weakref__")
+    __slots__ = ("array", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Tensor: numpy_array + tensor calls Tensor.__radd__
 
     def __init__(self, data, requires_grad=False):
         if not backend.is_array(data):
             raise TypeError(f"Tensor() wraps a NumPy or CuPy array, got {type(data).__name__}; "
                             "use ember.tensor(data) to make a tensor from numbers or lists")
-        self.data = data
+        self.array = data
         self.grad = None
         self._ctx = None
         self._output_index = 0
@@ -41,11 +44,23 @@ class Tensor:
         self._requires_grad = False
         self.requires_grad = requires_grad
 
+    @property
+    def data(self):
+        """The same numbers, in the same memory, as a tensor outside the graph: what PyTorch code
+        changes behind autograd's back (`p.data.add_(p.grad, alpha=-lr)`); `.array` is the raw array."""
+        return Tensor(self.array)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"tensor.data must be set to a Tensor, got {type(value).__name__}")
+        self.array = value.array
+
     @classmethod
     def _from_op(cls, data, ctx, index):
         """The output of an op (autograd.Function.apply): no checks, it is on the hot path."""
         t = object.__new__(cls)
-        t.data = data
+        t.array = data
         t.grad = None
         t._requires_grad = ctx is not None and data.dtype.kind == "f"
         t._ctx = ctx if t._requires_grad else None
@@ -59,15 +74,15 @@ class Tensor:
 
     @property
     def shape(self):
-        return self.data.shape
+        return self.array.shape
 
     @property
     def dtype(self):
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def device(self):
-        return backend.device_of(self.data)
+        return backend.device_of(self.array)
 
     @property
     def is_cuda(self):
@@ -75,32 +90,32 @@ class Tensor:
 
     @property
     def ndim(self):
-        return self.data.ndim
+        return self.array.ndim
 
     def dim(self):
-        return self.data.ndim
+        return self.array.ndim
 
     def size(self, dim=None):
-        return self.data.shape if dim is None else self.data.shape[shape_ops.normalize_dim(dim, self.ndim)]
+        return self.array.shape if dim is None else self.array.shape[shape_ops.normalize_dim(dim, self.ndim)]
 
     def numel(self):
-        return self.data.size
+        return self.array.size
 
     def element_size(self):
-        return self.data.itemsize
+        return self.array.itemsize
 
     def is_floating_point(self):
-        return self.data.dtype.kind == "f"
+        return self.array.dtype.kind == "f"
 
     def __len__(self):
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     def __iter__(self):
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self.array.shape[0]))
 
     def __hash__(self):
         return id(self)
@@ -114,7 +129,7 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if value and self.data.dtype.kind != "f":
+        if value and self.array.dtype.kind != "f":
             raise RuntimeError(f"only tensors of floating point dtype can require gradients, got {self.dtype}")
         if not value and self._ctx is not None:
             raise RuntimeError("requires_grad can be turned off only on a leaf tensor; use detach() instead")
@@ -140,7 +155,7 @@ class Tensor:
 
     def detach(self):
         """The same numbers, cut off from the graph (they share memory)."""
-        return Tensor(self.data)
+        return Tensor(self.array)
 
     def register_hook(self, hook):
         """Call hook(grad) when this tensor's gradient is computed; a returned tensor replaces it."""
@@ -166,19 +181,19 @@ class Tensor:
         def keep(grad):
             t = ref()
             if t is not None:
-                t.grad = grad.detach() if t.grad is None else Tensor(t.grad.data + grad.data)
+                t.grad = grad.detach() if t.grad is None else Tensor(t.grad.array + grad.array)
         self.register_hook(keep)
 
     # -----------------------------------------------------------------------------------------
     # Conversions.
 
     def item(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"a tensor with {self.data.size} elements cannot be converted to a Python number")
-        return self.data.item()
+        if self.array.size != 1:
+            raise RuntimeError(f"a tensor with {self.array.size} elements cannot be converted to a Python number")
+        return self.array.item()
 
     def tolist(self):
-        return backend.to_device(self.data, backend.CPU).tolist()
+        return backend.to_device(self.array, backend.CPU).tolist()
 
     def numpy(self):
         """The data as a NumPy array, sharing memory (CPU tensors that need no gradient only)."""
@@ -186,16 +201,16 @@ class Tensor:
             raise RuntimeError("can't call numpy() on a tensor that requires grad; use tensor.detach().numpy()")
         if self.device.type != "cpu":
             raise TypeError("can't convert a cuda tensor to numpy; use tensor.cpu() first")
-        return self.data
+        return self.array
 
     def __array__(self, dtype=None, copy=None):
         array = self.numpy()
         return array if dtype is None else array.astype(dtype)
 
     def __bool__(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"the truth value of a tensor with {self.data.size} elements is ambiguous")
-        return bool(self.data)
+        if self.array.size != 1:
+            raise RuntimeError(f"the truth value of a tensor with {self.array.size} elements is ambiguous")
+        return bool(self.array)
 
     def __float__(self):
         return float(self.item())
@@ -257,7 +272,7 @@ class Tensor:
     # Printing.
 
     def __repr__(self):
-        data = backend.to_device(self.data, backend.CPU)
+        data = backend.to_device(self.array, backend.CPU)
         # PyTorch's lines hold 80 characters before the trailing comma, which NumPy counts too: hence 81.
         body = np.array2string(data, separator=", ", precision=4, floatmode=_float_mode(data), threshold=1000,
                                edgeitems=3, max_line_width=81, prefix="tensor(")
@@ -352,12 +367,27 @@ class Tensor:
     def __invert__(self):
         return elementwise.logical_not(self)
 
+    def _in_graph(self):
+        return self._ctx is not None and autograd.is_grad_enabled()
+
+    def __iadd__(self, other):
+        return self + other if self._in_graph() else self.add_(other)
+
+    def __isub__(self, other):
+        return self - other if self._in_graph() else self.sub_(other)
+
+    def __imul__(self, other):
+        return self * other if self._in_graph() else self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self / other if self._in_graph() else self.div_(other)
+
     def __getitem__(self, index):
         return indexing.getitem(self, self._array_index(index))
 
     def __setitem__(self, index, value):
         self._check_inplace("setting elements")
-        target, index = self.data, self._array_index(index)
+        target, index = self.array, self._array_index(index)
         steps = indexing.split_ints_first(index)
         if steps is not None:
             target, index = target[steps[0]], steps[1]  # a view: the ints pick first, as in getitem
@@ -366,16 +396,16 @@ class Tensor:
 
     def _array_index(self, index):
         """An index with Tensors and lists turned into arrays of this tensor's array module."""
-        xp = backend.xp_of(self.data)
+        xp = backend.xp_of(self.array)
         parts = index if isinstance(index, tuple) else (index,)
         converted = []
         for part in parts:
             if isinstance(part, Tensor):
                 if part.dtype.kind not in "iub":
                     raise IndexError(f"tensors used as indices must be integer or bool tensors, got {part.dtype}")
-                if type(part.data) is not type(self.data):
+                if type(part.array) is not type(self.array):
                     raise IndexError(f"the index is on {part.device}, the tensor on {self.device}")
-                part = part.item() if part.ndim == 0 and part.dtype.kind in "iu" else part.data  # an int, as in PyTorch
+                part = part.item() if part.ndim == 0 and part.dtype.kind in "iu" else part.array  # an int, as in PyTorch
             elif isinstance(part, (list, np.ndarray)):
                 part = xp.asarray(part)
                 if part.dtype.kind not in "iub":
@@ -399,9 +429,9 @@ class Tensor:
     def _operand(self, other):
         """The raw array (or number) of an operand of an in-place method, on this tensor's device."""
         if isinstance(other, Tensor):
-            if type(other.data) is not type(self.data):
+            if type(other.array) is not type(self.array):
                 raise RuntimeError(f"expected a tensor on {self.device}, got one on {other.device}")
-            return other.data
+            return other.array
         return other
 
     def _apply_inplace(self, what, compute):
@@ -413,7 +443,7 @@ class Tensor:
     def add_(self, other, alpha=1):
         def compute():
             operand = self._operand(other)
-            self.data += operand if alpha == 1 else operand * alpha
+            self.array += operand if alpha == 1 else operand * alpha
         return self._apply_inplace("add_", compute)
 
     def sub_(self, other, alpha=1):
@@ -421,17 +451,17 @@ class Tensor:
 
     def mul_(self, other):
         def compute():
-            self.data *= self._operand(other)
+            self.array *= self._operand(other)
         return self._apply_inplace("mul_", compute)
 
     def div_(self, other):
         def compute():
-            self.data /= self._operand(other)
+            self.array /= self._operand(other)
         return self._apply_inplace("div_", compute)
 
     def fill_(self, value):
         def compute():
-            self.data[...] = self._operand(value)
+            self.array[...] = self._operand(value)
         return self._apply_inplace("fill_", compute)
 
     def zero_(self):
@@ -439,27 +469,27 @@ class Tensor:
 
     def copy_(self, source):
         def compute():
-            self.data[...] = backend.to_device(source.data, self.device)
+            self.array[...] = backend.to_device(source.array, self.device)
         return self._apply_inplace("copy_", compute)
 
     def clamp_(self, min=None, max=None):  # noqa: A002
         def compute():
-            xp = backend.xp_of(self.data)
-            xp.clip(self.data, min, max, out=self.data)
+            xp = backend.xp_of(self.array)
+            xp.clip(self.array, min, max, out=self.array)
         return self._apply_inplace("clamp_", compute)
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         """Fill with numbers drawn uniformly from [a, b)."""
         def compute():
             gen = generator or backend.default_generator(self.device)
-            self.data[...] = gen.uniform(self.shape, self.dtype, a, b)
+            self.array[...] = gen.uniform(self.shape, self.dtype, a, b)
         return self._apply_inplace("uniform_", compute)
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         """Fill with numbers drawn from the normal distribution N(mean, std²)."""
         def compute():
             gen = generator or backend.default_generator(self.device)
-            self.data[...] = gen.normal(self.shape, self.dtype, mean, std)
+            self.array[...] = gen.normal(self.shape, self.dtype, mean, std)
         return self._apply_inplace("normal_", compute)
 
     # -----------------------------------------------------------------------------------------

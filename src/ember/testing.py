@@ -35,23 +35,23 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     directions = [backend.to_device(rng.standard_normal(o.shape), o.device) for o in outputs]
 
     def projected(outs):
-        return sum((o.data * v).sum().item() for o, v in zip(outs, directions))
+        return sum((o.array * v).sum().item() for o, v in zip(outs, directions))
 
     total = sum((o * Tensor(v)).sum() for o, v in zip(outputs, directions))
     analytic = autograd.grad(total, [inputs[i] for i in checked], allow_unused=True)
 
     for i, grad in zip(checked, analytic):
         x = inputs[i]
-        backprop = np.zeros(x.shape) if grad is None else backend.to_device(grad.data, backend.CPU)
+        backprop = np.zeros(x.shape) if grad is None else backend.to_device(grad.array, backend.CPU)
         estimate = np.zeros(x.shape)
         with autograd.no_grad():
             for index in np.ndindex(*x.shape):
-                original = x.data[index].item()
-                x.data[index] = original + eps
+                original = x.array[index].item()
+                x.array[index] = original + eps
                 plus = projected(_outputs(fn(*inputs)))
-                x.data[index] = original - eps
+                x.array[index] = original - eps
                 minus = projected(_outputs(fn(*inputs)))
-                x.data[index] = original
+                x.array[index] = original
                 estimate[index] = (plus - minus) / (2 * eps)
         excess = np.abs(backprop - estimate) - (atol + rtol * np.abs(estimate))
         if (excess > 0).any() or not np.isfinite(backprop).all():

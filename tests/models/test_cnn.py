@@ -34,7 +34,7 @@ def test_resnet_depths_and_skip_connections():
     assert sum(p.numel() for p in ResNet20().parameters()) == 272474
     block = BasicBlock(4, 4).eval()
     for p in block.parameters():
-        p.data[...] = 0  # F(x) = 0: the block passes ReLU(x) through its skip connection
+        p.array[...] = 0  # F(x) = 0: the block passes ReLU(x) through its skip connection
     x = ember.randn(2, 4, 5, 5)
     assert np.allclose(block(x).detach().numpy(), np.maximum(x.numpy(), 0))
     assert isinstance(BasicBlock(4, 8, stride=2).shortcut, nn.Sequential)  # 1×1 conv projection (option B)

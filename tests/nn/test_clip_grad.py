@@ -51,7 +51,7 @@ def test_clip_grad_norm_takes_a_single_tensor_and_no_gradients():
     assert ember.nn.utils.clip_grad_norm_(w, 1.0).item() == 0.0  # no gradient yet
     w.grad = ember.tensor([3.0, 4.0])
     assert ember.nn.utils.clip_grad_norm_(w, 1.0).item() == pytest.approx(5.0)
-    np.testing.assert_allclose(w.grad.data, [0.6, 0.8], rtol=1e-5)
+    np.testing.assert_allclose(w.grad.array, [0.6, 0.8], rtol=1e-5)
 
 
 def test_clip_grad_norm_of_a_nonfinite_gradient():

@@ -222,7 +222,7 @@ def test_state_dict_shares_memory_and_keep_vars_gives_the_parameters():
     layer = nn.Linear(2, 3)
     state = layer.state_dict()
     assert list(state) == ["weight", "bias"]
-    assert not state["weight"].requires_grad and state["weight"].data is layer.weight.data
+    assert not state["weight"].requires_grad and state["weight"].array is layer.weight.array
     assert layer.state_dict(keep_vars=True)["weight"] is layer.weight
     assert list(layer.state_dict(prefix="fc.")) == ["fc.weight", "fc.bias"]
 

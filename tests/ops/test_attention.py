@@ -44,7 +44,7 @@ def test_bool_mask_true_means_may_attend_and_a_fully_masked_row_gives_zeros(devi
     mask = rand(4, 5, seed=3) > 0
     mask[0], mask[2] = False, True
     out, = check_parity(sdpa(), rand(2, 4, 3), rand(2, 5, 3, seed=1), rand(2, 5, 2, seed=2), mask, device=device)
-    assert not ember.backend.to_device(out.data, ember.backend.CPU)[:, 0].any()
+    assert not ember.backend.to_device(out.array, ember.backend.CPU)[:, 0].any()
     check_gradcheck(sdpa(), rand(2, 4, 3), rand(2, 5, 3, seed=1), rand(2, 5, 2, seed=2), mask, device=device)
 
 

@@ -208,5 +208,5 @@ def test_conv_results_stay_batch_innermost_through_relu_and_pooling():
     from ember.ops.conv import is_batch_innermost
     x = ember.randn(4, 3, 8, 8)
     y = F.conv2d(x, ember.randn(5, 3, 3, 3), padding=1)
-    assert not is_batch_innermost(x.data) and is_batch_innermost(y.data)
-    assert is_batch_innermost(F.relu(y).data) and is_batch_innermost(F.max_pool2d(F.relu(y), 2).data)
+    assert not is_batch_innermost(x.array) and is_batch_innermost(y.array)
+    assert is_batch_innermost(F.relu(y).array) and is_batch_innermost(F.max_pool2d(F.relu(y), 2).array)

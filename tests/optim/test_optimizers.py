@@ -144,7 +144,7 @@ def test_state_dict_round_trip_continues_exactly(name):
     optimizer = make_optimizer(ember, params)
     train(ember, optimizer, params, data, 50, sign)
     saved = optimizer.state_dict()
-    weights = [p.data.copy() for p in params]
+    weights = [p.array.copy() for p in params]
     state = {i: {k: to_numpy(v).copy() for k, v in values.items() if isinstance(v, ember.Tensor)}
              for i, values in saved["state"].items()}
     train(ember, optimizer, params, data, 5, sign)  # the saved dict is a snapshot: this leaves it alone
@@ -178,7 +178,7 @@ def test_zero_grad_sets_to_none_or_to_zeros():
     optimizer = ember.optim.SGD(params, lr=0.1)
     loss_of(ember, params, data).backward()
     optimizer.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.data.any() for p in params)
+    assert all(p.grad is not None and not p.grad.array.any() for p in params)
     optimizer.zero_grad()
     assert all(p.grad is None for p in params)
 
@@ -199,7 +199,7 @@ def test_step_runs_the_closure_with_grad_enabled_and_returns_its_loss():
     assert loss.item() == loss_of(ember, expected, data).item()
     train(ember, ember.optim.SGD(expected, lr=0.1), expected, data, 1)
     for p, e in zip(params, expected):
-        np.testing.assert_array_equal(p.data, e.data)
+        np.testing.assert_array_equal(p.array, e.array)
 
 
 def test_parameters_without_a_gradient_are_left_alone():

@@ -59,7 +59,7 @@ def _is_tensor(value):
 
 def _host_array(value):
     """The NumPy array of a Tensor or NumPy/CuPy array (copied off the GPU)."""
-    return backend.to_device(value.data if isinstance(value, Tensor) else value, backend.CPU)
+    return backend.to_device(value.array if isinstance(value, Tensor) else value, backend.CPU)
 
 
 def _encode(value, key, arrays):

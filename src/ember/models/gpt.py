@@ -34,8 +34,8 @@ class KVCache:
         start, self.length = self.length, self.length + k.shape[2]
         if self.length > self.max_len:
             raise ValueError(f"KVCache: {self.length} positions do not fit in {self.max_len}")
-        self.keys.data[:, :, start:self.length] = k.data
-        self.values.data[:, :, start:self.length] = v.data
+        self.keys.array[:, :, start:self.length] = k.array
+        self.values.array[:, :, start:self.length] = v.array
         return self.keys[:, :, :self.length], self.values[:, :, :self.length]
 
 

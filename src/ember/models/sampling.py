@@ -19,7 +19,7 @@ def sample_next(logits, temperature=1.0, top_k=None, generator=None):
         raise ValueError(f"temperature must be positive (or 0 for the likeliest token), got {temperature}")
     if top_k is not None and (not isinstance(top_k, int) or top_k < 1):
         raise ValueError(f"top_k must be a positive int, got {top_k!r}")
-    scores = logits.detach().data
+    scores = logits.detach().array
     xp = backend.xp_of(scores)
     if temperature == 0:
         return Tensor(scores.argmax(axis=-1)[:, None].astype(backend.int64))

@@ -262,7 +262,7 @@ class Module:
                 if set_to_none:
                     param.grad = None
                 else:
-                    param.grad.data[...] = 0
+                    param.grad.array[...] = 0
 
     def to(self, *args, device=None, dtype=None):
         """Move (device) or convert (floating dtype) every parameter and buffer, in place; returns self."""
@@ -278,9 +278,9 @@ class Module:
             return array
 
         for tensor in list(self.parameters()) + list(self.buffers()):
-            tensor.data = convert(tensor.data)
+            tensor.array = convert(tensor.array)
             if tensor.grad is not None:
-                tensor.grad.data = convert(tensor.grad.data)
+                tensor.grad.array = convert(tensor.grad.array)
         return self
 
     def cuda(self, device=None):
@@ -329,7 +329,7 @@ class Module:
                 continue
             value = state_dict[key]
             if isinstance(value, Tensor):
-                value = value.data
+                value = value.array
             array = value if backend.is_array(value) else np.asarray(value)
             if tuple(array.shape) != target.shape:
                 problems.append(f"size mismatch for {key}: the state dict has shape {tuple(array.shape)}, "

@@ -115,7 +115,7 @@ def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
     if attn_mask is not None:
         _check_mask(attn_mask, query, key)
         if attn_mask.dtype == backend.bool_:
-            keep = attn_mask.data
+            keep = attn_mask.array
         else:
             mask = (cast(attn_mask, query.dtype),)
     result = ScaledDotProductAttention.apply(query, key, value, *mask, keep=keep, causal=bool(is_causal),

@@ -103,7 +103,7 @@ def gather(x, dim, index):
     for d, (n, m) in enumerate(zip(index.shape, x.shape)):
         if d != axis and n > m:
             raise ValueError(f"gather: index size {n} in dimension {d} exceeds the tensor's {m}")
-    return Gather.apply(x, index=index.data, axis=axis)
+    return Gather.apply(x, index=index.array, axis=axis)
 
 
 def embedding(input, weight, padding_idx=None):  # noqa: A002 (PyTorch's argument name)
@@ -114,13 +114,13 @@ def embedding(input, weight, padding_idx=None):  # noqa: A002 (PyTorch's argumen
         raise ValueError(f"embedding: the weight must be 2-D (num_embeddings, dim), got shape {weight.shape}")
     count = weight.shape[0]
     if input.numel():
-        low, high = int(input.data.min()), int(input.data.max())
+        low, high = int(input.array.min()), int(input.array.max())
         if low < 0 or high >= count:
             raise IndexError(f"embedding: index {low if low < 0 else high} is out of range for "
                              f"{count} embeddings (valid: 0 to {count - 1})")
     if padding_idx is not None:
         padding_idx = _checked_padding_idx(padding_idx, count)
-    return Embedding.apply(weight, indices=input.data, padding_idx=padding_idx)
+    return Embedding.apply(weight, indices=input.array, padding_idx=padding_idx)
 
 
 def _checked_padding_idx(padding_idx, count):

@@ -328,9 +328,9 @@ def _check_same_shape(name, input, target):
 
 
 def _check_probabilities(name, what, t):
-    outside = ~((t.data >= 0) & (t.data <= 1))
+    outside = ~((t.array >= 0) & (t.array <= 1))
     if outside.any():
-        value = t.data[outside].reshape(-1)[0].item()
+        value = t.array[outside].reshape(-1)[0].item()
         hint = "; apply sigmoid first, or use binary_cross_entropy_with_logits on the logits" \
             if what == "input" else ""
         raise ValueError(f"{name}: the {what} must hold probabilities in [0, 1], found {value}{hint}")
@@ -349,7 +349,7 @@ def _weight_array(name, what, weight, input, shape=None):
             w not in (1, n) for w, n in zip(reversed(weight.shape), reversed(input.shape)))):
         raise ValueError(f"{name}: {what} of shape {weight.shape} does not broadcast to the input's shape "
                          f"{input.shape}")
-    return weight.data.astype(input.dtype, copy=False)
+    return weight.array.astype(input.dtype, copy=False)
 
 
 def _class_scores(name, input):
@@ -369,7 +369,7 @@ def _check_class_indices(name, input, target, n_classes, ignore_index, probabili
     if target.shape != expected:
         raise ValueError(f"{name}: input of shape {input.shape} needs class indices of shape {expected}, "
                          f"got target of shape {target.shape}")
-    t = target.data
+    t = target.array
     outside = ((t < 0) | (t >= n_classes)) & (t != ignore_index)
     if outside.any():
         value = t[outside].reshape(-1)[0].item()

@@ -224,7 +224,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if training and input.numel() // input.shape[1] < 2:
         raise ValueError(f"{name}: expected more than 1 value per channel when training, got input of shape "
                          f"{tuple(input.shape)}")
-    running = None if running_mean is None else (running_mean.data, running_var.data)
+    running = None if running_mean is None else (running_mean.array, running_var.array)
     affine = [t for t in (weight, bias) if t is not None]
     return BatchNorm.apply(input, *affine, training=bool(training), running=running, momentum=float(momentum),
                            eps=float(eps), has_weight=weight is not None)

@@ -243,7 +243,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
             raise ValueError(f"{name}: divisor_override must be a positive int, got {divisor_override!r}")
         divisor = float(divisor_override)
     else:
-        divisor = _avg_divisor(backend.xp_of(input.data), window, input.shape[-2:], out_size, count_include_pad,
+        divisor = _avg_divisor(backend.xp_of(input.array), window, input.shape[-2:], out_size, count_include_pad,
                                input.dtype)
     return batched(input, 2, lambda x: AvgPool.apply(x, window=window, out_size=out_size, divisor=divisor))
 
@@ -267,7 +267,7 @@ def adaptive_avg_pool2d(input, output_size):  # noqa: A002
     if len(pair) == 2:
         pair = tuple(n if q is None else q for n, q in zip(input.shape[-2:], pair))
     sizes = ints(pair, 2, "output_size", name, minimum=1)
-    xp = backend.xp_of(input.data)
+    xp = backend.xp_of(input.array)
     matrices = tuple(_adaptive_matrix(xp, n, q, input.dtype) for n, q in zip(input.shape[-2:], sizes))
     return Resample.apply(input, matrices=matrices)
 
@@ -318,6 +318,6 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             scales = (None,) * spatial_dims
     if input.dtype.kind != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {input.dtype}")
-    xp = backend.xp_of(input.data)
+    xp = backend.xp_of(input.array)
     matrices = tuple(_nearest_matrix(xp, n, q, s, input.dtype) for n, q, s in zip(spatial, sizes, scales))
     return Resample.apply(input, matrices=matrices)

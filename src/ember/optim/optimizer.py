@@ -4,7 +4,7 @@ Training is gradient descent. backward() leaves each parameter's gradient g = �
 and an optimizer then moves every parameter a small step downhill, θ ← θ - lr·g; the learning rate
 lr sets the size of that step. SGD, Adam, RMSprop and Adagrad differ only in how they turn g into
 the step (momentum, per-coordinate scaling, ...), so each subclass writes just that rule, in
-`_update`, on the raw arrays of one parameter. Updates happen in place on `param.data`: nothing is
+`_update`, on the raw arrays of one parameter. Updates happen in place on `param.array`: nothing is
 recorded in the graph, and no array is allocated that the rule does not need.
 """
 
@@ -136,7 +136,7 @@ class Optimizer:
         for group in self.param_groups:
             for param in group["params"]:
                 if param.grad is not None:
-                    self._update(param.data, self._gradient(param, group), self.state[param], group)
+                    self._update(param.array, self._gradient(param, group), self.state[param], group)
                     param._version += 1  # changed in place: a graph that saved the old values will notice
         self._step_count += 1
         return loss
@@ -144,11 +144,11 @@ class Optimizer:
     def _gradient(self, param, group):
         """The gradient the rule follows: -g to maximize instead of minimize, plus weight_decay·θ
         (L2 regularization, the gradient of ½·λ·‖θ‖²) unless the rule decays the weights itself."""
-        grad = param.grad.data
+        grad = param.grad.array
         decay = 0.0 if group.get("decoupled_weight_decay") else group["weight_decay"]
         if not decay:
             return -grad if group["maximize"] else grad
-        out = param.data * decay
+        out = param.array * decay
         if group["maximize"]:
             out -= grad
         else:
@@ -166,7 +166,7 @@ class Optimizer:
         buffer = state.get(name)
         if buffer is None:
             buffer = state[name] = Tensor(backend.xp_of(param).full_like(param, fill))
-        return buffer.data
+        return buffer.array
 
     # -----------------------------------------------------------------------------------------
     # Saving and loading, in PyTorch's layout: parameters are numbered in group order.
@@ -182,7 +182,7 @@ class Optimizer:
             packed = {key: value for key, value in group.items() if key != "params"}
             packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
             groups.append(packed)
-        state = {index[id(param)]: {key: Tensor(value.data.copy()) if isinstance(value, Tensor) else value
+        state = {index[id(param)]: {key: Tensor(value.array.copy()) if isinstance(value, Tensor) else value
                                     for key, value in values.items()}
                  for param, values in self.state.items()}
         return {"state": state, "param_groups": groups}
@@ -219,7 +219,7 @@ class Optimizer:
     def _state_value(value, param, what):
         """A loaded state value: an array becomes a tensor of its own, with param's dtype and device."""
         if isinstance(value, Tensor):
-            value = value.data
+            value = value.array
         if not backend.is_array(value):
             return value  # a step count
         if value.shape != param.shape:

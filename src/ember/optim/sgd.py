@@ -35,7 +35,7 @@ class SGD(Optimizer):
                 velocity = grad.copy()
                 state["momentum_buffer"] = Tensor(velocity)
             else:
-                velocity = buffer.data
+                velocity = buffer.array
                 velocity *= momentum
                 velocity += grad if group["dampening"] == 0 else grad * (1.0 - group["dampening"])
             if group["nesterov"]:

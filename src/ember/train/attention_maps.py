@@ -26,7 +26,7 @@ def save_attention_maps(model, ids, path, labels=None):
     length = ids.shape[1]
     if labels is not None and len(labels) != length:
         raise ValueError(f"save_attention_maps: {len(labels)} labels for a prompt of {length} tokens")
-    layers = [to_device(w.data, CPU)[0] for w in model.attention_weights(ids)]
+    layers = [to_device(w.array, CPU)[0] for w in model.attention_weights(ids)]
     n_layers, n_heads = len(layers), layers[0].shape[0]
     size = max(2.0, 0.18 * length + 1.0)
     figure = Figure(figsize=(size * n_heads, size * n_layers), layout="constrained")

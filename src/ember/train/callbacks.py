@@ -56,7 +56,7 @@ class _Monitor:
 
 
 def _copy_of_weights(model):
-    return {name: Tensor(tensor.data.copy()) for name, tensor in model.state_dict().items()}
+    return {name: Tensor(tensor.array.copy()) for name, tensor in model.state_dict().items()}
 
 
 class EarlyStopping(_Monitor, Callback):

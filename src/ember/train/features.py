@@ -39,7 +39,7 @@ def plot_filters(model, path, columns=8):
     if not layers:
         raise ValueError(f"plot_filters: {type(model).__name__} has no Conv2d layer")
     name, layer = layers[0]
-    weights = _cpu(layer.weight.data).astype(np.float64)          # (out, in, kh, kw)
+    weights = _cpu(layer.weight.array).astype(np.float64)          # (out, in, kh, kw)
     plt = _pyplot()
     rows, cols = _grid(len(weights), columns)
     fig, axes = plt.subplots(rows, cols, figsize=(1.2 * cols, 1.2 * rows + 0.5), squeeze=False)
@@ -80,7 +80,7 @@ def feature_maps(model, image):
         model.train(was_training)
         for hook in hooks:
             hook.remove()
-    return [(name, _cpu(out.data[0])) for name, out in maps]
+    return [(name, _cpu(out.array[0])) for name, out in maps]
 
 
 def plot_feature_maps(model, image, path, max_maps=16):
@@ -89,7 +89,7 @@ def plot_feature_maps(model, image, path, max_maps=16):
     layers = feature_maps(model, image)
     if not layers:
         raise ValueError(f"plot_feature_maps: {type(model).__name__} has no Conv2d layer")
-    picture = np.asarray(_cpu(image.data) if isinstance(image, Tensor) else image, dtype=np.float64)
+    picture = np.asarray(_cpu(image.array) if isinstance(image, Tensor) else image, dtype=np.float64)
     picture = picture.reshape(picture.shape[-3:]).mean(axis=0)    # the channels' mean, (H, W)
     plt = _pyplot()
     cols = 1 + min(max_maps, max(len(maps) for _, maps in layers))

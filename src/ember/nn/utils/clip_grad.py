@@ -11,7 +11,7 @@ def _grads(parameters):
     """The gradient arrays of the parameters (one tensor or an iterable of them) that have one."""
     if isinstance(parameters, Tensor):
         parameters = [parameters]
-    return [p.grad.data for p in parameters if p.grad is not None]
+    return [p.grad.array for p in parameters if p.grad is not None]
 
 
 def _total_norm(grads, norm_type):
