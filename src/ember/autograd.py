@@ -73,6 +73,11 @@ class set_grad_enabled(_GradMode):
     def __enter__(self):
         pass  # the mode was already set by __init__
 
+    def __call__(self, fn):
+        global _grad_enabled
+        _grad_enabled = self._previous  # as a decorator it switches the mode only while fn runs
+        return super().__call__(fn)
+
 
 # ---------------------------------------------------------------------------------------------
 # Function: one op, and (its instance) one node of the graph.
@@ -83,7 +88,9 @@ class Function:
     Both work on raw arrays of the inputs' array module `ctx.xp` (NumPy or CuPy), never on Tensors.
     forward returns an array (or a tuple of arrays); backward gets the gradient of the loss with
     respect to each output and returns one gradient per input (None where none is needed; it may
-    return a broadcast shape, which the engine sums back to the input's shape). backward must not
+    return a broadcast shape, which the engine sums back to the input's shape). An optional tensor
+    input that was left out is passed as None: forward receives None, backward returns None for it.
+    backward must not
     modify the gradients it is given. Arrays that backward needs go through
     `ctx.save_for_backward(...)`, so that an in-place change to them is caught; anything else
     (shapes, axes) is kept as a plain attribute of ctx.
@@ -110,8 +117,7 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **attrs):
-        """Run forward on the inputs (Tensors, or Python numbers as constants) and record the node."""
-        Tensor = tensor_module.Tensor
+        """Run forward on the inputs (Tensors; Python numbers and None as constants) and record the node."""
         arrays, needs_grad, first = [], [], None
         for x in inputs:
             if isinstance(x, Tensor):
@@ -123,11 +129,11 @@ class Function:
                                        f"{backend.device_of(first)} and {backend.device_of(data)}")
                 arrays.append(data)
                 needs_grad.append(x._requires_grad)
-            elif isinstance(x, (int, float)):
-                arrays.append(x)
+            elif x is None or isinstance(x, (int, float)):
+                arrays.append(x)  # an optional input left out (None) or a number: a constant
                 needs_grad.append(False)
             else:
-                raise TypeError(f"{cls.__name__}: expected Tensors or numbers, got {type(x).__name__}")
+                raise TypeError(f"{cls.__name__}: expected Tensors, numbers or None, got {type(x).__name__}")
         recording = _grad_enabled and True in needs_grad
         ctx = cls()
         ctx.xp = backend.xp_of(first)
@@ -203,95 +209,114 @@ def _check_versions(node):
 
 def _run_hooks(hooks, grad):
     for hook in hooks:
-        result = hook(tensor_module.Tensor(grad))
+        result = hook(Tensor(grad))
         if result is not None:
             grad = result.array
     return grad
 
 
-def run_backward(roots, root_grads, retain_graph=False, capture=None):
-    """Backpropagate root_grads (arrays) from roots (tensors) to every leaf that requires grad.
-
-    With `capture` (a list of tensors), gradients are returned for those tensors instead of being
-    added to the leaves' .grad; this is `ember.autograd.grad`.
-    """
-    Tensor = tensor_module.Tensor
-    slots = {}            # node -> [summed gradient of each of its outputs]
-    given_to_leaves = {id(g) for g in root_grads}  # arrays a leaf's .grad must not share
-    captured = {}
-    if capture is not None:
-        wanted = {(id(t._ctx if t._ctx is not None else t), t._output_index): i for i, t in enumerate(capture)}
-
-    def send(edge, grad, node):
-        target, index, shape, dtype = edge
-        grad = backend.as_array(grad)  # NumPy gives scalars, not 0-d arrays, for 0-d results
-        if grad.shape != shape:
-            grad = _unbroadcast(grad, shape, node)
-        if grad.dtype != dtype:
-            grad = grad.astype(dtype)
-        if isinstance(target, Function):
-            slot = slots.get(target)
-            if slot is None:
-                slot = slots[target] = [None] * target.n_outputs
-            slot[index] = grad if slot[index] is None else backend.as_array(slot[index] + grad)
-        elif capture is not None:
-            i = wanted.get((id(target), 0))
-            if i is not None:
-                captured[i] = grad if i not in captured else backend.as_array(captured[i] + grad)
-        else:
-            accumulate_leaf(target, grad)
-
-    def accumulate_leaf(leaf, grad):
-        if leaf._hooks:
-            grad = _run_hooks(leaf._hooks, grad)
-        if leaf.grad is None:
-            if grad.base is not None or id(grad) in given_to_leaves:
-                grad = grad.copy()
-            given_to_leaves.add(id(grad))
-            leaf.grad = Tensor(grad)
-        else:
-            leaf.grad.array += grad
-
+def run_backward(roots, root_grads, retain_graph=False, sink=None):
+    """Backpropagate root_grads (arrays) from roots (tensors) to the leaves: into every leaf's .grad,
+    or into `sink` (a Capture: what autograd.grad collects instead). Returns the sink."""
+    sink = IntoGrad(root_grads) if sink is None else sink
+    slots = {}  # node -> [summed gradient of each of its outputs]
     for root, grad in zip(roots, root_grads):
-        send(_edge(root), grad, None)
-
+        _send(_edge(root), grad, None, slots, sink)
     for node in _topological_order([r._ctx for r in roots if r._ctx is not None]):
         grads = slots.pop(node, None)
         if grads is None:
             continue
-        if node.edges is None:
-            raise RuntimeError(
-                f"trying to backward through the graph a second time: {type(node).__name__}'s saved "
-                "arrays were freed by the first backward(). Pass retain_graph=True to the first call "
-                "if you need to backward twice.")
-        _check_versions(node)
-        if node._hooks:
-            grads = [_run_hooks(node._hooks.get(i, ()), g) if g is not None else g for i, g in enumerate(grads)]
-        if capture is not None:
-            for i, g in enumerate(grads):
-                position = wanted.get((id(node), i))
-                if position is not None and g is not None:
-                    captured[position] = g
-        if node.n_outputs > 1:
-            grads = [node.xp.zeros(shape, dtype) if g is None else g
-                     for g, (shape, dtype) in zip(grads, node.output_meta)]
-        input_grads = node.backward(*grads)
-        if not isinstance(input_grads, tuple):
-            input_grads = (input_grads,)
-        if len(input_grads) != len(node.edges):
-            raise RuntimeError(f"{type(node).__name__}.backward returned {len(input_grads)} gradients "
-                               f"for {len(node.edges)} inputs")
-        for edge, grad in zip(node.edges, input_grads):
+        for edge, grad in zip(node.edges, _node_backward(node, grads, sink)):
             if edge is not None and grad is not None:
-                send(edge, grad, node)
+                _send(edge, grad, node, slots, sink)
         if not retain_graph:
             vars(node).clear()  # frees the saved arrays; node.edges is None from now on
-    return captured
+    return sink
+
+
+def _send(edge, grad, node, slots, sink):
+    """Pass a gradient along an edge: summed into the slot of the node that made the input, or to the sink
+    for a leaf. It is first given the input's shape (undoing broadcasting) and dtype."""
+    target, index, shape, dtype = edge
+    grad = backend.as_array(grad)  # NumPy gives scalars, not 0-d arrays, for 0-d results
+    if grad.shape != shape:
+        grad = _unbroadcast(grad, shape, node)
+    if grad.dtype != dtype:
+        grad = grad.astype(dtype)
+    if isinstance(target, Function):
+        slot = slots.get(target)
+        if slot is None:
+            slot = slots[target] = [None] * target.n_outputs
+        slot[index] = grad if slot[index] is None else backend.as_array(slot[index] + grad)
+    else:
+        sink.leaf(target, grad)
+
+
+def _node_backward(node, grads, sink):
+    """One node's input gradients from its outputs' summed gradients (after its hooks)."""
+    if node.edges is None:
+        raise RuntimeError(
+            f"trying to backward through the graph a second time: {type(node).__name__}'s saved "
+            "arrays were freed by the first backward(). Pass retain_graph=True to the first call "
+            "if you need to backward twice.")
+    _check_versions(node)
+    if node._hooks:
+        grads = [_run_hooks(node._hooks.get(i, ()), g) if g is not None else g for i, g in enumerate(grads)]
+    sink.node(node, grads)
+    if node.n_outputs > 1:
+        grads = [node.xp.zeros(shape, dtype) if g is None else g for g, (shape, dtype) in zip(grads, node.output_meta)]
+    input_grads = node.backward(*grads)
+    if not isinstance(input_grads, tuple):
+        input_grads = (input_grads,)
+    if len(input_grads) != len(node.edges):
+        raise RuntimeError(f"{type(node).__name__}.backward returned {len(input_grads)} gradients "
+                           f"for {len(node.edges)} inputs")
+    return input_grads
+
+
+class IntoGrad:
+    """Where backward() puts gradients: each leaf's is added into its .grad, after its hooks."""
+
+    def __init__(self, root_grads):
+        self.given = {id(g) for g in root_grads}  # arrays that a new .grad must not share
+
+    def leaf(self, leaf, grad):
+        if leaf._hooks:
+            grad = _run_hooks(leaf._hooks, grad)
+        if leaf.grad is None:
+            if grad.base is not None or id(grad) in self.given:
+                grad = grad.copy()
+            self.given.add(id(grad))
+            leaf.grad = Tensor(grad)
+        else:
+            leaf.grad.array += grad
+
+    def node(self, node, grads):
+        pass  # only leaves get a .grad
+
+
+class Capture:
+    """What autograd.grad collects instead: the gradient that reaches each of some tensors, leaves or
+    not, by position (`grads[i]` for tensors[i]); .grad is left alone."""
+
+    def __init__(self, tensors):
+        self.wanted = {(id(t._ctx if t._ctx is not None else t), t._output_index): i for i, t in enumerate(tensors)}
+        self.grads = {}
+
+    def leaf(self, leaf, grad):
+        i = self.wanted.get((id(leaf), 0))
+        if i is not None:
+            self.grads[i] = grad if i not in self.grads else backend.as_array(self.grads[i] + grad)
+
+    def node(self, node, grads):
+        for index, grad in enumerate(grads):
+            i = self.wanted.get((id(node), index))
+            if i is not None and grad is not None:
+                self.grads[i] = grad
 
 
 def _check_roots(tensors, grads):
     """The gradient arrays to start from: given ones checked, or 1 for a scalar output."""
-    Tensor = tensor_module.Tensor
     if grads is None:
         grads = [None] * len(tensors)
     if len(grads) != len(tensors):
@@ -320,7 +345,7 @@ def _check_roots(tensors, grads):
 
 def backward(tensors, grad_tensors=None, retain_graph=False):
     """Add d(tensors)/d(leaf) · grad_tensors into every leaf's .grad (Tensor.backward calls this)."""
-    if isinstance(tensors, tensor_module.Tensor):
+    if isinstance(tensors, Tensor):
         tensors = [tensors]
         grad_tensors = None if grad_tensors is None else [grad_tensors]
     run_backward(tensors, _check_roots(tensors, grad_tensors), retain_graph)
@@ -328,7 +353,6 @@ def backward(tensors, grad_tensors=None, retain_graph=False):
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=False, allow_unused=False):
     """The gradients of outputs with respect to inputs, returned as a tuple; .grad is left alone."""
-    Tensor = tensor_module.Tensor
     single_output = isinstance(outputs, Tensor)
     outputs = [outputs] if single_output else list(outputs)
     if grad_outputs is not None and (single_output or isinstance(grad_outputs, Tensor)):
@@ -337,7 +361,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False, allow_unused=Fa
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("autograd.grad: one of the inputs does not require grad")
-    captured = run_backward(outputs, _check_roots(outputs, grad_outputs), retain_graph, capture=inputs)
+    captured = run_backward(outputs, _check_roots(outputs, grad_outputs), retain_graph, Capture(inputs)).grads
     result = []
     for i, t in enumerate(inputs):
         if i not in captured:
@@ -364,5 +388,13 @@ class RemovableHandle:
             self._hooks.remove(self._hook)
 
 
-# Last, because tensor.py (and the ops it uses) import this module: by now Function exists.
-from . import tensor as tensor_module  # noqa: E402
+# ---------------------------------------------------------------------------------------------
+# The type of the tensors the engine makes. tensor.py, which sits above this module, hands it over
+# once at import (set_tensor_type), so that the engine never imports upward.
+
+Tensor = None
+
+
+def set_tensor_type(cls):
+    global Tensor
+    Tensor = cls

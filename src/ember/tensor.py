@@ -699,3 +699,6 @@ def parse_to_args(*args, device=None, dtype=None):
         else:
             dtype = arg
     return (None if device is None else backend.Device(device)), (None if dtype is None else backend.as_dtype(dtype))
+
+
+autograd.set_tensor_type(Tensor)  # the engine makes its results, gradients and hook arguments of this type
