@@ -178,6 +178,25 @@ def check_op(fn, *arrays, device="cpu", float32=True, gradcheck=True):
         check_parity(fn, *arrays, device=device, dtype=np.float32)
 
 
+def check_twin(fused, composed, *arrays, device="cpu"):
+    """A fused op and its readable twin (the formula composed from primitives) give the same outputs and
+    input gradients in float64: fused(*tensors) against composed(*tensors) on the same numbers."""
+    runs = []
+    for fn in (fused, composed):
+        tensors = [_pair(a, device, np.float64)[0] for a in arrays]
+        outputs = _as_list(fn(*tensors))
+        rng = np.random.default_rng(1)
+        sum((o * ember.tensor(rng.standard_normal(o.shape), device=device)).sum() for o in outputs).backward()
+        runs.append((outputs, [t.grad for t in tensors if isinstance(t, ember.Tensor) and t.requires_grad]))
+    (fused_outputs, fused_grads), (twin_outputs, twin_grads) = runs
+    assert len(fused_outputs) == len(twin_outputs)
+    tol = TOLERANCE[np.float64]
+    for i, (a, b) in enumerate(zip(fused_outputs, twin_outputs)):
+        np.testing.assert_allclose(to_numpy(a), to_numpy(b), **tol, err_msg=f"output {i}")
+    for i, (a, b) in enumerate(zip(fused_grads, twin_grads)):
+        np.testing.assert_allclose(to_numpy(a), to_numpy(b), **tol, err_msg=f"gradient of input {i}")
+
+
 def raises(exception, match):
     """pytest.raises whose match is a plain substring, not a regex."""
     return pytest.raises(exception, match=re.escape(match))

@@ -18,8 +18,9 @@ import numpy as np
 # arrays all over again: a third of a small CNN's step on the CPU, and more time than the arithmetic
 # of some ops in the gpt benchmark. Letting freed blocks of up to 128 MiB stay in the process for
 # reuse, as the caching allocators of deep learning frameworks do, removes that cost; the price is
-# that the process keeps up to its peak memory. Setting MALLOC_MMAP_THRESHOLD_ or
-# MALLOC_TRIM_THRESHOLD_ yourself keeps glibc's own behaviour.
+# that the process keeps up to its peak memory. So it is a choice, made by a call: the `ember` command
+# and the benchmarks make it; a script makes it with `ember.backend.keep_freed_memory()`. Setting
+# MALLOC_MMAP_THRESHOLD_ or MALLOC_TRIM_THRESHOLD_ yourself keeps glibc's own behaviour.
 
 def keep_freed_memory(largest=128 << 20):
     """Ask glibc's malloc to serve blocks up to `largest` bytes from its heap and to keep up to four
@@ -33,9 +34,6 @@ def keep_freed_memory(largest=128 << 20):
         return False  # not glibc (macOS, Windows, musl): the system allocator decides
     m_trim_threshold, m_mmap_threshold = -1, -3
     return bool(mallopt(m_mmap_threshold, largest)) and bool(mallopt(m_trim_threshold, 4 * largest))
-
-
-keep_freed_memory()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -73,10 +71,6 @@ def as_dtype(dtype):
     if dt.name not in DTYPES:
         raise TypeError(f"ember has no dtype {dt.name}; use one of {', '.join(DTYPES)}")
     return dt
-
-
-def is_floating(dtype):
-    return dtype.kind == "f"
 
 
 def dtype_name(dtype):
@@ -153,6 +147,11 @@ def array_module(dev):
     if not cuda_available():
         raise RuntimeError("CUDA is not available: no GPU was found (ember.cuda.is_available() is False)")
     return cupy()
+
+
+def is_cpu(xp):
+    """Whether an array module is NumPy's (the CPU's)."""
+    return xp is np
 
 
 def cache_bytes(xp):

@@ -434,216 +434,95 @@ class Tensor:
             return other.array
         return other
 
-    def _apply_inplace(self, what, compute):
-        self._check_inplace(what)
-        compute()
+    def _changed(self):
+        """Count one more in-place change (a graph that saved the old values will notice); returns self."""
         self._version += 1
         return self
 
     def add_(self, other, alpha=1):
-        def compute():
-            operand = self._operand(other)
-            self.array += operand if alpha == 1 else operand * alpha
-        return self._apply_inplace("add_", compute)
+        self._check_inplace("add_")
+        operand = self._operand(other)
+        self.array += operand if alpha == 1 else operand * alpha
+        return self._changed()
 
     def sub_(self, other, alpha=1):
         return self.add_(other, alpha=-alpha)
 
     def mul_(self, other):
-        def compute():
-            self.array *= self._operand(other)
-        return self._apply_inplace("mul_", compute)
+        self._check_inplace("mul_")
+        self.array *= self._operand(other)
+        return self._changed()
 
     def div_(self, other):
-        def compute():
-            self.array /= self._operand(other)
-        return self._apply_inplace("div_", compute)
+        self._check_inplace("div_")
+        self.array /= self._operand(other)
+        return self._changed()
 
     def fill_(self, value):
-        def compute():
-            self.array[...] = self._operand(value)
-        return self._apply_inplace("fill_", compute)
+        self._check_inplace("fill_")
+        self.array[...] = self._operand(value)
+        return self._changed()
 
     def zero_(self):
         return self.fill_(0)
 
     def copy_(self, source):
-        def compute():
-            self.array[...] = backend.to_device(source.array, self.device)
-        return self._apply_inplace("copy_", compute)
+        self._check_inplace("copy_")
+        self.array[...] = backend.to_device(source.array, self.device)
+        return self._changed()
 
     def clamp_(self, min=None, max=None):  # noqa: A002
-        def compute():
-            xp = backend.xp_of(self.array)
-            xp.clip(self.array, min, max, out=self.array)
-        return self._apply_inplace("clamp_", compute)
+        self._check_inplace("clamp_")
+        backend.xp_of(self.array).clip(self.array, min, max, out=self.array)
+        return self._changed()
 
     def uniform_(self, a=0.0, b=1.0, generator=None):
         """Fill with numbers drawn uniformly from [a, b)."""
-        def compute():
-            gen = generator or backend.default_generator(self.device)
-            self.array[...] = gen.uniform(self.shape, self.dtype, a, b)
-        return self._apply_inplace("uniform_", compute)
+        self._check_inplace("uniform_")
+        self.array[...] = (generator or backend.default_generator(self.device)).uniform(self.shape, self.dtype, a, b)
+        return self._changed()
 
     def normal_(self, mean=0.0, std=1.0, generator=None):
         """Fill with numbers drawn from the normal distribution N(mean, std²)."""
-        def compute():
-            gen = generator or backend.default_generator(self.device)
-            self.array[...] = gen.normal(self.shape, self.dtype, mean, std)
-        return self._apply_inplace("normal_", compute)
+        self._check_inplace("normal_")
+        self.array[...] = (generator or backend.default_generator(self.device)).normal(self.shape, self.dtype, mean,
+                                                                                       std)
+        return self._changed()
 
     # -----------------------------------------------------------------------------------------
-    # Math, as methods (each is the ember.<name> function).
+    # Math, as methods: each is the ember.<name> function, with the tensor as its first argument.
 
-    def add(self, other):
-        return elementwise.add(self, other)
-
-    def sub(self, other):
-        return elementwise.sub(self, other)
-
-    def mul(self, other):
-        return elementwise.mul(self, other)
-
-    def div(self, other):
-        return elementwise.div(self, other)
-
-    def pow(self, exponent):
-        return elementwise.pow(self, exponent)
-
-    def neg(self):
-        return elementwise.neg(self)
-
-    def abs(self):
-        return elementwise.abs(self)
-
-    def exp(self):
-        return elementwise.exp(self)
-
-    def log(self):
-        return elementwise.log(self)
-
-    def sqrt(self):
-        return elementwise.sqrt(self)
-
-    def sin(self):
-        return elementwise.sin(self)
-
-    def cos(self):
-        return elementwise.cos(self)
-
-    def clamp(self, min=None, max=None):  # noqa: A002
-        return elementwise.clamp(self, min, max)
-
-    clip = clamp
-
-    def maximum(self, other):
-        return elementwise.maximum(self, other)
-
-    def minimum(self, other):
-        return elementwise.minimum(self, other)
+    add, sub, mul, div, pow, neg, abs = (elementwise.add, elementwise.sub, elementwise.mul, elementwise.div,
+                                         elementwise.pow, elementwise.neg, elementwise.abs)
+    exp, log, sqrt, sin, cos = elementwise.exp, elementwise.log, elementwise.sqrt, elementwise.sin, elementwise.cos
+    clamp = clip = elementwise.clamp
+    maximum, minimum = elementwise.maximum, elementwise.minimum
+    eq, ne, lt, le, gt, ge = elementwise.eq, elementwise.ne, elementwise.lt, elementwise.le, elementwise.gt, elementwise.ge
+    relu, sigmoid, tanh = activation.relu, activation.sigmoid, activation.tanh
+    softmax, log_softmax = activation.softmax, activation.log_softmax
+    matmul = linalg.matmul
+    sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
+    max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
+    logsumexp = reduce.logsumexp
 
     def masked_fill(self, mask, value):
         """value where mask is True, self elsewhere."""
         return elementwise.where(mask, value, self)
 
-    def eq(self, other):
-        return elementwise.eq(self, other)
-
-    def ne(self, other):
-        return elementwise.ne(self, other)
-
-    def lt(self, other):
-        return elementwise.lt(self, other)
-
-    def le(self, other):
-        return elementwise.le(self, other)
-
-    def gt(self, other):
-        return elementwise.gt(self, other)
-
-    def ge(self, other):
-        return elementwise.ge(self, other)
-
-    def relu(self):
-        return activation.relu(self)
-
-    def sigmoid(self):
-        return activation.sigmoid(self)
-
-    def tanh(self):
-        return activation.tanh(self)
-
-    def softmax(self, dim):
-        return activation.softmax(self, dim)
-
-    def log_softmax(self, dim):
-        return activation.log_softmax(self, dim)
-
-    def matmul(self, other):
-        return linalg.matmul(self, other)
-
-    def sum(self, dim=None, keepdim=False):
-        return reduce.sum(self, dim, keepdim)
-
-    def mean(self, dim=None, keepdim=False):
-        return reduce.mean(self, dim, keepdim)
-
-    def var(self, dim=None, unbiased=None, keepdim=False, correction=None):
-        return reduce.var(self, dim, unbiased, keepdim, correction)
-
-    def std(self, dim=None, unbiased=None, keepdim=False, correction=None):
-        return reduce.std(self, dim, unbiased, keepdim, correction)
-
-    def max(self, dim=None, keepdim=False):
-        return reduce.max(self, dim, keepdim)
-
-    def min(self, dim=None, keepdim=False):
-        return reduce.min(self, dim, keepdim)
-
-    def amax(self, dim=None, keepdim=False):
-        return reduce.amax(self, dim, keepdim)
-
-    def amin(self, dim=None, keepdim=False):
-        return reduce.amin(self, dim, keepdim)
-
-    def argmax(self, dim=None, keepdim=False):
-        return reduce.argmax(self, dim, keepdim)
-
-    def argmin(self, dim=None, keepdim=False):
-        return reduce.argmin(self, dim, keepdim)
-
-    def logsumexp(self, dim, keepdim=False):
-        return reduce.logsumexp(self, dim, keepdim)
-
-    def prod(self, dim=None, keepdim=False):
-        return reduce.prod(self, dim, keepdim)
-
     # -----------------------------------------------------------------------------------------
-    # Shape, as methods.
+    # Shape, as methods (each the ember.<name> function, as above).
 
-    def reshape(self, *shape):
-        return shape_ops.reshape(self, *shape)
-
-    def view(self, *shape):
-        return shape_ops.reshape(self, *shape)
+    reshape = view = shape_ops.reshape
+    flatten, squeeze, unsqueeze, permute, transpose = (shape_ops.flatten, shape_ops.squeeze, shape_ops.unsqueeze,
+                                                       shape_ops.permute, shape_ops.transpose)
+    expand, split, chunk = shape_ops.expand, shape_ops.split, shape_ops.chunk
+    gather = indexing.gather
 
     def view_as(self, other):
         return shape_ops.reshape(self, other.shape)
 
-    def flatten(self, start_dim=0, end_dim=-1):
-        return shape_ops.flatten(self, start_dim, end_dim)
-
-    def squeeze(self, dim=None):
-        return shape_ops.squeeze(self, dim)
-
-    def unsqueeze(self, dim):
-        return shape_ops.unsqueeze(self, dim)
-
-    def permute(self, *dims):
-        return shape_ops.permute(self, *dims)
-
-    def transpose(self, dim0, dim1):
-        return shape_ops.transpose(self, dim0, dim1)
+    def expand_as(self, other):
+        return shape_ops.expand(self, other.shape)
 
     def t(self):
         if self.ndim > 2:
@@ -657,21 +536,6 @@ class Tensor:
     @property
     def mT(self):  # noqa: N802
         return shape_ops.transpose(self, -2, -1)
-
-    def expand(self, *sizes):
-        return shape_ops.expand(self, *sizes)
-
-    def expand_as(self, other):
-        return shape_ops.expand(self, other.shape)
-
-    def split(self, split_size_or_sections, dim=0):
-        return shape_ops.split(self, split_size_or_sections, dim)
-
-    def chunk(self, chunks, dim=0):
-        return shape_ops.chunk(self, chunks, dim)
-
-    def gather(self, dim, index):
-        return indexing.gather(self, dim, index)
 
 
 def _float_mode(data):

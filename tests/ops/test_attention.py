@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ember
-from helpers import DEVICES, check_gradcheck, check_op, check_parity, rand, raises, seeds
+from helpers import DEVICES, check_gradcheck, check_op, check_parity, check_twin, rand, raises, seeds
 
 
 def sdpa(**kwargs):
@@ -139,3 +139,12 @@ def test_attention_errors():
         F.scaled_dot_product_attention(q, k, v, attn_mask=ember.ones(3, 5, dtype=ember.long))
     with raises(ValueError, "dropout probability has to be between 0 and 1, but got 1.5"):
         F.scaled_dot_product_attention(q, k, v, dropout_p=1.5)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("masked", [False, True])
+def test_attention_equals_its_readable_twin(device, masked):
+    from ember.ops.attention import attention_composed
+    mask = rand(5, 6, seed=4) if masked else None
+    check_twin(lambda q, k, v, m: ember.functional.scaled_dot_product_attention(q, k, v, m), attention_composed,
+               rand(2, 5, 4, seed=1), rand(2, 6, 4, seed=2), rand(2, 6, 3, seed=3), mask, device=device)

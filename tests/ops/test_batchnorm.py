@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import ember
 import ember.functional as F
-from helpers import DEVICES, Constant, check_op, rand, raises, tensor_for, to_numpy
+from helpers import DEVICES, Constant, check_op, check_twin, rand, raises, tensor_for, to_numpy
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -90,3 +90,12 @@ def test_normalization_errors():
         F.group_norm(x, 2)
     with raises(ValueError, "group_norm: expected input (N, C, *), got (3,)"):
         F.group_norm(ember.ones(3), 1)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("affine", [True, False])
+def test_batch_norm_in_training_equals_its_readable_twin(device, affine):
+    from ember.ops.normalization import batch_norm_composed
+    weight, bias = (rand(3, seed=1), rand(3, seed=2)) if affine else (None, None)
+    check_twin(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), batch_norm_composed,
+               rand(4, 3, 5, 2), weight, bias, device=device)

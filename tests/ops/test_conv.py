@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 import ember
 import ember.functional as F
-from helpers import DEVICES, check_op, check_parity, rand, raises
+from helpers import DEVICES, check_op, check_parity, check_twin, rand, raises
 
 
 @st.composite
@@ -210,3 +210,13 @@ def test_conv_results_stay_batch_innermost_through_relu_and_pooling():
     y = F.conv2d(x, ember.randn(5, 3, 3, 3), padding=1)
     assert not is_batch_innermost(x.array) and is_batch_innermost(y.array)
     assert is_batch_innermost(F.relu(y).array) and is_batch_innermost(F.max_pool2d(F.relu(y), 2).array)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("stride, padding, bias", [(1, 0, True), (2, 1, True), (1, 2, False)])
+def test_conv2d_equals_its_readable_twin(device, stride, padding, bias):
+    from ember.ops.conv import conv2d_composed
+    b = rand(4, seed=2) if bias else None
+    check_twin(lambda x, w, b: F.conv2d(x, w, b, stride, padding),
+               lambda x, w, b: conv2d_composed(x, w, b, stride, padding),
+               rand(2, 3, 7, 6), rand(4, 3, 3, 2, seed=1), b, device=device)

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ember
-from helpers import DEVICES, check_op, rand, raises, seeds, shapes
+from helpers import DEVICES, check_op, check_twin, rand, raises, seeds, shapes
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -54,3 +54,12 @@ def test_normalization_errors():
         F.rms_norm(ember.ones(2), (2, 2))
     with raises(TypeError, "rms_norm: normalized_shape must be an int or a sequence of ints, got (2.0,)"):
         F.rms_norm(ember.ones(2), (2.0,))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("affine", [True, False])
+def test_layer_norm_equals_its_readable_twin(device, affine):
+    from ember.ops.normalization import layer_norm_composed
+    weight, bias = (rand(3, 4, seed=1), rand(3, 4, seed=2)) if affine else (None, None)
+    check_twin(lambda x, w, b: ember.functional.layer_norm(x, (3, 4), w, b),
+               lambda x, w, b: layer_norm_composed(x, (3, 4), w, b), rand(2, 5, 3, 4), weight, bias, device=device)

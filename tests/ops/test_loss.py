@@ -4,7 +4,7 @@ from hypothesis import given
 
 import ember
 import ember.nn  # noqa: F401 (lib.nn.functional below)
-from helpers import DEVICES, Constant, check_op, check_parity, rand, raises, seeds, shapes
+from helpers import DEVICES, Constant, check_op, check_parity, check_twin, rand, raises, seeds, shapes
 
 REDUCTIONS = ["mean", "sum", "none"]
 
@@ -350,3 +350,10 @@ def test_bad_settings():
         F.huber_loss(scores(2), ember.rand(2), delta=0.0)
     with raises(ValueError, "smooth_l1_loss: beta must not be negative, got -1.0"):
         F.smooth_l1_loss(scores(2), ember.rand(2), beta=-1.0)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_cross_entropy_equals_its_readable_twin(device):
+    from ember.ops.loss import cross_entropy_composed
+    check_twin(ember.functional.cross_entropy, cross_entropy_composed, rand(6, 5), labels((6,), 5, seed=1),
+               device=device)

@@ -140,8 +140,7 @@ class RNNBase(Module):
             outputs = []
             for direction in range(directions):
                 k = layer * directions + direction
-                weights = [getattr(self, name) for name in self._weight_names[k]]
-                out, *ends = recurrence(self.mode, x, [s[k] for s in states], weights, steps[direction])
+                out, *ends = recurrence(self.mode, x, [s[k] for s in states], self._layer_weights(k), steps[direction])
                 outputs.append(out)
                 for final, end in zip(finals, ends):
                     final.append(end)
@@ -149,6 +148,11 @@ class RNNBase(Module):
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout)
         return x, [stack(final) for final in finals]
+
+    def _layer_weights(self, k):
+        """[W_ih, W_hh, b_ih, b_hh] of layer-and-direction k, the biases None without bias."""
+        weights = [getattr(self, name) for name in self._weight_names[k]]
+        return weights if self.bias else weights + [None, None]
 
     def _as_result(self, states):
         """h_n, or (h_n, c_n) for the LSTM."""
@@ -294,7 +298,7 @@ class RNNCellBase(Module):
                     raise ValueError(f"{self._describe()}: expected {name} of shape {shape} for input of shape "
                                      f"{tuple(input.shape)}, got {tuple(state.shape)}")
             states = states if batched else [s.unsqueeze(0) for s in states]
-        weights = [self.weight_ih, self.weight_hh] + ([self.bias_ih, self.bias_hh] if self.bias else [])
+        weights = [self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh]  # the biases None without bias
         _, *states = recurrence(self.mode, x, states, weights, [(0, len(x))])
         return states if batched else [s.squeeze(0) for s in states]
 

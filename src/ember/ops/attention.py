@@ -15,6 +15,7 @@ from .. import backend
 from ..autograd import Function
 from .dropout import check_probability
 from .elementwise import cast
+from .activation import softmax
 from .reduce import row_sums
 
 
@@ -22,26 +23,26 @@ class ScaledDotProductAttention(Function):
     """out = dropout(softmax(Q Kᵀ · scale + mask)) V, forward and backward fused.
 
     Q (..., L, E), K (..., S, E), V (..., S, Ev) → out (..., L, Ev); the batch axes broadcast. The
-    mask is an optional fourth input, added to the scores (differentiable), or a boolean array
-    `keep` (True: may attend); `causal` lets query i see keys 0..i only. With need_weights, the
+    mask, added to the scores (differentiable), is optional (None), as is a boolean array `keep`
+    (True: may attend); `causal` lets query i see keys 0..i only. With need_weights, the
     attention weights (after dropout) are a second output.
 
     Backward, with P the weights: dV = Pᵀ dO, dP = dO Vᵀ, and through the softmax
     dS = P ⊙ (dP - Σⱼ dP ⊙ P); then dQ = dS K · scale, dK = dSᵀ Q · scale, d(mask) = dS.
     """
 
-    def forward(ctx, q, k, v, *mask, keep, causal, scale, dropout_p, need_weights):
+    def forward(ctx, q, k, v, mask, *, keep, causal, scale, dropout_p, need_weights):
         xp = ctx.xp
         scores = xp.matmul(q, xp.swapaxes(k, -1, -2))
         scores *= scale
-        if mask:
-            scores += mask[0]
+        if mask is not None:
+            scores += mask
         if keep is not None:
             xp.copyto(scores, -math.inf, where=~keep)
         if causal:  # -inf above the diagonal: query i sees keys 0..i
             length, source = scores.shape[-2:]
             scores += xp.where(xp.tri(length, source, dtype=bool), 0.0, -math.inf).astype(scores.dtype)
-        weights = _softmax_last(xp, scores, masked=bool(mask) or keep is not None)
+        weights = _softmax_last(xp, scores, masked=mask is not None or keep is not None)
         ctx.dropped = None  # the dropout mask times 1/(1 - p), when dropping
         dropped = weights
         if dropout_p > 0:
@@ -59,11 +60,10 @@ class ScaledDotProductAttention(Function):
         q, k, v, weights = ctx.saved
         xp = ctx.xp
         needs = ctx.needs_input_grad
-        has_mask = len(needs) == 4
         dropped = weights if ctx.dropped is None else weights * ctx.dropped
         grad_v = xp.matmul(xp.swapaxes(dropped, -1, -2), grad) if needs[2] else None
-        if not (needs[0] or needs[1] or (has_mask and needs[3])):
-            return (None, None, grad_v) + ((None,) if has_mask else ())
+        if not (needs[0] or needs[1] or needs[3]):
+            return None, None, grad_v, None
         grad_p = xp.matmul(grad, xp.swapaxes(v, -1, -2))
         if grad_weights is not None:
             grad_p += grad_weights
@@ -72,14 +72,14 @@ class ScaledDotProductAttention(Function):
         # Through the softmax, in place: dS = P ⊙ (dP - Σ dP ⊙ P).
         grad_p -= _sums_last(xp, grad_p * weights)
         grad_p *= weights
-        grad_mask = grad_p if has_mask and needs[3] else None
+        grad_mask = grad_p if needs[3] else None
         if grad_mask is None:
             grad_p *= ctx.scale
         else:
             grad_p = grad_p * ctx.scale
         grad_q = xp.matmul(grad_p, k) if needs[0] else None
         grad_k = xp.matmul(xp.swapaxes(grad_p, -1, -2), q) if needs[1] else None
-        return (grad_q, grad_k, grad_v) + ((grad_mask,) if has_mask else ())
+        return grad_q, grad_k, grad_v, grad_mask
 
 
 def _softmax_last(xp, scores, masked):
@@ -111,14 +111,14 @@ def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
         raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal=True, not both")
     if scale is None:
         scale = 1.0 / math.sqrt(query.shape[-1])
-    mask, keep = (), None
+    mask, keep = None, None
     if attn_mask is not None:
         _check_mask(attn_mask, query, key)
         if attn_mask.dtype == backend.bool_:
             keep = attn_mask.array
         else:
-            mask = (cast(attn_mask, query.dtype),)
-    result = ScaledDotProductAttention.apply(query, key, value, *mask, keep=keep, causal=bool(is_causal),
+            mask = cast(attn_mask, query.dtype)
+    result = ScaledDotProductAttention.apply(query, key, value, mask, keep=keep, causal=bool(is_causal),
                                              scale=float(scale), dropout_p=float(dropout_p),
                                              need_weights=need_weights)
     return result if need_weights else (result, None)
@@ -170,3 +170,16 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     dropout_p: dropout on the attention weights (pass 0.0 in evaluation); scale: instead of 1/√E.
     """
     return attention(query, key, value, attn_mask, dropout_p, is_causal, scale)[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# The readable twin: the lesson's formula composed from primitives, whose gradients autograd derives.
+# Tested equal to the fused op above, forward and backward; slower, and written to be read.
+
+def attention_composed(query, key, value, attn_mask=None):
+    """softmax(Q Kᵀ/√d_k + mask) V, from matmul and softmax: ScaledDotProductAttention's twin.
+    query (..., L, E), key (..., S, E), value (..., S, Ev), attn_mask added to the scores -> (..., L, Ev)."""
+    scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])  # how well each query matches each key
+    if attn_mask is not None:
+        scores = scores + attn_mask
+    return softmax(scores, -1) @ value  # each query's weighted average of the values

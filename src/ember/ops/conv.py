@@ -32,6 +32,7 @@ import math
 
 from .. import backend
 from ..autograd import Function
+from .shape import pad, stack
 
 
 class Window:
@@ -164,7 +165,7 @@ def weight_grad(xp, y_cols, cols, weight_shape):
     windows of that size (measured with OpenBLAS 0.3.31: LeNet's first layer 0.68 -> 0.26 ms)."""
     groups, filters, windows = y_cols.shape
     block = (1 << 19) // (filters * cols.shape[1])
-    on_cpu = backend.cache_bytes(xp) is not None  # a GPU gains nothing from blocks, only kernel launches
+    on_cpu = backend.is_cpu(xp)  # a GPU gains nothing from blocks, only kernel launches
     if on_cpu and 1024 <= block < windows:
         grad = y_cols[..., :block] @ cols[..., :block].swapaxes(1, 2)
         for start in range(block, windows, block):
@@ -204,16 +205,16 @@ def row_bands(xp, rows, bytes_per_row):
 
 class Conv(Function):
     """out[n, o] = Σ_c W[o, c] ⋆ x[n, c] + b[o] (⋆: slide and take dot products), for 1-D and 2-D
-    inputs: x (N, C, *spatial), weight (O, C/groups, *kernel), bias (O,) -> (N, O, *out).
+    inputs: x (N, C, *spatial), weight (O, C/groups, *kernel), bias (O,) or None -> (N, O, *out).
 
     With groups g, the channels split into g independent convolutions (g = C: depthwise).
     The unfolded input is kept for backward only when the weight needs a gradient.
     """
 
-    def forward(ctx, x, weight, bias=None, *, window, groups):
+    def forward(ctx, x, weight, bias, *, window, groups):
         out_size = window.output_size(x.shape[2:])
         cols = unfold(ctx.xp, x, window, groups, out_size)
-        ctx.window, ctx.groups, ctx.x_shape, ctx.has_bias = window, groups, x.shape, bias is not None
+        ctx.window, ctx.groups, ctx.x_shape = window, groups, x.shape
         ctx.save_for_backward(weight, cols if ctx.needs_input_grad[1] else None)
         return filter_product(ctx.xp, weight, cols, groups, out_size, bias)
 
@@ -226,8 +227,6 @@ class Conv(Function):
         if ctx.needs_input_grad[0]:
             grad_x = filter_product_transpose(ctx.xp, grad_cols, grad.shape[2:], weight, ctx.window, ctx.groups,
                                               ctx.x_shape)
-        if not ctx.has_bias:
-            return grad_x, grad_w
         if ctx.needs_input_grad[2]:
             grad_b = grad_cols.reshape(grad.shape[1], -1).sum(axis=1)
         return grad_x, grad_w, grad_b
@@ -242,10 +241,10 @@ class ConvTranspose(Function):
     Forward is a convolution's input gradient; backward is a convolution (for x) and its weight gradient.
     """
 
-    def forward(ctx, x, weight, bias=None, *, window, groups, out_size):
+    def forward(ctx, x, weight, bias, *, window, groups, out_size):
         x_cols = as_columns(x, groups)
         shape = (x.shape[0], weight.shape[1] * groups) + out_size
-        ctx.window, ctx.groups, ctx.in_size, ctx.has_bias = window, groups, x.shape[2:], bias is not None
+        ctx.window, ctx.groups, ctx.in_size = window, groups, x.shape[2:]
         ctx.save_for_backward(weight, x_cols if ctx.needs_input_grad[1] else None)
         out = filter_product_transpose(ctx.xp, x_cols, x.shape[2:], weight, window, groups, shape)
         return out if bias is None else add_bias_in_place(out, bias)
@@ -258,8 +257,6 @@ class ConvTranspose(Function):
             grad_x = filter_product(ctx.xp, weight, grad_cols, ctx.groups, ctx.in_size)
         if ctx.needs_input_grad[1]:
             grad_w = weight_grad(ctx.xp, x_cols, grad_cols, weight.shape)
-        if not ctx.has_bias:
-            return grad_x, grad_w
         grad_b = grad.sum(axis=(0,) + tuple(range(2, grad.ndim))) if ctx.needs_input_grad[2] else None
         return grad_x, grad_w, grad_b
 
@@ -346,8 +343,7 @@ def conv(x, weight, bias, stride, padding, dilation, groups, spatial_dims, name)
     window = Window(weight.shape[2:], stride, conv_padding(padding, weight.shape[2:], stride, dilation, name),
                     dilation)
     check_fits(window, x.shape[2:], name)
-    params = (weight,) if bias is None else (weight, bias)
-    return batched(x, spatial_dims, lambda x: Conv.apply(x, *params, window=window, groups=groups))
+    return batched(x, spatial_dims, lambda x: Conv.apply(x, weight, bias, window=window, groups=groups))
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
@@ -388,6 +384,26 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     if any(n < 1 for n in out_size):
         raise ValueError(f"{name}: the output size {out_size} for input {tuple(input.shape)} is too small")
     window = Window(kernel, stride, tuple((p, p) for p in pads), dilation)
-    params = (weight,) if bias is None else (weight, bias)
-    return batched(input, 2, lambda x: ConvTranspose.apply(x, *params, window=window, groups=groups,
+    return batched(input, 2, lambda x: ConvTranspose.apply(x, weight, bias, window=window, groups=groups,
                                                             out_size=out_size))
+
+
+# ---------------------------------------------------------------------------------------------
+# The readable twin: the lesson's formula composed from primitives, whose gradients autograd derives.
+# Tested equal to the fused op above, forward and backward; slower, and written to be read.
+
+def conv2d_composed(x, weight, bias=None, stride=1, padding=0):
+    """A 2-D convolution as im2col and one matrix product, from pad, slicing, stack and matmul: Conv's twin.
+    x (N, C, H, W), weight (O, C, kh, kw), bias (O,) or None, int stride and padding -> (N, O, H_out, W_out)."""
+    n, channels, height, width = x.shape
+    filters, _, kh, kw = weight.shape
+    x = pad(x, (padding,) * 4)
+    h_out, w_out = (height + 2 * padding - kh) // stride + 1, (width + 2 * padding - kw) // stride + 1
+    # im2col: for each kernel offset (i, j), the pixel it covers in every window; stacked, each window is one
+    # column of C·kh·kw numbers: cols (N, C·kh·kw, H_out·W_out).
+    taps = [x[:, :, i:i + stride * h_out:stride, j:j + stride * w_out:stride] for i in range(kh) for j in range(kw)]
+    cols = stack(taps, dim=2).reshape(n, channels * kh * kw, h_out * w_out)
+    out = weight.reshape(filters, -1) @ cols  # every filter on every window: (N, O, H_out·W_out)
+    if bias is not None:
+        out = out + bias.reshape(filters, 1)
+    return out.reshape(n, filters, h_out, w_out)

@@ -42,13 +42,12 @@ class MatMul(Function):
 class Linear(Function):
     """y = x Wᵀ + b, the fully connected layer: every output is a neuron's weighted sum Σ wᵢxᵢ + b.
 
-    x is (..., in), W is (out, in), b is (out,). The leading axes are folded into one so that each
+    x is (..., in), W is (out, in), b is (out,) or None. The leading axes are folded into one so that each
     direction is a single matrix product: dL/dx = dL/dy W, dL/dW = dL/dyᵀ x, dL/db = Σ dL/dy.
     """
 
-    def forward(ctx, x, weight, bias=None):
+    def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
-        ctx.has_bias = bias is not None
         x2 = x.reshape(-1, x.shape[-1])
         if x2.shape[0] < weight.shape[0] < x2.shape[1] // 4:
             # Few, long rows into more neurons (a CNN's first Linear: 64 × 12544 -> 128). OpenBLAS's
@@ -73,8 +72,6 @@ class Linear(Function):
             grad_x = grad_x.reshape(x.shape)
         if ctx.needs_input_grad[1]:
             grad_w = grad2.T @ x2
-        if not ctx.has_bias:
-            return grad_x, grad_w
         return grad_x, grad_w, (grad2.sum(axis=0) if ctx.needs_input_grad[2] else None)
 
 
@@ -98,6 +95,4 @@ def check_features(x, in_features, who):
 def linear(x, weight, bias=None):
     """x Wᵀ + b: x (..., in), weight (out, in), bias (out,) or None."""
     check_features(x, weight.shape[-1], "linear")
-    if bias is None:
-        return Linear.apply(x, weight)
     return Linear.apply(x, weight, bias)

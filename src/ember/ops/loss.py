@@ -7,7 +7,9 @@ Each loss is computed per prediction, then averaged (reduction="mean", the defau
 """
 
 from ..autograd import Function
+from .activation import log_softmax
 from .elementwise import cast, promote, to_float
+from .reduce import row_sums
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -117,12 +119,6 @@ def _minus_row_max(xp, x):
     return x - x[xp.arange(x.shape[0]), x.argmax(axis=1)][:, None]
 
 
-def _row_sums(xp, x):
-    """Each row's sum, as one matrix-vector product with ones (NumPy's sum over many short rows is
-    several times slower than BLAS)."""
-    return x @ xp.ones(x.shape[1], dtype=x.dtype)
-
-
 def _target_weights(xp, target, weight, ignore_index, dtype):
     """For class-index targets (one per row): the targets with ignored ones replaced by class 0
     (safe to index with), a mask of the kept ones, and each row's weight w[target] (1 without
@@ -143,52 +139,60 @@ def _reduce_targets(ctx, loss, target_weights, reduction):
 class CrossEntropy(Function):
     """-log softmax(x)[y]: minus the log of the probability given to the right class y.
 
-    With class weights w, each row counts w[y]; with label smoothing ε the target is
-    q = (1 - ε)·onehot(y) + ε/C, so the loss is -Σ_c w_c q_c log softmax(x)_c. The gradient is
-    softmax(x)·Σ_c w_c q_c - w·q: the predicted probabilities minus the (weighted) target. The
-    log-softmax is fused in: the scores are shifted by their max (so ±1e4 stays finite), and the
-    one-hot target is never built (its weight is subtracted at the target positions instead).
+    The gradient is softmax(x) - onehot(y): the predicted probabilities minus the target. With class
+    weights w, each row counts w[y]. The log-softmax is fused in: the scores are shifted by their max
+    (so ±1e4 stays finite), and the one-hot target is never built (w[y] is subtracted at the target
+    positions instead). Label smoothing ε is the second path, below.
     """
 
     def forward(ctx, logits, target, *, weight, ignore_index, reduction, smoothing):
         xp = ctx.xp
         x = _rows(xp, logits)
-        n_classes = x.shape[1]
         target_shape = target.shape
         target, kept, target_weights = _target_weights(xp, target.reshape(-1), weight, ignore_index, x.dtype)
         rows = xp.arange(x.shape[0])
         shifted = _minus_row_max(xp, x)
-        picked = shifted[rows, target]
-        if smoothing:
-            weighted_total = _row_sums(xp, shifted) if weight is None else shifted @ weight  # Σ_c w_c shifted_c
-        exp = xp.exp(shifted, out=shifted)  # in place: shifted is not needed any more
-        sums = _row_sums(xp, exp)
+        exp = xp.exp(shifted)
+        sums = row_sums(xp, exp)
         log_sums = xp.log(sums)
-        loss = (log_sums - picked) * target_weights  # log softmax(x)_c = shifted_c - log Σ e^shifted
+        loss = (log_sums - shifted[rows, target]) * target_weights  # log softmax(x)_c = shifted_c - log Σ e^shifted
+        ctx.smoothing = smoothing
         if smoothing:
-            ctx.weight_sum = n_classes if weight is None else weight.sum()
-            spread = (log_sums * ctx.weight_sum - weighted_total) * kept  # -Σ_c w_c log softmax(x)_c
-            loss = (1 - smoothing) * loss + (smoothing / n_classes) * spread
+            loss = ctx.smoothed_loss(loss, shifted, log_sums, kept, weight)
         ctx.save_for_backward(exp, sums, rows, target, kept, target_weights, weight)
-        ctx.input_shape, ctx.reduction, ctx.smoothing = logits.shape, reduction, smoothing
+        ctx.input_shape, ctx.reduction = logits.shape, reduction
         return _reduce_targets(ctx, loss.reshape(target_shape), target_weights, reduction)
 
     def backward(ctx, grad):
         exp, sums, rows, target, kept, target_weights, weight = ctx.saved
-        xp, smoothing, n_classes = ctx.xp, ctx.smoothing, exp.shape[1]
         g = _upstream(grad, ctx.reduction, ctx.count).reshape(-1)
-        at_target = g * target_weights  # the target's weight in q, times the upstream gradient
-        if smoothing:
-            at_target = at_target * (1 - smoothing)
-            spread = (g * kept) * (smoothing / n_classes)
-            total = at_target + spread * ctx.weight_sum  # Σ_c w_c q_c
+        at_target = g * target_weights  # w[y] times the upstream gradient
+        if ctx.smoothing:
+            grad_x = ctx.smoothed_grad(g, at_target, exp, sums, rows, target, kept, weight)
         else:
-            total = at_target
-        grad_x = exp * (total / sums)[:, None]  # softmax(x) · Σ_c w_c q_c
+            grad_x = exp * (at_target / sums)[:, None]  # softmax(x) · w[y]
+            grad_x[rows, target] -= at_target
+        return _unrows(ctx.xp, grad_x, ctx.input_shape), None
+
+    # Label smoothing: the target is q = (1 - ε)·onehot(y) + ε/C, so the loss is -Σ_c w_c q_c log softmax(x)_c,
+    # (1 - ε) times the plain loss plus ε/C times -Σ_c w_c log softmax(x)_c; the gradient is
+    # softmax(x)·Σ_c w_c q_c - w·q.
+
+    def smoothed_loss(ctx, loss, shifted, log_sums, kept, weight):
+        n_classes = shifted.shape[1]
+        ctx.weight_sum = n_classes if weight is None else weight.sum()
+        weighted_total = row_sums(ctx.xp, shifted) if weight is None else shifted @ weight  # Σ_c w_c shifted_c
+        spread = (log_sums * ctx.weight_sum - weighted_total) * kept  # -Σ_c w_c log softmax(x)_c
+        return (1 - ctx.smoothing) * loss + (ctx.smoothing / n_classes) * spread
+
+    def smoothed_grad(ctx, g, at_target, exp, sums, rows, target, kept, weight):
+        smoothing, n_classes = ctx.smoothing, exp.shape[1]
+        at_target = at_target * (1 - smoothing)
+        spread = (g * kept) * (smoothing / n_classes)
+        grad_x = exp * ((at_target + spread * ctx.weight_sum) / sums)[:, None]  # softmax(x) · Σ_c w_c q_c
         grad_x[rows, target] -= at_target
-        if smoothing:
-            grad_x -= spread[:, None] if weight is None else spread[:, None] * weight
-        return _unrows(xp, grad_x, ctx.input_shape), None
+        grad_x -= spread[:, None] if weight is None else spread[:, None] * weight
+        return grad_x
 
 
 class SoftCrossEntropy(Function):
@@ -202,11 +206,11 @@ class SoftCrossEntropy(Function):
         x, q = _rows(xp, logits), _rows(xp, target)
         n_rows, n_classes = x.shape
         log_p = _minus_row_max(xp, x)
-        log_p -= xp.log(_row_sums(xp, xp.exp(log_p)))[:, None]
+        log_p -= xp.log(row_sums(xp, xp.exp(log_p)))[:, None]
         if smoothing:
             q = q * (1 - smoothing) + smoothing / n_classes
         weighted_q = q if weight is None else q * weight
-        loss = -_row_sums(xp, weighted_q * log_p)
+        loss = -row_sums(xp, weighted_q * log_p)
         ctx.save_for_backward(log_p, weighted_q, weight)
         ctx.input_shape, ctx.reduction, ctx.smoothing = logits.shape, reduction, smoothing
         return _reduce(loss.reshape(_prediction_shape(logits.shape)), reduction, n_rows)
@@ -217,7 +221,7 @@ class SoftCrossEntropy(Function):
         g = _upstream(grad, ctx.reduction, log_p.shape[0]).reshape(-1, 1)
         grad_x = grad_q = None
         if ctx.needs_input_grad[0]:
-            grad_x = (xp.exp(log_p) * _row_sums(xp, weighted_q)[:, None] - weighted_q) * g
+            grad_x = (xp.exp(log_p) * row_sums(xp, weighted_q)[:, None] - weighted_q) * g
             grad_x = _unrows(xp, grad_x, ctx.input_shape)
         if ctx.needs_input_grad[1]:
             grad_q = log_p * (g * -(1 - ctx.smoothing))
@@ -470,3 +474,13 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     return BinaryCrossEntropyWithLogits.apply(
         input, target, weight=_weight_array(name, "weight", weight, input),
         pos_weight=_weight_array(name, "pos_weight", pos_weight, input), reduction=reduction)
+
+
+# ---------------------------------------------------------------------------------------------
+# The readable twin: the lesson's formula composed from primitives, whose gradients autograd derives.
+# Tested equal to the fused op above, forward and backward; slower, and written to be read.
+
+def cross_entropy_composed(input, target):  # noqa: A002
+    """The mean of -log softmax(x)[y], from log_softmax and gather: CrossEntropy's twin.
+    input (N, C) scores, target (N,) class indices -> a scalar."""
+    return -log_softmax(input, 1).gather(1, target.reshape(-1, 1)).mean()

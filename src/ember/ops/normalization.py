@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ..autograd import Function
+from .elementwise import sqrt
 from .reduce import column_sums, row_sums
 
 
@@ -34,22 +35,23 @@ def standardized_input_grad(g, x_hat, inv_std, axes):
     return grad
 
 
-def _scale_shift(x_hat, affine, has_weight, channel_shape):
-    """x̂ · w + b per channel, w and b each optional (affine holds those given)."""
-    out = x_hat * affine[0].reshape(channel_shape) if has_weight else x_hat.copy()
-    if len(affine) > has_weight:
-        out += affine[-1].reshape(channel_shape)
+def _scale_shift(x_hat, weight, bias, channel_shape):
+    """x̂ · w + b per channel, w and b each optional (None)."""
+    out = x_hat.copy() if weight is None else x_hat * weight.reshape(channel_shape)
+    if bias is not None:
+        out += bias.reshape(channel_shape)
     return out
 
 
 def _affine_grads(ctx, grad, x_hat, axes):
     """Σ dL/dy · x̂ for the weight and Σ dL/dy for the bias, over every axis but the channels."""
-    grads = []
-    if ctx.has_weight:
-        grads.append((grad * x_hat).sum(axis=axes) if ctx.needs_input_grad[1] else None)
-    if ctx.n_affine > ctx.has_weight:
-        grads.append(grad.sum(axis=axes) if ctx.needs_input_grad[-1] else None)
-    return grads
+    return ((grad * x_hat).sum(axis=axes) if ctx.needs_input_grad[1] else None,
+            grad.sum(axis=axes) if ctx.needs_input_grad[2] else None)
+
+
+def _scaled_grad(grad, weight, channel_shape):
+    """dL/dx̂ = dL/dy · w (w per channel, or none)."""
+    return grad if weight is None else grad * weight.reshape(channel_shape)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,7 +69,7 @@ class BatchNorm(Function):
     example gives the same answer whatever batch it comes in.
     """
 
-    def forward(ctx, x, *affine, training, running, momentum, eps, has_weight):
+    def forward(ctx, x, weight, bias, *, training, running, momentum, eps):
         xp = ctx.xp
         axes = (0,) + tuple(range(2, x.ndim))
         channel_shape = (1, -1) + (1,) * (x.ndim - 2)
@@ -84,15 +86,15 @@ class BatchNorm(Function):
             inv_std = (1.0 / xp.sqrt(running[1] + eps)).reshape(channel_shape)
             x_hat = x - running[0].reshape(channel_shape)
             x_hat *= inv_std
-        ctx.save_for_backward(x_hat, inv_std, *affine[:has_weight])
-        ctx.training, ctx.axes, ctx.has_weight, ctx.n_affine = training, axes, has_weight, len(affine)
-        return _scale_shift(x_hat, affine, has_weight, channel_shape)
+        ctx.save_for_backward(x_hat, inv_std, weight)
+        ctx.training, ctx.axes = training, axes
+        return _scale_shift(x_hat, weight, bias, channel_shape)
 
     def backward(ctx, grad):
-        x_hat, inv_std = ctx.saved[:2]
+        x_hat, inv_std, weight = ctx.saved
         grad_x = None
         if ctx.needs_input_grad[0]:
-            g = grad * ctx.saved[2].reshape(inv_std.shape) if ctx.has_weight else grad
+            g = _scaled_grad(grad, weight, inv_std.shape)
             grad_x = standardized_input_grad(g, x_hat, inv_std, ctx.axes) if ctx.training else g * inv_std
         return (grad_x, *_affine_grads(ctx, grad, x_hat, ctx.axes))
 
@@ -107,19 +109,19 @@ class GroupNorm(Function):
     instance norm. x (N, C, *) -> the same shape.
     """
 
-    def forward(ctx, x, *affine, groups, eps, has_weight):
+    def forward(ctx, x, weight, bias, *, groups, eps):
         grouped = x.reshape(x.shape[0], groups, -1)
         x_hat, _, _, inv_std = standardize(ctx.xp, grouped, (2,), eps)
         x_hat = x_hat.reshape(x.shape)
-        ctx.save_for_backward(x_hat, inv_std, *affine[:has_weight])
-        ctx.groups, ctx.has_weight, ctx.n_affine = groups, has_weight, len(affine)
-        return _scale_shift(x_hat, affine, has_weight, (1, -1) + (1,) * (x.ndim - 2))
+        ctx.save_for_backward(x_hat, inv_std, weight)
+        ctx.groups = groups
+        return _scale_shift(x_hat, weight, bias, (1, -1) + (1,) * (x.ndim - 2))
 
     def backward(ctx, grad):
-        x_hat, inv_std = ctx.saved[:2]
+        x_hat, inv_std, weight = ctx.saved
         grad_x = None
         if ctx.needs_input_grad[0]:
-            g = grad * ctx.saved[2].reshape((1, -1) + (1,) * (grad.ndim - 2)) if ctx.has_weight else grad
+            g = _scaled_grad(grad, weight, (1, -1) + (1,) * (grad.ndim - 2))
             n = grad.shape[0]
             grad_x = standardized_input_grad(g.reshape(n, ctx.groups, -1), x_hat.reshape(n, ctx.groups, -1),
                                              inv_std, (2,)).reshape(grad.shape)
@@ -141,50 +143,46 @@ class LayerNorm(Function):
 
     centered = True  # RMSNorm, below, is this without subtracting the mean
 
-    def forward(ctx, x, *affine, normalized_shape, eps, has_weight):
+    def forward(ctx, x, weight, bias, *, normalized_shape, eps):
         xp = ctx.xp
         ctx.input_shape, ctx.normalized_shape = x.shape, normalized_shape
-        ctx.has_weight, ctx.n_affine = has_weight, len(affine)
         n = math.prod(normalized_shape)
         x = x.reshape(-1, n)
         if ctx.centered:
             x = x - (row_sums(xp, x) * (1.0 / n))[:, None]
         inv_std = 1.0 / xp.sqrt(row_sums(xp, x * x) * (1.0 / n) + eps)[:, None]
         normalized = x * inv_std
-        weight = affine[0].reshape(n) if has_weight else None
-        ctx.save_for_backward(normalized, inv_std, *affine[:1] if has_weight else ())
-        out = normalized if weight is None else normalized * weight
-        if len(affine) > has_weight:
-            out = out + affine[-1].reshape(n)
+        ctx.save_for_backward(normalized, inv_std, weight)
+        out = normalized if weight is None else normalized * weight.reshape(n)
+        if bias is not None:
+            out = out + bias.reshape(n)
         return out.reshape(ctx.input_shape)
 
     def backward(ctx, grad):
         xp = ctx.xp
-        normalized, inv_std = ctx.saved[:2]
+        normalized, inv_std, weight = ctx.saved
         rows, n = normalized.shape
         grad = grad.reshape(rows, n)
-        grads = [None]
+        grad_x = grad_w = grad_b = None
         if ctx.needs_input_grad[0]:
-            g = grad * ctx.saved[2].reshape(n) if ctx.has_weight else grad
+            g = _scaled_grad(grad, weight, n)
             correction = normalized * (row_sums(xp, g * normalized) * (1.0 / n))[:, None]
             if ctx.centered:
                 correction += (row_sums(xp, g) * (1.0 / n))[:, None]
             grad_x = g - correction
             grad_x *= inv_std
-            grads[0] = grad_x.reshape(ctx.input_shape)
-        shape = ctx.normalized_shape
-        if ctx.has_weight:
-            grads.append(column_sums(xp, grad * normalized).reshape(shape) if ctx.needs_input_grad[1] else None)
-        if ctx.n_affine > ctx.has_weight:
-            grads.append(column_sums(xp, grad).reshape(shape) if ctx.needs_input_grad[-1] else None)
-        return tuple(grads)
+            grad_x = grad_x.reshape(ctx.input_shape)
+        if ctx.needs_input_grad[1]:
+            grad_w = column_sums(xp, grad * normalized).reshape(ctx.normalized_shape)
+        if ctx.needs_input_grad[2]:
+            grad_b = column_sums(xp, grad).reshape(ctx.normalized_shape)
+        return grad_x, grad_w, grad_b
 
 
 class RMSNorm(LayerNorm):
     """x / √(mean(x²) + eps) · w: layer normalization without centering (cheaper, as good in practice)."""
 
     centered = False
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,9 +223,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise ValueError(f"{name}: expected more than 1 value per channel when training, got input of shape "
                          f"{tuple(input.shape)}")
     running = None if running_mean is None else (running_mean.array, running_var.array)
-    affine = [t for t in (weight, bias) if t is not None]
-    return BatchNorm.apply(input, *affine, training=bool(training), running=running, momentum=float(momentum),
-                           eps=float(eps), has_weight=weight is not None)
+    return BatchNorm.apply(input, weight, bias, training=bool(training), running=running, momentum=float(momentum),
+                           eps=float(eps))
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002
@@ -240,8 +237,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A0
         raise ValueError(f"{name}: num_groups must divide the {input.shape[1]} channels of the input, got "
                          f"{num_groups!r}")
     _check_per_channel(name, input, {"weight": weight, "bias": bias})
-    affine = [t for t in (weight, bias) if t is not None]
-    return GroupNorm.apply(input, *affine, groups=num_groups, eps=float(eps), has_weight=weight is not None)
+    return GroupNorm.apply(input, weight, bias, groups=num_groups, eps=float(eps))
 
 
 def check_normalized_shape(x, normalized_shape, who):
@@ -267,8 +263,7 @@ def _checked_shape(who, x, normalized_shape, affine):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):  # noqa: A002 (PyTorch's names)
     """Normalize over the last len(normalized_shape) axes, then · weight + bias (each optional)."""
     shape = _checked_shape("layer_norm", input, normalized_shape, {"weight": weight, "bias": bias})
-    affine = [t for t in (weight, bias) if t is not None]
-    return LayerNorm.apply(input, *affine, normalized_shape=shape, eps=float(eps), has_weight=weight is not None)
+    return LayerNorm.apply(input, weight, bias, normalized_shape=shape, eps=float(eps))
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
@@ -276,5 +271,32 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     shape = _checked_shape("rms_norm", input, normalized_shape, {"weight": weight})
     if eps is None:
         eps = np.finfo(input.dtype).eps
-    return RMSNorm.apply(input, *([] if weight is None else [weight]), normalized_shape=shape, eps=float(eps),
-                         has_weight=weight is not None)
+    return RMSNorm.apply(input, weight, None, normalized_shape=shape, eps=float(eps))
+
+
+# ---------------------------------------------------------------------------------------------
+# The readable twin: the lesson's formula composed from primitives, whose gradients autograd derives.
+# Tested equal to the fused op above, forward and backward; slower, and written to be read.
+
+def layer_norm_composed(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """(x - mean) / √(var + eps) · w + b over the last axes, from mean and var: LayerNorm's twin.
+    x (*, *normalized_shape) -> the same shape; normalized_shape a tuple, weight and bias of that shape."""
+    dims = tuple(range(-len(normalized_shape), 0))
+    x_hat = (x - x.mean(dims, keepdim=True)) / sqrt(x.var(dims, keepdim=True, correction=0) + eps)
+    return _affine_composed(x_hat, weight, bias)
+
+
+def batch_norm_composed(x, weight=None, bias=None, eps=1e-5):
+    """Training-mode batch normalization, each channel standardized with the batch's mean and variance,
+    from mean and var: BatchNorm's twin (without the running averages). x (N, C, *) -> the same shape."""
+    dims = (0,) + tuple(range(2, x.ndim))
+    x_hat = (x - x.mean(dims, keepdim=True)) / sqrt(x.var(dims, keepdim=True, correction=0) + eps)
+    channel_shape = (-1,) + (1,) * (x.ndim - 2)
+    return _affine_composed(x_hat, None if weight is None else weight.reshape(channel_shape),
+                            None if bias is None else bias.reshape(channel_shape))
+
+
+def _affine_composed(x_hat, weight, bias):
+    """x̂ · w + b, each optional."""
+    out = x_hat if weight is None else x_hat * weight
+    return out if bias is None else out + bias

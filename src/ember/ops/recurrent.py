@@ -20,6 +20,9 @@ never enters the computation. A padded batch (T, B, features) is the case bₜ =
 """
 
 from ..autograd import Function
+from .activation import sigmoid, tanh
+from .linalg import linear
+from .shape import chunk
 
 
 def step_slices(batch_sizes, reverse=False):
@@ -33,8 +36,8 @@ def step_slices(batch_sizes, reverse=False):
 
 class Recurrence(Function):
     """One recurrent layer over a packed sequence: x (N, input), initial states (B, hidden) each,
-    W_ih (gates·hidden, input), W_hh (gates·hidden, hidden) and optionally b_ih, b_hh (gates·hidden,).
-    Returns the output h of every step (N, hidden) and the final states (B, hidden) each.
+    W_ih (gates·hidden, input), W_hh (gates·hidden, hidden), and b_ih, b_hh (gates·hidden,), both or
+    neither None. Returns the output h of every step (N, hidden) and the final states (B, hidden) each.
 
     The gates' arithmetic works gate-major, (gates, rows, hidden), so that each gate of a step is one
     contiguous block (NumPy is about three times faster on those than on strided ones); forward's
@@ -49,18 +52,18 @@ class Recurrence(Function):
     def forward(ctx, x, *arrays, steps):
         xp = ctx.xp
         states = [s.copy() for s in arrays[:ctx.n_states]]
-        w_ih, w_hh, *biases = arrays[ctx.n_states:]
+        w_ih, w_hh, b_ih, b_hh = arrays[ctx.n_states:]
         k, hidden, n, batch = ctx.n_gates, w_hh.shape[1], x.shape[0], states[0].shape[0]
-        ctx.has_bias, ctx.steps = bool(biases), steps
+        ctx.steps = steps
         xw = xp.matmul(x, _by_gate(xp, w_ih, k))  # the input projection of every step at once (gates, N, hidden)
-        if biases:
-            xw += ctx.gate_bias(*biases).reshape(k, 1, hidden)
+        if b_ih is not None:
+            xw += ctx.gate_bias(b_ih, b_hh).reshape(k, 1, hidden)
         gates = xp.empty((k, n, hidden), x.dtype)  # the activations, gate-major, kept for backward
         out = xp.empty((n, hidden), x.dtype)
         h_prev = xp.empty((n, hidden), x.dtype)    # the h each step started from, for dL/dW_hh
         w_hh_by_gate = _by_gate(xp, w_hh, k)
         hw = xp.empty((k, batch, hidden), x.dtype)
-        ctx.prepare(xp, n, batch, hidden, x.dtype, biases)
+        ctx.prepare(xp, n, batch, hidden, x.dtype, b_hh)
         for start, size in steps:
             rows = slice(start, start + size)
             h = states[0][:size]
@@ -98,14 +101,12 @@ class Recurrence(Function):
         grads += [d if need else None for d, need in zip(d_states, needs[1:1 + n_states])]
         grads.append(d_gates.T @ x if needs[1 + n_states] else None)
         grads.append(d_hidden.T @ h_prev if needs[2 + n_states] else None)
-        if ctx.has_bias:
-            grad_b_ih = d_gates.sum(axis=0) if needs[3 + n_states] else None
-            if d_hidden is d_gates and grad_b_ih is not None:
-                grad_b_hh = grad_b_ih  # both biases add to the same pre-activations
-            else:
-                grad_b_hh = d_hidden.sum(axis=0) if needs[4 + n_states] else None
-            grads += [grad_b_ih, grad_b_hh]
-        return tuple(grads)
+        grad_b_ih = d_gates.sum(axis=0) if needs[3 + n_states] else None
+        if d_hidden is d_gates and grad_b_ih is not None:
+            grad_b_hh = grad_b_ih  # both biases add to the same pre-activations
+        else:
+            grad_b_hh = d_hidden.sum(axis=0) if needs[4 + n_states] else None
+        return (*grads, grad_b_ih, grad_b_hh)
 
     # What a cell adds to the scaffolding above (the defaults suit RNN and LSTM).
 
@@ -113,7 +114,7 @@ class Recurrence(Function):
         """The bias added to the input projection before the loop."""
         return b_ih + b_hh
 
-    def prepare(ctx, xp, n, batch, hidden, dtype, biases):
+    def prepare(ctx, xp, n, batch, hidden, dtype, b_hh):
         """Allocate what the cell keeps for backward (once, before the loop)."""
 
     def hidden_gate_grads(ctx, d_gates):
@@ -158,13 +159,7 @@ class RNNRecurrence(Recurrence):
             ctx.xp.maximum(z[0], 0.0, out=out)
 
     def cell_backward(ctx, rows, dh, d_states, gates, h_prev, out, d):
-        dz = d[0]
-        if ctx.nonlinearity == "tanh":
-            ctx.xp.multiply(out, out, out=dz)
-            ctx.xp.subtract(1.0, dz, out=dz)
-            dz *= dh
-        else:
-            ctx.xp.multiply(dh, out > 0, out=dz)
+        d[0] = dh * (1 - out * out) if ctx.nonlinearity == "tanh" else dh * (out > 0)
 
 
 class LSTMRecurrence(Recurrence):
@@ -182,7 +177,7 @@ class LSTMRecurrence(Recurrence):
 
     n_gates, n_states = 4, 2
 
-    def prepare(ctx, xp, n, batch, hidden, dtype, biases):
+    def prepare(ctx, xp, n, batch, hidden, dtype, b_hh):
         # σ(z) = (1 + tanh(z/2)) / 2, so one tanh over all four gates gives σ for i, f, o and tanh
         # for g: a = tanh(z·scale)·scale + shift, with scale ½ (σ) or 1 (g) and shift ½ or 0.
         ctx.scale = xp.asarray([0.5, 0.5, 1.0, 0.5], dtype).reshape(4, 1, 1)
@@ -190,7 +185,6 @@ class LSTMRecurrence(Recurrence):
         ctx.c_prev = xp.empty((n, hidden), dtype)
         ctx.tanh_c = xp.empty((n, hidden), dtype)
         ctx.buffer = xp.empty((batch, hidden), dtype)
-        ctx.slope = xp.empty((4, batch, hidden), dtype)
 
     def cell(ctx, rows, z, xw, hw, states, out):
         xp = ctx.xp
@@ -209,27 +203,17 @@ class LSTMRecurrence(Recurrence):
         xp.multiply(o, tanh_c, out=out)
 
     def cell_backward(ctx, rows, dh, d_states, gates, h_prev, out, d):
-        xp = ctx.xp
         dc, = d_states
         i, f, g, o = gates
-        di, df, dg, do = d
         tanh_c = ctx.tanh_c[rows]
-        xp.multiply(dh, tanh_c, out=do)                    # h' = o tanh(c')
-        through_tanh = xp.multiply(tanh_c, tanh_c, out=di)  # (di is free until below)
-        xp.subtract(1.0, through_tanh, out=through_tanh)
-        through_tanh *= o
-        through_tanh *= dh
-        dc += through_tanh                                 # dL/dc' from h' and from the next step
-        xp.multiply(dc, g, out=di)                         # c' = f c + i g
-        xp.multiply(dc, ctx.c_prev[rows], out=df)
-        xp.multiply(dc, i, out=dg)
-        dc *= f                                            # dL/dc, carried to the previous step
-        # Through the nonlinearities: σ' = σ(1 - σ) for i, f, o and tanh' = 1 - g² for g.
-        slope = xp.subtract(1.0, gates, out=ctx.slope[:, :len(dc)])
-        slope *= gates
-        xp.multiply(g, g, out=slope[2])
-        xp.subtract(1.0, slope[2], out=slope[2])
-        d *= slope
+        # dL/dc' comes from h' = o tanh(c') and from the next step (dc); then c' = f c + i g, and
+        # through the nonlinearities: σ' = σ(1 - σ) for i, f, o, tanh' = 1 - tanh² for g.
+        dc += dh * o * (1 - tanh_c * tanh_c)
+        d[0] = dc * g * i * (1 - i)
+        d[1] = dc * ctx.c_prev[rows] * f * (1 - f)
+        d[2] = dc * i * (1 - g * g)
+        d[3] = dh * tanh_c * o * (1 - o)
+        dc *= f  # dL/dc, carried to the previous step
 
 
 class GRURecurrence(Recurrence):
@@ -253,9 +237,9 @@ class GRURecurrence(Recurrence):
         bias[:2 * hidden] += b_hh[:2 * hidden]  # b_hn stays inside r ⊙ (...)
         return bias
 
-    def prepare(ctx, xp, n, batch, hidden, dtype, biases):
+    def prepare(ctx, xp, n, batch, hidden, dtype, b_hh):
         ctx.hidden_n = xp.empty((n, hidden), dtype)
-        ctx.b_hn = biases[1][2 * hidden:] if biases else None
+        ctx.b_hn = None if b_hh is None else b_hh[2 * hidden:]
         ctx.d_hidden_n = xp.empty((batch, hidden), dtype)
 
     def cell(ctx, rows, gates, xw, hw, states, out):
@@ -279,24 +263,14 @@ class GRURecurrence(Recurrence):
         return ctx.xp.empty_like(d_gates)
 
     def cell_backward(ctx, rows, dh, d_states, gates, h_prev, out, d):
-        xp = ctx.xp
         r, z, n = gates
-        dr, dz, dn = d
-        d_hidden_n = ctx.d_hidden_n[:len(dh)]
-        xp.subtract(h_prev, n, out=dz)
-        dz *= dh                                   # dL/dz = dL/dh' (h - n)
-        dz *= z
-        xp.subtract(1.0, z, out=dr)                # (dr is free until below)
-        dz *= dr                                   # σ' = z (1 - z)
-        xp.multiply(dh, dr, out=dn)                # dL/dn = dL/dh' (1 - z)
-        xp.multiply(n, n, out=d_hidden_n)          # (free until below)
-        xp.subtract(1.0, d_hidden_n, out=d_hidden_n)
-        dn *= d_hidden_n                           # tanh' = 1 - n²
-        xp.multiply(dn, r, out=d_hidden_n)         # dL/d(h W_hnᵀ + b_hn)
-        xp.multiply(dn, ctx.hidden_n[rows], out=dr)
-        dr *= r
-        dr *= 1.0 - r                              # σ' = r (1 - r)
-        return dh * z                              # h' depends on h directly too
+        # h' = (1 - z) n + z h, then through the nonlinearities (σ' = σ(1 - σ), tanh' = 1 - tanh²);
+        # the candidate's hidden path (h W_hnᵀ + b_hn) enters n multiplied by r.
+        d[2] = dh * (1 - z) * (1 - n * n)
+        d[1] = dh * (h_prev - n) * z * (1 - z)
+        d[0] = d[2] * ctx.hidden_n[rows] * r * (1 - r)
+        ctx.d_hidden_n[:len(dh)] = d[2] * r  # dL/d(h W_hnᵀ + b_hn)
+        return dh * z  # h' depends on h directly too
 
     def hidden_rows(ctx, rows, d_gates, d_hidden):
         hidden = ctx.hidden_n.shape[1]
@@ -319,8 +293,37 @@ RECURRENCES = {"RNN_TANH": RNNRecurrence, "RNN_RELU": RNNRecurrence, "LSTM": LST
 
 def recurrence(mode, x, states, weights, steps):
     """One layer in one direction: x (N, input) packed, states [h0] or [h0, c0] (B, hidden), weights
-    [W_ih, W_hh] or [W_ih, W_hh, b_ih, b_hh]; steps from step_slices. Returns (out, *final states)."""
+    [W_ih, W_hh, b_ih, b_hh] (the biases None without bias); steps from step_slices. Returns (out, *final states)."""
     op = RECURRENCES[mode]
     if op is RNNRecurrence:
         return op.apply(x, *states, *weights, steps=steps, nonlinearity=mode[4:].lower())
     return op.apply(x, *states, *weights, steps=steps)
+
+
+# ---------------------------------------------------------------------------------------------
+# The readable twin: the lesson's formula composed from primitives, whose gradients autograd derives.
+# Tested equal to the fused op above, forward and backward; slower, and written to be read.
+
+def rnn_cell_composed(x, h, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One tanh RNN step, h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh): RNNRecurrence's twin.
+    x (B, input), h (B, hidden) -> h' (B, hidden)."""
+    return tanh(linear(x, w_ih, b_ih) + linear(h, w_hh, b_hh))
+
+
+def lstm_cell_composed(x, h, c, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One LSTM step from linear, sigmoid and tanh: LSTMRecurrence's twin.
+    x (B, input), h and c (B, hidden) -> (h', c'); the weights stack the gates (i, f, g, o)."""
+    i, f, g, o = chunk(linear(x, w_ih, b_ih) + linear(h, w_hh, b_hh), 4, dim=1)
+    i, f, g, o = sigmoid(i), sigmoid(f), tanh(g), sigmoid(o)  # three gates in (0, 1), a candidate in (-1, 1)
+    c = f * c + i * g                                        # forget some of the old memory, write some new
+    return o * tanh(c), c
+
+
+def gru_cell_composed(x, h, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One GRU step from linear, sigmoid and tanh: GRURecurrence's twin.
+    x (B, input), h (B, hidden) -> h' (B, hidden); the weights stack the gates (r, z, n)."""
+    r_x, z_x, n_x = chunk(linear(x, w_ih, b_ih), 3, dim=1)
+    r_h, z_h, n_h = chunk(linear(h, w_hh, b_hh), 3, dim=1)
+    r, z = sigmoid(r_x + r_h), sigmoid(z_x + z_h)  # reset and update gates
+    n = tanh(n_x + r * n_h)                        # the candidate, from the part of h the reset gate lets through
+    return (1 - z) * n + z * h
