@@ -7,7 +7,7 @@ and requires_grad=, as in PyTorch.
 import numpy as np
 
 from . import backend
-from .ops.shape import _shape_arg
+from .ops.shape import shape_arg
 from .tensor import Tensor
 
 
@@ -70,7 +70,7 @@ def _dtype_for(number):
 
 def _filled(fill, size, dtype, device, requires_grad):
     dtype = backend.as_dtype(dtype) if dtype is not None else _dtype_for(fill)
-    return Tensor(_xp(device).full(_shape_arg(size), fill, dtype=dtype), requires_grad=requires_grad)
+    return Tensor(_xp(device).full(shape_arg(size), fill, dtype=dtype), requires_grad=requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
@@ -129,13 +129,13 @@ def _float_dtype(dtype):
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Numbers drawn uniformly from [0, 1)."""
-    array = _generator(generator, device).uniform(_shape_arg(size), _float_dtype(dtype))
+    array = _generator(generator, device).uniform(shape_arg(size), _float_dtype(dtype))
     return Tensor(array, requires_grad=requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Numbers drawn from the standard normal distribution N(0, 1)."""
-    array = _generator(generator, device).normal(_shape_arg(size), _float_dtype(dtype))
+    array = _generator(generator, device).normal(shape_arg(size), _float_dtype(dtype))
     return Tensor(array, requires_grad=requires_grad)
 
 
@@ -150,7 +150,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None):
     if high <= low:
         raise ValueError(f"randint: high ({high}) must be greater than low ({low})")
     dtype = backend.as_dtype(dtype) if dtype is not None else backend.int64
-    return Tensor(_generator(generator, device).integers(low, high, _shape_arg((size,)), dtype))
+    return Tensor(_generator(generator, device).integers(low, high, shape_arg((size,)), dtype))
 
 
 def randperm(n, generator=None, dtype=None, device=None):

@@ -119,11 +119,11 @@ def embedding(input, weight, padding_idx=None):  # noqa: A002 (PyTorch's argumen
             raise IndexError(f"embedding: index {low if low < 0 else high} is out of range for "
                              f"{count} embeddings (valid: 0 to {count - 1})")
     if padding_idx is not None:
-        padding_idx = _checked_padding_idx(padding_idx, count)
+        padding_idx = checked_padding_idx(padding_idx, count)
     return Embedding.apply(weight, indices=input.array, padding_idx=padding_idx)
 
 
-def _checked_padding_idx(padding_idx, count):
+def checked_padding_idx(padding_idx, count):
     if not -count <= padding_idx < count:
         raise ValueError(f"padding_idx {padding_idx} is out of range for {count} embeddings")
     return padding_idx % count

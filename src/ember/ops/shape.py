@@ -121,7 +121,7 @@ class Pad(Function):
 
 # ---------------------------------------------------------------------------------------------
 
-def _shape_arg(shape):
+def shape_arg(shape):
     """Accept f(2, 3) and f((2, 3)) alike."""
     if len(shape) == 1 and not isinstance(shape[0], int):
         shape = tuple(shape[0])
@@ -132,7 +132,7 @@ def _shape_arg(shape):
 
 
 def reshape(x, *shape):
-    shape = _shape_arg(shape)
+    shape = shape_arg(shape)
     if shape.count(-1) > 1:
         raise ValueError(f"reshape: only one dimension can be -1, got {shape}")
     known = 1
@@ -168,7 +168,7 @@ def unsqueeze(x, dim):
 
 
 def permute(x, *dims):
-    dims = _shape_arg(dims)
+    dims = shape_arg(dims)
     axes = tuple(normalize_dim(d, x.ndim) for d in dims)
     if sorted(axes) != list(range(x.ndim)):
         raise ValueError(f"permute: {dims} is not an ordering of the {x.ndim} dimensions")
@@ -183,7 +183,7 @@ def transpose(x, dim0, dim1):
 
 
 def expand(x, *sizes):
-    sizes = _shape_arg(sizes)
+    sizes = shape_arg(sizes)
     if len(sizes) < x.ndim:
         raise ValueError(f"expand: the new shape {sizes} has fewer dimensions than the tensor {x.shape}")
     lead = len(sizes) - x.ndim
