@@ -94,6 +94,9 @@ class RNNBase(Module):
     def reset_parameters(self):
         _reset_uniform(self)
 
+    def flatten_parameters(self):
+        """Nothing to do: PyTorch packs cuDNN's weights into one buffer here; ember's weights need no packing."""
+
     @property
     def all_weights(self):
         """The parameters of each layer and direction: [[W_ih, W_hh, b_ih, b_hh], ...]."""
