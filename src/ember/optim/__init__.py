@@ -1,6 +1,7 @@
-"""ember.optim: gradient descent and its refinements, and learning-rate schedules (ember.optim.lr_scheduler)."""
+"""ember.optim: gradient descent and its refinements, learning-rate schedules (ember.optim.lr_scheduler) and
+weight averaging (ember.optim.swa_utils)."""
 
-from . import lr_scheduler  # noqa: F401
+from . import lr_scheduler, swa_utils  # noqa: F401
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -17,4 +18,4 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "Muon", "NAdam",
-           "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "lr_scheduler"]
+           "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "lr_scheduler", "swa_utils"]
