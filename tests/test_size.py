@@ -16,7 +16,7 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "tensor.py": 480,
     "ops": 2900,
     "nn": 2200,
-    "optim": 820,
+    "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }
 
 
