@@ -103,11 +103,11 @@ def _positive_float(text):
 
 def _train(args):
     from . import models
-    from .train import runs
+    from .apps import recipes, runs
     options = {"optimizer": args.optimizer, "lr": args.lr, "epochs": args.epochs, "iterations": args.iterations,
                "batch_size": args.batch_size, "block_size": args.block_size, "dropout": args.dropout,
                "weight_decay": args.weight_decay, "patience": args.patience, "eval_batches": args.eval_batches}
-    settings = runs.recipe(args.model, options)
+    settings = recipes.recipe(args.model, options)
     settings.update(model=args.model, seed=args.seed)
     progress = not args.no_progress
     if args.model in models.LANGUAGE_MODELS:
@@ -126,31 +126,31 @@ def _train(args):
 
 
 def _evaluate(args):
-    from .train import runs
+    from .apps import runs
     results = runs.evaluate_run(args.run_dir, args.device)
     for name, value in results.items():
         print(f"{name.replace('_', ' ')}: {100 * value:.2f}%" if "accuracy" in name else f"{name.replace('_', ' ')}: {value:.4f}")
 
 
 def _predict(args):
-    from .train import runs
+    from .apps import runs
     for i, (label, probability) in enumerate(runs.predict_run(args.run_dir, args.input, args.device)):
         print(f"sample {i}: class {label} (probability {probability:.3f})")
 
 
 def _generate(args):
-    from .train import runs
+    from .apps import runs
     print(runs.generate_run(args.run_dir, args.prompt, args.tokens, args.temperature, args.top_k, args.seed,
                             args.device))
 
 
 def _attention(args):
-    from .train import runs
+    from .apps import runs
     print(f"attention maps: {runs.attention_run(args.run_dir, args.prompt, args.out, args.device)}")
 
 
 def _vanishing_gradients(args):
-    from .train.experiments import vanishing_gradients
+    from .apps.experiments import vanishing_gradients
     results = vanishing_gradients(args.out, steps=args.steps, lag=args.lag, seed=args.seed)
     print(f"remembering a symbol for {results['lag']} steps (chance {100 * results['chance']:.0f}%):")
     for name, result in results.items():
@@ -163,8 +163,8 @@ def _vanishing_gradients(args):
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    from .apps.recipes import RunError
     from .train import DivergenceError
-    from .train.runs import RunError
     command = {"train": _train, "evaluate": _evaluate, "predict": _predict, "generate": _generate,
                "attention": _attention, "vanishing-gradients": _vanishing_gradients}[args.command]
     try:
