@@ -179,8 +179,10 @@ def _vanishing_gradients(args):
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    from . import backend
     from .apps.recipes import RunError
     from .train import DivergenceError
+    backend.keep_freed_memory()  # each training step reuses the memory the last one freed (README: Memory)
     command = {"train": _train, "evaluate": _evaluate, "predict": _predict, "generate": _generate,
                "attention": _attention, "vanishing-gradients": _vanishing_gradients}[args.command]
     try:
