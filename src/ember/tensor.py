@@ -560,6 +560,8 @@ def parse_to_args(*args, device=None, dtype=None):
             device, dtype = arg.device, arg.dtype
         elif isinstance(arg, backend.Device) or (isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda")):
             device = arg
+        elif isinstance(arg, str) and arg not in np.sctypeDict:
+            raise TypeError(f"not a device or dtype: {arg!r}")
         else:
             dtype = arg
     return (None if device is None else backend.Device(device)), (None if dtype is None else backend.as_dtype(dtype))

@@ -1,4 +1,7 @@
-"""Embedding: a learned vector for each token id, the input layer of language models."""
+"""Embedding: a learned vector for each token id, the input layer of language models.
+
+The math (a lookup of rows, whose gradient adds into the rows looked up) is in ember/ops/indexing.py.
+"""
 
 from .. import functional as F
 from ..autograd import no_grad

@@ -2,7 +2,8 @@
 process each position, each wrapped in a residual connection and layer normalization.
 
 Because attention looks at all positions at once, a whole sequence is processed in parallel
-(no step-by-step recurrence as in an RNN), and distant positions are one step apart.
+(no step-by-step recurrence as in an RNN), and distant positions are one step apart. The math is in
+the layers they are made of: nn/attention.py, nn/linear.py and nn/normalization.py.
 """
 
 import copy
