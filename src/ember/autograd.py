@@ -102,6 +102,7 @@ class Function:
     _versions = ()      # (weak reference to a tensor whose data was saved, its version then)
     _hooks = None       # {output index: [hook, ...]} for gradient hooks on non-leaf outputs
     n_outputs = 1
+    materialize_grads = True  # backward gets zeros for an output that no gradient reached (False: None)
 
     def forward(ctx, *arrays, **attrs):
         raise NotImplementedError
@@ -263,7 +264,7 @@ def _node_backward(node, grads, sink):
     if node._hooks:
         grads = [_run_hooks(node._hooks.get(i, ()), g) if g is not None else g for i, g in enumerate(grads)]
     sink.node(node, grads)
-    if node.n_outputs > 1:
+    if node.n_outputs > 1 and node.materialize_grads:
         grads = [node.xp.zeros(shape, dtype) if g is None else g for g, (shape, dtype) in zip(grads, node.output_meta)]
     input_grads = node.backward(*grads)
     if not isinstance(input_grads, tuple):
@@ -378,7 +379,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False, allow_unused=Fa
 # Hooks.
 
 class RemovableHandle:
-    """Returned by register_hook; `handle.remove()` takes the hook away."""
+    """Returned by register_hook; `handle.remove()` takes the hook away, as does the end of a `with` block."""
 
     def __init__(self, hooks, hook):
         self._hooks, self._hook = hooks, hook
@@ -386,6 +387,12 @@ class RemovableHandle:
     def remove(self):
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.remove()
 
 
 # ---------------------------------------------------------------------------------------------
