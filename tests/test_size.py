@@ -15,7 +15,8 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "autograd.py": 350,
     "tensor.py": 480,
     "ops": 2900,
-    "nn": 2780,  # nn.Module's whole API (hooks, state-dict hooks), all of nn.init and of nn.utils (issue 12)
+    "nn": 3300,  # nn.Module's whole API (hooks, state-dict hooks), all of nn.init and of nn.utils with its
+    # parametrizations, new and legacy forms (issue 12)
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }
 
