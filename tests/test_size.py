@@ -12,7 +12,8 @@ SOURCE = pathlib.Path(ember.__file__).parent
 
 BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "backend.py": 280,
-    "autograd.py": 350,
+    "autograd.py": 430,  # torch.autograd's arguments of grad and backward, anomaly detection, and Functions in
+    # PyTorch's style handed to autograd_function.py (issue 12)
     "tensor.py": 480,
     "ops": 2900,
     "nn": 3300,  # nn.Module's whole API (hooks, state-dict hooks), all of nn.init and of nn.utils with its

@@ -5,7 +5,10 @@
     (x * x).sum().backward()      # x.grad is now 2x
 """
 
-from . import autograd, backend, cuda, data, functional, io, nn, ops, optim, testing, utils  # noqa: F401
+import sys
+
+from . import (autograd, autograd_function, backend, cuda, data, functional, io, nn, ops, optim, testing,  # noqa: F401
+               utils)
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import DEFAULT_FLOAT, Generator, manual_seed
 from .backend import Device as device
@@ -22,6 +25,11 @@ from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, p
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
 from .tensor import Tensor
 from .io import load, save
+
+# torch.autograd's names that work on tensors sit above the engine (autograd.py imports nothing above it);
+# ember.autograd shows them where PyTorch programs look for them.
+autograd.gradcheck, autograd.gradgradcheck = testing.gradcheck, testing.gradgradcheck
+autograd.function = sys.modules["ember.autograd.function"] = autograd_function
 
 clip = clamp
 concat = concatenate = cat

@@ -58,7 +58,7 @@ def fuse_linear_bn_weights(linear_w, linear_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b)
 
 
 def _fold(bias, bn_rm, bn_rv, bn_eps, bn_w, bn_b):
-    """(γ / √(σ² + ε), the fused bias (b - μ) · γ / √(σ² + ε) + β), with 0 for an absent β and 1 for γ."""
+    """(γ / √(σ² + ε), the fused bias (b - μ) · γ / √(σ² + ε) + β), with 0 for an absent β, 1 for γ."""
     bn_w = ones_like(bn_rm) if bn_w is None else bn_w
     bn_b = zeros_like(bn_rm) if bn_b is None else bn_b
     scale = bn_w / (bn_rv + bn_eps).sqrt()

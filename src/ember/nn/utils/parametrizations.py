@@ -252,8 +252,8 @@ def _matrix_exp(a):
 
 
 def _householder_product(below, tau):
-    """The first k columns of H₁⋯H_k, Hᵢ = I - τᵢ vᵢvᵢᵀ with vᵢ column i of `below` (n × k, zero on and above
-    the diagonal) plus a 1 on the diagonal."""
+    """The first k columns of H₁⋯H_k, Hᵢ = I - τᵢ vᵢvᵢᵀ with vᵢ column i of `below` (n × k, zero on and
+    above the diagonal) plus a 1 on the diagonal."""
     n, k = below.shape[-2:]
     v = below + creation.eye(n, k, dtype=below.dtype, device=below.device)
     q = creation.eye(n, dtype=below.dtype, device=below.device)
