@@ -572,3 +572,68 @@ def test_torch_autograd_names_are_where_pytorch_programs_look():
     from ember.autograd.function import FunctionCtx, once_differentiable  # noqa: F401
     import ember.autograd.function
     assert ember.autograd.function.Function is ember.autograd.Function
+
+
+def test_variable_function_and_accepted_switches():
+    for lib in (ember, torch):
+        with raises(RuntimeError, "variable(...) is deprecated"):
+            lib.autograd.variable(lib.ones(1))
+        with lib.autograd.set_multithreading_enabled(False), lib.autograd.enforce_grad_layout_policy(False):
+            x = lib.ones(2, requires_grad=True)
+            (x * 2).sum().backward()
+        assert x.grad.tolist() == [2.0, 2.0]
+
+
+# -------------------------------------------------------------------------------------------------
+# torch.autograd.functional.
+
+def two_by_two(lib, a, b):
+    return (a * b).exp(), (a * a).sum() + b.sum()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("which", ["jacobian", "vjp", "jvp"])
+@pytest.mark.parametrize("func, shapes", [
+    (lambda lib, x: x.tanh() * 2, [(3,)]),
+    (lambda lib, x: (x @ x.t()).sum(), [(2, 3)]),
+    (two_by_two, [(2,), (2,)]),
+    (lambda lib, a, b: a * 2, [(3,), (2,)]),  # b unused: zeros
+])
+def test_autograd_functional_matches_pytorch(device, which, func, shapes):
+    arrays = [rand(*shape, seed=i) for i, shape in enumerate(shapes)]
+    results = []
+    for lib in (ember, torch):
+        inputs = tuple(tensor_for(lib, a, device if lib is ember else "cpu") for a in arrays)
+        f = getattr(lib.autograd.functional, which)
+        g = lambda *xs: func(lib, *xs)  # noqa: E731
+        single = inputs if len(inputs) > 1 else inputs[0]
+        if which == "jacobian":
+            results.append(f(g, single))
+            continue
+        with torch.no_grad():
+            outs = g(*inputs)
+        like = inputs if which == "jvp" else (outs if isinstance(outs, tuple) else (outs,))
+        v = tuple(tensor_for(lib, rand(*t.shape, seed=9), device if lib is ember else "cpu") for t in like)
+        results.append(f(g, single, v if len(v) > 1 else v[0]))
+
+    def flat(x):
+        return [t for part in x for t in flat(part)] if isinstance(x, tuple) else [x]
+
+    ours, theirs = flat(results[0]), flat(results[1])
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        assert_close(a, b, 1e-10, 1e-12, which)
+
+
+def test_autograd_functional_errors():
+    F = ember.autograd.functional
+    x = ember.ones(2)
+    with raises(RuntimeError, "jacobian: the output of func does not depend on input 1 (strict=True)"):
+        F.jacobian(lambda a, b: a * 2, (x, x), strict=True)
+    with raises(RuntimeError, "vjp: v can be left out only for a single one-element tensor of outputs"):
+        F.vjp(lambda a: a * 2, x)
+    with raises(NotImplementedError, "hessian: second derivatives need the gradient of a gradient"):
+        F.hessian(lambda a: (a * a).sum(), x)
+    with raises(NotImplementedError, "vjp(create_graph=True): ember's gradients are first order"):
+        F.vjp(lambda a: a.sum(), x, create_graph=True)
+    assert F.vjp(lambda a: (a * a).sum(), x)[1].tolist() == [2.0, 2.0]

@@ -12,7 +12,7 @@ SOURCE = pathlib.Path(ember.__file__).parent
 
 BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "backend.py": 280,
-    "autograd.py": 430,  # torch.autograd's arguments of grad and backward, anomaly detection, and Functions in
+    "autograd.py": 450,  # torch.autograd's arguments of grad and backward, anomaly detection, and Functions in
     # PyTorch's style handed to autograd_function.py (issue 12)
     "tensor.py": 480,
     "ops": 2900,

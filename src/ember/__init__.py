@@ -7,8 +7,8 @@
 
 import sys
 
-from . import (autograd, autograd_function, backend, cuda, data, functional, io, nn, ops, optim, testing,  # noqa: F401
-               utils)
+from . import (autograd, autograd_function, autograd_functional, backend, cuda, data, functional, io, nn,  # noqa: F401
+               ops, optim, testing, utils)
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import DEFAULT_FLOAT, Generator, manual_seed
 from .backend import Device as device
@@ -30,6 +30,7 @@ from .io import load, save
 # ember.autograd shows them where PyTorch programs look for them.
 autograd.gradcheck, autograd.gradgradcheck = testing.gradcheck, testing.gradgradcheck
 autograd.function = sys.modules["ember.autograd.function"] = autograd_function
+autograd.functional = sys.modules["ember.autograd.functional"] = autograd_functional
 
 clip = clamp
 concat = concatenate = cat

@@ -542,3 +542,31 @@ def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 (PyTorch'
     """What tensors were called before PyTorch 0.4, kept for old code: a tensor with data's numbers (the same
     memory), outside any graph, that requires grad if asked."""
     return Tensor(data.array, requires_grad=requires_grad)
+
+
+def variable(*args, **kwargs):
+    raise RuntimeError("autograd.variable(...) is deprecated, as in PyTorch; use ember.tensor(...)")
+
+
+class _Accepted:
+    """A context manager of PyTorch's that ember accepts and that changes nothing in ember."""
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc_info):
+        pass
+
+
+class set_multithreading_enabled(_Accepted):
+    """Accepted for PyTorch code: ember's backward always runs on the calling thread."""
+
+    def __init__(self, mode):
+        self.mode = bool(mode)
+
+
+class enforce_grad_layout_policy(_Accepted):
+    """Accepted for PyTorch code: ember's gradients always have their tensor's shape and layout."""
+
+    def __init__(self, enable=True):
+        self.enable = bool(enable)
