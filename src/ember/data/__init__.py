@@ -8,7 +8,8 @@
 from .collate import default_collate
 from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 from .datasets import Splits, breast_cancer, digits, from_arrays, from_csv, iris, train_val_test_split
-from .loader import DataLoader, RandomSampler, Sampler, SequentialSampler
+from .dataloader import DataLoader
+from .sampler import RandomSampler, Sampler, SequentialSampler
 from .text import CharVocab, TextWindows, builtin_text, char_windows
 from .vision import data_home, fashion_mnist, load_arrays, mnist, read_idx
 
