@@ -6,14 +6,17 @@
 """
 
 from .collate import default_collate
+from .dataloader import DataLoader
 from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 from .datasets import Splits, breast_cancer, digits, from_arrays, from_csv, iris, train_val_test_split
-from .dataloader import DataLoader
-from .sampler import RandomSampler, Sampler, SequentialSampler
+from .distributed import DistributedSampler
+from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
+                      WeightedRandomSampler)
 from .text import CharVocab, TextWindows, builtin_text, char_windows
 from .vision import data_home, fashion_mnist, load_arrays, mnist, read_idx
 
-__all__ = ["CharVocab", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler", "Sampler", "SequentialSampler", "Splits",
-           "Subset", "TensorDataset", "TextWindows", "breast_cancer", "builtin_text", "char_windows", "data_home", "default_collate", "digits", "fashion_mnist",
-           "from_arrays", "from_csv", "iris", "load_arrays", "mnist", "random_split", "read_idx",
-           "train_val_test_split"]
+__all__ = ["BatchSampler", "CharVocab", "ConcatDataset", "DataLoader", "Dataset", "DistributedSampler",
+           "RandomSampler", "Sampler", "SequentialSampler", "Splits", "Subset", "SubsetRandomSampler",
+           "TensorDataset", "TextWindows", "WeightedRandomSampler", "breast_cancer", "builtin_text", "char_windows",
+           "data_home", "default_collate", "digits", "fashion_mnist", "from_arrays", "from_csv", "iris",
+           "load_arrays", "mnist", "random_split", "read_idx", "train_val_test_split"]
