@@ -1,11 +1,9 @@
-import collections
-
 import numpy as np
 import pytest
 import torch
 
 import ember
-from ember.data import DataLoader, Dataset, RandomSampler, Subset, TensorDataset, default_collate
+from ember.data import DataLoader, Dataset, RandomSampler, Subset, TensorDataset
 from helpers import DEVICES, raises, to_numpy
 
 
@@ -94,51 +92,6 @@ def test_a_sampler_sets_the_order():
     loader = DataLoader(numbered(6), batch_size=6,
                         sampler=RandomSampler(range(6), generator=ember.Generator().manual_seed(0)))
     assert sorted(labels_of(loader)[0]) == list(range(6))
-
-
-Point = collections.namedtuple("Point", ["x", "y"])
-COLLATE_CASES = {
-    "tensors": lambda lib: [lib.ones(2, 3), lib.zeros(2, 3)],
-    "tuples": lambda lib: [(lib.ones(2), 1), (lib.zeros(2), 0)],
-    "lists": lambda lib: [[lib.ones(2), 1.5], [lib.zeros(2), 2.5]],
-    "dicts": lambda lib: [{"a": lib.ones(1), "b": {"c": 3}}, {"a": lib.zeros(1), "b": {"c": 4}}],
-    "numpy": lambda lib: [np.ones((2, 2), np.float64), np.zeros((2, 2), np.float64)],
-    "numpy scalars": lambda lib: [np.float32(1.5), np.float32(2.5)],
-    "ints": lambda lib: [1, 2, 3],
-    "floats": lambda lib: [1.0, 2.5],
-    "bools": lambda lib: [True, False],
-    "namedtuples": lambda lib: [Point(lib.ones(2), 1), Point(lib.zeros(2), 2)],
-}
-
-
-def flatten(batch):
-    """The batch's leaves and its nesting (types, keys), for comparing ember's with PyTorch's."""
-    if isinstance(batch, dict):
-        return [("dict", tuple(batch))] + [leaf for key in batch for leaf in flatten(batch[key])]
-    if isinstance(batch, (list, tuple)) and not isinstance(batch[0], str):
-        return [(type(batch).__name__, len(batch))] + [leaf for item in batch for leaf in flatten(item)]
-    return [batch]
-
-
-@pytest.mark.parametrize("case", COLLATE_CASES)
-def test_default_collate_as_pytorch(case):
-    ours = flatten(default_collate(COLLATE_CASES[case](ember)))
-    theirs = flatten(torch.utils.data.default_collate(COLLATE_CASES[case](torch)))
-    assert len(ours) == len(theirs)
-    for o, t in zip(ours, theirs):
-        if isinstance(o, ember.Tensor):
-            assert str(o.dtype) == str(t.dtype).replace("torch.", "")
-            np.testing.assert_array_equal(to_numpy(o), to_numpy(t))
-        else:
-            assert o == t
-
-
-def test_default_collate_errors():
-    with raises(ValueError, "samples must all have the same length, got [1, 2]"):
-        default_collate([(1, 2), (3,)])
-    with raises(TypeError, "a sample must hold tensors, NumPy arrays, numbers, strings, dicts, lists or tuples; "
-                           "got NoneType"):
-        default_collate([None, None])
 
 
 def test_loader_argument_errors():

@@ -5,9 +5,10 @@
         ...
 """
 
-from .collate import default_collate
+from .collate import default_collate, default_convert
 from .dataloader import DataLoader
-from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from .dataset import (ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset, Subset, TensorDataset,
+                      random_split)
 from .datasets import Splits, breast_cancer, digits, from_arrays, from_csv, iris, train_val_test_split
 from .distributed import DistributedSampler
 from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler,
@@ -15,8 +16,9 @@ from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, S
 from .text import CharVocab, TextWindows, builtin_text, char_windows
 from .vision import data_home, fashion_mnist, load_arrays, mnist, read_idx
 
-__all__ = ["BatchSampler", "CharVocab", "ConcatDataset", "DataLoader", "Dataset", "DistributedSampler",
-           "RandomSampler", "Sampler", "SequentialSampler", "Splits", "Subset", "SubsetRandomSampler",
-           "TensorDataset", "TextWindows", "WeightedRandomSampler", "breast_cancer", "builtin_text", "char_windows",
-           "data_home", "default_collate", "digits", "fashion_mnist", "from_arrays", "from_csv", "iris",
-           "load_arrays", "mnist", "random_split", "read_idx", "train_val_test_split"]
+__all__ = ["BatchSampler", "ChainDataset", "CharVocab", "ConcatDataset", "DataLoader", "Dataset",
+           "DistributedSampler", "IterableDataset", "RandomSampler", "Sampler", "SequentialSampler", "Splits",
+           "StackDataset", "Subset", "SubsetRandomSampler", "TensorDataset", "TextWindows", "WeightedRandomSampler",
+           "breast_cancer", "builtin_text", "char_windows", "data_home", "default_collate", "default_convert",
+           "digits", "fashion_mnist", "from_arrays", "from_csv", "iris", "load_arrays", "mnist", "random_split",
+           "read_idx", "train_val_test_split"]

@@ -11,7 +11,8 @@ collates the samples of each batch into tensors.
 
 import itertools
 
-from .collate import default_collate, fetch
+from .collate import default_collate
+from .fetch import fetch
 from .sampler import RandomSampler, SequentialSampler
 
 
