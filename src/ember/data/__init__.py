@@ -1,8 +1,10 @@
 """ember.data (also ember.utils.data): datasets, samplers and the DataLoader, plus ready-made datasets.
 
     train, val, test = ember.data.digits()
-    for x, y in ember.data.DataLoader(train, batch_size=32, shuffle=True):
+    for x, y in ember.data.DataLoader(train, batch_size=32, shuffle=True, num_workers=2):
         ...
+
+The modules are PyTorch's: dataloader (DataLoader, get_worker_info), dataset, sampler, distributed.
 """
 
 from .collate import default_collate, default_convert
@@ -15,10 +17,11 @@ from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, S
                       WeightedRandomSampler)
 from .text import CharVocab, TextWindows, builtin_text, char_windows
 from .vision import data_home, fashion_mnist, load_arrays, mnist, read_idx
+from .worker import WorkerInfo, get_worker_info
 
 __all__ = ["BatchSampler", "ChainDataset", "CharVocab", "ConcatDataset", "DataLoader", "Dataset",
            "DistributedSampler", "IterableDataset", "RandomSampler", "Sampler", "SequentialSampler", "Splits",
            "StackDataset", "Subset", "SubsetRandomSampler", "TensorDataset", "TextWindows", "WeightedRandomSampler",
-           "breast_cancer", "builtin_text", "char_windows", "data_home", "default_collate", "default_convert",
-           "digits", "fashion_mnist", "from_arrays", "from_csv", "iris", "load_arrays", "mnist", "random_split",
-           "read_idx", "train_val_test_split"]
+           "WorkerInfo", "breast_cancer", "builtin_text", "char_windows", "data_home", "default_collate",
+           "default_convert", "digits", "fashion_mnist", "from_arrays", "from_csv", "get_worker_info", "iris",
+           "load_arrays", "mnist", "random_split", "read_idx", "train_val_test_split"]
