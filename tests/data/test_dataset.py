@@ -144,3 +144,12 @@ def test_stack_dataset_errors():
     for bad in (lambda: torch.utils.data.StackDataset(range(2), range(3)), torch.utils.data.StackDataset):
         with pytest.raises(ValueError):
             bad()
+
+
+def test_ember_utils_data_and_its_modules_are_ember_data_s():
+    import ember.data
+    from ember.utils.data import dataloader, dataset, distributed, sampler
+    from ember.utils.data.sampler import RandomSampler
+    assert ember.utils.data is ember.data and RandomSampler is ember.data.RandomSampler
+    assert (dataloader, dataset, distributed, sampler) == (ember.data.dataloader, ember.data.dataset,
+                                                           ember.data.distributed, ember.data.sampler)
