@@ -38,11 +38,11 @@ def promote_types(type1, type2):
     a, b = backend.as_dtype(type1), backend.as_dtype(type2)
     if a == b:
         return a
+    if max(category(a), category(b)) < 2 and (a.name in _UNSIGNED_WIDE or b.name in _UNSIGNED_WIDE):
+        raise RuntimeError(f"promote_types: promotion of uint16, uint32 and uint64 with other integer or bool "
+                           f"dtypes is not supported, got {a} and {b}")
     if category(a) != category(b):
         return a if category(a) > category(b) else b
-    if a.name in _UNSIGNED_WIDE or b.name in _UNSIGNED_WIDE:
-        raise RuntimeError(f"promote_types: promotion of uint16, uint32 and uint64 with other integer dtypes "
-                           f"is not supported, got {a} and {b}")
     if {a.name, b.name} == {"float16", "bfloat16"}:
         return backend.float32
     if {a, b} == {backend.uint8, backend.int8}:
@@ -125,7 +125,7 @@ class iinfo:  # noqa: N801
         self.bits, self.max, self.min, self.dtype = limits.bits, int(limits.max), int(limits.min), dtype.name
 
     def __repr__(self):
-        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
 
 
 _LEGACY_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",

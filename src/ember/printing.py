@@ -34,11 +34,18 @@ def array2string_options(data):
                    edgeitems=PRINT_OPTIONS["edgeitems"], max_line_width=PRINT_OPTIONS["linewidth"] + 1,
                    floatmode=_float_mode(data))
     if data.dtype.kind == "f" and PRINT_OPTIONS["sci_mode"] is False:
-        options.update(floatmode="fixed", suppress_small=True)
+        options["suppress_small"] = True
     elif data.dtype.kind == "f" and PRINT_OPTIONS["sci_mode"]:
-        digits = PRINT_OPTIONS["precision"]
-        options["formatter"] = {"float_kind": lambda v: np.format_float_scientific(v, digits, unique=False)}
+        options["formatter"] = {"float_kind": _scientific(data, PRINT_OPTIONS["precision"])}
     return options
+
+
+def _scientific(data, digits):
+    """A formatter of numbers in scientific notation, right-aligned to the widest of data's."""
+    def plain(value):
+        return np.format_float_scientific(value, digits, unique=False)
+    width = max((len(plain(v)) for v in data.ravel()), default=0)
+    return lambda value: plain(value).rjust(width)
 
 
 def _float_mode(data):
