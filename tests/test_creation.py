@@ -386,3 +386,12 @@ def test_creation_errors(make, error, message):
 def test_range_is_deprecated_as_in_pytorch():
     with pytest.warns(UserWarning, match="ember.range is deprecated"):
         ember.range(0, 2)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(max_side=3))
+def test_filled_and_like_forms_of_any_shape_as_pytorch(device, shape):
+    for make in (lambda lib: lib.zeros(shape), lambda lib: lib.ones(*shape, 1, dtype=lib.int32),
+                 lambda lib: lib.full(shape, 2.5), lambda lib: lib.zeros_like(lib.ones(shape), dtype=lib.bool),
+                 lambda lib: lib.full_like(lib.ones(shape, dtype=lib.int64), 3), lambda lib: lib.ones(shape).new_ones(shape)):
+        assert_same(make(ember), make(torch))

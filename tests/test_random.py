@@ -10,7 +10,9 @@ import scipy.stats
 import torch
 
 import ember
-from helpers import DEVICES, raises, to_numpy
+from hypothesis import given
+
+from helpers import DEVICES, broadcastable_shapes, raises, to_numpy
 
 
 def draws(t):
@@ -275,3 +277,13 @@ def test_samples_pass_zero_gradients_as_pytorch(device, draw):
 def test_random_errors(make, error, message):
     with raises(error, message):
         make()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(pair=broadcastable_shapes(max_side=3))
+def test_draws_from_tensors_have_pytorchs_shapes(device, pair):
+    a, b = pair
+    mean, std = ember.zeros(a, device=device), ember.ones(b, device=device)
+    assert ember.normal(mean, std).shape == tuple(torch.normal(torch.zeros(a), torch.ones(b)).shape)
+    assert ember.bernoulli(mean).shape == a and ember.poisson(std).shape == b
+    assert ember.binomial(std * 3, ember.full(a, 0.5, device=device)).shape == np.broadcast_shapes(a, b)

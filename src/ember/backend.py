@@ -380,11 +380,11 @@ class Generator:
 
     def poisson(self, rates):
         """Counts drawn from Poisson distributions of the given rates (an array), as float64."""
-        return as_array(self.rng.poisson(rates).astype(float64))
+        return self.rng.poisson(rates, size=rates.shape).astype(float64)
 
     def binomial(self, counts, probabilities):
         """Successes in counts trials of probability probabilities (arrays of one shape), as float64."""
-        return as_array(self.rng.binomial(counts, probabilities).astype(float64))
+        return self.rng.binomial(counts, probabilities, size=counts.shape).astype(float64)
 
     def geometric(self, p, shape):
         """The number of trials up to and including the first success, each of probability p."""

@@ -152,7 +152,7 @@ def _without_replacement(xp, gen, rows, n):
     n that arrive first are a sample without replacement with probabilities proportional to the weights."""
     with np.errstate(divide="ignore"):
         times = gen.exponential(rows.shape, backend.float64) / rows.astype(backend.float64)
-    return xp.argsort(times, axis=1, kind="stable")[:, :n].astype(backend.int64)
+    return xp.argsort(times, axis=1)[:, :n].astype(backend.int64)
 
 
 # ---------------------------------------------------------------------------------------------
