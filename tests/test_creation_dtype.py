@@ -189,3 +189,11 @@ def test_constants_and_typename():
     assert np.isnan(ember.nan) and ember.typename(3) == torch.typename(3) == "int"
     assert ember.typename(ember.nn.Linear(1, 1)) == "ember.nn.linear.Linear"
     assert ember.is_tensor(ember.ones(1)) and not ember.is_tensor([1])
+
+
+@pytest.mark.parametrize("dtype", NAMES)
+def test_what_pytorch_reads_off_a_dtype(dtype):
+    """torch.float32.is_floating_point etc.: ember's dtypes are NumPy's, so ember.dtypes answers as functions."""
+    ours, theirs = getattr(ember, dtype), getattr(torch, dtype)
+    assert ember.dtypes.is_floating_point(ours) == theirs.is_floating_point
+    assert ember.dtypes.is_signed(ours) == theirs.is_signed and ours.itemsize == theirs.itemsize

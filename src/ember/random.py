@@ -16,8 +16,8 @@ default_generator = backend.default_generator(backend.CPU)
 
 def seed():
     """Reseed the default generators from a fresh random seed, and return it."""
-    number = default_generator.seed()
-    backend.manual_seed(number)
+    number = default_generator.seed()  # a fresh seed for the CPU's generator...
+    backend.manual_seed(number)  # ...and the same for every other device's
     return number
 
 
