@@ -11,9 +11,9 @@ import ember
 SOURCE = pathlib.Path(ember.__file__).parent
 
 BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
-    "backend.py": 280,
+    "backend.py": 390,  # dtypes uint16-64, bfloat16, the default dtype and device, torch.Generator (issue 12)
     "autograd.py": 350,
-    "tensor.py": 480,
+    "tensor.py": 560,  # issue 12: new_*, the in-place random fills, memory and dtype questions (creation)
     "ops": 2900,
     "nn": 2200,
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
