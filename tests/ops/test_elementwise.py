@@ -45,6 +45,27 @@ def test_python_numbers_on_either_side(device, fn):
     check_op(fn, rand(3, 4, low=0.5, high=2.0), device=device)
 
 
+# pow where the base is 0: PyTorch's one-sided gradients, not the NaN of 0 · ln 0.
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("exponent", [0.0, 0.5, 1.0, 2.0, 3.0, -1.0])
+def test_pow_gradients_at_a_zero_base(device, exponent):
+    x = np.array([0.0, 0.0, 1.5, 2.0])
+    y = np.full(4, exponent)
+    check_parity(lambda lib, x, y: x ** y, x, y, device=device)
+    check_parity(lambda lib, x: x ** exponent, x, device=device)
+    check_parity(lambda lib, y: 0.0 ** y, y, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_pow_exponent_gradient_at_a_zero_base(device):
+    x = np.zeros(5)
+    y = np.array([0.0, 0.5, 1.0, 2.0, -1.0])
+    check_parity(lambda lib, x, y: x ** y, x, y, device=device)
+    check_parity(lambda lib, y: 0.0 ** y, y, device=device)
+    check_parity(lambda lib, y: lib.pow(2.0, y), y, device=device)
+
+
 UNARY = {
     "abs": (lambda lib, x: x.abs(), (-2, 2)),
     "exp": (lambda lib, x: x.exp(), (-2, 2)),

@@ -50,6 +50,21 @@ def promote(a, b):
     return (number, tensor) if a_is_number else (tensor, number)
 
 
+def natural_log(xp, x):
+    """ln x of an array, or of a Python number as a Python float (so that float32 arrays stay float32):
+    -inf at 0, NaN below."""
+    if not _is_number(x):
+        return xp.log(x)
+    return math.log(x) if x > 0 else -math.inf if x == 0 else math.nan
+
+
+def _zero_where(xp, mask, values):
+    """values with 0 where mask holds (mask an array, or one bool for all of them)."""
+    if isinstance(mask, bool):
+        return xp.zeros_like(values) if mask else values
+    return xp.where(mask, 0, values)
+
+
 def to_float(x):
     """Math that needs fractions (exp, log, division) turns integer tensors into float32 first."""
     return x if x.dtype.kind == "f" else cast(x, backend.DEFAULT_FLOAT)
@@ -106,7 +121,8 @@ class Div(Function):
 
 
 class Pow(Function):
-    """a ** b: d/da = b·a^(b-1), d/db = a^b·ln a."""
+    """a ** b: d/da = b·a^(b-1), d/db = a^b·ln a. As in PyTorch, d/da = 0 where b = 0 (a^0 is 1 for every a),
+    and d/db = 0 where a = 0 and b ≥ 0 (0^b is constant there, though ln 0 is -inf)."""
 
     def forward(ctx, a, b):
         out = a ** b
@@ -115,12 +131,12 @@ class Pow(Function):
 
     def backward(ctx, grad):
         a, b, out = ctx.saved
-        grad_a = grad * b * a ** (b - 1) if ctx.needs_input_grad[0] else None
+        xp = ctx.xp
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = _zero_where(xp, b == 0, grad * b * a ** (b - 1))
         if ctx.needs_input_grad[1]:
-            log_a = math.log(a) if _is_number(a) else ctx.xp.log(a)  # math.log keeps float32 float32
-            grad_b = grad * out * log_a
-        else:
-            grad_b = None
+            grad_b = xp.where((a == 0) & (b >= 0), 0, grad * out * natural_log(xp, a))
         return grad_a, grad_b
 
 
