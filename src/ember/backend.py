@@ -2,7 +2,7 @@
 
 A tensor's numbers live in an array of an *array module* (`xp`): NumPy on the CPU, CuPy on an
 NVIDIA GPU. Every op is written once against `xp`, so the same code runs on both. This is the only
-file that knows CuPy (and SciPy, used for `erf` when present) exists.
+file that knows CuPy and SciPy (the special functions: erf, lgamma, digamma, ...) exist.
 """
 
 import ctypes
@@ -484,8 +484,7 @@ def erf(x):
     global _scipy_erf
     x = as_array(x)  # a 0-d array times a number is a NumPy scalar
     if type(x) is not np.ndarray:
-        import cupyx.scipy.special
-        return cupyx.scipy.special.erf(x)
+        return special_function(cupy(), "erf")(x)
     if x.dtype in (float32, float16):
         return _erf_float32(x.astype(float32, copy=False)).astype(x.dtype, copy=False)
     if _scipy_erf is None:
@@ -494,3 +493,16 @@ def erf(x):
         except ImportError:
             _scipy_erf = np.vectorize(math.erf, otypes=[np.float64])
     return _scipy_erf(x).astype(x.dtype, copy=False)
+
+
+def special_function(xp, name):
+    """The special function `name` (SciPy's name: erfinv, gammaln, digamma, polygamma, i0, i1, gammainc, ...)
+    for arrays of xp: SciPy's on the CPU, CuPy's (cupyx.scipy.special) on a GPU. SciPy is optional."""
+    if xp is not np:
+        import cupyx.scipy.special
+        return getattr(cupyx.scipy.special, name)
+    try:
+        import scipy.special
+    except ImportError:
+        raise RuntimeError(f"ember's special functions need SciPy on the CPU (for {name}): pip install scipy") from None
+    return getattr(scipy.special, name)

@@ -9,8 +9,18 @@ import weakref
 import numpy as np
 
 from . import autograd, backend, printing
-from .ops import activation, elementwise, indexing, linalg, reduce, sampling
+from .ops import activation, elementwise, indexing, linalg, logical, pointwise, reduce, sampling, special, trig
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
+
+
+def _in_place(fn):
+    """The in-place method of a math function (exp_ of exp): fn(self, ...) computed, then stored into self."""
+    name = fn.__name__ + "_"
+
+    def method(self, *args, **kwargs):
+        return self._store(name, fn, self, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    return method
 
 
 class Tensor:
@@ -443,37 +453,70 @@ class Tensor:
         return self
 
     def __abs__(self):
-        return elementwise.abs(self)
+        return pointwise.abs(self)
+
+    def __floordiv__(self, other):
+        return elementwise.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return elementwise.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return elementwise.remainder(self, other)
+
+    def __rmod__(self, other):
+        return elementwise.remainder(other, self)
 
     def __eq__(self, other):
-        return elementwise.eq(self, other)
+        return logical.eq(self, other)
 
     def __ne__(self, other):
-        return elementwise.ne(self, other)
+        return logical.ne(self, other)
 
     def __lt__(self, other):
-        return elementwise.lt(self, other)
+        return logical.lt(self, other)
 
     def __le__(self, other):
-        return elementwise.le(self, other)
+        return logical.le(self, other)
 
     def __gt__(self, other):
-        return elementwise.gt(self, other)
+        return logical.gt(self, other)
 
     def __ge__(self, other):
-        return elementwise.ge(self, other)
+        return logical.ge(self, other)
 
     def __and__(self, other):
-        return elementwise.logical_and(self, other)
+        return logical.bitwise_and(self, other)
+
+    def __rand__(self, other):
+        return logical.bitwise_and(other, self)
 
     def __or__(self, other):
-        return elementwise.logical_or(self, other)
+        return logical.bitwise_or(self, other)
+
+    def __ror__(self, other):
+        return logical.bitwise_or(other, self)
 
     def __xor__(self, other):
-        return elementwise.logical_xor(self, other)
+        return logical.bitwise_xor(self, other)
+
+    def __rxor__(self, other):
+        return logical.bitwise_xor(other, self)
 
     def __invert__(self):
-        return elementwise.logical_not(self)
+        return logical.bitwise_not(self)
+
+    def __lshift__(self, other):
+        return logical.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return logical.bitwise_left_shift(other, self)
+
+    def __rshift__(self, other):
+        return logical.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return logical.bitwise_right_shift(other, self)
 
     def _in_graph(self):
         return self._ctx is not None and autograd.is_grad_enabled()
@@ -489,6 +532,30 @@ class Tensor:
 
     def __itruediv__(self, other):
         return self / other if self._in_graph() else self.div_(other)
+
+    def __ifloordiv__(self, other):
+        return self // other if self._in_graph() else self.floor_divide_(other)
+
+    def __imod__(self, other):
+        return self % other if self._in_graph() else self.remainder_(other)
+
+    def __ipow__(self, other):
+        return self ** other if self._in_graph() else self.pow_(other)
+
+    def __iand__(self, other):
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other):
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other):
+        return self.bitwise_xor_(other)
+
+    def __ilshift__(self, other):
+        return self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other):
+        return self.bitwise_right_shift_(other)
 
     def __getitem__(self, index):
         return indexing.getitem(self, self._array_index(index))
@@ -547,13 +614,13 @@ class Tensor:
         self._version += 1
         return self
 
-    def add_(self, other, alpha=1):
+    def add_(self, other, *, alpha=1):
         self._check_inplace("add_")
         operand = self._operand(other)
         self.array += operand if alpha == 1 else operand * alpha
         return self._changed()
 
-    def sub_(self, other, alpha=1):
+    def sub_(self, other, *, alpha=1):
         return self.add_(other, alpha=-alpha)
 
     def mul_(self, other):
@@ -561,7 +628,9 @@ class Tensor:
         self.array *= self._operand(other)
         return self._changed()
 
-    def div_(self, other):
+    def div_(self, other, *, rounding_mode=None):
+        if rounding_mode is not None or self.dtype.kind != "f":
+            return self._store("div_", elementwise.div, self, other, rounding_mode=rounding_mode)
         self._check_inplace("div_")
         self.array /= self._operand(other)
         return self._changed()
@@ -577,11 +646,6 @@ class Tensor:
     def copy_(self, source):
         self._check_inplace("copy_")
         self.array[...] = backend.to_device(source.array, self.device)
-        return self._changed()
-
-    def clamp_(self, min=None, max=None):  # noqa: A002
-        self._check_inplace("clamp_")
-        backend.xp_of(self.array).clip(self.array, min, max, out=self.array)
         return self._changed()
 
     # -----------------------------------------------------------------------------------------
@@ -634,15 +698,119 @@ class Tensor:
         return self._fill_random("bernoulli_", sampling.bernoulli_fill(self._generator(generator), self.shape,
                                                                        self.dtype, p))
 
+    def _store(self, name, fn, *args, **kwargs):
+        """What the in-place math methods do: compute fn(*args, **kwargs) out of place, then write it into self,
+        which keeps its shape and dtype (a result of a higher kind, a float into an integer tensor, is refused)."""
+        self._check_inplace(name)
+        with autograd.no_grad():
+            result = fn(*args, **kwargs)
+        if result.shape != self.shape:
+            raise RuntimeError(f"{name}: the result has shape {result.shape}, which does not fit in place into "
+                               f"shape {self.shape}")
+        if not elementwise.can_cast(result.dtype, self.dtype):
+            raise RuntimeError(f"{name}: the result has dtype {result.dtype}, which cannot be stored in place into "
+                               f"a {self.dtype} tensor")
+        self.array[...] = result.array
+        return self._changed()
+
+    def float_power_(self, exponent):
+        if self.dtype != backend.float64:
+            raise RuntimeError(f"float_power_: the result is float64, so the tensor must be float64, got {self.dtype}")
+        return self._store("float_power_", elementwise.float_power, self, exponent)
+
+    def polygamma_(self, n):
+        return self._store("polygamma_", special.polygamma, n, self)
+
+    # The in-place forms of the math functions (see _in_place).
+    neg_, abs_, sign_, pow_, square_ = (_in_place(elementwise.neg), _in_place(pointwise.abs), _in_place(pointwise.sign),
+                                        _in_place(elementwise.pow), _in_place(pointwise.square))
+    fmod_, remainder_, floor_divide_ = (_in_place(elementwise.fmod), _in_place(elementwise.remainder),
+                                        _in_place(elementwise.floor_divide))
+    lerp_, addcmul_, addcdiv_ = (_in_place(elementwise.lerp), _in_place(elementwise.addcmul),
+                                 _in_place(elementwise.addcdiv))
+    clamp_, clamp_min_, clamp_max_ = (_in_place(elementwise.clamp), _in_place(elementwise.clamp_min),
+                                      _in_place(elementwise.clamp_max))
+    exp_, exp2_, expm1_ = _in_place(pointwise.exp), _in_place(pointwise.exp2), _in_place(pointwise.expm1)
+    log_, log2_, log10_, log1p_ = (_in_place(pointwise.log), _in_place(pointwise.log2), _in_place(pointwise.log10),
+                                   _in_place(pointwise.log1p))
+    sqrt_, rsqrt_, reciprocal_ = _in_place(pointwise.sqrt), _in_place(pointwise.rsqrt), _in_place(pointwise.reciprocal)
+    floor_, ceil_, trunc_, round_, frac_ = (_in_place(pointwise.floor), _in_place(pointwise.ceil),
+                                            _in_place(pointwise.trunc), _in_place(pointwise.round),
+                                            _in_place(pointwise.frac))
+    copysign_, heaviside_, nextafter_, ldexp_ = (_in_place(pointwise.copysign), _in_place(pointwise.heaviside),
+                                                 _in_place(pointwise.nextafter), _in_place(pointwise.ldexp))
+    nan_to_num_ = _in_place(pointwise.nan_to_num)
+    sin_, cos_, tan_, asin_, acos_, atan_ = (_in_place(trig.sin), _in_place(trig.cos), _in_place(trig.tan),
+                                             _in_place(trig.asin), _in_place(trig.acos), _in_place(trig.atan))
+    sinh_, cosh_, asinh_, acosh_, atanh_ = (_in_place(trig.sinh), _in_place(trig.cosh), _in_place(trig.asinh),
+                                            _in_place(trig.acosh), _in_place(trig.atanh))
+    atan2_, hypot_ = _in_place(trig.atan2), _in_place(trig.hypot)
+    deg2rad_, rad2deg_ = _in_place(trig.deg2rad), _in_place(trig.rad2deg)
+    erf_, erfc_, erfinv_ = _in_place(special.erf), _in_place(special.erfc), _in_place(special.erfinv)
+    lgamma_, digamma_, mvlgamma_ = _in_place(special.lgamma), _in_place(special.digamma), _in_place(special.mvlgamma)
+    i0_, igamma_, igammac_ = _in_place(special.i0), _in_place(special.igamma), _in_place(special.igammac)
+    sinc_, logit_, xlogy_ = _in_place(special.sinc), _in_place(special.logit), _in_place(special.xlogy)
+    relu_, sigmoid_, tanh_ = _in_place(activation.relu), _in_place(activation.sigmoid), _in_place(activation.tanh)
+    eq_, ne_, lt_, le_, gt_, ge_ = (_in_place(logical.eq), _in_place(logical.ne), _in_place(logical.lt),
+                                    _in_place(logical.le), _in_place(logical.gt), _in_place(logical.ge))
+    logical_and_, logical_or_, logical_xor_, logical_not_ = (
+        _in_place(logical.logical_and), _in_place(logical.logical_or), _in_place(logical.logical_xor),
+        _in_place(logical.logical_not))
+    bitwise_and_, bitwise_or_, bitwise_xor_, bitwise_not_ = (
+        _in_place(logical.bitwise_and), _in_place(logical.bitwise_or), _in_place(logical.bitwise_xor),
+        _in_place(logical.bitwise_not))
+    bitwise_left_shift_, bitwise_right_shift_ = (_in_place(logical.bitwise_left_shift),
+                                                 _in_place(logical.bitwise_right_shift))
+    gcd_, lcm_ = _in_place(logical.gcd), _in_place(logical.lcm)
+    # PyTorch's other names for them.
+    absolute_, negative_, multiply_, subtract_, divide_, true_divide_ = abs_, neg_, mul_, sub_, div_, div_
+    clip_, fix_, sgn_ = clamp_, trunc_, sign_
+    arcsin_, arccos_, arctan_, arctan2_ = asin_, acos_, atan_, atan2_
+    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
+    greater_, greater_equal_, less_, less_equal_, not_equal_ = gt_, ge_, lt_, le_, ne_
+
     # -----------------------------------------------------------------------------------------
     # Math, as methods: each is the ember.<name> function, with the tensor as its first argument.
 
-    add, sub, mul, div, pow, neg, abs = (elementwise.add, elementwise.sub, elementwise.mul, elementwise.div,
-                                         elementwise.pow, elementwise.neg, elementwise.abs)
-    exp, log, sqrt, sin, cos = elementwise.exp, elementwise.log, elementwise.sqrt, elementwise.sin, elementwise.cos
+    add, sub, mul, div, pow, neg = (elementwise.add, elementwise.sub, elementwise.mul, elementwise.div,
+                                    elementwise.pow, elementwise.neg)
+    multiply, subtract, divide, true_divide, negative = (elementwise.mul, elementwise.sub, elementwise.div,
+                                                         elementwise.true_divide, elementwise.neg)
+    floor_divide, fmod, remainder = elementwise.floor_divide, elementwise.fmod, elementwise.remainder
+    float_power, positive = elementwise.float_power, elementwise.positive
+    lerp, addcmul, addcdiv = elementwise.lerp, elementwise.addcmul, elementwise.addcdiv
+    maximum, minimum, fmax, fmin = elementwise.maximum, elementwise.minimum, elementwise.fmax, elementwise.fmin
     clamp = clip = elementwise.clamp
-    maximum, minimum = elementwise.maximum, elementwise.minimum
-    eq, ne, lt, le, gt, ge = elementwise.eq, elementwise.ne, elementwise.lt, elementwise.le, elementwise.gt, elementwise.ge
+    clamp_min, clamp_max = elementwise.clamp_min, elementwise.clamp_max
+    abs, absolute, sign, sgn = pointwise.abs, pointwise.abs, pointwise.sign, pointwise.sign
+    exp, exp2, expm1 = pointwise.exp, pointwise.exp2, pointwise.expm1
+    log, log2, log10, log1p = pointwise.log, pointwise.log2, pointwise.log10, pointwise.log1p
+    sqrt, rsqrt, reciprocal, square = pointwise.sqrt, pointwise.rsqrt, pointwise.reciprocal, pointwise.square
+    floor, ceil, trunc, fix, round, frac = (pointwise.floor, pointwise.ceil, pointwise.trunc, pointwise.trunc,
+                                            pointwise.round, pointwise.frac)
+    copysign, heaviside, nextafter = pointwise.copysign, pointwise.heaviside, pointwise.nextafter
+    ldexp, frexp, nan_to_num = pointwise.ldexp, pointwise.frexp, pointwise.nan_to_num
+    logaddexp, logaddexp2 = pointwise.logaddexp, pointwise.logaddexp2
+    sin, cos, tan, asin, acos, atan = trig.sin, trig.cos, trig.tan, trig.asin, trig.acos, trig.atan
+    arcsin, arccos, arctan = trig.asin, trig.acos, trig.atan
+    sinh, cosh, asinh, acosh, atanh = trig.sinh, trig.cosh, trig.asinh, trig.acosh, trig.atanh
+    arcsinh, arccosh, arctanh = trig.asinh, trig.acosh, trig.atanh
+    atan2 = arctan2 = trig.atan2
+    hypot, deg2rad, rad2deg = trig.hypot, trig.deg2rad, trig.rad2deg
+    erf, erfc, erfinv = special.erf, special.erfc, special.erfinv
+    lgamma, digamma, mvlgamma, i0 = special.lgamma, special.digamma, special.mvlgamma, special.i0
+    igamma, igammac, sinc, logit, xlogy = special.igamma, special.igammac, special.sinc, special.logit, special.xlogy
+    eq, ne, lt, le, gt, ge = logical.eq, logical.ne, logical.lt, logical.le, logical.gt, logical.ge
+    greater, greater_equal, less, less_equal, not_equal = logical.gt, logical.ge, logical.lt, logical.le, logical.ne
+    logical_and, logical_or = logical.logical_and, logical.logical_or
+    logical_xor, logical_not = logical.logical_xor, logical.logical_not
+    bitwise_and, bitwise_or, bitwise_xor, bitwise_not = (logical.bitwise_and, logical.bitwise_or,
+                                                         logical.bitwise_xor, logical.bitwise_not)
+    bitwise_left_shift, bitwise_right_shift = logical.bitwise_left_shift, logical.bitwise_right_shift
+    gcd, lcm = logical.gcd, logical.lcm
+    isnan, isinf, isfinite, isposinf, isneginf = (logical.isnan, logical.isinf, logical.isfinite, logical.isposinf,
+                                                  logical.isneginf)
+    isreal, signbit = logical.isreal, logical.signbit
     relu, sigmoid, tanh = activation.relu, activation.sigmoid, activation.tanh
     softmax, log_softmax = activation.softmax, activation.log_softmax
     matmul = linalg.matmul
@@ -650,6 +818,9 @@ class Tensor:
     sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
     max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
     logsumexp = reduce.logsumexp
+
+    def polygamma(self, n):
+        return special.polygamma(n, self)
 
     def masked_fill(self, mask, value):
         """value where mask is True, self elsewhere."""
