@@ -18,7 +18,9 @@ from .ops.elementwise import (abs, add, clamp, cos, div, eq, exp, ge, gt, le, lo
                               where)
 from .ops.indexing import gather
 from .ops.linalg import matmul
-from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
+from .ops.reduce import (all, allclose, amax, amin, aminmax, any, argmax, argmin, count_nonzero, dist, equal, isclose,
+                         logsumexp, max, mean, min, nanmean, nansum, norm, prod, renorm, std, std_mean, sum, var,
+                         var_mean)
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
 from .tensor import Tensor
 from .io import load, save

@@ -476,6 +476,15 @@ class Tensor:
         backend.xp_of(self.array).clip(self.array, min, max, out=self.array)
         return self._changed()
 
+    def _store(self, what, compute, *args, **kwargs):
+        """An in-place method made of its out-of-place twin: compute(self, ...) is stored into self."""
+        self._check_inplace(what)
+        self.array[...] = compute(self, *args, **kwargs).array
+        return self._changed()
+
+    def renorm_(self, p, dim, maxnorm):
+        return self._store("renorm_", reduce.renorm, p, dim, maxnorm)
+
     def uniform_(self, a=0.0, b=1.0, generator=None):
         """Fill with numbers drawn uniformly from [a, b)."""
         self._check_inplace("uniform_")
@@ -502,8 +511,12 @@ class Tensor:
     softmax, log_softmax = activation.softmax, activation.log_softmax
     matmul = linalg.matmul
     sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
+    nansum, nanmean, sum_to_size = reduce.nansum, reduce.nanmean, reduce.sum_to_size
     max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
-    logsumexp = reduce.logsumexp
+    aminmax, logsumexp = reduce.aminmax, reduce.logsumexp
+    all, any, count_nonzero = reduce.all, reduce.any, reduce.count_nonzero
+    norm, dist, renorm = reduce.norm, reduce.dist, reduce.renorm
+    equal, allclose, isclose = reduce.equal, reduce.allclose, reduce.isclose
 
     def masked_fill(self, mask, value):
         """value where mask is True, self elsewhere."""
