@@ -14,7 +14,7 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "backend.py": 280,
     "autograd.py": 350,
     "tensor.py": 480,
-    "ops": 3000,  # the reductions of torch.* (issue 12): reduce.py from 158 to 442 lines
+    "ops": 3150,  # the reductions and scans of torch.* (issue 12): reduce.py and scan.py
     "nn": 2200,
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }

@@ -21,6 +21,8 @@ from .ops.linalg import matmul
 from .ops.reduce import (all, allclose, amax, amin, aminmax, any, argmax, argmin, count_nonzero, dist, equal, isclose,
                          logsumexp, max, mean, min, nanmean, nansum, norm, prod, renorm, std, std_mean, sum, var,
                          var_mean)
+from .ops.scan import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp, trapezoid,
+                       trapz)
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
 from .tensor import Tensor
 from .io import load, save

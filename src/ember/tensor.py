@@ -9,7 +9,7 @@ import weakref
 import numpy as np
 
 from . import autograd, backend
-from .ops import activation, elementwise, indexing, linalg, reduce
+from .ops import activation, elementwise, indexing, linalg, reduce, scan
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -482,6 +482,12 @@ class Tensor:
         self.array[...] = compute(self, *args, **kwargs).array
         return self._changed()
 
+    def cumsum_(self, dim=None, *, dtype=None):
+        return self._store("cumsum_", scan.cumsum, dim, dtype=dtype)
+
+    def cumprod_(self, dim=None, *, dtype=None):
+        return self._store("cumprod_", scan.cumprod, dim, dtype=dtype)
+
     def renorm_(self, p, dim, maxnorm):
         return self._store("renorm_", reduce.renorm, p, dim, maxnorm)
 
@@ -517,6 +523,8 @@ class Tensor:
     all, any, count_nonzero = reduce.all, reduce.any, reduce.count_nonzero
     norm, dist, renorm = reduce.norm, reduce.dist, reduce.renorm
     equal, allclose, isclose = reduce.equal, reduce.allclose, reduce.isclose
+    cumsum, cumprod, cummax, cummin = scan.cumsum, scan.cumprod, scan.cummax, scan.cummin
+    logcumsumexp, diff = scan.logcumsumexp, scan.diff
 
     def masked_fill(self, mask, value):
         """value where mask is True, self elsewhere."""
