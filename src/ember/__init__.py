@@ -24,6 +24,8 @@ from .ops.reduce import (all, allclose, amax, amin, aminmax, any, argmax, argmin
 from .ops.scan import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp, trapezoid,
                        trapz)
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
+from .ops.sorting import (argsort, bucketize, isin, kthvalue, msort, searchsorted, sort, topk, unique,
+                          unique_consecutive)
 from .tensor import Tensor
 from .io import load, save
 

@@ -9,7 +9,7 @@ import weakref
 import numpy as np
 
 from . import autograd, backend
-from .ops import activation, elementwise, indexing, linalg, reduce, scan
+from .ops import activation, elementwise, indexing, linalg, reduce, scan, sorting
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -525,6 +525,8 @@ class Tensor:
     equal, allclose, isclose = reduce.equal, reduce.allclose, reduce.isclose
     cumsum, cumprod, cummax, cummin = scan.cumsum, scan.cumprod, scan.cummax, scan.cummin
     logcumsumexp, diff = scan.logcumsumexp, scan.diff
+    sort, argsort, msort, topk, kthvalue = sorting.sort, sorting.argsort, sorting.msort, sorting.topk, sorting.kthvalue
+    unique, unique_consecutive = sorting.unique, sorting.unique_consecutive
 
     def masked_fill(self, mask, value):
         """value where mask is True, self elsewhere."""
