@@ -14,7 +14,7 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "backend.py": 280,
     "autograd.py": 350,
     "tensor.py": 480,
-    "ops": 3350,  # the reductions, scans and sorting of torch.* (issue 12): reduce, scan, sorting
+    "ops": 3650,  # the reductions, scans, sorting and statistics of torch.* (issue 12): 3550 lines
     "nn": 2200,
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }

@@ -26,6 +26,8 @@ from .ops.scan import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, di
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
 from .ops.sorting import (argsort, bucketize, isin, kthvalue, msort, searchsorted, sort, topk, unique,
                           unique_consecutive)
+from .ops.statistics import (bincount, corrcoef, cov, histc, histogram, median, mode, nanmedian, nanquantile,
+                             quantile)
 from .tensor import Tensor
 from .io import load, save
 

@@ -9,7 +9,7 @@ import weakref
 import numpy as np
 
 from . import autograd, backend
-from .ops import activation, elementwise, indexing, linalg, reduce, scan, sorting
+from .ops import activation, elementwise, indexing, linalg, reduce, scan, sorting, statistics
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -527,6 +527,10 @@ class Tensor:
     logcumsumexp, diff = scan.logcumsumexp, scan.diff
     sort, argsort, msort, topk, kthvalue = sorting.sort, sorting.argsort, sorting.msort, sorting.topk, sorting.kthvalue
     unique, unique_consecutive = sorting.unique, sorting.unique_consecutive
+    median, nanmedian, mode = statistics.median, statistics.nanmedian, statistics.mode
+    quantile, nanquantile = statistics.quantile, statistics.nanquantile
+    cov, corrcoef = statistics.cov, statistics.corrcoef
+    bincount, histc, histogram = statistics.bincount, statistics.histc, statistics.histogram
 
     def masked_fill(self, mask, value):
         """value where mask is True, self elsewhere."""
