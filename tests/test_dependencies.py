@@ -8,7 +8,8 @@ SOURCE = pathlib.Path(__file__).resolve().parents[1] / "src" / "ember"
 # a part beside it or above it. io sits a step below optim and data, since data writes its downloads with
 # io's atomic_write. Placed here too: cuda (backend's devices), testing (gradcheck, on tensors) and utils
 # (ember.utils.data is ember.data).
-ORDER = [{"backend"}, {"autograd", "cuda"}, {"ops"}, {"tensor"}, {"functional", "creation", "testing"}, {"nn"},
+ORDER = [{"backend"}, {"autograd", "cuda", "dtypes", "printing"}, {"ops"}, {"tensor"},
+         {"functional", "creation", "random", "testing"}, {"nn"},
          {"io"}, {"optim", "data"}, {"train", "models", "utils"}, {"apps"}]
 LEVEL = {part: level for level, parts in enumerate(ORDER) for part in parts}
 ANYTHING = {"cli", "__init__"}  # the command and the package's public face may import from every part

@@ -11,10 +11,11 @@ import ember
 SOURCE = pathlib.Path(ember.__file__).parent
 
 BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
-    "backend.py": 280,
+    "backend.py": 390,  # dtypes uint16-64, bfloat16, the default dtype and device, torch.Generator (issue 12)
     "autograd.py": 350,
-    "tensor.py": 480,
-    "ops": 3650,  # the reductions, scans, sorting and statistics of torch.* (issue 12): 3550 lines
+    "tensor.py": 580,  # issue 12: new_*, the in-place random fills, memory and dtype questions (creation); the
+    # reduction, scan, sorting and statistics methods, cumsum_ cumprod_ renorm_ (reduce)
+    "ops": 3800,  # issue 12: the reductions, scans, sorting and statistics of torch.* (1050 lines), sampling
     "nn": 2200,
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }

@@ -5,13 +5,21 @@
     (x * x).sum().backward()      # x.grad is now 2x
 """
 
-from . import autograd, backend, cuda, data, functional, io, nn, ops, optim, testing, utils  # noqa: F401
+import math as _math
+
+from . import autograd, backend, cuda, data, dtypes, functional, io, nn, ops, optim, random, testing, utils  # noqa: F401
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .backend import DEFAULT_FLOAT, Generator, manual_seed
+from .backend import (Generator, get_default_device, get_default_dtype, manual_seed, set_default_device,
+                      set_default_dtype)
 from .backend import Device as device
-from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
-                       ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor,
-                       zeros, zeros_like)
+from .creation import (arange, as_tensor, asarray, bartlett_window, blackman_window, empty, empty_like,
+                       empty_permuted, empty_strided, eye, from_numpy, frombuffer, full, full_like, hamming_window,
+                       hann_window, kaiser_window, linspace, logspace, normal, ones, ones_like, rand, rand_like,
+                       randint, randint_like, randn, randn_like, randperm, range, scalar_tensor, tensor,
+                       tril_indices, triu_indices, vander, zeros, zeros_like)
+from .dtypes import can_cast, finfo, iinfo, promote_types, result_type
+from .ops.sampling import bernoulli, binomial, multinomial, poisson
+from .random import default_generator, fork_rng, get_rng_state, initial_seed, seed, set_rng_state
 from .ops.activation import relu, sigmoid, softmax, log_softmax, tanh
 from .ops.elementwise import (abs, add, clamp, cos, div, eq, exp, ge, gt, le, log, logical_and, logical_not,
                               logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sin, sqrt, sub,
@@ -28,33 +36,55 @@ from .ops.sorting import (argsort, bucketize, isin, kthvalue, msort, searchsorte
                           unique_consecutive)
 from .ops.statistics import (bincount, corrcoef, cov, histc, histogram, median, mode, nanmedian, nanquantile,
                              quantile)
+from .printing import set_printoptions
 from .tensor import Tensor
 from .io import load, save
 
 clip = clamp
 concat = concatenate = cat
 
-# dtypes, with PyTorch's names.
+# dtypes, with PyTorch's names (complex dtypes are out of ember's scope); ember.bfloat16 is made on
+# first use, by __getattr__ below, as it needs the ml_dtypes package, which takes a second to import.
 float16 = half = backend.float16
 float32 = float = backend.float32
 float64 = double = backend.float64
 uint8 = backend.uint8
+uint16 = backend.uint16
+uint32 = backend.uint32
+uint64 = backend.uint64
 int8 = backend.int8
 int16 = short = backend.int16
 int32 = int = backend.int32
 int64 = long = backend.int64
 bool = backend.bool_
 
+# Constants, as in torch.
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
+newaxis = None
+
 __version__ = "0.1.0"
 
 
-def get_default_dtype():
-    return backend.DEFAULT_FLOAT
+def __getattr__(name):
+    if name == "bfloat16":
+        return backend.bfloat16()
+    raise AttributeError(f"module 'ember' has no attribute {name!r}")
 
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
-def numel(t):
-    return t.numel()
+# Questions about a tensor, as functions (each a Tensor method).
+numel, is_floating_point, is_complex, is_signed = Tensor.numel, Tensor.is_floating_point, Tensor.is_complex, \
+    Tensor.is_signed
+is_nonzero, is_same_size = Tensor.is_nonzero, Tensor.is_same_size
+
+
+def typename(obj):
+    """PyTorch's name of an object's type: 'torch.FloatTensor' for a float32 tensor, the class's dotted
+    name for anything else ('int', 'ember.nn.modules.linear.Linear')."""
+    if isinstance(obj, Tensor):
+        return "torch." + ("cuda." if obj.is_cuda else "") + dtypes.legacy_name(obj.dtype)
+    module = type(obj).__module__
+    return type(obj).__qualname__ if module == "builtins" else f"{module}.{type(obj).__qualname__}"

@@ -8,8 +8,8 @@ import weakref
 
 import numpy as np
 
-from . import autograd, backend
-from .ops import activation, elementwise, indexing, linalg, reduce, scan, sorting, statistics
+from . import autograd, backend, printing
+from .ops import activation, elementwise, indexing, linalg, reduce, sampling, scan, sorting, statistics
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -89,23 +89,94 @@ class Tensor:
         return self.device.type == "cuda"
 
     @property
+    def is_cpu(self):
+        return self.device.type == "cpu"
+
+    def get_device(self):
+        """The GPU's number for a CUDA tensor, -1 for a CPU tensor."""
+        return -1 if self.is_cpu else self.device.index
+
+    @property
     def ndim(self):
         return self.array.ndim
 
     def dim(self):
         return self.array.ndim
 
+    ndimension = dim
+
     def size(self, dim=None):
         return self.array.shape if dim is None else self.array.shape[shape_ops.normalize_dim(dim, self.ndim)]
+
+    def is_same_size(self, other):
+        return self.shape == other.shape
 
     def numel(self):
         return self.array.size
 
+    nelement = numel
+
     def element_size(self):
         return self.array.itemsize
 
+    @property
+    def itemsize(self):
+        return self.array.itemsize
+
+    @property
+    def nbytes(self):
+        return self.array.nbytes
+
+    def data_ptr(self):
+        """The address of the first element in memory."""
+        return backend.data_address(self.array)
+
+    def dim_order(self):
+        """The dimensions from the outermost in memory to the innermost (largest stride first)."""
+        return tuple(sorted(range(self.ndim), key=lambda d: -abs(self.array.strides[d])))
+
     def is_floating_point(self):
-        return self.array.dtype.kind == "f"
+        return backend.is_floating(self.array.dtype)
+
+    def is_complex(self):
+        """False: ember has no complex dtypes."""
+        return False
+
+    def is_signed(self):
+        """Whether the dtype holds negative numbers (floating dtypes and intN; not uint8 or bool)."""
+        return self.is_floating_point() or self.array.dtype.kind == "i"
+
+    def is_nonzero(self):
+        """The truth of a one-element tensor."""
+        if self.array.size != 1:
+            raise RuntimeError(f"is_nonzero: the truth value of a tensor with {self.array.size} elements is "
+                               "ambiguous (one element is needed)")
+        return bool(self.array.item())
+
+    # -----------------------------------------------------------------------------------------
+    # Memory: pinned memory is a CUDA notion ember leaves to CuPy; shared memory is for worker processes.
+
+    def is_pinned(self):
+        """False: ember allocates no page-locked memory."""
+        return False
+
+    def pin_memory(self):
+        """Page-locked memory for fast copies to a GPU: PyTorch needs a GPU for it, and so does ember, which
+        has none to offer (its CPU arrays are NumPy's), so this returns self where a GPU is present."""
+        if not backend.cuda_available():
+            raise RuntimeError("pin_memory: pinned memory needs a CUDA GPU, and none is available")
+        return self
+
+    def is_shared(self):
+        """Whether the numbers live in memory shared with child processes (share_memory_; CUDA tensors always)."""
+        return self.is_cuda or backend.in_shared_memory(self.array)
+
+    def share_memory_(self):
+        """Move the numbers into shared memory, which child processes forked later (DataLoader workers) see
+        and change along with this process; returns self."""
+        if not self.is_shared():
+            self.array = backend.to_shared_memory(self.array)
+        return self
 
     def __len__(self):
         if self.ndim == 0:
@@ -248,6 +319,18 @@ class Tensor:
     def half(self):
         return elementwise.cast(self, backend.float16)
 
+    def bfloat16(self):
+        return elementwise.cast(self, backend.bfloat16())
+
+    def byte(self):
+        return elementwise.cast(self, backend.uint8)
+
+    def char(self):
+        return elementwise.cast(self, backend.int8)
+
+    def short(self):
+        return elementwise.cast(self, backend.int16)
+
     def long(self):
         return elementwise.cast(self, backend.int64)
 
@@ -269,19 +352,44 @@ class Tensor:
         return self
 
     # -----------------------------------------------------------------------------------------
+    # New tensors, of this tensor's dtype and on its device unless dtype= or device= say otherwise.
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        """A copy of data (numbers, nested lists, an array or a tensor)."""
+        array = data.array if isinstance(data, Tensor) else np.asarray(data)
+        dtype = self.dtype if dtype is None else backend.as_dtype(dtype)
+        device = self.device if device is None else backend.Device(device)
+        return Tensor(backend.to_device(array.astype(dtype), device), requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        dtype = self.dtype if dtype is None else backend.as_dtype(dtype)
+        xp = backend.array_module(self.device if device is None else backend.Device(device))
+        return Tensor(xp.full(shape_ops.shape_arg((size,)), fill_value, dtype=dtype), requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(shape_ops.shape_arg(size), 0, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(shape_ops.shape_arg(size), 1, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        """Memory for a new tensor, not yet set (here: zeros)."""
+        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    # -----------------------------------------------------------------------------------------
     # Printing.
 
     def __repr__(self):
         data = backend.to_device(self.array, backend.CPU)
-        # PyTorch's lines hold 80 characters before the trailing comma, which NumPy counts too: hence 81.
-        body = np.array2string(data, separator=", ", precision=4, floatmode=_float_mode(data), threshold=1000,
-                               edgeitems=3, max_line_width=81, prefix="tensor(")
+        if data.dtype.name == "bfloat16":
+            data = data.astype(backend.float32)  # NumPy prints ml_dtypes' bfloat16 without its own float format
+        body = np.array2string(data, separator=", ", prefix="tensor(", **printing.array2string_options(data))
         extras = []
         if data.size == 0 and data.ndim != 1:
             extras.append(f"size={data.shape}")
         if self.device.type != "cpu":
             extras.append(f"device='{self.device}'")
-        if self.dtype not in (backend.float32, backend.int64, backend.bool_):
+        if self.dtype not in (backend.get_default_dtype(), backend.int64, backend.bool_):
             extras.append(f"dtype={backend.dtype_name(self.dtype)}")
         if self._ctx is not None:
             extras.append(f"grad_fn={self._ctx!r}")
@@ -491,18 +599,55 @@ class Tensor:
     def renorm_(self, p, dim, maxnorm):
         return self._store("renorm_", reduce.renorm, p, dim, maxnorm)
 
-    def uniform_(self, a=0.0, b=1.0, generator=None):
-        """Fill with numbers drawn uniformly from [a, b)."""
-        self._check_inplace("uniform_")
-        self.array[...] = (generator or backend.default_generator(self.device)).uniform(self.shape, self.dtype, a, b)
+    # -----------------------------------------------------------------------------------------
+    # In place, random: each draws out of place (ember.ops.sampling), then stores into self.
+
+    def _fill_random(self, name, draw):
+        """Store the numbers draw(generator) made into self (in place); returns self."""
+        self._check_inplace(name)
+        self.array[...] = draw
         return self._changed()
 
-    def normal_(self, mean=0.0, std=1.0, generator=None):
+    def _generator(self, generator):
+        return sampling.generator_for(generator, self)
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
+        """Fill with numbers drawn uniformly from [a, b)."""
+        if a > b:
+            raise RuntimeError(f"uniform_: expected from <= to, got from={a} > to={b}")
+        return self._fill_random("uniform_", self._generator(generator).uniform(self.shape, self.dtype, a, b))
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fill with numbers drawn from the normal distribution N(mean, std²)."""
-        self._check_inplace("normal_")
-        self.array[...] = (generator or backend.default_generator(self.device)).normal(self.shape, self.dtype, mean,
-                                                                                       std)
-        return self._changed()
+        if std < 0:
+            raise RuntimeError(f"normal_: expected std >= 0, got {std}")
+        return self._fill_random("normal_", self._generator(generator).normal(self.shape, self.dtype, mean, std))
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        return self._fill_random("exponential_", sampling.exponential(self._generator(generator), self.shape,
+                                                                      self.dtype, lambd))
+
+    def geometric_(self, p, *, generator=None):
+        return self._fill_random("geometric_", sampling.geometric(self._generator(generator), self.shape,
+                                                                  self.dtype, p))
+
+    def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+        return self._fill_random("cauchy_", sampling.cauchy(self._generator(generator), self.shape, self.dtype,
+                                                            median, sigma))
+
+    def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+        return self._fill_random("log_normal_", sampling.log_normal(self._generator(generator), self.shape,
+                                                                    self.dtype, mean, std))
+
+    def random_(self, low=0, high=None, *, generator=None):
+        """random_(high): integers from [0, high); random_(low, high); random_(): any the dtype holds exactly."""
+        return self._fill_random("random_", sampling.integers(self._generator(generator), self.shape, self.dtype,
+                                                              low, high))
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        """Fill with 1 with probability p (a number or a tensor of probabilities), else 0."""
+        return self._fill_random("bernoulli_", sampling.bernoulli_fill(self._generator(generator), self.shape,
+                                                                       self.dtype, p))
 
     # -----------------------------------------------------------------------------------------
     # Math, as methods: each is the ember.<name> function, with the tensor as its first argument.
@@ -516,6 +661,7 @@ class Tensor:
     relu, sigmoid, tanh = activation.relu, activation.sigmoid, activation.tanh
     softmax, log_softmax = activation.softmax, activation.log_softmax
     matmul = linalg.matmul
+    bernoulli, multinomial = sampling.bernoulli, sampling.multinomial
     sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
     nansum, nanmean, sum_to_size = reduce.nansum, reduce.nanmean, reduce.sum_to_size
     max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
@@ -565,20 +711,6 @@ class Tensor:
         return shape_ops.transpose(self, -2, -1)
 
 
-def _float_mode(data):
-    """How PyTorch prints floats: with 4 decimals ("1.5000", "1.0000e-05"), except that whole
-    numbers not needing scientific notation get none ("2.")."""
-    if data.dtype.kind != "f":
-        return "maxprec"
-    magnitudes = np.abs(data[np.isfinite(data) & (data != 0)])
-    if magnitudes.size == 0:
-        return "maxprec"
-    whole = (magnitudes == np.floor(magnitudes)).all()
-    largest, smallest = float(magnitudes.max()), float(magnitudes.min())  # Python floats: no float16 overflow
-    plain = largest < 1e8 and largest <= 1000 * smallest
-    return "maxprec" if whole and plain else "fixed"
-
-
 def parse_to_args(*args, device=None, dtype=None):
     """The (device, dtype) that .to(...) asks for, each None when not given: arguments may be a
     device ('cuda', ember.device), a dtype, or a tensor (meaning its device and dtype)."""
@@ -595,3 +727,4 @@ def parse_to_args(*args, device=None, dtype=None):
 
 
 autograd.set_tensor_type(Tensor)  # the engine makes its results, gradients and hook arguments of this type
+backend.set_tensor_type(Tensor)  # Generator.get_state returns one
