@@ -33,10 +33,18 @@ from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_
 from .ops.pointwise import (abs, absolute, ceil, copysign, exp, exp2, expm1, fix, floor, frac, frexp, heaviside,
                             ldexp, log, log10, log1p, log2, logaddexp, logaddexp2, nan_to_num, nextafter,
                             reciprocal, round, rsqrt, sgn, sign, sqrt, square, trunc)
-from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
+from .ops.reduce import (all, allclose, amax, amin, aminmax, any, argmax, argmin, count_nonzero, dist, equal, isclose,
+                         logsumexp, max, mean, min, nanmean, nansum, norm, prod, renorm, std, std_mean, sum, var,
+                         var_mean)
+from .ops.scan import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp, trapezoid,
+                       trapz)
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
+from .ops.sorting import (argsort, bucketize, isin, kthvalue, msort, searchsorted, sort, topk, unique,
+                          unique_consecutive)
 from .ops.special import (digamma, erf, erfc, erfinv, i0, igamma, igammac, lgamma, logit, mvlgamma, polygamma, sinc,
                           xlogy)
+from .ops.statistics import (bincount, corrcoef, cov, histc, histogram, median, mode, nanmedian, nanquantile,
+                             quantile)
 from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan,
                        atan2, atanh, cos, cosh, deg2rad, hypot, rad2deg, sin, sinh, tan)
 from .printing import set_printoptions

@@ -9,7 +9,8 @@ import weakref
 import numpy as np
 
 from . import autograd, backend, printing
-from .ops import activation, elementwise, indexing, linalg, logical, pointwise, reduce, sampling, special, trig
+from .ops import (activation, elementwise, indexing, linalg, logical, pointwise, reduce, sampling, scan, sorting,
+                  special, statistics, trig)
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -721,6 +722,15 @@ class Tensor:
     def polygamma_(self, n):
         return self._store("polygamma_", special.polygamma, n, self)
 
+    def cumsum_(self, dim=None, *, dtype=None):
+        return self._store("cumsum_", scan.cumsum, self, dim, dtype=dtype)
+
+    def cumprod_(self, dim=None, *, dtype=None):
+        return self._store("cumprod_", scan.cumprod, self, dim, dtype=dtype)
+
+    def renorm_(self, p, dim, maxnorm):
+        return self._store("renorm_", reduce.renorm, self, p, dim, maxnorm)
+
     # The in-place forms of the math functions (see _in_place).
     neg_, abs_, sign_, pow_, square_ = (_in_place(elementwise.neg), _in_place(pointwise.abs), _in_place(pointwise.sign),
                                         _in_place(elementwise.pow), _in_place(pointwise.square))
@@ -816,8 +826,20 @@ class Tensor:
     matmul = linalg.matmul
     bernoulli, multinomial = sampling.bernoulli, sampling.multinomial
     sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
+    nansum, nanmean, sum_to_size = reduce.nansum, reduce.nanmean, reduce.sum_to_size
     max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
-    logsumexp = reduce.logsumexp
+    aminmax, logsumexp = reduce.aminmax, reduce.logsumexp
+    all, any, count_nonzero = reduce.all, reduce.any, reduce.count_nonzero
+    norm, dist, renorm = reduce.norm, reduce.dist, reduce.renorm
+    equal, allclose, isclose = reduce.equal, reduce.allclose, reduce.isclose
+    cumsum, cumprod, cummax, cummin = scan.cumsum, scan.cumprod, scan.cummax, scan.cummin
+    logcumsumexp, diff = scan.logcumsumexp, scan.diff
+    sort, argsort, msort, topk, kthvalue = sorting.sort, sorting.argsort, sorting.msort, sorting.topk, sorting.kthvalue
+    unique, unique_consecutive = sorting.unique, sorting.unique_consecutive
+    median, nanmedian, mode = statistics.median, statistics.nanmedian, statistics.mode
+    quantile, nanquantile = statistics.quantile, statistics.nanquantile
+    cov, corrcoef = statistics.cov, statistics.corrcoef
+    bincount, histc, histogram = statistics.bincount, statistics.histc, statistics.histogram
 
     def polygamma(self, n):
         return special.polygamma(n, self)

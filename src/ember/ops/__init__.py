@@ -2,4 +2,4 @@
 (also ember.nn.functional), ember.* and Tensor methods."""
 
 from . import (activation, attention, conv, dropout, elementwise, indexing, linalg, loss,  # noqa: F401
-               normalization, pooling, reduce, sampling, shape)
+               normalization, pooling, reduce, sampling, scan, shape, sorting, statistics)
