@@ -14,7 +14,7 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "backend.py": 280,
     "autograd.py": 350,
     "tensor.py": 480,
-    "ops": 2900,
+    "ops": 3400,  # the activations, dropouts, norms, distances, embedding bags and shuffles of torch.nn (issue 12)
     "nn": 2200,
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }

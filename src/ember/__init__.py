@@ -12,14 +12,21 @@ from .backend import Device as device
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor,
                        zeros, zeros_like)
-from .ops.activation import relu, sigmoid, softmax, log_softmax, tanh
+from .ops.activation import (celu, celu_, hardshrink, log_softmax, prelu, relu, relu_, rrelu, rrelu_, selu, selu_,
+                             sigmoid, softmax, tanh, threshold, threshold_)
+from .ops.distance import cosine_similarity, pairwise_distance, pdist
+from .ops.dropout import (alpha_dropout, alpha_dropout_, dropout, dropout_, feature_alpha_dropout,
+                          feature_alpha_dropout_, feature_dropout, feature_dropout_)
 from .ops.elementwise import (abs, add, clamp, cos, div, eq, exp, ge, gt, le, log, logical_and, logical_not,
                               logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sin, sqrt, sub,
                               where)
+from .ops.embedding import embedding_renorm_
 from .ops.indexing import gather
-from .ops.linalg import matmul
+from .ops.linalg import bilinear, matmul
+from .ops.normalization import group_norm, layer_norm, rms_norm
 from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
+from .ops.shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle, pixel_unshuffle
 from .tensor import Tensor
 from .io import load, save
 

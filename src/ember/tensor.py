@@ -499,11 +499,17 @@ class Tensor:
     maximum, minimum = elementwise.maximum, elementwise.minimum
     eq, ne, lt, le, gt, ge = elementwise.eq, elementwise.ne, elementwise.lt, elementwise.le, elementwise.gt, elementwise.ge
     relu, sigmoid, tanh = activation.relu, activation.sigmoid, activation.tanh
-    softmax, log_softmax = activation.softmax, activation.log_softmax
+    hardshrink, prelu = activation.hardshrink, activation.prelu
     matmul = linalg.matmul
     sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
     max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
     logsumexp = reduce.logsumexp
+
+    def softmax(self, dim, dtype=None):
+        return activation.softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        return activation.log_softmax(self, dim, dtype=dtype)
 
     def masked_fill(self, mask, value):
         """value where mask is True, self elsewhere."""
