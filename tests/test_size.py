@@ -15,7 +15,7 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "autograd.py": 350,
     "tensor.py": 480,
     "ops": 3400,  # the activations, dropouts, norms, distances, embedding bags and shuffles of torch.nn (issue 12)
-    "nn": 2200,
+    "nn": 2850,  # their layers, the lazy layers, parameter containers and nn.Buffer (issue 12)
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }
 
