@@ -11,12 +11,11 @@ import ember
 SOURCE = pathlib.Path(ember.__file__).parent
 
 BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
-    "backend.py": 390,  # dtypes uint16-64, bfloat16, the default dtype and device, torch.Generator (issue 12)
+    "backend.py": 410,  # dtypes uint16-64, bfloat16, the default dtype and device, torch.Generator (issue 12)
     "autograd.py": 350,
-    "tensor.py": 580,  # issue 12: new_*, the in-place random fills, memory and dtype questions (creation); the
-    # reduction, scan, sorting and statistics methods, cumsum_ cumprod_ renorm_ (reduce)
-    "ops": 3800,  # issue 12: the reductions, scans, sorting and statistics of torch.* (1050 lines), sampling
-    "nn": 2200,
+    "tensor.py": 760,  # issue 12: the PyTorch methods of math, reductions, sampling and creation, and their in-place forms
+    "ops": 5400,  # issue 12: torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms
+    "nn": 2900,  # issue 12: the layers of the activations, dropouts, norms, lazy layers, parameter containers
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }
 

@@ -12,42 +12,46 @@ from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import (Generator, get_default_device, get_default_dtype, manual_seed, set_default_device,
                       set_default_dtype)
 from .backend import Device as device
-from .creation import (arange, as_tensor, asarray, bartlett_window, blackman_window, empty, empty_like,
-                       empty_permuted, empty_strided, eye, from_numpy, frombuffer, full, full_like, hamming_window,
-                       hann_window, kaiser_window, linspace, logspace, normal, ones, ones_like, rand, rand_like,
-                       randint, randint_like, randn, randn_like, randperm, range, scalar_tensor, tensor,
-                       tril_indices, triu_indices, vander, zeros, zeros_like)
+from .creation import (arange, as_tensor, asarray, bartlett_window, blackman_window, empty, empty_like, empty_permuted,
+                       empty_strided, eye, from_numpy, frombuffer, full, full_like, hamming_window, hann_window,
+                       kaiser_window, linspace, logspace, normal, ones, ones_like, rand, rand_like, randint,
+                       randint_like, randn, randn_like, randperm, range, scalar_tensor, tensor, tril_indices,
+                       triu_indices, vander, zeros, zeros_like)
 from .dtypes import can_cast, finfo, iinfo, promote_types, result_type
 from .ops.sampling import bernoulli, binomial, multinomial, poisson
 from .random import default_generator, fork_rng, get_rng_state, initial_seed, seed, set_rng_state
-from .ops.activation import relu, sigmoid, softmax, log_softmax, tanh
+from .ops.activation import (celu, celu_, hardshrink, log_softmax, prelu, relu, relu_, rrelu, rrelu_, selu, selu_,
+                             sigmoid, softmax, tanh, threshold, threshold_)
 from .ops.elementwise import (add, addcdiv, addcmul, clamp, clamp_max, clamp_min, clip, div, divide, float_power,
                               floor_divide, fmax, fmin, fmod, lerp, maximum, minimum, mul, multiply, neg, negative,
                               positive, pow, remainder, rsub, sub, subtract, true_divide, where)
 from .ops.indexing import gather
-from .ops.linalg import matmul
-from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
-                          bitwise_xor, eq, gcd, ge, greater, greater_equal, gt, isfinite, isinf, isnan, isneginf,
-                          isposinf, isreal, lcm, le, less, less_equal, logical_and, logical_not, logical_or,
-                          logical_xor, lt, ne, not_equal, signbit)
-from .ops.pointwise import (abs, absolute, ceil, copysign, exp, exp2, expm1, fix, floor, frac, frexp, heaviside,
-                            ldexp, log, log10, log1p, log2, logaddexp, logaddexp2, nan_to_num, nextafter,
-                            reciprocal, round, rsqrt, sgn, sign, sqrt, square, trunc)
+from .ops.linalg import bilinear, matmul
+from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor,
+                          eq, gcd, ge, greater, greater_equal, gt, isfinite, isinf, isnan, isneginf, isposinf, isreal,
+                          lcm, le, less, less_equal, logical_and, logical_not, logical_or, logical_xor, lt, ne,
+                          not_equal, signbit)
+from .ops.pointwise import (abs, absolute, ceil, copysign, exp, exp2, expm1, fix, floor, frac, frexp, heaviside, ldexp,
+                            log, log10, log1p, log2, logaddexp, logaddexp2, nan_to_num, nextafter, reciprocal, round,
+                            rsqrt, sgn, sign, sqrt, square, trunc)
 from .ops.reduce import (all, allclose, amax, amin, aminmax, any, argmax, argmin, count_nonzero, dist, equal, isclose,
                          logsumexp, max, mean, min, nanmean, nansum, norm, prod, renorm, std, std_mean, sum, var,
                          var_mean)
-from .ops.scan import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp, trapezoid,
-                       trapz)
+from .ops.scan import cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp, trapezoid, trapz
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
-from .ops.sorting import (argsort, bucketize, isin, kthvalue, msort, searchsorted, sort, topk, unique,
-                          unique_consecutive)
+from .ops.sorting import argsort, bucketize, isin, kthvalue, msort, searchsorted, sort, topk, unique, unique_consecutive
 from .ops.special import (digamma, erf, erfc, erfinv, i0, igamma, igammac, lgamma, logit, mvlgamma, polygamma, sinc,
                           xlogy)
-from .ops.statistics import (bincount, corrcoef, cov, histc, histogram, median, mode, nanmedian, nanquantile,
-                             quantile)
+from .ops.statistics import bincount, corrcoef, cov, histc, histogram, median, mode, nanmedian, nanquantile, quantile
 from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan,
                        atan2, atanh, cos, cosh, deg2rad, hypot, rad2deg, sin, sinh, tan)
 from .printing import set_printoptions
+from .ops.distance import cosine_similarity, pairwise_distance, pdist
+from .ops.dropout import (alpha_dropout, alpha_dropout_, dropout, dropout_, feature_alpha_dropout,
+                          feature_alpha_dropout_, feature_dropout, feature_dropout_)
+from .ops.embedding import embedding_renorm_
+from .ops.normalization import group_norm, layer_norm, rms_norm
+from .ops.shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle, pixel_unshuffle
 from .tensor import Tensor
 from .io import load, save
 

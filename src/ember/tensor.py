@@ -822,7 +822,7 @@ class Tensor:
                                                   logical.isneginf)
     isreal, signbit = logical.isreal, logical.signbit
     relu, sigmoid, tanh = activation.relu, activation.sigmoid, activation.tanh
-    softmax, log_softmax = activation.softmax, activation.log_softmax
+    hardshrink, prelu = activation.hardshrink, activation.prelu
     matmul = linalg.matmul
     bernoulli, multinomial = sampling.bernoulli, sampling.multinomial
     sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
@@ -843,6 +843,12 @@ class Tensor:
 
     def polygamma(self, n):
         return special.polygamma(n, self)
+
+    def softmax(self, dim, dtype=None):
+        return activation.softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim, dtype=None):
+        return activation.log_softmax(self, dim, dtype=dtype)
 
     def masked_fill(self, mask, value):
         """value where mask is True, self elsewhere."""

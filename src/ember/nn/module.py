@@ -14,7 +14,7 @@ import numpy as np
 from .. import backend
 from ..autograd import RemovableHandle, no_grad
 from ..tensor import Tensor, parse_to_args
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -72,6 +72,9 @@ class Module:
                 raise TypeError(f"cannot assign a {type(value).__name__} to submodule '{name}' of "
                                 f"{type(self).__name__}: expected a Module or None")
             (self._parameters if name in self._parameters else self._modules)[name] = None
+        elif isinstance(value, Buffer):
+            self._forget(name, self._buffers)
+            self.register_buffer(name, value, persistent=value.persistent)
         elif name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"buffer '{name}' of {type(self).__name__} must be a Tensor or None, "
@@ -336,7 +339,7 @@ class Module:
             if isinstance(value, Tensor):
                 value = value.array
             array = value if backend.is_array(value) else np.asarray(value)
-            if tuple(array.shape) != target.shape:
+            if not _uninitialized(target) and tuple(array.shape) != target.shape:
                 problems.append(f"size mismatch for {key}: the state dict has shape {tuple(array.shape)}, "
                                 f"the model has {target.shape}")
             arrays[key] = array
@@ -344,6 +347,8 @@ class Module:
             raise RuntimeError(f"error loading the state dict into {type(self).__name__}:\n  " + "\n  ".join(problems))
         with no_grad():
             for key, array in arrays.items():
+                if _uninitialized(own[key]):
+                    own[key].materialize(array.shape)
                 own[key].copy_(Tensor(array))  # copy_ moves it to the target's device and dtype
         return IncompatibleKeys(missing, unexpected)
 
@@ -378,6 +383,12 @@ class Module:
 
     def __dir__(self):
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
+
+
+def _uninitialized(tensor):
+    """Whether tensor is a lazy layer's UninitializedParameter or UninitializedBuffer (nn/lazy.py), which
+    takes the shape of what is loaded into it."""
+    return hasattr(tensor, "materialize")
 
 
 def indent(text):
