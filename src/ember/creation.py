@@ -54,11 +54,12 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def from_numpy(array):
-    """A tensor sharing memory with a NumPy array: a change to one shows in the other."""
+    """A tensor sharing memory with a NumPy array (or an ndarray subclass such as np.memmap, seen as a
+    plain ndarray): a change to one shows in the other."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy() expects a numpy.ndarray, got {type(array).__name__}")
     backend.as_dtype(array.dtype)  # a clear error for dtypes ember lacks
-    return Tensor(array)
+    return Tensor(array if type(array) is np.ndarray else array.view(np.ndarray))
 
 
 def _dtype_for(number):
