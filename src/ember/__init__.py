@@ -5,10 +5,17 @@
     (x * x).sum().backward()      # x.grad is now 2x
 """
 
+import numpy as _np
+
 from . import autograd, backend, cuda, data, functional, io, nn, ops, optim, testing, utils  # noqa: F401
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from . import accelerator, amp, backends, compiler, distributed, onnx, random, serialization, settings  # noqa: F401
+from .amp import GradScaler, autocast, is_autocast_available, is_autocast_enabled
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import DEFAULT_FLOAT, Generator, manual_seed
 from .backend import Device as device
+from .compiler import compile
+from .random import initial_seed, seed
+from .settings import get_float32_matmul_precision, get_num_threads, set_float32_matmul_precision, set_num_threads
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor,
                        zeros, zeros_like)
@@ -20,8 +27,10 @@ from .ops.indexing import gather
 from .ops.linalg import matmul
 from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
-from .tensor import Tensor
+from .tensor import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor,
+                     ShortTensor, Size, Tensor)
 from .io import load, save
+from .torch_hook import as_torch
 
 clip = clamp
 concat = concatenate = cat
@@ -36,6 +45,7 @@ int16 = short = backend.int16
 int32 = int = backend.int32
 int64 = long = backend.int64
 bool = backend.bool_
+dtype = _np.dtype  # ember's dtypes are NumPy's: isinstance(ember.float32, ember.dtype) holds
 
 __version__ = "0.1.0"
 
@@ -50,3 +60,8 @@ def is_tensor(obj):
 
 def numel(t):
     return t.numel()
+
+
+def __getattr__(name):
+    from . import omissions
+    raise omissions.missing("torch", name)

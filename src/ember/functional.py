@@ -21,3 +21,8 @@ __all__ = ["adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entr
            "leaky_relu", "linear", "log_softmax", "max_pool1d", "max_pool2d", "mse_loss", "nll_loss", "pad", "relu",
            "rms_norm", "scaled_dot_product_attention", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus",
            "tanh"]
+
+
+def __getattr__(name):
+    from . import omissions
+    raise omissions.missing("torch.nn.functional", name)

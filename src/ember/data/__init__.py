@@ -16,3 +16,8 @@ __all__ = ["CharVocab", "ConcatDataset", "DataLoader", "Dataset", "RandomSampler
            "Subset", "TensorDataset", "TextWindows", "breast_cancer", "builtin_text", "char_windows", "data_home", "default_collate", "digits", "fashion_mnist",
            "from_arrays", "from_csv", "iris", "load_arrays", "mnist", "random_split", "read_idx",
            "train_val_test_split"]
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.utils.data", name)

@@ -16,6 +16,7 @@ from .linear import Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss
 from .module import Module
 from .normalization import LayerNorm, RMSNorm
+from .parallel import DataParallel, DistributedDataParallel
 from .parameter import Parameter
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d
 from .positional import LearnedPositionalEmbedding, SinusoidalPositionalEncoding
@@ -26,3 +27,8 @@ from .upsampling import Upsample
 sys.modules[__name__ + ".functional"] = functional  # `import ember.nn.functional as F` works, as in PyTorch
 
 from . import utils  # noqa: E402,F401
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.nn", name)

@@ -156,3 +156,8 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     if std is None:
         return tensor
     return normal_(tensor, 0.0, std, generator)
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.nn.init", name)

@@ -8,3 +8,8 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "SGD", "lr_scheduler"]
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.optim", name)
