@@ -111,10 +111,9 @@ def test_size_is_a_tuple_printed_as_pytorch_prints_it():
     for op in (lambda s: s[1:], lambda s: s + (4,), lambda s: (1,) + s, lambda s: s * 2, lambda s: 2 * s):
         assert type(op(ours)) is ember.Size and op(ours) == op(theirs)
     assert type(ours[0]) is int and repr(ember.Size()) == repr(torch.Size()) == "torch.Size([])"
-    assert ember.Size(np.array([2, 3])) == (2, 3) and ember.Size([]).numel() == torch.Size([]).numel() == 1
+    assert repr(ember.Size(np.array([2, 3]))) == repr(torch.Size(np.array([2, 3])))
+    assert ember.Size([]).numel() == torch.Size([]).numel() == 1
     assert f"{ours}" == "(2, 3)"  # in f-strings (ember's error messages) it reads as the tuple
-    with raises(TypeError, "Size() takes an iterable of ints, got [1.5]"):
-        ember.Size([1.5])
 
 
 def test_dtype_and_device_work_in_isinstance_checks():

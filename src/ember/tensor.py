@@ -5,7 +5,6 @@ when gradients are wanted, records how to send them back. Tensor itself holds no
 """
 
 import math
-import operator
 import weakref
 
 import numpy as np
@@ -35,8 +34,10 @@ class Tensor:
     __slots__ = ("array", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Tensor: numpy_array + tensor calls Tensor.__radd__
 
-    def __init__(self, *data, requires_grad=False):
-        self.array = data[0] if len(data) == 1 and backend.is_array(data[0]) else legacy_array(data, "Tensor")
+    def __init__(self, data=None, *sizes, requires_grad=False):
+        if sizes or not backend.is_array(data):
+            data = legacy_array(() if data is None else (data, *sizes), "Tensor")
+        self.array = data
         self.grad = None
         self._ctx = None
         self._output_index = 0
@@ -75,7 +76,7 @@ class Tensor:
 
     @property
     def shape(self):
-        return tuple.__new__(Size, self.array.shape)  # the array's shape holds ints: no need to check them
+        return Size(self.array.shape)
 
     @property
     def dtype(self):
@@ -577,39 +578,35 @@ class Tensor:
 
 
 class Size(tuple):
-    """A tensor's shape, as PyTorch's torch.Size: a tuple of ints with numel(); print() and repr() show
-    torch.Size([2, 3]) as PyTorch does, while in f-strings (ember's error messages) it reads (2, 3)."""
+    """A tensor's shape, as PyTorch's torch.Size: a tuple of ints (Size([2, 3])) with numel(); print() and
+    repr() show torch.Size([2, 3]) as PyTorch does, while in f-strings (ember's error messages) it reads
+    (2, 3). It adds no __new__ to tuple's, so that `.shape` costs little: NumPy refuses a non-int size
+    where the shape is used."""
 
     __slots__ = ()
-
-    def __new__(cls, sizes=()):
-        try:
-            return super().__new__(cls, [operator.index(n) for n in sizes])
-        except TypeError:
-            raise TypeError(f"Size() takes an iterable of ints, got {sizes!r}") from None
 
     def numel(self):
         """The number of elements of a tensor of this shape."""
         return math.prod(self)
 
     def __repr__(self):
-        return f"torch.Size({list(self)})"
+        return f"torch.Size({[int(n) for n in self]})"
 
     def __format__(self, spec):
         return format(tuple(self), spec)
 
     def __getitem__(self, index):
         item = super().__getitem__(index)
-        return tuple.__new__(Size, item) if isinstance(index, slice) else item
+        return Size(item) if isinstance(index, slice) else item
 
     def __add__(self, other):
-        return tuple.__new__(Size, super().__add__(other))
+        return Size(super().__add__(other))
 
     def __radd__(self, other):
-        return tuple.__new__(Size, tuple(other) + tuple(self))
+        return Size(tuple(other) + tuple(self))
 
     def __mul__(self, times):
-        return tuple.__new__(Size, super().__mul__(times))
+        return Size(super().__mul__(times))
 
     __rmul__ = __mul__
 
@@ -620,11 +617,13 @@ class Size(tuple):
 def legacy_array(data, name, dtype=backend.float32):
     """The array that PyTorch's legacy constructor `name(*data)` makes: sizes give an uninitialized array,
     a sequence gives a copy of its numbers as dtype, a tensor its own array."""
+    if not data:  # Tensor(): an empty tensor
+        return np.empty(0, dtype)
     if len(data) == 1 and isinstance(data[0], Tensor):
         if name != "Tensor" and data[0].dtype != dtype:
             raise TypeError(f"{name}(): expected a tensor of dtype {dtype}, got one of {data[0].dtype}")
         return data[0].array
-    sizes = tuple(data[0]) if len(data) == 1 and isinstance(data[0], Size) else data or (0,)
+    sizes = tuple(data[0]) if len(data) == 1 and isinstance(data[0], Size) else data
     if all(isinstance(n, int) and not isinstance(n, bool) for n in sizes):
         if any(n < 0 for n in sizes):
             raise RuntimeError(f"{name}(): sizes must not be negative, got {list(sizes)}")
