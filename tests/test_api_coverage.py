@@ -98,6 +98,8 @@ def test_the_lookup_of_missing_names_costs_the_hot_path_nothing(monkeypatch):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
+    import copy
+    copy.deepcopy(model)  # copy probes each tensor for __deepcopy__: Python's own answer, without the ledger
     assert calls == []
 
 

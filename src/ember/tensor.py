@@ -571,8 +571,9 @@ class Tensor:
     def __getattr__(self, name):
         """Called only when normal lookup fails (so it costs the rest nothing): a PyTorch method that
         ember lacks raises an error that names it, with the reason when ember leaves it out on purpose."""
-        if hasattr(type(self), name):
-            return object.__getattribute__(self, name)  # a property that raised: raise its own error again
+        if name.startswith("__") or hasattr(type(self), name):
+            # Python's own probes (copy asks for __deepcopy__) and a property that raised: Python's own error.
+            return object.__getattribute__(self, name)
         from . import omissions
         raise omissions.missing("torch.Tensor", name)
 
