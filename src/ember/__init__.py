@@ -7,8 +7,12 @@
 
 import math as _math
 
+import numpy as _np
+
 from . import autograd, backend, cuda, data, dtypes, functional, io, nn, ops, optim, random, testing, utils  # noqa: F401
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from . import accelerator, amp, backends, compiler, distributed, onnx, serialization, settings  # noqa: F401
+from .amp import GradScaler, autocast, is_autocast_available, is_autocast_enabled
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .backend import (Generator, get_default_device, get_default_dtype, manual_seed, set_default_device,
                       set_default_dtype)
 from .backend import Device as device
@@ -17,6 +21,8 @@ from .creation import (arange, as_tensor, asarray, bartlett_window, blackman_win
                        kaiser_window, linspace, logspace, normal, ones, ones_like, rand, rand_like, randint,
                        randint_like, randn, randn_like, randperm, range, scalar_tensor, tensor, tril_indices,
                        triu_indices, vander, zeros, zeros_like)
+from .compiler import compile
+from .settings import get_float32_matmul_precision, get_num_threads, set_float32_matmul_precision, set_num_threads
 from .dtypes import can_cast, finfo, iinfo, promote_types, result_type
 from .ops.sampling import bernoulli, binomial, multinomial, poisson
 from .random import default_generator, fork_rng, get_rng_state, initial_seed, seed, set_rng_state
@@ -52,8 +58,10 @@ from .ops.dropout import (alpha_dropout, alpha_dropout_, dropout, dropout_, feat
 from .ops.embedding import embedding_renorm_
 from .ops.normalization import group_norm, layer_norm, rms_norm
 from .ops.shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle, pixel_unshuffle
-from .tensor import Tensor
+from .tensor import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor,
+                     ShortTensor, Size, Tensor)
 from .io import load, save
+from .torch_hook import as_torch
 
 # torch.exp_(x) and the other in-place functions are the Tensor methods.
 abs_, acos_, acosh_, arccos_ = Tensor.abs_, Tensor.acos_, Tensor.acosh_, Tensor.arccos_
@@ -87,6 +95,7 @@ int16 = short = backend.int16
 int32 = int = backend.int32
 int64 = long = backend.int64
 bool = backend.bool_
+dtype = _np.dtype  # ember's dtypes are NumPy's: isinstance(ember.float32, ember.dtype) holds
 
 # Constants, as in torch.
 pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
@@ -98,7 +107,8 @@ __version__ = "0.1.0"
 def __getattr__(name):
     if name == "bfloat16":
         return backend.bfloat16()
-    raise AttributeError(f"module 'ember' has no attribute {name!r}")
+    from . import omissions
+    raise omissions.missing("torch", name)
 
 
 def is_tensor(obj):
@@ -115,6 +125,6 @@ def typename(obj):
     """PyTorch's name of an object's type: 'torch.FloatTensor' for a float32 tensor, the class's dotted
     name for anything else ('int', 'ember.nn.modules.linear.Linear')."""
     if isinstance(obj, Tensor):
-        return "torch." + ("cuda." if obj.is_cuda else "") + dtypes.legacy_name(obj.dtype)
+        return obj.type()
     module = type(obj).__module__
     return type(obj).__qualname__ if module == "builtins" else f"{module}.{type(obj).__qualname__}"

@@ -55,6 +55,23 @@ class no_grad(_GradMode):
     mode = False
 
 
+class inference_mode(_GradMode):
+    """PyTorch's inference mode, which in ember is no_grad (`with inference_mode():`, `@inference_mode()`,
+    `@inference_mode`); inference_mode(False) leaves the grad mode as it is."""
+
+    def __new__(cls, mode=True):
+        if callable(mode):  # @inference_mode, without parentheses
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode=True):
+        self.inference = bool(mode)
+
+    @property
+    def mode(self):
+        return False if self.inference else _grad_enabled
+
+
 class enable_grad(_GradMode):
     """Record the graph again inside a `no_grad` block."""
 
@@ -398,3 +415,8 @@ Tensor = None
 def set_tensor_type(cls):
     global Tensor
     Tensor = cls
+
+
+def __getattr__(name):
+    from . import omissions
+    raise omissions.missing("torch.autograd", name)

@@ -108,11 +108,12 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
 
 
 def from_numpy(array):
-    """A tensor sharing memory with a NumPy array: a change to one shows in the other."""
+    """A tensor sharing memory with a NumPy array (or an ndarray subclass such as np.memmap, seen as a
+    plain ndarray): a change to one shows in the other."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy() expects a numpy.ndarray, got {type(array).__name__}")
     backend.as_dtype(array.dtype)  # a clear error for dtypes ember lacks
-    return Tensor(array)
+    return Tensor(array if type(array) is np.ndarray else array.view(np.ndarray))
 
 
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):

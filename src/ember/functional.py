@@ -31,3 +31,8 @@ __all__ = ["adaptive_avg_pool2d", "alpha_dropout", "avg_pool2d", "batch_norm", "
            "pixel_shuffle", "pixel_unshuffle", "prelu", "relu", "relu6", "relu_", "rms_norm", "rrelu", "rrelu_",
            "scaled_dot_product_attention", "selu", "selu_", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softmin",
            "softplus", "softshrink", "softsign", "tanh", "tanhshrink", "threshold", "threshold_"]
+
+
+def __getattr__(name):
+    from . import omissions
+    raise omissions.missing("torch.nn.functional", name)

@@ -4,11 +4,12 @@ Every operator and math method hands off to an op in ember.ops, which computes t
 when gradients are wanted, records how to send them back. Tensor itself holds no math.
 """
 
+import math
 import weakref
 
 import numpy as np
 
-from . import autograd, backend, printing
+from . import autograd, backend, dtypes, printing
 from .ops import (activation, elementwise, indexing, linalg, logical, pointwise, reduce, sampling, scan, sorting,
                   special, statistics, trig)
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
@@ -31,6 +32,8 @@ class Tensor:
     PyTorch, a Tensor of the same memory outside the graph. `grad` is None
     until a backward pass reaches this tensor, then a Tensor of the same shape. Make tensors with
     ember.tensor(), ember.zeros(), ember.randn() and friends; Tensor(array) wraps an array as is.
+    PyTorch's legacy constructor works too: Tensor([1, 2]) copies data into a float32 tensor, and
+    Tensor(2, 3) makes an uninitialized float32 tensor of that size.
 
     In-place methods (add_, zero_, ...) change `array` and raise the tensor's version, so a graph
     that saved the old values notices; they are refused on tensors that need a gradient while
@@ -42,10 +45,9 @@ class Tensor:
     __slots__ = ("array", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Tensor: numpy_array + tensor calls Tensor.__radd__
 
-    def __init__(self, data, requires_grad=False):
-        if not backend.is_array(data):
-            raise TypeError(f"Tensor() wraps a NumPy or CuPy array, got {type(data).__name__}; "
-                            "use ember.tensor(data) to make a tensor from numbers or lists")
+    def __init__(self, data=None, *sizes, requires_grad=False):
+        if sizes or not backend.is_array(data):
+            data = legacy_array(() if data is None else (data, *sizes), "Tensor")
         self.array = data
         self.grad = None
         self._ctx = None
@@ -85,7 +87,7 @@ class Tensor:
 
     @property
     def shape(self):
-        return self.array.shape
+        return Size(self.array.shape)
 
     @property
     def dtype(self):
@@ -117,7 +119,7 @@ class Tensor:
     ndimension = dim
 
     def size(self, dim=None):
-        return self.array.shape if dim is None else self.array.shape[shape_ops.normalize_dim(dim, self.ndim)]
+        return self.shape if dim is None else self.array.shape[shape_ops.normalize_dim(dim, self.ndim)]
 
     def is_same_size(self, other):
         return self.shape == other.shape
@@ -354,6 +356,23 @@ class Tensor:
     def type_as(self, other):
         return elementwise.cast(self, other.dtype)
 
+    def type(self, dtype=None, non_blocking=False):
+        """type(): PyTorch's name of this tensor's type ('torch.FloatTensor', 'torch.cuda.LongTensor');
+        type(dtype), type('torch.DoubleTensor') or type(DoubleTensor): the tensor cast to that type."""
+        if dtype is None:
+            device = "cuda." if self.is_cuda else ""
+            return f"torch.{device}{dtypes.legacy_name(self.dtype)}"
+        if isinstance(dtype, _TensorType):
+            return self.to(dtype.dtype)
+        if isinstance(dtype, str) and dtype.startswith("torch."):
+            name = dtype.removeprefix("torch.")
+            device = "cuda" if name.startswith("cuda.") else "cpu"
+            by_name = {cls.__name__: cls for cls in _LEGACY_TYPES.values()}
+            if name.removeprefix("cuda.") not in by_name:
+                raise ValueError(f"type(): invalid type {dtype!r}; expected one like 'torch.FloatTensor'")
+            return self.to(device, by_name[name.removeprefix("cuda.")].dtype)
+        return self.to(dtype)
+
     def clone(self):
         """A copy with its own memory; gradients flow through it."""
         return elementwise.Clone.apply(self)
@@ -389,6 +408,15 @@ class Tensor:
 
     # -----------------------------------------------------------------------------------------
     # Printing.
+
+    def __format__(self, spec):
+        """format(t, ".4f") of a 0-d tensor formats its number, as in PyTorch; f"{t}" prints the tensor."""
+        if self.ndim == 0:
+            return format(self.item(), spec)
+        if spec:
+            raise TypeError(f"format(tensor, {spec!r}): only a 0-d tensor (one number) takes a format spec, "
+                            f"got one of shape {tuple(self.array.shape)}; format tensor.item() or each element")
+        return repr(self)
 
     def __repr__(self):
         data = backend.to_device(self.array, backend.CPU)
@@ -881,6 +909,130 @@ class Tensor:
     @property
     def mT(self):  # noqa: N802
         return shape_ops.transpose(self, -2, -1)
+
+    # -----------------------------------------------------------------------------------------
+    # What ember lacks.
+
+    def __getattr__(self, name):
+        """Called only when normal lookup fails (so it costs the rest nothing): a PyTorch method that
+        ember lacks raises an error that names it, with the reason when ember leaves it out on purpose."""
+        if name.startswith("__") or hasattr(type(self), name):
+            # Python's own probes (copy asks for __deepcopy__) and a property that raised: Python's own error.
+            return object.__getattribute__(self, name)
+        from . import omissions
+        raise omissions.missing("torch.Tensor", name)
+
+
+class Size(tuple):
+    """A tensor's shape, as PyTorch's torch.Size: a tuple of ints (Size([2, 3])) with numel(); print() and
+    repr() show torch.Size([2, 3]) as PyTorch does, while in f-strings (ember's error messages) it reads
+    (2, 3). It adds no __new__ to tuple's, so that `.shape` costs little: NumPy refuses a non-int size
+    where the shape is used."""
+
+    __slots__ = ()
+
+    def numel(self):
+        """The number of elements of a tensor of this shape."""
+        return math.prod(self)
+
+    def __repr__(self):
+        return f"torch.Size({[int(n) for n in self]})"
+
+    def __format__(self, spec):
+        return format(tuple(self), spec)
+
+    def __getitem__(self, index):
+        item = super().__getitem__(index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other):
+        return Size(super().__add__(other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, times):
+        return Size(super().__mul__(times))
+
+    __rmul__ = __mul__
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch's legacy constructors: Tensor(data) / Tensor(*sizes), and the typed FloatTensor, LongTensor, ...
+
+def legacy_array(data, name, dtype=backend.float32):
+    """The array that PyTorch's legacy constructor `name(*data)` makes: sizes give an uninitialized array,
+    a sequence gives a copy of its numbers as dtype, a tensor its own array."""
+    if not data:  # Tensor(): an empty tensor
+        return np.empty(0, dtype)
+    if len(data) == 1 and isinstance(data[0], Tensor):
+        if name != "Tensor" and data[0].dtype != dtype:
+            raise TypeError(f"{name}(): expected a tensor of dtype {dtype}, got one of {data[0].dtype}")
+        return data[0].array
+    sizes = tuple(data[0]) if len(data) == 1 and isinstance(data[0], Size) else data
+    if all(isinstance(n, int) and not isinstance(n, bool) for n in sizes):
+        if any(n < 0 for n in sizes):
+            raise RuntimeError(f"{name}(): sizes must not be negative, got {list(sizes)}")
+        return np.empty(sizes, dtype)
+    if len(data) > 1:
+        raise TypeError(f"{name}() takes sizes (ints) or one sequence of numbers, got {data!r:.200}")
+    if not isinstance(data[0], (list, tuple, np.ndarray)):
+        raise TypeError(f"{name}(): data must be a sequence of numbers, got {type(data[0]).__name__}")
+    array = np.array(data[0])
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name}(): expected numbers, got {array.dtype} data")
+    return array.astype(dtype)
+
+
+class _TensorType(type):
+    """The type of PyTorch's legacy typed constructors: FloatTensor([1, 2]) or FloatTensor(2, 3) makes a
+    float32 tensor, and isinstance(t, FloatTensor) asks whether t is a float32 tensor on the CPU."""
+
+    def __call__(cls, *data):
+        return Tensor(legacy_array(data, cls.__name__, cls.dtype))
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype and not obj.is_cuda
+
+
+class FloatTensor(metaclass=_TensorType):
+    dtype = backend.float32
+
+
+class DoubleTensor(metaclass=_TensorType):
+    dtype = backend.float64
+
+
+class HalfTensor(metaclass=_TensorType):
+    dtype = backend.float16
+
+
+class LongTensor(metaclass=_TensorType):
+    dtype = backend.int64
+
+
+class IntTensor(metaclass=_TensorType):
+    dtype = backend.int32
+
+
+class ShortTensor(metaclass=_TensorType):
+    dtype = backend.int16
+
+
+class CharTensor(metaclass=_TensorType):
+    dtype = backend.int8
+
+
+class ByteTensor(metaclass=_TensorType):
+    dtype = backend.uint8
+
+
+class BoolTensor(metaclass=_TensorType):
+    dtype = backend.bool_
+
+
+_LEGACY_TYPES = {cls.dtype: cls for cls in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,
+                                            CharTensor, ByteTensor, BoolTensor)}
 
 
 def parse_to_args(*args, device=None, dtype=None):

@@ -25,3 +25,8 @@ __all__ = ["BatchSampler", "ChainDataset", "CharVocab", "ConcatDataset", "DataLo
            "WorkerInfo", "breast_cancer", "builtin_text", "char_windows", "data_home", "default_collate",
            "default_convert", "digits", "fashion_mnist", "from_arrays", "from_csv", "get_worker_info", "iris",
            "load_arrays", "mnist", "random_split", "read_idx", "train_val_test_split"]
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.utils.data", name)

@@ -25,6 +25,7 @@ from .module import Module
 from .normalization import CrossMapLRN2d, LayerNorm, LocalResponseNorm, RMSNorm
 from .parameter import Buffer, Parameter
 from .pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
+from .parallel import DataParallel, DistributedDataParallel
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d
 from .positional import LearnedPositionalEmbedding, SinusoidalPositionalEncoding
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
@@ -35,3 +36,8 @@ from .upsampling import Upsample
 sys.modules[__name__ + ".functional"] = functional  # `import ember.nn.functional as F` works, as in PyTorch
 
 from . import utils  # noqa: E402,F401
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.nn", name)

@@ -169,3 +169,8 @@ def reset_weight_and_bias(weight, bias):
         fan_in, _ = fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
         uniform_(bias, -bound, bound)
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.nn.init", name)

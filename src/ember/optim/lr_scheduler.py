@@ -699,3 +699,8 @@ class ReduceLROnPlateau(LRScheduler):
     def load_state_dict(self, state_dict):
         super().load_state_dict(state_dict)
         self._set_mode(self.mode, self.threshold, self.threshold_mode)
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.optim.lr_scheduler", name)

@@ -1,4 +1,5 @@
-"""ember.utils: `ember.utils.data` is `ember.data`, found where PyTorch code looks (torch.utils.data)."""
+"""ember.utils: `ember.utils.data` is `ember.data`, found where PyTorch code looks (torch.utils.data);
+ember.utils.tensorboard has SummaryWriter (it needs the tensorboard package, so it is imported on demand)."""
 
 import sys
 

@@ -148,3 +148,8 @@ def pack_sequence(sequences, enforce_sorted=True):
     """Pack a list of tensors of shape (length_i, *): pad_sequence, then pack_padded_sequence."""
     lengths = [len(s) for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
+
+
+def __getattr__(name):
+    from ... import omissions
+    raise omissions.missing("torch.nn.utils.rnn", name)
