@@ -60,6 +60,23 @@ class no_grad(_GradMode):
     mode = False
 
 
+class inference_mode(_GradMode):
+    """PyTorch's inference mode, which in ember is no_grad (`with inference_mode():`, `@inference_mode()`,
+    `@inference_mode`); inference_mode(False) leaves the grad mode as it is."""
+
+    def __new__(cls, mode=True):
+        if callable(mode):  # @inference_mode, without parentheses
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode=True):
+        self.inference = bool(mode)
+
+    @property
+    def mode(self):
+        return False if self.inference else _grad_enabled
+
+
 class enable_grad(_GradMode):
     """Record the graph again inside a `no_grad` block."""
 
@@ -544,29 +561,6 @@ def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 (PyTorch'
     return Tensor(data.array, requires_grad=requires_grad)
 
 
-def variable(*args, **kwargs):
-    raise RuntimeError("autograd.variable(...) is deprecated, as in PyTorch; use ember.tensor(...)")
-
-
-class _Accepted:
-    """A context manager of PyTorch's that ember accepts and that changes nothing in ember."""
-
-    def __enter__(self):
-        pass
-
-    def __exit__(self, *exc_info):
-        pass
-
-
-class set_multithreading_enabled(_Accepted):
-    """Accepted for PyTorch code: ember's backward always runs on the calling thread."""
-
-    def __init__(self, mode):
-        self.mode = bool(mode)
-
-
-class enforce_grad_layout_policy(_Accepted):
-    """Accepted for PyTorch code: ember's gradients always have their tensor's shape and layout."""
-
-    def __init__(self, enable=True):
-        self.enable = bool(enable)
+def __getattr__(name):
+    from . import omissions
+    raise omissions.missing("torch.autograd", name)

@@ -7,6 +7,7 @@
     ember generate RUN_DIR --prompt TEXT text from a language model
     ember attention RUN_DIR --prompt TEXT where each attention head of a GPT looks (a PNG heatmap)
     ember vanishing-gradients            why an LSTM remembers 100 steps and a plain RNN does not
+    ember run SCRIPT [ARGS...]           run a PyTorch program unchanged, with torch resolved to ember
 """
 
 import argparse
@@ -84,6 +85,7 @@ def _parser():
     vanishing.add_argument("--lag", type=_positive_int, default=100)
     vanishing.add_argument("--steps", type=_positive_int, default=400, help="training steps per model")
     vanishing.add_argument("--seed", type=int, default=0)
+    commands.add_parser("run", help="run a PyTorch program unchanged, with torch resolved to ember", add_help=False)
     return parser
 
 
@@ -177,7 +179,16 @@ def _vanishing_gradients(args):
     print(f"plot: {results['plot']}")
 
 
+def _run(argv):
+    """`ember run`: its arguments are the program's, so they skip ember's parser (see ember.run)."""
+    from . import run
+    return run.main(argv, prog="ember run")
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["run"]:
+        return _run(argv[1:])
     args = _parser().parse_args(argv)
     from . import backend
     from .apps.recipes import RunError

@@ -3,21 +3,36 @@
 A layer in ember.nn holds parameters and calls one of these; the math lives in ember.ops.
 """
 
-from .ops.activation import gelu, leaky_relu, log_softmax, relu, sigmoid, silu, softmax, softplus, tanh
+from .ops.activation import (celu, celu_, elu, elu_, gelu, glu, gumbel_softmax, hardshrink, hardsigmoid, hardswish,
+                             hardtanh, hardtanh_, leaky_relu, leaky_relu_, log_softmax, logsigmoid, mish, prelu, relu,
+                             relu6, relu_, rrelu, rrelu_, selu, selu_, sigmoid, silu, softmax, softmin, softplus,
+                             softshrink, softsign, tanh, tanhshrink, threshold, threshold_)
 from .ops.attention import scaled_dot_product_attention
 from .ops.conv import conv1d, conv2d, conv_transpose2d
-from .ops.dropout import dropout, dropout2d
-from .ops.indexing import embedding
-from .ops.linalg import linear
+from .ops.distance import cosine_similarity, normalize, pairwise_distance, pdist
+from .ops.dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
+from .ops.embedding import embedding, embedding_bag, one_hot
+from .ops.linalg import bilinear, linear
 from .ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, l1_loss,
                        mse_loss, nll_loss, smooth_l1_loss)
-from .ops.normalization import batch_norm, group_norm, layer_norm, rms_norm
+from .ops.normalization import batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
 from .ops.pooling import adaptive_avg_pool2d, avg_pool2d, interpolate, max_pool1d, max_pool2d
 from .ops.shape import pad
+from .ops.shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle, pixel_unshuffle
 
-__all__ = ["adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "conv1d", "conv2d", "conv_transpose2d", "cross_entropy", "dropout",
-           "dropout2d", "embedding", "gelu", "group_norm", "huber_loss", "interpolate", "l1_loss", "layer_norm",
-           "leaky_relu", "linear", "log_softmax", "max_pool1d", "max_pool2d", "mse_loss", "nll_loss", "pad", "relu",
-           "rms_norm", "scaled_dot_product_attention", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softplus",
-           "tanh"]
+__all__ = ["adaptive_avg_pool2d", "alpha_dropout", "avg_pool2d", "batch_norm", "bilinear", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "celu", "celu_", "channel_shuffle", "conv1d", "conv2d",
+           "conv_transpose2d", "cosine_similarity", "cross_entropy", "dropout", "dropout1d", "dropout2d", "dropout3d",
+           "elu", "elu_", "embedding", "embedding_bag", "feature_alpha_dropout", "gelu", "glu", "group_norm",
+           "gumbel_softmax", "hardshrink", "hardsigmoid", "hardswish", "hardtanh", "hardtanh_", "huber_loss",
+           "instance_norm", "interpolate", "l1_loss", "layer_norm", "leaky_relu", "leaky_relu_", "linear",
+           "local_response_norm", "log_softmax", "logsigmoid", "max_pool1d", "max_pool2d", "mish", "mse_loss",
+           "native_channel_shuffle", "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "pdist",
+           "pixel_shuffle", "pixel_unshuffle", "prelu", "relu", "relu6", "relu_", "rms_norm", "rrelu", "rrelu_",
+           "scaled_dot_product_attention", "selu", "selu_", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softmin",
+           "softplus", "softshrink", "softsign", "tanh", "tanhshrink", "threshold", "threshold_"]
+
+
+def __getattr__(name):
+    from . import omissions
+    raise omissions.missing("torch.nn.functional", name)

@@ -46,12 +46,6 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
         return False
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, **options):
-    """PyTorch's check of second derivatives: ember's gradients are first order, so there are none to check."""
-    raise NotImplementedError("gradgradcheck: ember's gradients are first order (backward is not differentiated), "
-                              "so second derivatives cannot be checked; gradcheck checks the first")
-
-
 def _gradcheck(fn, inputs, eps, atol, rtol, seed):
     checked = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not checked:

@@ -1,3 +1,4 @@
+import io
 import json
 import os
 import pickle
@@ -78,10 +79,13 @@ def test_nested_state_dict_round_trips(tmp_path):
     assert_same(loaded["optimizer"]["state"][0]["momentum_buffer"], state["optimizer"]["state"][0]["momentum_buffer"])
     assert loaded["optimizer"]["state"][0]["step"] == 4 and loaded["optimizer"]["state"][1] == {"momentum_buffer": None}
     assert loaded["optimizer"]["param_groups"] == [
-        {"lr": 0.1, "betas": [0.9, 0.999], "params": [0, 1], "nesterov": False, "name": "all"}]
+        {"lr": 0.1, "betas": (0.9, 0.999), "params": [0, 1], "nesterov": False, "name": "all"}]
+    assert type(loaded["optimizer"]["param_groups"][0]["betas"]) is tuple  # tuples stay tuples
     assert loaded["epoch"] == 3 and loaded["history"] == [0.5, float("inf"), 0.25]
-    assert_same(loaded["extra"], state["extra"])
-    assert_same(loaded["pairs"][0][0], state["pairs"][0][0]) and loaded["pairs"][0][1] == "a"
+    assert type(loaded["extra"]) is np.ndarray and loaded["extra"].dtype == np.uint8  # arrays stay arrays
+    np.testing.assert_array_equal(loaded["extra"], state["extra"])
+    assert type(loaded["pairs"][0]) is tuple and loaded["pairs"][0][1] == "a"
+    assert_same(loaded["pairs"][0][0], state["pairs"][0][0])
 
 
 def test_files_written_by_ember_load_with_the_safetensors_package(tmp_path):
@@ -125,8 +129,6 @@ def test_map_location_puts_tensors_on_the_device(tmp_path, device):
 
 def test_save_errors(tmp_path):
     path = tmp_path / "x.safetensors"
-    with raises(TypeError, "ember.save: expected a dict (a state dict), got list"):
-        ember.save([ember.ones(1)], path)
     with raises(TypeError, "ember.save: cannot store a object at 'model.thing'; a checkpoint holds tensors"):
         ember.save({"model": {"thing": object()}}, path)
     with raises(TypeError, "ember.save: dict keys must be str or int, got 1.5 in 'model'"):
@@ -245,3 +247,86 @@ def test_a_torch_save_file_is_refused(tmp_path, zipped):
 def test_checkpoint_error_is_a_value_error_and_save_load_are_exported():
     assert issubclass(CheckpointError, ValueError)
     assert ember.save is ember.io.save and ember.load is ember.io.load
+
+
+# -------------------------------------------------------------------------------------------------
+# torch.save / torch.load as programs call them: any checkpoint value, paths or open files.
+
+def test_save_and_load_through_file_objects():
+    state = nested_state()
+    buffer = io.BytesIO()
+    ember.save(state, buffer)
+    buffer.seek(0)
+    loaded = ember.load(buffer)
+    assert_same(loaded["model"]["fc.weight"], state["model"]["fc.weight"])
+    assert loaded["optimizer"]["param_groups"][0]["betas"] == (0.9, 0.999)
+    flat = io.BytesIO()
+    ember.save(tensors(), flat)
+    assert safetensors.numpy.load(flat.getvalue()).keys() == ARRAYS.keys()  # still plain safetensors
+
+
+def test_load_reads_from_where_an_open_file_stands(tmp_path):
+    path = tmp_path / "two.bin"
+    with open(path, "wb") as f:
+        f.write(b"header of some other format")
+        ember.save({"epoch": 2, "w": ember.ones(2)}, f)
+    with open(path, "rb") as f:
+        f.seek(len(b"header of some other format"))
+        loaded = ember.load(f, weights_only=True)
+    assert loaded["epoch"] == 2
+    assert_same(loaded["w"], np.ones(2, np.float32))
+
+
+@pytest.mark.parametrize("obj", [ember.arange(4), [ember.ones(2), 3, "x"], (1, (2.5, None)), {"a": []}, {}, 7, None,
+                                 {"lengths": (ember.tensor([1, 2]), np.arange(3))}])
+def test_any_checkpoint_value_round_trips(tmp_path, obj):
+    ember.save(obj, tmp_path / "x.safetensors")
+    assert_equal_structure(ember.load(tmp_path / "x.safetensors"), obj)
+
+
+def assert_equal_structure(loaded, expected):
+    assert type(loaded) is type(expected)
+    if isinstance(expected, ember.Tensor):
+        assert_same(loaded, expected)
+    elif isinstance(expected, np.ndarray):
+        assert loaded.dtype == expected.dtype
+        np.testing.assert_array_equal(loaded, expected)
+    elif isinstance(expected, dict):
+        assert list(loaded) == list(expected)
+        for key in expected:
+            assert_equal_structure(loaded[key], expected[key])
+    elif isinstance(expected, (list, tuple)):
+        assert len(loaded) == len(expected)
+        for a, b in zip(loaded, expected):
+            assert_equal_structure(a, b)
+    else:
+        assert loaded == expected
+
+
+def test_a_real_optimizer_state_dict_round_trips(tmp_path):
+    model = ember.nn.Linear(3, 2)
+    optimizer = ember.optim.Adam(model.parameters(), lr=0.01)
+    model(ember.randn(4, 3)).sum().backward()
+    optimizer.step()
+    ember.save({"model": model.state_dict(), "optimizer": optimizer.state_dict()}, tmp_path / "ckpt.pt")
+    loaded = ember.load(tmp_path / "ckpt.pt")
+    assert_equal_structure(loaded["optimizer"], optimizer.state_dict())
+    fresh = ember.optim.Adam(ember.nn.Linear(3, 2).parameters(), lr=0.5)
+    fresh.load_state_dict(loaded["optimizer"])
+    assert fresh.param_groups[0]["lr"] == 0.01 and fresh.param_groups[0]["betas"] == (0.9, 0.999)
+
+
+def test_saving_a_whole_module_or_optimizer_is_refused(tmp_path):
+    model = ember.nn.Linear(2, 2)
+    with raises(TypeError, "ember.save: cannot store a whole Linear; save its .state_dict() instead"):
+        ember.save(model, tmp_path / "m.pt")
+    with raises(TypeError, "ember.save: cannot store a whole SGD at 'optimizer'; save its .state_dict()"):
+        ember.save({"optimizer": ember.optim.SGD(model.parameters(), lr=0.1)}, tmp_path / "m.pt")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_map_location_must_be_a_device(tmp_path):
+    ember.save({"w": ember.ones(1)}, tmp_path / "w.pt")
+    assert ember.load(tmp_path / "w.pt", map_location=ember.device("cpu"))["w"].device == ember.device("cpu")
+    with raises(TypeError, "ember.load: map_location must be a device ('cpu', 'cuda:0', ember.device), got function"):
+        ember.load(tmp_path / "w.pt", map_location=lambda storage, location: storage)

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 import ember
 from helpers import DEVICES, check_gradcheck, check_layer, check_parity, rand, raises
@@ -54,3 +55,71 @@ def test_scatter_add_of_rows_matches_add_at():
     got = np.zeros((5, 4))
     ember.backend.scatter_add(got, (rows,), values)
     np.testing.assert_allclose(got, expected)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.nn.Embedding(5, 3, max_norm=1.0),
+    lambda lib: lib.nn.Embedding(5, 3, padding_idx=0, max_norm=2.0, norm_type=1.0, scale_grad_by_freq=True),
+], ids=["max_norm", "every option"])
+def test_embedding_layer_options(device, make):
+    check_layer(make, TOKENS, device=device)
+
+
+BAG_LAYERS = {  # name: (make(lib), the forward's arrays)
+    "mean of rows": (lambda lib: lib.nn.EmbeddingBag(5, 3), (TOKENS,)),
+    "sum with offsets": (lambda lib: lib.nn.EmbeddingBag(5, 3, mode="sum"), (TOKENS.ravel(), np.array([0, 3, 3]))),
+    "max, last offset, padding": (
+        lambda lib: lib.nn.EmbeddingBag(5, 3, mode="max", include_last_offset=True, padding_idx=1),
+        (TOKENS.ravel(), np.array([0, 5, 8]))),
+    "max_norm": (lambda lib: lib.nn.EmbeddingBag(5, 3, max_norm=1.5, norm_type=3.0), (TOKENS,)),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", BAG_LAYERS)
+def test_embedding_bag_layer(device, name):
+    make, arrays = BAG_LAYERS[name]
+    check_layer(make, *arrays, device=device)
+
+
+def bag_with_per_sample_weights(lib):
+    """An EmbeddingBag in mode 'sum' called with per_sample_weights (check_layer passes arrays positionally)."""
+    class PerSample(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.bag = lib.nn.EmbeddingBag(5, 3, mode="sum")
+
+        def forward(self, ids, offsets, weights):
+            return self.bag(ids, offsets, per_sample_weights=weights)
+    return PerSample()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_embedding_bag_layer_per_sample_weights(device):
+    check_layer(bag_with_per_sample_weights, TOKENS.ravel(), np.array([0, 2]), rand(8, seed=4), device=device)
+
+
+@pytest.mark.parametrize("cls", ["Embedding", "EmbeddingBag"])
+def test_from_pretrained_shares_the_table_and_freezes_it_unless_asked(cls):
+    table = ember.tensor(rand(4, 2))
+    frozen = getattr(ember.nn, cls).from_pretrained(table)
+    trained = getattr(ember.nn, cls).from_pretrained(table, freeze=False, max_norm=3.0)
+    assert frozen.weight.array is table.array and not frozen.weight.requires_grad and trained.weight.requires_grad
+    theirs = getattr(torch.nn, cls).from_pretrained(torch.tensor(rand(4, 2)), freeze=False, max_norm=3.0)
+    assert repr(trained) == repr(theirs)
+    with raises(ValueError, f"{cls}.from_pretrained: embeddings must be 2-D (num_embeddings, dim), got shape (4,)"):
+        getattr(ember.nn, cls).from_pretrained(ember.ones(4))
+
+
+def test_embedding_layers_print_as_in_pytorch_and_refuse_sparse():
+    for make in (lambda lib: lib.nn.Embedding(5, 3, max_norm=2, norm_type=3, scale_grad_by_freq=True),
+                 lambda lib: lib.nn.EmbeddingBag(5, 3, max_norm=1.0, norm_type=1.0, scale_grad_by_freq=True,
+                                                 mode="max", include_last_offset=True, padding_idx=1),
+                 lambda lib: lib.nn.EmbeddingBag(5, 3, _weight=lib.ones(5, 3))):
+        assert repr(make(ember)) == repr(make(torch))
+    with raises(NotImplementedError, "Embedding: sparse=True is not supported; ember's gradients are dense tensors"):
+        ember.nn.Embedding(5, 3, sparse=True)
+    with raises(ValueError, "EmbeddingBag: the weight must have shape (5, 3), got (3, 5)"):
+        ember.nn.EmbeddingBag(5, 3, _weight=ember.ones(3, 5))
+    assert not ember.nn.Embedding(5, 3, _freeze=True).weight.requires_grad

@@ -33,6 +33,46 @@ LAYERS = {
     "Dropout eval": (lambda lib: lib.nn.Dropout(0.3).eval(), (3, 4)),
     "Dropout p=0": (lambda lib: lib.nn.Dropout(0.0), (3, 4)),
     "MLP": (lambda lib: lib.nn.Sequential(lib.nn.Linear(6, 5), lib.nn.Tanh(), lib.nn.Linear(5, 2)), (4, 6)),
+    "ELU": (lambda lib: lib.nn.ELU(), (3, 4)),
+    "ELU alpha": (lambda lib: lib.nn.ELU(0.5), (3, 4)),
+    "SELU": (lambda lib: lib.nn.SELU(), (3, 4)),
+    "CELU": (lambda lib: lib.nn.CELU(2.0), (3, 4)),
+    "Mish": (lambda lib: lib.nn.Mish(), (3, 4)),
+    "Hardswish": (lambda lib: lib.nn.Hardswish(), (3, 4)),
+    "Hardsigmoid": (lambda lib: lib.nn.Hardsigmoid(), (3, 4)),
+    "Hardtanh": (lambda lib: lib.nn.Hardtanh(), (3, 4)),
+    "Hardtanh range": (lambda lib: lib.nn.Hardtanh(-0.5, 1.5), (3, 4)),
+    "ReLU6": (lambda lib: lib.nn.ReLU6(), (3, 4)),
+    "PReLU": (lambda lib: lib.nn.PReLU(), (3, 4)),
+    "PReLU per channel": (lambda lib: lib.nn.PReLU(3, init=0.1), (2, 3, 4)),
+    "RReLU eval": (lambda lib: lib.nn.RReLU(0.1, 0.3).eval(), (3, 4)),
+    "Softsign": (lambda lib: lib.nn.Softsign(), (3, 4)),
+    "Softshrink": (lambda lib: lib.nn.Softshrink(), (3, 4)),
+    "Hardshrink": (lambda lib: lib.nn.Hardshrink(1.0), (3, 4)),
+    "Tanhshrink": (lambda lib: lib.nn.Tanhshrink(), (3, 4)),
+    "Threshold": (lambda lib: lib.nn.Threshold(0.1, 20.0), (3, 4)),
+    "GLU": (lambda lib: lib.nn.GLU(), (3, 4)),
+    "GLU dim 0": (lambda lib: lib.nn.GLU(0), (4, 3)),
+    "LogSigmoid": (lambda lib: lib.nn.LogSigmoid(), (3, 4)),
+    "Softmin": (lambda lib: lib.nn.Softmin(1), (3, 4)),
+    "Softmax2d": (lambda lib: lib.nn.Softmax2d(), (2, 3, 2, 2)),
+    "Softmax2d unbatched": (lambda lib: lib.nn.Softmax2d(), (3, 2, 2)),
+    "Dropout1d eval": (lambda lib: lib.nn.Dropout1d().eval(), (2, 3, 4)),
+    "Dropout3d eval": (lambda lib: lib.nn.Dropout3d(0.2, True).eval(), (2, 3, 1, 2, 2)),
+    "AlphaDropout eval": (lambda lib: lib.nn.AlphaDropout(0.2).eval(), (3, 4)),
+    "FeatureAlphaDropout p=0": (lambda lib: lib.nn.FeatureAlphaDropout(0.0, inplace=True), (3, 4)),
+    "PixelShuffle": (lambda lib: lib.nn.PixelShuffle(2), (2, 8, 2, 3)),
+    "PixelUnshuffle": (lambda lib: lib.nn.PixelUnshuffle(3), (2, 1, 3, 6)),
+    "ChannelShuffle": (lambda lib: lib.nn.ChannelShuffle(2), (2, 4, 3)),
+}
+
+PAIR_LAYERS = {  # layers of two inputs
+    "Bilinear": (lambda lib: lib.nn.Bilinear(3, 2, 4), (5, 3), (5, 2)),
+    "Bilinear no bias": (lambda lib: lib.nn.Bilinear(3, 2, 4, bias=False), (2, 5, 3), (2, 5, 2)),
+    "CosineSimilarity": (lambda lib: lib.nn.CosineSimilarity(), (4, 3), (4, 3)),
+    "CosineSimilarity dim eps": (lambda lib: lib.nn.CosineSimilarity(dim=-1, eps=1e-3), (2, 1, 3), (4, 3)),
+    "PairwiseDistance": (lambda lib: lib.nn.PairwiseDistance(), (4, 3), (4, 3)),
+    "PairwiseDistance p keepdim": (lambda lib: lib.nn.PairwiseDistance(1.0, 1e-3, True), (4, 3), (3,)),
 }
 
 
@@ -44,15 +84,32 @@ def test_layer_matches_pytorch(device, dtype, name):
     check_layer(make, rand(*shape, seed=len(name)), device=device, dtype=dtype)
 
 
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", PAIR_LAYERS)
+def test_layer_of_two_inputs_matches_pytorch(device, dtype, name):
+    make, first, second = PAIR_LAYERS[name]
+    check_layer(make, rand(*first, seed=1), rand(*second, seed=2), device=device, dtype=dtype)
+
+
 @pytest.mark.parametrize("make", [
     lambda lib: lib.nn.ReLU(inplace=True), lambda lib: lib.nn.LeakyReLU(0.2, inplace=True),
     lambda lib: lib.nn.SiLU(inplace=True), lambda lib: lib.nn.Dropout(0.1, inplace=True),
-], ids=["ReLU", "LeakyReLU", "SiLU", "Dropout"])
-def test_inplace_is_accepted_and_printed_as_in_pytorch(make):
+    lambda lib: lib.nn.ELU(0.5, inplace=True), lambda lib: lib.nn.SELU(True), lambda lib: lib.nn.CELU(2.0, True),
+    lambda lib: lib.nn.Mish(True), lambda lib: lib.nn.Hardswish(True), lambda lib: lib.nn.Hardsigmoid(True),
+    lambda lib: lib.nn.Hardtanh(-0.5, 1.5, True), lambda lib: lib.nn.ReLU6(True),
+    lambda lib: lib.nn.RReLU(inplace=True),
+    lambda lib: lib.nn.Threshold(0.1, 20.0, True), lambda lib: lib.nn.Dropout3d(0.2, True),
+    lambda lib: lib.nn.FeatureAlphaDropout(0.1, True),
+], ids=["ReLU", "LeakyReLU", "SiLU", "Dropout", "ELU", "SELU", "CELU", "Mish", "Hardswish", "Hardsigmoid", "Hardtanh",
+        "ReLU6", "RReLU", "Threshold", "Dropout3d", "FeatureAlphaDropout"])
+def test_inplace_layers_print_as_in_pytorch_and_give_the_same_gradients_inside_a_graph(make):
     assert repr(make(ember)) == repr(make(torch))
-    x = ember.tensor(rand(3), requires_grad=True)
-    make(ember).eval()(x).sum().backward()  # ember computes out of place, so a leaf is fine
-    assert x.grad is not None
+    x = ember.tensor(rand(2, 3, 1, 2, 2), requires_grad=True)
+    (make(ember).eval()(x * 2) + x).sum().backward()  # in a graph ember computes out of place
+    expected = torch.tensor(rand(2, 3, 1, 2, 2), requires_grad=True)
+    (make(torch).eval()(expected * 2) + expected).sum().backward()
+    np.testing.assert_allclose(to_numpy(x.grad), to_numpy(expected.grad))
 
 
 def test_linear_is_a_batch_of_neurons():
@@ -96,8 +153,9 @@ def test_layers_name_themselves_and_the_shapes_in_errors():
 @pytest.mark.parametrize("shape, dim", [((5,), 0), ((3, 4), 1), ((2, 3, 4), 0), ((2, 3, 4, 5), 1)])
 def test_softmax_without_dim_uses_pytorchs_implicit_choice(shape, dim):
     x = ember.tensor(rand(*shape))
-    with pytest.warns(UserWarning, match="Implicit dimension choice for Softmax"):
+    with pytest.warns(UserWarning, match="Implicit dimension choice for softmax") as caught:
         out = nn.Softmax()(x)
+    assert caught[0].filename == __file__  # the warning points at the caller, as PyTorch's does
     assert np.allclose(to_numpy(out), to_numpy(F.softmax(x, dim)))
     assert repr(nn.LogSoftmax()) == repr(torch.nn.LogSoftmax()) == "LogSoftmax(dim=None)"
 

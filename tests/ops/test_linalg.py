@@ -108,3 +108,28 @@ def test_linear_of_a_wrong_input_size():
         ember.nn.functional.linear(ember.ones(2, 4), ember.ones(5, 3))
     with raises(ValueError, "linear: expected input (..., 3), got ()"):
         ember.nn.functional.linear(ember.tensor(1.0), ember.ones(5, 3))
+
+
+# -------------------------------------------------------------------------------------------------
+# Bilinear forms.
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("batch", [(), (2,), (2, 3)])
+@pytest.mark.parametrize("bias", [True, False])
+def test_bilinear(device, batch, bias):
+    arrays = [rand(*batch, 3), rand(*batch, 2, seed=1), rand(4, 3, 2, seed=2)] + ([rand(4, seed=3)] if bias else [])
+    check_op(lambda lib, *args: (lib.nn.functional.bilinear(*args), lib.bilinear(*args)), *arrays, device=device)
+
+
+def test_bilinear_errors():
+    w = ember.ones(5, 3, 4)
+    with raises(RuntimeError, "bilinear: input batch dimensions do not match: got (2, 3) and (3, 4)"):
+        ember.nn.functional.bilinear(ember.ones(2, 3), ember.ones(3, 4), w)
+    with raises(RuntimeError, "bilinear: input dimensions do not match: got 3 and 2"):
+        ember.nn.functional.bilinear(ember.ones(1, 2, 3), ember.ones(2, 4), w)
+    with raises(RuntimeError, "bilinear: input2 size does not match weight size: got 5 but expected 4"):
+        ember.nn.functional.bilinear(ember.ones(2, 3), ember.ones(2, 5), w)
+    with raises(RuntimeError, "bilinear: expected bias of shape (5,), got (4,)"):
+        ember.nn.functional.bilinear(ember.ones(2, 3), ember.ones(2, 4), w, ember.ones(4))
+    with raises(RuntimeError, "bilinear: all tensors must have the same dtype, got ['float32', 'float64']"):
+        ember.nn.functional.bilinear(ember.ones(2, 3), ember.ones(2, 4, dtype=ember.float64), w)

@@ -1,15 +1,17 @@
-"""ember.save and ember.load: checkpoints as safetensors files, never pickles.
+"""ember.save and ember.load (torch.save and torch.load): checkpoints as safetensors files, never pickles.
 
-A checkpoint is a state dict: a dict, maybe nested, whose leaves are tensors, NumPy arrays, numbers,
-strings, None, or lists and tuples of those:
+A checkpoint is what people save: a tensor, or a dict, maybe nested, whose leaves are tensors, NumPy
+arrays, numbers, strings, None, or lists and tuples of those:
 
     ember.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 3}, "ckpt.safetensors")
 
-The tensors go into the file's data under flattened keys ("model.fc.weight",
-"optimizer.state.0.momentum_buffer"); everything else (the nesting, the numbers, the strings) goes
-into the header's metadata as JSON, under "ember.structure", where each tensor appears as
-{"tensor": key}. A flat {name: tensor} dict needs no structure and is written as plain safetensors,
-which every safetensors reader (PyTorch, JAX, ...) loads as it is.
+It goes to a path or to an open binary file (io.BytesIO too). The tensors and arrays go into the file's
+data under flattened keys ("model.fc.weight", "optimizer.state.0.momentum_buffer"); everything else (the
+nesting, the numbers, the strings) goes into the header's metadata as JSON, under "ember.structure",
+where a tensor appears as {"tensor": key}, a NumPy array as {"array": key}, a tuple as {"tuple": [...]}
+and a dict as {"dict": [[key, value], ...]} (so int keys stay ints). A flat {name: tensor} dict needs
+no structure and is written as plain safetensors, which every safetensors reader (PyTorch, JAX, ...)
+loads as it is.
 """
 
 import json
@@ -18,43 +20,40 @@ import numpy as np
 
 from .. import backend
 from ..tensor import Tensor
-from .safetensors import CheckpointError, read, write
+from .safetensors import CheckpointError, name_of, read, write
 
 STRUCTURE = "ember.structure"
 
 
-def save(obj, path):
-    """Write a state dict to path as a safetensors file, atomically (a crash never leaves half a file)."""
-    if not isinstance(obj, dict):
-        raise TypeError(f"ember.save: expected a dict (a state dict), got {type(obj).__name__}")
-    if all(isinstance(key, str) and _is_tensor(value) for key, value in obj.items()):
-        write(path, {key: _host_array(value) for key, value in obj.items()})
+def save(obj, f):
+    """Write obj to f (a path, written atomically, or an open binary file) as a safetensors file.
+
+    A whole nn.Module (or optimizer) is refused: save its state_dict(), which holds only numbers."""
+    if isinstance(obj, dict) and obj and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items()):
+        write(f, {key: _host_array(value) for key, value in obj.items()})
         return
     arrays = {}
     structure = _encode(obj, "", arrays)
-    write(path, arrays, {STRUCTURE: json.dumps(structure, separators=(",", ":"))})
+    write(f, arrays, {STRUCTURE: json.dumps(structure, separators=(",", ":"))})
 
 
-def load(path, map_location=None):
-    """The state dict saved in path, with Tensors on map_location ("cpu" by default, or "cuda").
-
-    Dicts come back with their keys (int keys stay ints); tuples come back as lists. A safetensors
-    file written by another tool loads as a flat {name: tensor} dict.
-    """
+def load(f, map_location=None, weights_only=None):
+    """What save wrote to f (a path or an open binary file), with its tensors on map_location ("cpu" by
+    default, or "cuda"); NumPy arrays come back as NumPy arrays. A safetensors file written by another
+    tool loads as a flat {name: tensor} dict. weights_only is accepted for PyTorch's sake: ember never
+    unpickles, so every load is weights-only."""
+    if map_location is not None and not isinstance(map_location, (str, backend.Device)):
+        raise TypeError(f"ember.load: map_location must be a device ('cpu', 'cuda:0', ember.device), got "
+                        f"{type(map_location).__name__}; ember checkpoints hold no devices to remap")
     device = backend.Device(map_location if map_location is not None else "cpu")
     backend.array_module(device)  # fail now, before reading, when that device is missing
-    arrays, metadata = read(path)
-    tensors = {key: Tensor(backend.to_device(array, device)) for key, array in arrays.items()}
+    arrays, metadata = read(f)
     if STRUCTURE not in metadata:
-        return tensors
+        return {key: Tensor(backend.to_device(array, device)) for key, array in arrays.items()}
     try:
-        return _decode(json.loads(metadata[STRUCTURE]), tensors)
+        return _decode(json.loads(metadata[STRUCTURE]), arrays, device)
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
-        raise CheckpointError(f"{path}: the '{STRUCTURE}' metadata is corrupt ({type(e).__name__}: {e})") from None
-
-
-def _is_tensor(value):
-    return isinstance(value, Tensor) or backend.is_array(value)
+        raise CheckpointError(f"{name_of(f)}: the '{STRUCTURE}' metadata is corrupt ({type(e).__name__}: {e})") from None
 
 
 def _host_array(value):
@@ -62,13 +61,21 @@ def _host_array(value):
     return backend.to_device(value.array if isinstance(value, Tensor) else value, backend.CPU)
 
 
+def _store(value, key, arrays):
+    """Put value's array into arrays under key (the place of value in the checkpoint)."""
+    key = key or "tensor"
+    if key in arrays:
+        raise ValueError(f"ember.save: two tensors would be stored under the key {key!r}; rename one")
+    arrays[key] = _host_array(value)
+    return key
+
+
 def _encode(value, key, arrays):
-    """The JSON form of value, whose place in the state dict is key; its tensors go into arrays."""
-    if _is_tensor(value):
-        if key in arrays:
-            raise ValueError(f"ember.save: two tensors would be stored under the key {key!r}; rename one")
-        arrays[key] = _host_array(value)
-        return {"tensor": key}
+    """The JSON form of value, whose place in the checkpoint is key; its tensors go into arrays."""
+    if isinstance(value, Tensor) or (backend.is_array(value) and not isinstance(value, np.ndarray)):
+        return {"tensor": _store(value, key, arrays)}
+    if isinstance(value, np.ndarray):
+        return {"array": _store(value, key, arrays)}
     if isinstance(value, dict):
         pairs = []
         for k, v in value.items():
@@ -77,21 +84,31 @@ def _encode(value, key, arrays):
             pairs.append([k, _encode(v, f"{key}.{k}" if key else str(k), arrays)])
         return {"dict": pairs}
     if isinstance(value, (list, tuple)):
-        return [_encode(v, f"{key}.{i}", arrays) for i, v in enumerate(value)]
+        items = [_encode(v, f"{key}.{i}" if key else str(i), arrays) for i, v in enumerate(value)]
+        return {"tuple": items} if isinstance(value, tuple) else items
     if isinstance(value, (np.number, np.bool_)):
         return value.item()
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    raise TypeError(f"ember.save: cannot store a {type(value).__name__} at {key!r}; a checkpoint holds tensors, "
+    where = f" at {key!r}" if key else ""
+    if hasattr(value, "state_dict"):
+        raise TypeError(f"ember.save: cannot store a whole {type(value).__name__}{where}; save its .state_dict() "
+                        "instead (and load it into a new one with load_state_dict): a checkpoint holds numbers, "
+                        "not code")
+    raise TypeError(f"ember.save: cannot store a {type(value).__name__}{where}; a checkpoint holds tensors, "
                     "NumPy arrays, numbers, strings, None, and dicts, lists and tuples of them")
 
 
-def _decode(node, tensors):
+def _decode(node, arrays, device):
     """The value that _encode turned into node."""
     if isinstance(node, list):
-        return [_decode(n, tensors) for n in node]
+        return [_decode(n, arrays, device) for n in node]
     if isinstance(node, dict):
         if "tensor" in node:
-            return tensors[node["tensor"]]
-        return {k: _decode(v, tensors) for k, v in node["dict"]}
+            return Tensor(backend.to_device(arrays[node["tensor"]], device))
+        if "array" in node:
+            return arrays[node["array"]]
+        if "tuple" in node:
+            return tuple(_decode(n, arrays, device) for n in node["tuple"])
+        return {k: _decode(v, arrays, device) for k, v in node["dict"]}
     return node

@@ -34,8 +34,9 @@ class CheckpointError(ValueError):
     """A file that ember cannot load: truncated, corrupt, or not a safetensors file (a pickle, say)."""
 
 
-def write(path, arrays, metadata=None):
-    """Write {name: NumPy array} (and {str: str} metadata) to path as a safetensors file, atomically."""
+def write(target, arrays, metadata=None):
+    """Write {name: NumPy array} (and {str: str} metadata) as a safetensors file to target: a path (written
+    atomically) or an open binary file."""
     header = {METADATA: metadata} if metadata else {}
     offset = 0
     # Widest elements first, so that every tensor starts at a multiple of its element size.
@@ -52,11 +53,18 @@ def write(path, arrays, metadata=None):
         header[name] = {"dtype": CODES[array.dtype.name], "shape": list(array.shape), "data_offsets": spans[name]}
     text = json.dumps(header, separators=(",", ":")).encode()
     text += b" " * (-len(text) % ALIGNMENT)
-    with atomic_write(path) as f:
-        f.write(len(text).to_bytes(8, "little"))
-        f.write(text)
-        for name in placement:
-            f.write(_raw_bytes(arrays[name]))
+    if hasattr(target, "write"):
+        _write_parts(target, text, [arrays[name] for name in placement])
+        return
+    with atomic_write(target) as f:
+        _write_parts(f, text, [arrays[name] for name in placement])
+
+
+def _write_parts(f, header, arrays):
+    f.write(len(header).to_bytes(8, "little"))
+    f.write(header)
+    for array in arrays:
+        f.write(_raw_bytes(array))
 
 
 def _raw_bytes(array):
@@ -65,24 +73,40 @@ def _raw_bytes(array):
     return np.ascontiguousarray(array, dtype=little).reshape(-1).view(np.uint8).data
 
 
-def read(path):
-    """({name: NumPy array}, metadata) from a safetensors file, after checking every part of its header."""
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        start = f.read(8)
-        header, data_size = _read_header(path, f, start, size)
-        metadata = header.pop(METADATA, None)
-        _check_metadata(path, metadata)
-        entries = {name: _entry(path, name, entry, data_size) for name, entry in header.items()}
-        _check_layout(path, entries, data_size)
-        data_start = size - data_size
-        arrays = {}
-        for name, (dtype, shape, begin, end) in entries.items():
-            array = np.empty(shape, dtype)
-            f.seek(data_start + begin)
-            if f.readinto(array.reshape(-1).view(np.uint8)) != end - begin:
-                raise CheckpointError(f"{path}: the file got shorter while it was being read")
-            arrays[name] = array
+def read(source):
+    """({name: NumPy array}, metadata) from a safetensors file, after checking every part of its header.
+    source is a path or an open binary file, read from where it stands to its end."""
+    if hasattr(source, "read"):
+        return _read_file(source, name_of(source))
+    with open(source, "rb") as f:
+        return _read_file(f, source)
+
+
+def name_of(source):
+    """How errors name a path or an open file."""
+    return getattr(source, "name", f"the {type(source).__name__}") if hasattr(source, "read") else source
+
+
+def _read_file(f, path):
+    """read() of the open file f; path names it in errors."""
+    first = f.tell()
+    size = f.seek(0, os.SEEK_END) - first
+    f.seek(first)
+    start = f.read(8)
+    header, data_size = _read_header(path, f, start, size)
+    metadata = header.pop(METADATA, None)
+    _check_metadata(path, metadata)
+    entries = {name: _entry(path, name, entry, data_size) for name, entry in header.items()}
+    _check_layout(path, entries, data_size)
+    data_start = first + size - data_size
+    arrays = {}
+    for name, (dtype, shape, begin, end) in entries.items():
+        array = np.empty(shape, dtype)
+        f.seek(data_start + begin)
+        if f.readinto(array.reshape(-1).view(np.uint8)) != end - begin:
+            raise CheckpointError(f"{path}: the file got shorter while it was being read")
+        arrays[name] = array
+    f.seek(data_start + data_size)
     return arrays, metadata or {}
 
 

@@ -35,15 +35,13 @@ def _reset_affine(module):
         init.zeros_(module.bias)
 
 
-class _BatchNorm(Module):
-    """What BatchNorm1d and BatchNorm2d share; they differ only in the inputs they accept.
+class _NormBase(Module):
+    """What batch and instance normalization share: num_features channels, eps, momentum, and
 
-    Parameters weight (ones) and bias (zeros) of shape (num_features,), when affine. Buffers, when
-    track_running_stats: running_mean (zeros), running_var (ones) and num_batches_tracked. momentum
-    None makes the running statistics plain averages over all batches seen.
+    parameters weight (ones) and bias (zeros) of shape (num_features,), when affine (bias=False drops the
+    shift); buffers, when track_running_stats: running_mean (zeros), running_var (ones) and
+    num_batches_tracked. momentum None makes the running statistics plain averages over all batches.
     """
-
-    layout = "(N, C, *)"
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None,
                  dtype=None, *, bias=True):
@@ -70,8 +68,20 @@ class _BatchNorm(Module):
         self.reset_running_stats()
         _reset_affine(self)
 
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+
+class _BatchNorm(_NormBase):
+    """What BatchNorm1d, 2d and 3d share; they differ only in the inputs they accept."""
+
+    layout = "(N, C, *)"
+    input_dims = None  # the numbers of dimensions accepted; None: any from 2
+
     def _check_input(self, x):
-        if x.ndim not in self.input_dims or x.shape[1] != self.num_features:
+        dims_ok = x.ndim >= 2 if self.input_dims is None else x.ndim in self.input_dims
+        if not dims_ok or x.shape[1] != self.num_features:
             layout = self.layout.replace("C", str(self.num_features))
             raise ValueError(f"{self._describe()}: expected input {layout}, got {tuple(x.shape)}")
 
@@ -89,10 +99,6 @@ class _BatchNorm(Module):
             x, self.running_mean if running else None, self.running_var if running else None, self.weight, self.bias,
             use_batch, 0.0 if momentum is None else momentum, self.eps))
 
-    def extra_repr(self):
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
-
 
 class BatchNorm1d(_BatchNorm):
     """Batch normalization of features (N, C), or of sequences (N, C, L) per channel."""
@@ -107,6 +113,42 @@ class BatchNorm2d(_BatchNorm):
 
     layout = "(N, C, H, W)"
     input_dims = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of volumes (N, C, D, H, W) per channel."""
+
+    layout = "(N, C, D, H, W)"
+    input_dims = (5,)
+
+
+class SyncBatchNorm(_BatchNorm):
+    """Batch normalization whose statistics, in data-parallel training, would be those of the whole
+    batch across all processes. ember trains in one process, where that is the batch it is given:
+    SyncBatchNorm is BatchNorm of any (N, C, *) input. process_group is kept, unused."""
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
+                 process_group=None, device=None, dtype=None, *, bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self.process_group = process_group
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module, process_group=None):
+        """module with every batch normalization layer in it (module itself included) replaced by a
+        SyncBatchNorm holding the same parameters and buffers; returns the converted module."""
+        converted = module
+        if isinstance(module, _BatchNorm):
+            converted = cls(module.num_features, module.eps, module.momentum, module.affine,
+                            module.track_running_stats, process_group, bias=module.bias is not None)
+            for name in ("weight", "bias"):
+                if getattr(module, name) is not None:
+                    setattr(converted, name, getattr(module, name))
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                setattr(converted, name, getattr(module, name))
+            converted.train(module.training)
+        for name, child in module.named_children():
+            converted.add_module(name, cls.convert_sync_batchnorm(child, process_group))
+        return converted
 
 
 class GroupNorm(Module):

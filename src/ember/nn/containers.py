@@ -1,9 +1,12 @@
-"""Containers: modules that hold other modules (a stack of layers, a list, a dict)."""
+"""Containers: modules that hold other modules (a stack of layers, a list, a dict), or parameters."""
 
 import operator
 from collections import OrderedDict
 
+from ..backend import dtype_name
+from ..tensor import Tensor
 from .module import Module, indent
+from .parameter import Parameter
 
 
 class _ModuleSequence(Module):
@@ -161,3 +164,169 @@ class ModuleDict(Module):
         pairs = modules.items() if hasattr(modules, "items") else modules
         for key, module in pairs:
             self[key] = module
+
+
+# ---------------------------------------------------------------------------------------------
+# Containers of parameters.
+
+def _as_parameter(value):
+    """A tensor stored in a ParameterList or ParameterDict becomes a Parameter (as in PyTorch)."""
+    return value if isinstance(value, Parameter) or not isinstance(value, Tensor) else Parameter(value)
+
+
+def _describe_value(value):
+    """How PyTorch prints an entry of a parameter container: its kind, dtype and shape."""
+    if not isinstance(value, Tensor):
+        return repr(value)
+    kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+    size = "x".join(str(n) for n in value.array.shape)
+    where = f" (GPU {value.device.index})" if value.is_cuda else ""
+    return f"{kind} containing: [{dtype_name(value.dtype)} of size {size}{where}]"
+
+
+class ParameterList(Module):
+    """A list of parameters that the parent module finds (a plain list would hide them from
+    parameters(), to() and state_dict()); they are named '0', '1', ... Tensors become Parameters."""
+
+    def __init__(self, values=None):
+        super().__init__()
+        object.__setattr__(self, "_size", 0)
+        if values is not None:
+            self.extend(values)
+
+    def _name(self, index):
+        index = operator.index(index)
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"index {index} is out of range for a ParameterList of {len(self)}")
+        return str(index % len(self))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return type(self)([self[i] for i in range(len(self))[index]])
+        return getattr(self, self._name(index))
+
+    def __setitem__(self, index, value):
+        setattr(self, self._name(index), _as_parameter(value))
+
+    def __len__(self):
+        return self._size
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __iadd__(self, values):
+        return self.extend(values)
+
+    def append(self, value):
+        object.__setattr__(self, "_size", self._size + 1)
+        self[len(self) - 1] = value
+        return self
+
+    def extend(self, values):
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self):
+        return "\n".join(f"  ({i}): {_describe_value(value)}" for i, value in enumerate(self))
+
+
+class ParameterDict(Module):
+    """A dict of parameters by name that the parent module finds, in insertion order. Tensors become
+    Parameters."""
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        object.__setattr__(self, "_keys", {})
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key):
+        if key not in self._keys:
+            raise KeyError(key)
+        return self._parameters[key] if key in self._parameters else self.__dict__[key]  # a key may be a method's name
+
+    def __setitem__(self, key, value):
+        if not isinstance(key, str):
+            raise TypeError(f"ParameterDict keys are strings, got {type(key).__name__}")
+        self._keys[key] = None
+        setattr(self, key, _as_parameter(value))
+
+    def __delitem__(self, key):
+        del self._keys[key]
+        delattr(self, key)
+
+    def __len__(self):
+        return len(self._keys)
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __reversed__(self):
+        return reversed(list(self._keys))
+
+    def __contains__(self, key):
+        return key in self._keys
+
+    def keys(self):
+        return self._keys.keys()
+
+    def values(self):
+        return (self[key] for key in self._keys)
+
+    def items(self):
+        return ((key, self[key]) for key in self._keys)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def pop(self, key):
+        value = self[key]
+        del self[key]
+        return value
+
+    def popitem(self):
+        key = next(reversed(self))
+        return key, self.pop(key)
+
+    def clear(self):
+        for key in list(self._keys):
+            del self[key]
+
+    def copy(self):
+        return type(self)(OrderedDict(self.items()))
+
+    def fromkeys(self, keys, default=None):
+        return type(self)((key, default) for key in keys)
+
+    def update(self, parameters):
+        """Add (or replace) entries from (name, value) pairs, an OrderedDict or a ParameterDict in their
+        order, or from another mapping (a dict) in the order of its keys, as PyTorch does."""
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            pairs = parameters.items()
+        else:
+            pairs = sorted(parameters.items()) if hasattr(parameters, "items") else parameters
+        for key, value in pairs:
+            self[key] = value
+
+    def __or__(self, other):
+        merged = self.copy()
+        merged.update(other)
+        return merged
+
+    def __ror__(self, other):
+        merged = type(self)(other)
+        merged.update(self)
+        return merged
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def extra_repr(self):
+        return "\n".join(f"  ({key}): {_describe_value(value)}" for key, value in self.items())

@@ -246,3 +246,8 @@ uniform, normal, constant, eye, dirac = (_deprecated(fn) for fn in (uniform_, no
 xavier_uniform, xavier_normal = _deprecated(xavier_uniform_), _deprecated(xavier_normal_)
 kaiming_uniform, kaiming_normal = _deprecated(kaiming_uniform_), _deprecated(kaiming_normal_)
 orthogonal, sparse = _deprecated(orthogonal_), _deprecated(sparse_)
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.nn.init", name)

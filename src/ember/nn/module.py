@@ -17,7 +17,7 @@ from ..autograd import RemovableHandle, no_grad
 from ..creation import empty_like
 from ..tensor import Tensor, parse_to_args
 from .hooks import BackwardHooks, Hook
-from .parameter import Parameter
+from .parameter import Buffer, Parameter
 from .state_dict import IncompatibleKeys, LoadPlan
 
 T_destination = TypeVar("T_destination", bound=Dict[str, Any])
@@ -98,6 +98,9 @@ class Module:
                 raise TypeError(f"cannot assign a {type(value).__name__} to submodule '{name}' of "
                                 f"{type(self).__name__}: expected a Module or None")
             (self._parameters if name in self._parameters else self._modules)[name] = None
+        elif isinstance(value, Buffer):
+            self._forget(name, self._buffers)
+            self.register_buffer(name, value, persistent=value.persistent)
         elif name in self._buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"buffer '{name}' of {type(self).__name__} must be a Tensor or None, "
@@ -367,7 +370,7 @@ class Module:
     def to(self, *args, device=None, dtype=None, non_blocking=False, memory_format=None):
         """Move (device) or convert (floating dtype) every parameter and buffer, in place; returns self."""
         device, dtype = parse_to_args(*args, device=device, dtype=dtype)
-        if dtype is not None and dtype.kind != "f":
+        if dtype is not None and not backend.is_floating(dtype):
             raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
         return self._apply(lambda t: t.to(device=device, dtype=dtype if t.is_floating_point() else None))
 
@@ -387,13 +390,12 @@ class Module:
         return self.to(backend.float16)
 
     def bfloat16(self):
-        raise TypeError(f"{type(self).__name__}.bfloat16(): ember has no bfloat16 dtype (NumPy has none); use "
-                        "half() for 16-bit floats, or float()")
+        return self.to(backend.bfloat16())
 
     def type(self, dst_type):
         """Cast every parameter and buffer, integer ones too, to dst_type."""
         dtype = backend.as_dtype(dst_type)
-        if dtype.kind != "f":
+        if not backend.is_floating(dtype):
             for name, param in self.named_parameters():
                 if param.requires_grad:
                     raise RuntimeError(f"{type(self).__name__}.type({dtype}): {name} requires grad, so it must stay "

@@ -1,11 +1,13 @@
-"""Normalization layers: keep each layer's inputs at a standard spread, so deep networks train stably.
+"""Normalization layers: keep each layer's inputs at a standard spread, so deep networks train stably
+(layer and RMS normalization), or make neighbouring channels compete (local response normalization).
 
 The math is in ember/ops/normalization.py.
 """
 
 from .. import functional as F
-from ..creation import ones, zeros
-from ..ops.normalization import check_normalized_shape
+from ..creation import empty
+from ..ops.normalization import check_normalized_shape, cross_map_lrn2d
+from . import init
 from .module import Module
 from .parameter import Parameter
 
@@ -26,8 +28,15 @@ class LayerNorm(Module):
         self.elementwise_affine = elementwise_affine
         where = dict(device=device, dtype=dtype)
         affine = elementwise_affine
-        self.register_parameter("weight", Parameter(ones(self.normalized_shape, **where)) if affine else None)
-        self.register_parameter("bias", Parameter(zeros(self.normalized_shape, **where)) if affine and bias else None)
+        self.register_parameter("weight", Parameter(empty(self.normalized_shape, **where)) if affine else None)
+        self.register_parameter("bias", Parameter(empty(self.normalized_shape, **where)) if affine and bias else None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
 
     def forward(self, x):
         check_normalized_shape(x, self.normalized_shape, self._describe())
@@ -48,8 +57,13 @@ class RMSNorm(Module):
         self.normalized_shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        weight = Parameter(ones(self.normalized_shape, device=device, dtype=dtype)) if elementwise_affine else None
+        weight = Parameter(empty(self.normalized_shape, device=device, dtype=dtype)) if elementwise_affine else None
         self.register_parameter("weight", weight)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        if self.weight is not None:
+            init.ones_(self.weight)
 
     def forward(self, x):
         check_normalized_shape(x, self.normalized_shape, self._describe())
@@ -58,3 +72,31 @@ class RMSNorm(Module):
     def extra_repr(self):
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
+
+# ---------------------------------------------------------------------------------------------
+# Local response normalization (AlexNet).
+
+class LocalResponseNorm(Module):
+    """Each x divided by (k + α · mean of x² over size neighbouring channels)^β, as F.local_response_norm:
+    strongly active feature maps damp their neighbours. (N, C, *) -> the same shape."""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input):  # noqa: A002 (PyTorch's argument name)
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class CrossMapLRN2d(LocalResponseNorm):
+    """PyTorch's legacy local response normalization of (N, C, H, W) maps, with its own window (see
+    ops.normalization.cross_map_lrn2d): kept for models that use it."""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__(size, alpha, beta, k)
+
+    def forward(self, input):  # noqa: A002
+        return cross_map_lrn2d(input, self.size, self.alpha, self.beta, self.k)

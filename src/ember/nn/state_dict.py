@@ -65,13 +65,26 @@ class LoadPlan:
             self.problems.append(f"{key}: expected a tensor or array, got {type(value).__name__}")
             return
         array = value if backend.is_array(value) else np.asarray(value)
-        if tuple(array.shape) != target.shape:
+        if not uninitialized(target) and tuple(array.shape) != target.shape:
             self.problems.append(f"size mismatch for {key}: the state dict has shape {tuple(array.shape)}, "
                                  f"the model has {target.shape}")
         elif self.assign:
             self.loads.append(lambda: assign(module, name, target, Tensor(array)))
         else:
-            self.loads.append(lambda: target.copy_(Tensor(array)))  # copy_ moves it to the target's device and dtype
+            self.loads.append(lambda: copy_in(target, array))
+
+
+def copy_in(target, array):
+    """Copy array into target, moved to its device and dtype; a lazy layer's tensor takes array's shape first."""
+    if uninitialized(target):
+        target.materialize(array.shape)
+    target.copy_(Tensor(array))
+
+
+def uninitialized(tensor):
+    """Whether tensor is a lazy layer's UninitializedParameter or UninitializedBuffer (nn/lazy.py), which
+    takes the shape of what is loaded into it."""
+    return hasattr(tensor, "materialize")
 
 
 def expects(module, name):

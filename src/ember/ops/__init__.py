@@ -1,5 +1,5 @@
 """The differentiable primitives, one family a file. Users reach them through ember.functional
 (also ember.nn.functional), ember.* and Tensor methods."""
 
-from . import (activation, attention, conv, dropout, elementwise, indexing, linalg, loss,  # noqa: F401
-               normalization, pooling, reduce, shape)
+from . import (activation, attention, conv, distance, dropout, elementwise, embedding, indexing,  # noqa: F401
+               linalg, loss, normalization, pooling, reduce, sampling, scan, shape, shuffle, sorting, statistics)

@@ -46,22 +46,6 @@ class Gather(Function):
         return full
 
 
-class Embedding(Function):
-    """weight[indices]: each index picks a row (a learned vector per token); backward adds each
-    output's gradient into the row it came from. The padding row, if any, gets no gradient."""
-
-    def forward(ctx, weight, indices, padding_idx):
-        ctx.indices, ctx.padding_idx, ctx.weight_shape = indices, padding_idx, weight.shape
-        return weight[indices]
-
-    def backward(ctx, grad):
-        full = ctx.xp.zeros(ctx.weight_shape, dtype=grad.dtype)
-        backend.scatter_add(full, (ctx.indices,), grad)
-        if ctx.padding_idx is not None:
-            full[ctx.padding_idx] = 0
-        return full
-
-
 def _is_int(part):
     return isinstance(part, numbers.Integral) and not isinstance(part, bool)
 
@@ -104,26 +88,3 @@ def gather(x, dim, index):
         if d != axis and n > m:
             raise ValueError(f"gather: index size {n} in dimension {d} exceeds the tensor's {m}")
     return Gather.apply(x, index=index.array, axis=axis)
-
-
-def embedding(input, weight, padding_idx=None):  # noqa: A002 (PyTorch's argument name)
-    """Rows of weight (num_embeddings, dim) picked by the integer tensor input (...): out (..., dim)."""
-    if input.dtype.kind not in "iu":
-        raise TypeError(f"embedding: indices must be an integer tensor, got {input.dtype}")
-    if weight.ndim != 2:
-        raise ValueError(f"embedding: the weight must be 2-D (num_embeddings, dim), got shape {weight.shape}")
-    count = weight.shape[0]
-    if input.numel():
-        low, high = int(input.array.min()), int(input.array.max())
-        if low < 0 or high >= count:
-            raise IndexError(f"embedding: index {low if low < 0 else high} is out of range for "
-                             f"{count} embeddings (valid: 0 to {count - 1})")
-    if padding_idx is not None:
-        padding_idx = checked_padding_idx(padding_idx, count)
-    return Embedding.apply(weight, indices=input.array, padding_idx=padding_idx)
-
-
-def checked_padding_idx(padding_idx, count):
-    if not -count <= padding_idx < count:
-        raise ValueError(f"padding_idx {padding_idx} is out of range for {count} embeddings")
-    return padding_idx % count

@@ -2,6 +2,7 @@
 
 from ..autograd import Function
 from .elementwise import promote
+from .shape import permute, reshape
 
 
 class MatMul(Function):
@@ -96,3 +97,29 @@ def linear(x, weight, bias=None):
     """x Wᵀ + b: x (..., in), weight (out, in), bias (out,) or None."""
     check_features(x, weight.shape[-1], "linear")
     return Linear.apply(x, weight, bias)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y_k = x1ᵀ W_k x2 + b_k: each output a quadratic form in the two inputs. input1 (*, in1), input2
+    (*, in2) with the same leading axes, weight (out, in1, in2), bias (out,) or None -> (*, out).
+    Computed as one matrix product, x1 times W laid out as (in1, out·in2), then a sum against x2."""
+    name = "bilinear"
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"{name}: input dimensions do not match: got {input1.ndim} and {input2.ndim}")
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(f"{name}: input batch dimensions do not match: got {tuple(input1.shape)} and "
+                           f"{tuple(input2.shape)}")
+    if weight.ndim != 3:
+        raise RuntimeError(f"{name}: expected a 3-D weight (out, in1, in2), got shape {tuple(weight.shape)}")
+    out, in1, in2 = weight.shape
+    for what, size, expected in (("input1", input1.shape[-1], in1), ("input2", input2.shape[-1], in2)):
+        if size != expected:
+            raise RuntimeError(f"{name}: {what} size does not match weight size: got {size} but expected {expected}")
+    if bias is not None and tuple(bias.shape) != (out,):
+        raise RuntimeError(f"{name}: expected bias of shape ({out},), got {tuple(bias.shape)}")
+    dtypes = {t.dtype for t in (input1, input2, weight, bias) if t is not None}
+    if len(dtypes) > 1:
+        raise RuntimeError(f"{name}: all tensors must have the same dtype, got {sorted(str(d) for d in dtypes)}")
+    x1_w = matmul(input1, reshape(permute(weight, 1, 0, 2), (in1, out * in2)))
+    y = (reshape(x1_w, (*input1.shape[:-1], out, in2)) * input2.unsqueeze(-2)).sum(-1)
+    return y if bias is None else y + bias

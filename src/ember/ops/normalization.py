@@ -10,8 +10,9 @@ import math
 import numpy as np
 
 from ..autograd import Function
-from .elementwise import sqrt
+from .pointwise import sqrt
 from .reduce import column_sums, row_sums
+from .shape import expand, pad
 
 
 def standardize(xp, x, axes, eps):
@@ -207,16 +208,22 @@ def _check_input(name, x):
         raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
 
 
+def _check_channel_norm(name, x, running_mean, running_var, weight, bias):
+    """The checks of batch and instance normalization: x (N, C, *) floating, the running statistics given
+    both or neither, and each per-channel tensor of shape (C,) and x's dtype."""
+    _check_input(name, x)
+    _check_per_channel(name, x, {"running_mean": running_mean, "running_var": running_var, "weight": weight,
+                                 "bias": bias})
+    if (running_mean is None) != (running_var is None):
+        raise ValueError(f"{name}: give both running_mean and running_var, or neither")
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,  # noqa: A002
                momentum=0.1, eps=1e-5):
     """Batch normalization of input (N, C, *) per channel. training: use the batch's statistics and
     update running_mean/running_var in place (when given); otherwise use them."""
     name = "batch_norm"
-    _check_input(name, input)
-    _check_per_channel(name, input, {"running_mean": running_mean, "running_var": running_var, "weight": weight,
-                                     "bias": bias})
-    if (running_mean is None) != (running_var is None):
-        raise ValueError(f"{name}: give both running_mean and running_var, or neither")
+    _check_channel_norm(name, input, running_mean, running_var, weight, bias)
     if not training and running_mean is None:
         raise ValueError(f"{name}: evaluation (training=False) needs running_mean and running_var")
     if training and input.numel() // input.shape[1] < 2:
@@ -238,6 +245,71 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A0
                          f"{num_groups!r}")
     _check_per_channel(name, input, {"weight": weight, "bias": bias})
     return GroupNorm.apply(input, weight, bias, groups=num_groups, eps=float(eps))
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,  # noqa: A002
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """Instance normalization of input (N, C, *): each channel of each example standardized on its own
+    (style transfer: the contrast of one image, not of the batch), then · weight + bias per channel.
+    use_input_stats: use each instance's statistics, and update running_mean/running_var (when given)
+    with their averages over the batch; otherwise normalize with the running ones."""
+    name = "instance_norm"
+    _check_channel_norm(name, input, running_mean, running_var, weight, bias)
+    if not use_input_stats:
+        if running_mean is None:
+            raise ValueError(f"{name}: use_input_stats=False needs running_mean and running_var")
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    if math.prod(input.shape[2:]) < 2:
+        raise ValueError(f"{name}: expected more than 1 spatial element when training, got input of shape "
+                         f"{tuple(input.shape)}")
+    if running_mean is not None:
+        _update_instance_stats(input.array, running_mean.array, running_var.array, float(momentum))
+    return group_norm(input, input.shape[1], weight, bias, eps)  # one group per channel: an instance each
+
+
+def _update_instance_stats(x, running_mean, running_var, momentum):
+    """running ← (1 - momentum)·running + momentum·(each channel's statistic averaged over the
+    examples), in place, with the unbiased variance of each instance (as PyTorch)."""
+    instances = x.reshape(x.shape[0], x.shape[1], -1)
+    running_mean *= 1.0 - momentum
+    running_mean += momentum * instances.mean(axis=2).mean(axis=0)
+    running_var *= 1.0 - momentum
+    running_var += momentum * instances.var(axis=2, ddof=1).mean(axis=0)
+
+
+def _channel_window_sums(x, before, after):
+    """Σ of x (N, C, *) over the channels c - before ... c + after, for each channel c (outside: 0)."""
+    channels = x.shape[1]
+    padded = pad(x, (0, 0) * (x.ndim - 2) + (before, after))
+    return sum(padded[:, j:j + channels] for j in range(before + after + 1))
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):  # noqa: A002
+    """Each x divided by (k + α · mean of x² over size neighbouring channels)^β: neighbouring feature
+    maps compete, as neurons inhibit their neighbours (AlexNet). input (N, C, *), the same shape out."""
+    if input.ndim < 3:
+        raise ValueError(f"local_response_norm: expected 3D or higher dimensionality input, got {input.ndim} "
+                         "dimensions")
+    if input.numel() == 0:
+        return input
+    mean_squares = _channel_window_sums(input * input, size // 2, (size - 1) // 2) / size
+    return input / (mean_squares * alpha + k) ** beta
+
+
+def cross_map_lrn2d(input, size, alpha=1e-4, beta=0.75, k=1.0):  # noqa: A002
+    """x · (k + α/size · Σ x²)^-β, the sum over the channels c - r ... c + r, r = ⌊(size - 1)/2⌋, as the
+    legacy CrossMapLRN2d computes it, which also keeps channel 0 in every sum (its running sum never
+    drops it): kept so that the numbers equal PyTorch's. input (N, C, H, W)."""
+    if input.ndim != 4:
+        raise ValueError(f"CrossMapLRN2d: expected input to be 4D, got {input.ndim}D instead")
+    reach = (size - 1) // 2
+    squares = input * input
+    sums = _channel_window_sums(squares, reach, reach)
+    n, channels, height, width = input.shape
+    if channels > reach + 1:  # channel 0, in the sums of the channels whose window misses it
+        first = expand(squares[:, :1], (n, channels - reach - 1, height, width))
+        sums = sums + pad(first, (0, 0, 0, 0, reach + 1, 0))
+    return input * (sums * (alpha / size) + k) ** -beta
 
 
 def check_normalized_shape(x, normalized_shape, who):

@@ -24,8 +24,9 @@ def normalize_dims(dim, ndim):
         return tuple(range(ndim))
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     axes = tuple(sorted(normalize_dim(d, ndim) for d in dims))
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"dimension listed twice in {dim}")
+    for first, second in zip(axes, axes[1:]):
+        if first == second:
+            raise RuntimeError(f"dim {first} appears more than once in {dim}")  # PyTorch's error
     return axes
 
 

@@ -19,3 +19,8 @@ from .sgd import SGD
 
 __all__ = ["ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "Muon", "NAdam",
            "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "lr_scheduler", "swa_utils"]
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.optim", name)

@@ -23,7 +23,7 @@ from bisect import bisect_right
 from .optimizer import Optimizer, check_count
 
 
-def _check_optimizer(optimizer, owner):
+def check_optimizer(optimizer, owner):
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{owner}: {type(optimizer).__name__} is not an Optimizer (pass the optimizer whose "
                         "learning rate it should change, e.g. ember.optim.SGD(model.parameters(), lr=0.1))")
@@ -41,7 +41,7 @@ def _check_milestones(owner, milestones, low):
 
 def _check_lambdas(owner, lr_lambda, optimizer):
     """One function of the epoch per parameter group: lr_lambda itself for each, or a list of one per group."""
-    lr_lambdas = _per_group("lr_lambda", lr_lambda, optimizer)
+    lr_lambdas = per_group("lr_lambda", lr_lambda, optimizer)
     if not all(callable(f) for f in lr_lambdas):
         raise TypeError(f"{owner}: lr_lambda must be a function of the epoch (or a list of them), got {lr_lambda!r}")
     return lr_lambdas
@@ -62,7 +62,7 @@ def _set_momentum(group, momentum, use_beta1):
         group["momentum"] = momentum
 
 
-def _per_group(name, value, optimizer):
+def per_group(name, value, optimizer):
     """One value per parameter group: value itself for each, or a list with one per group."""
     if isinstance(value, (list, tuple)):
         if len(value) != len(optimizer.param_groups):
@@ -78,7 +78,7 @@ class LRScheduler:
     _not_saved = ("optimizer",)  # attributes that state_dict() leaves out
 
     def __init__(self, optimizer, last_epoch=-1):
-        _check_optimizer(optimizer, type(self).__name__)
+        check_optimizer(optimizer, type(self).__name__)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -157,7 +157,7 @@ class LambdaLR(LRScheduler):
     _not_saved = ("optimizer", "lr_lambdas")  # functions cannot be saved
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        _check_optimizer(optimizer, "LambdaLR")
+        check_optimizer(optimizer, "LambdaLR")
         self.lr_lambdas = _check_lambdas("LambdaLR", lr_lambda, optimizer)
         super().__init__(optimizer, last_epoch)
 
@@ -171,7 +171,7 @@ class MultiplicativeLR(LRScheduler):
     _not_saved = ("optimizer", "lr_lambdas")  # functions cannot be saved
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        _check_optimizer(optimizer, "MultiplicativeLR")
+        check_optimizer(optimizer, "MultiplicativeLR")
         self.lr_lambdas = _check_lambdas("MultiplicativeLR", lr_lambda, optimizer)
         super().__init__(optimizer, last_epoch)
 
@@ -382,7 +382,7 @@ class SequentialLR(_Composite):
     its epoch 0 (e.g. LinearLR warm-up for 5 epochs, then CosineAnnealingLR)."""
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
-        _check_optimizer(optimizer, "SequentialLR")
+        check_optimizer(optimizer, "SequentialLR")
         schedulers = _check_schedulers("SequentialLR", schedulers, optimizer)
         milestones = _check_milestones("SequentialLR", milestones, 1)
         if len(milestones) != len(schedulers) - 1:
@@ -439,7 +439,7 @@ class OneCycleLR(LRScheduler):
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
                  anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
                  div_factor=25.0, final_div_factor=1e4, three_phase=False, last_epoch=-1):
-        _check_optimizer(optimizer, "OneCycleLR")
+        check_optimizer(optimizer, "OneCycleLR")
         if total_steps is None:
             if epochs is None or steps_per_epoch is None:
                 raise ValueError("OneCycleLR: give total_steps, or epochs and steps_per_epoch")
@@ -463,7 +463,7 @@ class OneCycleLR(LRScheduler):
             self._phases = [(warm_up_end, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
                             (total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")]
         if last_epoch == -1:
-            for group, peak in zip(optimizer.param_groups, _per_group("max_lr", max_lr, optimizer)):
+            for group, peak in zip(optimizer.param_groups, per_group("max_lr", max_lr, optimizer)):
                 group["initial_lr"] = peak / div_factor
                 group["max_lr"] = peak
                 group["min_lr"] = group["initial_lr"] / final_div_factor
@@ -473,8 +473,8 @@ class OneCycleLR(LRScheduler):
             self.use_beta1 = _momentum_key("OneCycleLR", optimizer)
             if last_epoch == -1:
                 for group, top, bottom in zip(optimizer.param_groups,
-                                              _per_group("max_momentum", max_momentum, optimizer),
-                                              _per_group("base_momentum", base_momentum, optimizer)):
+                                              per_group("max_momentum", max_momentum, optimizer),
+                                              per_group("base_momentum", base_momentum, optimizer)):
                     _set_momentum(group, top, self.use_beta1)
                     group["max_momentum"] = top
                     group["base_momentum"] = bottom
@@ -572,12 +572,12 @@ class CyclicLR(LRScheduler):
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
                  gamma=1.0, scale_fn=None, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,
                  max_momentum=0.9, last_epoch=-1):
-        _check_optimizer(optimizer, "CyclicLR")
-        base_lrs = _per_group("base_lr", base_lr, optimizer)
+        check_optimizer(optimizer, "CyclicLR")
+        base_lrs = per_group("base_lr", base_lr, optimizer)
         if last_epoch == -1:
             for group, lr in zip(optimizer.param_groups, base_lrs):
                 group["lr"] = lr
-        self.max_lrs = _per_group("max_lr", max_lr, optimizer)
+        self.max_lrs = per_group("max_lr", max_lr, optimizer)
         step_size_down = step_size_up if step_size_down is None else step_size_down
         for name, size in (("step_size_up", step_size_up), ("step_size_down", step_size_down)):
             if isinstance(size, bool) or not isinstance(size, numbers.Real) or not size > 0:
@@ -598,8 +598,8 @@ class CyclicLR(LRScheduler):
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
             self.use_beta1 = _momentum_key("CyclicLR", optimizer)
-            self.base_momentums = _per_group("base_momentum", base_momentum, optimizer)
-            self.max_momentums = _per_group("max_momentum", max_momentum, optimizer)
+            self.base_momentums = per_group("base_momentum", base_momentum, optimizer)
+            self.max_momentums = per_group("max_momentum", max_momentum, optimizer)
             if last_epoch == -1:
                 for group, top, bottom in zip(optimizer.param_groups, self.max_momentums, self.base_momentums):
                     _set_momentum(group, top, self.use_beta1)
@@ -639,12 +639,12 @@ class ReduceLROnPlateau(LRScheduler):
 
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
                  cooldown=0, min_lr=0, eps=1e-8):
-        _check_optimizer(optimizer, "ReduceLROnPlateau")
+        check_optimizer(optimizer, "ReduceLROnPlateau")
         if not 0 <= factor < 1:
             raise ValueError(f"ReduceLROnPlateau: factor must be in [0, 1) (it multiplies the lr), got {factor}")
         self.optimizer = optimizer
         self.factor = factor
-        self.min_lrs = _per_group("min_lr", min_lr, optimizer)
+        self.min_lrs = per_group("min_lr", min_lr, optimizer)
         self.patience = patience
         self.cooldown = cooldown
         self.eps = eps
@@ -699,3 +699,8 @@ class ReduceLROnPlateau(LRScheduler):
     def load_state_dict(self, state_dict):
         super().load_state_dict(state_dict)
         self._set_mode(self.mode, self.threshold, self.threshold_mode)
+
+
+def __getattr__(name):
+    from .. import omissions
+    raise omissions.missing("torch.optim.lr_scheduler", name)

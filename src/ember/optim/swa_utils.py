@@ -16,7 +16,7 @@ from ..autograd import no_grad
 from ..creation import tensor
 from ..nn.batchnorm import _BatchNorm
 from ..nn.module import Module
-from .lr_scheduler import LRScheduler, _check_optimizer, _per_group
+from .lr_scheduler import LRScheduler, check_optimizer, per_group
 from .optimizer import check_count, check_number
 
 
@@ -145,8 +145,8 @@ class SWALR(LRScheduler):
     """
 
     def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy="cos", last_epoch=-1):
-        _check_optimizer(optimizer, "SWALR")
-        for group, lr in zip(optimizer.param_groups, _per_group("swa_lr", swa_lr, optimizer)):
+        check_optimizer(optimizer, "SWALR")
+        for group, lr in zip(optimizer.param_groups, per_group("swa_lr", swa_lr, optimizer)):
             group["swa_lr"] = lr
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(f"SWALR: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")

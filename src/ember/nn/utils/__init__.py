@@ -17,3 +17,8 @@ __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_
            "fuse_conv_bn_weights", "fuse_linear_bn_eval", "fuse_linear_bn_weights", "get_total_norm",
            "parameters_to_vector", "parametrizations", "parametrize", "remove_spectral_norm", "remove_weight_norm",
            "rnn", "skip_init", "spectral_norm", "stateless", "vector_to_parameters", "weight_norm"]
+
+
+def __getattr__(name):
+    from ... import omissions
+    raise omissions.missing("torch.nn.utils", name)

@@ -13,7 +13,8 @@ import math
 
 from ... import backend, creation
 from ...autograd import no_grad
-from ...ops.elementwise import clamp, sqrt
+from ...ops.elementwise import clamp
+from ...ops.pointwise import sqrt
 from ...ops.linalg import matmul
 from ...ops.reduce import sum as reduce_sum
 from ...ops.shape import cat, stack

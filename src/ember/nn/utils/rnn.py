@@ -176,3 +176,8 @@ def invert_permutation(permutation):
     inverse = xp.empty_like(permutation.array)
     inverse[permutation.array] = xp.arange(permutation.numel(), dtype=permutation.dtype)
     return Tensor(inverse)
+
+
+def __getattr__(name):
+    from ... import omissions
+    raise omissions.missing("torch.nn.utils.rnn", name)
