@@ -17,6 +17,8 @@ from .ops.elementwise import (abs, add, clamp, cos, div, eq, exp, ge, gt, le, lo
                               logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sin, sqrt, sub,
                               where)
 from .ops.indexing import gather
+from .ops.layout import (channels_last, channels_last_3d, clone, contiguous_format, memory_format,
+                         preserve_format)
 from .ops.linalg import matmul
 from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
 from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze

@@ -9,7 +9,7 @@ import weakref
 import numpy as np
 
 from . import autograd, backend
-from .ops import activation, elementwise, indexing, linalg, reduce
+from .ops import activation, elementwise, indexing, layout, linalg, reduce
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -260,13 +260,10 @@ class Tensor:
     def type_as(self, other):
         return elementwise.cast(self, other.dtype)
 
-    def clone(self):
-        """A copy with its own memory; gradients flow through it."""
-        return elementwise.Clone.apply(self)
-
-    def contiguous(self):
-        """Every ember op takes arrays of any memory layout, so this returns self (kept for PyTorch code)."""
-        return self
+    # Memory layout (ops/layout.py): every ember op takes arrays of any layout; these say which one a
+    # tensor has, and make copies in a chosen one.
+    clone, contiguous, is_contiguous = layout.clone, layout.contiguous, layout.is_contiguous
+    stride, storage_offset = layout.stride, layout.storage_offset
 
     # -----------------------------------------------------------------------------------------
     # Printing.
