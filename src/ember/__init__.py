@@ -21,7 +21,10 @@ from .ops.layout import (channels_last, channels_last_3d, clone, contiguous_form
                          preserve_format)
 from .ops.linalg import matmul
 from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
-from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
+from .ops.shape import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors, broadcast_to, cat,
+                        chunk, expand, flatten, flip, fliplr, flipud, moveaxis, movedim, permute, ravel, reshape,
+                        roll, rot90, split, squeeze, stack, swapaxes, swapdims, t, transpose, unbind, unflatten,
+                        unsqueeze)
 from .tensor import Tensor
 from .io import load, save
 

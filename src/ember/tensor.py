@@ -416,12 +416,20 @@ class Tensor:
     # In place: these change data, so they are refused where the graph would need the old values.
 
     def _check_inplace(self, what):
+        self._check_leaf(what)
         if self._requires_grad and autograd.is_grad_enabled():
-            if self._ctx is None:
-                raise RuntimeError(f"{what}: a leaf tensor that requires grad cannot be changed in place; "
-                                   "do it inside `with ember.no_grad():` (as optimizers do)")
             raise RuntimeError(f"{what}: a tensor that is part of a graph cannot be changed in place; "
                                "use the out-of-place form (x = x + y instead of x.add_(y))")
+
+    def _check_leaf(self, what):
+        if self._requires_grad and self._ctx is None and autograd.is_grad_enabled():
+            raise RuntimeError(f"{what}: a leaf tensor that requires grad cannot be changed in place; "
+                               "do it inside `with ember.no_grad():` (as optimizers do)")
+
+    def _take_node(self, result):
+        """Become, in the graph, the op's result whose numbers this tensor now holds."""
+        if result._ctx is not None:
+            self._ctx, self._output_index, self._requires_grad = result._ctx, result._output_index, True
 
     def _operand(self, other):
         """The raw array (or number) of an operand of an in-place method, on this tensor's device."""
@@ -486,6 +494,32 @@ class Tensor:
                                                                                        std)
         return self._changed()
 
+    # In place, views: the tensor becomes a view of itself (in a graph too: nothing it held changes).
+
+    def _view_in_place(self, what, result):
+        self._check_leaf(what)
+        self.array = result.array
+        self._take_node(result)
+        return self._changed()
+
+    def squeeze_(self, dim=None):
+        return self._view_in_place("squeeze_", shape_ops.squeeze(self, dim))
+
+    def unsqueeze_(self, dim):
+        return self._view_in_place("unsqueeze_", shape_ops.unsqueeze(self, dim))
+
+    def t_(self):
+        return self._view_in_place("t_", shape_ops.t(self))
+
+    def transpose_(self, dim0, dim1):
+        return self._view_in_place("transpose_", shape_ops.transpose(self, dim0, dim1))
+
+    def swapaxes_(self, axis0, axis1):
+        return self._view_in_place("swapaxes_", shape_ops.transpose(self, axis0, axis1))
+
+    def swapdims_(self, dim0, dim1):
+        return self._view_in_place("swapdims_", shape_ops.transpose(self, dim0, dim1))
+
     # -----------------------------------------------------------------------------------------
     # Math, as methods: each is the ember.<name> function, with the tensor as its first argument.
 
@@ -512,19 +546,25 @@ class Tensor:
     reshape = view = shape_ops.reshape
     flatten, squeeze, unsqueeze, permute, transpose = (shape_ops.flatten, shape_ops.squeeze, shape_ops.unsqueeze,
                                                        shape_ops.permute, shape_ops.transpose)
-    expand, split, chunk = shape_ops.expand, shape_ops.split, shape_ops.chunk
+    expand, split, chunk, t = shape_ops.expand, shape_ops.split, shape_ops.chunk, shape_ops.t
+    unflatten, ravel, movedim, moveaxis = shape_ops.unflatten, shape_ops.ravel, shape_ops.movedim, shape_ops.moveaxis
+    swapaxes, swapdims, broadcast_to = shape_ops.swapaxes, shape_ops.swapdims, shape_ops.broadcast_to
+    unbind, unfold = shape_ops.unbind, shape_ops.unfold
+    fliplr, flipud, roll, rot90 = shape_ops.fliplr, shape_ops.flipud, shape_ops.roll, shape_ops.rot90
     gather = indexing.gather
+
+    def flip(self, *dims):  # x.flip(0, 1) and x.flip([0, 1]), as in PyTorch
+        if not dims:
+            raise TypeError("flip() missing its dims")
+        return shape_ops.flip(self, shape_ops._shape_arg(dims))
 
     def view_as(self, other):
         return shape_ops.reshape(self, other.shape)
 
+    reshape_as = view_as
+
     def expand_as(self, other):
         return shape_ops.expand(self, other.shape)
-
-    def t(self):
-        if self.ndim > 2:
-            raise ValueError(f"t() expects a tensor with at most 2 dimensions, got {self.ndim}; use transpose()")
-        return shape_ops.permute(self, *reversed(range(self.ndim)))
 
     @property
     def T(self):  # noqa: N802 (PyTorch's name)

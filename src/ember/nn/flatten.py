@@ -15,7 +15,7 @@ class Flatten(Module):
     def forward(self, x):
         try:
             return x.flatten(self.start_dim, self.end_dim)
-        except (IndexError, ValueError) as error:
+        except (IndexError, RuntimeError) as error:
             raise self._input_error(error, x) from None
 
     def extra_repr(self):
@@ -36,7 +36,7 @@ class Unflatten(Module):
         try:
             dim = normalize_dim(self.dim, x.ndim)
             return reshape(x, x.shape[:dim] + tuple(self.unflattened_size) + x.shape[dim + 1:])
-        except (IndexError, ValueError) as error:
+        except (IndexError, RuntimeError) as error:
             raise type(error)(f"{self._describe()}: cannot split dimension {self.dim} of an input of shape "
                               f"{tuple(x.shape)} into {tuple(self.unflattened_size)}") from None
 
