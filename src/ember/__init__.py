@@ -14,13 +14,15 @@ from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, fu
                        zeros, zeros_like)
 from .ops.activation import relu, sigmoid, softmax, log_softmax, tanh
 from .ops.elementwise import (abs, add, clamp, cos, div, eq, exp, ge, gt, le, log, logical_and, logical_not,
-                              logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sin, sqrt, sub,
-                              where)
-from .ops.indexing import gather
+                              logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sin, sqrt, sub)
+from .ops.indexing import (argwhere, gather, index_put, index_select, masked_fill, masked_scatter, masked_select,
+                           narrow, nonzero, nonzero_static, put, select, select_scatter, slice_scatter, take,
+                           take_along_dim, unravel_index, where)
 from .ops.layout import (channels_last, channels_last_3d, clone, contiguous_format, memory_format,
                          preserve_format)
 from .ops.linalg import matmul
 from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
+from .ops.scatter import index_add, index_copy, index_fill, index_reduce, scatter, scatter_add, scatter_reduce
 from .ops.shape import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors, broadcast_to, cat,
                         chunk, expand, flatten, flip, fliplr, flipud, moveaxis, movedim, permute, ravel, reshape,
                         roll, rot90, split, squeeze, stack, swapaxes, swapdims, t, transpose, unbind, unflatten,
@@ -29,6 +31,7 @@ from .tensor import Tensor
 from .io import load, save
 
 clip = clamp
+index_put_ = Tensor.index_put_
 concat = concatenate = cat
 
 # dtypes, with PyTorch's names.

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import autograd, backend
 from .ops import activation, elementwise, indexing, layout, linalg, reduce
+from .ops import scatter as scatter_ops  # the modules named like methods get another name
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -25,7 +26,10 @@ class Tensor:
     that saved the old values notices; they are refused on tensors that need a gradient while
     grad mode is on. `x += y` is in place too, as in PyTorch (`w -= lr * w.grad` under no_grad
     updates w itself), except on a tensor that is part of a graph: there ember, which records no
-    in-place ops, computes x + y and rebinds x, which gives the same numbers.
+    in-place ops, computes x + y and rebinds x, which gives the same numbers. `x[index] = value` is
+    the exception that PyTorch code leans on: it writes into x's memory and, when value needs a
+    gradient or x is in a graph, makes x the result of an op of the graph (gradients then flow to the
+    values written and to x's old value elsewhere).
     """
 
     __slots__ = ("array", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "__weakref__")
@@ -383,17 +387,22 @@ class Tensor:
         return indexing.getitem(self, self._array_index(index))
 
     def __setitem__(self, index, value):
-        self._check_inplace("setting elements")
-        target, index = self.array, self._array_index(index)
-        steps = indexing.split_ints_first(index)
-        if steps is not None:
-            target, index = target[steps[0]], steps[1]  # a view: the ints pick first, as in getitem
-        target[index] = self._operand(value)
+        """self[index] = value, in self's memory. A value that needs a gradient (or self in a graph) makes
+        self the result of an op in the graph, as in PyTorch: the gradient of each written place goes to
+        the value, the rest to self's old value."""
+        self._check_leaf("setting elements")
+        if not isinstance(value, (Tensor, int, float)):
+            value = Tensor(backend.xp_of(self.array).asarray(value, dtype=self.dtype))
+        self._take_node(indexing.setitem(self, self._array_index(index), value))
         self._version += 1
 
     def _array_index(self, index):
-        """An index with Tensors and lists turned into arrays of this tensor's array module."""
+        """An index with Tensors and lists turned into arrays of this tensor's array module; 0-d integer and
+        bool tensors (and arrays) become Python ints and bools, as PyTorch reads them."""
         xp = backend.xp_of(self.array)
+        if isinstance(index, list) and any(isinstance(p, (list, tuple, slice, Tensor)) or p is None or p is Ellipsis
+                                           for p in index):
+            index = tuple(index)  # PyTorch reads a list holding sequences, slices, ... as a tuple
         parts = index if isinstance(index, tuple) else (index,)
         converted = []
         for part in parts:
@@ -402,11 +411,13 @@ class Tensor:
                     raise IndexError(f"tensors used as indices must be integer or bool tensors, got {part.dtype}")
                 if type(part.array) is not type(self.array):
                     raise IndexError(f"the index is on {part.device}, the tensor on {self.device}")
-                part = part.item() if part.ndim == 0 and part.dtype.kind in "iu" else part.array  # an int, as in PyTorch
+                part = part.item() if part.ndim == 0 else part.array
             elif isinstance(part, (list, np.ndarray)):
                 part = xp.asarray(part)
                 if part.dtype.kind not in "iub":
                     raise IndexError(f"arrays used as indices must be integer or bool, got {part.dtype}")
+                if part.ndim == 0:
+                    part = part.item()
             elif isinstance(part, float):
                 raise IndexError(f"indices must be ints, slices, None, ... or integer/bool tensors; got float {part}")
             converted.append(part)
@@ -494,6 +505,55 @@ class Tensor:
                                                                                        std)
         return self._changed()
 
+    # In place, by op: the ops of ember.ops computed out of place, their result stored in this tensor.
+
+    def _in_place(self, what, result):
+        """The in-place form of an op: its out-of-place result stored into this tensor's memory. ember
+        records no in-place ops, so written values that need a gradient are refused too."""
+        self._check_inplace(what)
+        if result.requires_grad:
+            raise RuntimeError(f"{what}: the values written need a gradient, which an in-place op would lose; "
+                               f"use the out-of-place form ({what[:-1]})")
+        if result.shape != self.shape:
+            raise RuntimeError(f"{what}: the result has shape {result.shape}, the tensor changed in place {self.shape}")
+        self.array[...] = result.array
+        return self._changed()
+
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+        return self._in_place("scatter_", scatter_ops.scatter(self, dim, index, src, value=value, reduce=reduce))
+
+    def scatter_add_(self, dim, index, src):
+        return self._in_place("scatter_add_", scatter_ops.scatter_add(self, dim, index, src))
+
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return self._in_place("scatter_reduce_", scatter_ops.scatter_reduce(self, dim, index, src, reduce,
+                                                                        include_self=include_self))
+
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return self._in_place("index_add_", scatter_ops.index_add(self, dim, index, source, alpha=alpha))
+
+    def index_copy_(self, dim, index, source):
+        return self._in_place("index_copy_", scatter_ops.index_copy(self, dim, index, source))
+
+    def index_fill_(self, dim, index, value):
+        return self._in_place("index_fill_", scatter_ops.index_fill(self, dim, index, value))
+
+    def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+        return self._in_place("index_reduce_", scatter_ops.index_reduce(self, dim, index, source, reduce,
+                                                                    include_self=include_self))
+
+    def index_put_(self, indices, values, accumulate=False):
+        return self._in_place("index_put_", indexing.index_put(self, indices, values, accumulate))
+
+    def put_(self, index, source, accumulate=False):
+        return self._in_place("put_", indexing.put(self, index, source, accumulate))
+
+    def masked_fill_(self, mask, value):
+        return self._in_place("masked_fill_", indexing.masked_fill(self, mask, value))
+
+    def masked_scatter_(self, mask, source):
+        return self._in_place("masked_scatter_", indexing.masked_scatter(self, mask, source))
+
     # In place, views: the tensor becomes a view of itself (in a graph too: nothing it held changes).
 
     def _view_in_place(self, what, result):
@@ -536,9 +596,9 @@ class Tensor:
     max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
     logsumexp = reduce.logsumexp
 
-    def masked_fill(self, mask, value):
-        """value where mask is True, self elsewhere."""
-        return elementwise.where(mask, value, self)
+    def where(self, condition, y):
+        """ember.where(condition, self, y)."""
+        return elementwise.where(condition, self, y)
 
     # -----------------------------------------------------------------------------------------
     # Shape, as methods (each the ember.<name> function, as above).
@@ -551,7 +611,16 @@ class Tensor:
     swapaxes, swapdims, broadcast_to = shape_ops.swapaxes, shape_ops.swapdims, shape_ops.broadcast_to
     unbind, unfold = shape_ops.unbind, shape_ops.unfold
     fliplr, flipud, roll, rot90 = shape_ops.fliplr, shape_ops.flipud, shape_ops.roll, shape_ops.rot90
-    gather = indexing.gather
+    narrow, select = indexing.narrow, indexing.select
+    gather, take, take_along_dim = indexing.gather, indexing.take, indexing.take_along_dim
+    index_select = indexing.index_select
+    masked_fill, masked_select, masked_scatter = indexing.masked_fill, indexing.masked_select, indexing.masked_scatter
+    nonzero, nonzero_static, argwhere = indexing.nonzero, indexing.nonzero_static, indexing.argwhere
+    index_put, put = indexing.index_put, indexing.put
+    select_scatter, slice_scatter = indexing.select_scatter, indexing.slice_scatter
+    scatter, scatter_add, scatter_reduce = scatter_ops.scatter, scatter_ops.scatter_add, scatter_ops.scatter_reduce
+    index_add, index_copy = scatter_ops.index_add, scatter_ops.index_copy
+    index_fill, index_reduce = scatter_ops.index_fill, scatter_ops.index_reduce
 
     def flip(self, *dims):  # x.flip(0, 1) and x.flip([0, 1]), as in PyTorch
         if not dims:

@@ -2,4 +2,4 @@
 (also ember.nn.functional), ember.* and Tensor methods."""
 
 from . import (activation, attention, conv, dropout, elementwise, indexing, layout, linalg, loss,  # noqa: F401
-               normalization, pooling, reduce, shape)
+               normalization, pooling, reduce, scatter, shape)
