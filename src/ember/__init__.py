@@ -11,13 +11,20 @@ from .backend import DEFAULT_FLOAT, Generator, manual_seed
 from .backend import Device as device
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
                        ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor,
-                       zeros, zeros_like)
+                       tril_indices, triu_indices, zeros, zeros_like)
 from .ops.activation import relu, sigmoid, softmax, log_softmax, tanh
+from .ops.copies import (alias_copy, detach_copy, diagonal_copy, expand_copy, narrow_copy, permute_copy,
+                         select_copy, slice_copy, split_copy, split_with_sizes_copy, squeeze_copy, t_copy,
+                         transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy, view_copy)
+from .ops.diagonal import diag, diag_embed, diagflat, diagonal, diagonal_scatter, tril, triu
 from .ops.elementwise import (abs, add, clamp, cos, div, eq, exp, ge, gt, le, log, logical_and, logical_not,
                               logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sin, sqrt, sub)
 from .ops.indexing import (argwhere, gather, index_put, index_select, masked_fill, masked_scatter, masked_select,
                            narrow, nonzero, nonzero_static, put, select, select_scatter, slice_scatter, take,
                            take_along_dim, unravel_index, where)
+from .ops.join import (block_diag, cartesian_prod, column_stack, combinations, dsplit, dstack, hsplit, hstack,
+                       meshgrid, repeat_interleave, row_stack, split_with_sizes, tensor_split, tile, unsafe_chunk,
+                       unsafe_split, unsafe_split_with_sizes, vsplit, vstack)
 from .ops.layout import (channels_last, channels_last_3d, clone, contiguous_format, memory_format,
                          preserve_format)
 from .ops.linalg import matmul

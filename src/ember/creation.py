@@ -116,6 +116,29 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
                   requires_grad=requires_grad)
 
 
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (row, column) coordinates of the lower triangle of a row×col matrix, from the offset-th
+    diagonal down, as a (2, count) tensor in row-major order."""
+    return _triangle_indices("tril_indices", row, col, offset, dtype, device, lower=True)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The (row, column) coordinates of the upper triangle of a row×col matrix, from the offset-th
+    diagonal up, as a (2, count) tensor in row-major order."""
+    return _triangle_indices("triu_indices", row, col, offset, dtype, device, lower=False)
+
+
+def _triangle_indices(name, row, col, offset, dtype, device, lower):
+    if row < 0 or col < 0:
+        raise RuntimeError(f"{name}: row and col must not be negative, got {row} and {col}")
+    dtype = backend.as_dtype(dtype) if dtype is not None else backend.int64
+    if dtype.kind not in "iu":
+        raise NotImplementedError(f"{name}: the indices are integers, not {dtype}")
+    xp = _xp(device)
+    rows, columns = (xp.tril_indices if lower else xp.triu_indices)(row, offset, col)
+    return Tensor(xp.stack([rows, columns]).astype(dtype))
+
+
 def _generator(generator, device):
     return generator or backend.default_generator(backend.Device(device if device is not None else "cpu"))
 

@@ -9,8 +9,9 @@ import weakref
 import numpy as np
 
 from . import autograd, backend
-from .ops import activation, elementwise, indexing, layout, linalg, reduce
-from .ops import scatter as scatter_ops  # the modules named like methods get another name
+from .ops import activation, copies, elementwise, indexing, join, layout, linalg, reduce
+from .ops import diagonal as diagonal_ops  # the modules named like methods get another name
+from .ops import scatter as scatter_ops
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -554,6 +555,12 @@ class Tensor:
     def masked_scatter_(self, mask, source):
         return self._in_place("masked_scatter_", indexing.masked_scatter(self, mask, source))
 
+    def tril_(self, diagonal=0):
+        return self._in_place("tril_", diagonal_ops.tril(self, diagonal))
+
+    def triu_(self, diagonal=0):
+        return self._in_place("triu_", diagonal_ops.triu(self, diagonal))
+
     # In place, views: the tensor becomes a view of itself (in a graph too: nothing it held changes).
 
     def _view_in_place(self, what, result):
@@ -611,7 +618,11 @@ class Tensor:
     swapaxes, swapdims, broadcast_to = shape_ops.swapaxes, shape_ops.swapdims, shape_ops.broadcast_to
     unbind, unfold = shape_ops.unbind, shape_ops.unfold
     fliplr, flipud, roll, rot90 = shape_ops.fliplr, shape_ops.flipud, shape_ops.roll, shape_ops.rot90
-    narrow, select = indexing.narrow, indexing.select
+    tensor_split, hsplit, vsplit, dsplit = join.tensor_split, join.hsplit, join.vsplit, join.dsplit
+    split_with_sizes, unsafe_split_with_sizes = join.split_with_sizes, join.unsafe_split_with_sizes
+    unsafe_split, unsafe_chunk = join.unsafe_split, join.unsafe_chunk
+    repeat, repeat_interleave = join.repeat, join.repeat_interleave
+    narrow, narrow_copy, select = indexing.narrow, copies.narrow_copy, indexing.select
     gather, take, take_along_dim = indexing.gather, indexing.take, indexing.take_along_dim
     index_select = indexing.index_select
     masked_fill, masked_select, masked_scatter = indexing.masked_fill, indexing.masked_select, indexing.masked_scatter
@@ -621,11 +632,17 @@ class Tensor:
     scatter, scatter_add, scatter_reduce = scatter_ops.scatter, scatter_ops.scatter_add, scatter_ops.scatter_reduce
     index_add, index_copy = scatter_ops.index_add, scatter_ops.index_copy
     index_fill, index_reduce = scatter_ops.index_fill, scatter_ops.index_reduce
+    tril, triu, diag, diagflat = diagonal_ops.tril, diagonal_ops.triu, diagonal_ops.diag, diagonal_ops.diagflat
+    diag_embed, diagonal = diagonal_ops.diag_embed, diagonal_ops.diagonal
+    diagonal_scatter = diagonal_ops.diagonal_scatter
 
     def flip(self, *dims):  # x.flip(0, 1) and x.flip([0, 1]), as in PyTorch
         if not dims:
             raise TypeError("flip() missing its dims")
         return shape_ops.flip(self, shape_ops._shape_arg(dims))
+
+    def tile(self, *dims):
+        return join.tile(self, shape_ops._shape_arg(dims))
 
     def view_as(self, other):
         return shape_ops.reshape(self, other.shape)

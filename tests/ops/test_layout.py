@@ -3,7 +3,7 @@ import pytest
 import torch
 
 import ember
-from helpers import DEVICES, check_op, rand, raises, to_numpy
+from helpers import DEVICES, check_op, check_parity, rand, raises, to_numpy
 
 FORMATS = ["contiguous_format", "channels_last", "channels_last_3d", "preserve_format"]
 
@@ -15,7 +15,9 @@ LAYOUTS = [
     lambda lib, x: x.reshape(1, 3, 2, 2).clone(memory_format=lib.channels_last),
     lambda lib, x: x.reshape(1, 3, 2, 2).contiguous(memory_format=lib.channels_last),
     lambda lib, x: x.reshape(1, 3, 1, 2, 2).clone(memory_format=lib.channels_last_3d),
-    lambda lib, x: x.t().clone(memory_format=lib.contiguous_format),
+    lambda lib, x: x.t().clone(memory_format=lib.contiguous_format), lambda lib, x: x.diagonal(1),
+    lambda lib, x: x.unfold(1, 2, 1), lambda lib, x: x.narrow(1, 1, 2), lambda lib, x: x.select(0, 2),
+    lambda lib, x: lib.t_copy(x), lambda lib, x: lib.permute_copy(x, (1, 0)),
 ]
 
 
@@ -70,3 +72,33 @@ def test_layout_errors():
     with raises(IndexError, "dimension out of range (expected to be in range of [-3, 2], but got 3)"):
         x.stride(3)
 
+
+# -------------------------------------------------------------------------------------------------
+# The *_copy functions: the view, in memory of its own.
+
+COPIES = [
+    lambda lib, x: lib.view_copy(x, (4, 6)), lambda lib, x: lib.permute_copy(x, (2, 0, 1)),
+    lambda lib, x: lib.transpose_copy(x, 0, 2), lambda lib, x: lib.t_copy(x[0]),
+    lambda lib, x: lib.expand_copy(x[:, :1], (3, 2, 5, 4)), lambda lib, x: lib.expand_copy(x, [2, 3, 4], implicit=True),
+    lambda lib, x: lib.squeeze_copy(x[:, :1]), lambda lib, x: lib.squeeze_copy(x[:1, :1], (0, 1)),
+    lambda lib, x: lib.unsqueeze_copy(x, -1), lambda lib, x: lib.select_copy(x, 1, -1),
+    lambda lib, x: lib.slice_copy(x, 2, 1, None, 2), lambda lib, x: lib.slice_copy(x, -1, -3, -1),
+    lambda lib, x: lib.narrow_copy(x, 1, 1, 2), lambda lib, x: lib.diagonal_copy(x, 1, 1, 2),
+    lambda lib, x: lib.unfold_copy(x, 2, 2, 1), lambda lib, x: lib.alias_copy(x),
+    lambda lib, x: lib.split_copy(x, 2, 1), lambda lib, x: lib.split_with_sizes_copy(x, [1, 3], 2),
+    lambda lib, x: lib.unbind_copy(x, 1),
+]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("copy", COPIES)
+def test_copies(device, copy):
+    check_op(lambda lib, x: copy(lib, x), rand(2, 3, 4), device=device)
+    out = copy(ember, ember.ones(2, 3, 4))
+    for piece in out if isinstance(out, tuple) else (out,):
+        assert piece.is_contiguous() and piece.storage_offset() == 0
+
+
+def test_detach_copy_is_cut_off_from_the_graph():
+    check_parity(lambda lib, x: lib.detach_copy(x) * 2, rand(3), backward=False)
+    assert not ember.detach_copy(ember.ones(3, requires_grad=True)).requires_grad

@@ -1,5 +1,5 @@
 """The differentiable primitives, one family a file. Users reach them through ember.functional
 (also ember.nn.functional), ember.* and Tensor methods."""
 
-from . import (activation, attention, conv, dropout, elementwise, indexing, layout, linalg, loss,  # noqa: F401
-               normalization, pooling, reduce, scatter, shape)
+from . import (activation, attention, conv, copies, diagonal, dropout, elementwise, indexing, join,  # noqa: F401
+               layout, linalg, loss, normalization, pooling, reduce, scatter, shape)
