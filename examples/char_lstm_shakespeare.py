@@ -1,12 +1,15 @@
-"""A character-level LSTM trained on tiny Shakespeare, then asked to write some.
+"""A character-level LSTM trained on a text, tiny Shakespeare in the recipe, then asked to write some.
 
     PYTHONPATH=src python examples/char_lstm_shakespeare.py [input.txt] [--iterations N]
 
-The model reads 100 characters and, at every position, predicts the next one: Embedding(65, 128) →
-2-layer LSTM(256) → Linear(256, 65). The recipe of BENCHMARKS.md: batches of 32 random windows of
+Without a file it reads the English prose that ships with Python (its pydoc help topics); tiny
+Shakespeare is karpathy/char-rnn's input.txt. The model reads 100 characters and, at every position,
+predicts the next one: Embedding(V, 128) → 2-layer LSTM(256) → Linear(256, V) for V characters (65 in
+Shakespeare). The recipe of BENCHMARKS.md: batches of 32 random windows of
 the first 90% of the text, Adam with the learning rate decaying exponentially from 2e-3 to 2e-4
 over 3000 iterations, gradients clipped to norm 1.0. The validation loss is the mean
-cross-entropy over 200 random batches of the last 10% (PyTorch reaches 1.54 nats per character).
+cross-entropy over 200 random batches of the last 10% (on Shakespeare PyTorch reaches 1.54 nats per
+character).
 `ember train --model char-lstm --text input.txt` runs the same recipe from the command line.
 """
 
@@ -36,14 +39,17 @@ def random_windows(windows, batches, seed):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("text", nargs="?", default="../shared/data/tinyshakespeare/input.txt")
+    parser.add_argument("text", nargs="?", help="a text file (default: the prose that ships with Python)")
     parser.add_argument("--iterations", type=int, default=3000)
     parser.add_argument("--eval-every", type=int, default=500)
     args = parser.parse_args()
 
     ember.manual_seed(0)
-    with open(args.text, encoding="utf-8") as f:
-        text = f.read()
+    if args.text:
+        with open(args.text, encoding="utf-8") as f:
+            text = f.read()
+    else:
+        text = data.builtin_text()
     vocab, train, val = data.char_windows(text, BLOCK)  # first 90% trains, last 10% validates
     model = CharLSTM(len(vocab), block_size=BLOCK)
     optimizer = optim.Adam(model.parameters(), lr=2e-3)

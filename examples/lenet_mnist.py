@@ -2,9 +2,9 @@
 connected layers classify. Trains with ember.train.fit, reports the test accuracy and the time it
 took, and saves pictures of what the network learned (its first filters and one digit's feature maps).
 
-    python examples/lenet_mnist.py                         # MNIST from ~/.cache/ember/mnist (or --data-dir)
-    python examples/lenet_mnist.py --data digits           # scikit-learn's 8×8 digits (no download)
-    python examples/lenet_mnist.py --data-dir ../shared/data/mnist --epochs 5
+    python examples/lenet_mnist.py                         # scikit-learn's 8×8 digits (no download)
+    python examples/lenet_mnist.py --data mnist            # MNIST from ~/.cache/ember/mnist (or --data-dir DIR)
+    python examples/lenet_mnist.py --data mnist --data-dir DIR --epochs 5
 """
 
 import argparse
@@ -18,7 +18,7 @@ from ember.train import ModelCheckpoint, SchedulerStep, evaluate, fit
 from ember.train.features import plot_feature_maps, plot_filters
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-parser.add_argument("--data", choices=["mnist", "digits"], default="mnist")
+parser.add_argument("--data", choices=["digits", "mnist"], default="digits")
 parser.add_argument("--data-dir", help="folder (or .npz file) holding MNIST")
 parser.add_argument("--epochs", type=int, help="passes over the training images (default: 5 MNIST, 40 digits)")
 parser.add_argument("--out", default="lenet-run", help="folder for the checkpoint and the pictures")

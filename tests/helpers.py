@@ -125,6 +125,23 @@ def check_parity(fn, *arrays, device="cpu", dtype=np.float64, backward=True, rto
     return ours
 
 
+def check_in_place(change, array, *others, device="cpu"):
+    """The standard test of an in-place method: change(lib, x, *others) on a tensor x of array that needs no
+    gradient returns x itself, as many versions later as PyTorch's (one per in-place call), holding PyTorch's
+    numbers in x's dtype. NumPy arrays among others become tensors; anything else is passed as it is."""
+    results = []
+    for lib in (ember, torch):
+        x = tensor_for(lib, array, device)
+        operands = [tensor_for(lib, a, device) if isinstance(a, np.ndarray) else a for a in others]
+        assert change(lib, x, *operands) is x
+        assert x._version >= 1 and str(x.dtype).replace("torch.", "") == str(np.asarray(array).dtype)
+        results.append(x)
+    ours, theirs = results
+    assert ours._version == theirs._version
+    tol = TOLERANCE.get(np.asarray(array).dtype.type, dict(rtol=0, atol=0))
+    assert_close(ours, theirs, tol["rtol"], tol["atol"], "in place")
+
+
 def check_layer(make, *arrays, device="cpu", dtype=np.float64, rtol=None, atol=None):
     """The standard test of a layer: make(lib) builds it in ember or in PyTorch; PyTorch's weights are
     loaded into ember's with load_state_dict; then both must print alike, and give the same outputs,
@@ -195,6 +212,13 @@ def check_twin(fused, composed, *arrays, device="cpu"):
         np.testing.assert_allclose(to_numpy(a), to_numpy(b), **tol, err_msg=f"output {i}")
     for i, (a, b) in enumerate(zip(fused_grads, twin_grads)):
         np.testing.assert_allclose(to_numpy(a), to_numpy(b), **tol, err_msg=f"gradient of input {i}")
+
+
+def check_both_raise(make, exception=RuntimeError):
+    """make(lib) fails with the same class of exception in ember as in PyTorch."""
+    for lib in (torch, ember):
+        with pytest.raises(exception):
+            make(lib)
 
 
 def raises(exception, match):

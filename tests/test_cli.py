@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
+import ember
 from ember.cli import main
 
 
@@ -27,7 +28,7 @@ def test_ember_train_with_no_options_learns_digits(trained_run, capsys):
 
 
 def test_evaluate_reloads_the_best_weights(trained_run, capsys):
-    assert main(["evaluate", str(trained_run)]) == 0
+    assert main(["evaluate", str(trained_run), "--device", "cpu"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("test loss: ") and lines[1].startswith("test accuracy: ")
     summary = json.loads((trained_run / "metrics.json").read_text())
@@ -69,6 +70,39 @@ def test_bad_arguments_give_one_line_and_exit_status_2(argv, message, capsys):
     assert done.value.code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
+COMMANDS_WITH_A_DEVICE = [["train"], ["evaluate", "RUN_DIR"], ["predict", "RUN_DIR", "x.npy"], ["generate", "RUN_DIR"],
+                          ["attention", "RUN_DIR", "--prompt", "to be"]]
+
+
+def refused(argv, tmp_path, monkeypatch, capsys):
+    """Run argv in an empty folder; check it stopped at its arguments and wrote nothing. Returns stderr."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and len(err.strip().splitlines()) == 1 and list(tmp_path.iterdir()) == []
+    return err
+
+
+@pytest.mark.parametrize("command", COMMANDS_WITH_A_DEVICE)
+def test_a_device_that_is_not_one_is_refused_before_anything_is_written(command, tmp_path, monkeypatch, capsys):
+    err = refused(command + ["--device", "gpu"], tmp_path, monkeypatch, capsys)
+    assert f"ember {command[0]}: error: argument --device: a device is 'cpu' or 'cuda[:N]', got 'gpu'" in err
+
+
+@pytest.mark.parametrize("command", COMMANDS_WITH_A_DEVICE)
+def test_a_gpu_this_machine_lacks_is_refused_before_anything_is_written(command, tmp_path, monkeypatch, capsys):
+    missing = f"cuda:{ember.cuda.device_count()}"
+    err = refused(command + ["--device", missing], tmp_path, monkeypatch, capsys)
+    assert f"ember {command[0]}: error: argument --device: {missing}: " in err
+
+
+@pytest.mark.skipif(ember.cuda.is_available(), reason="this machine has a GPU")
+def test_cuda_without_a_gpu_is_refused_before_anything_is_written(tmp_path, monkeypatch, capsys):
+    err = refused(["train", "--device", "cuda"], tmp_path, monkeypatch, capsys)
+    assert "ember train: error: argument --device: cuda: no GPU was found (CUDA needs an NVIDIA GPU and CuPy" in err
+
+
 @pytest.mark.parametrize("argv, message", [
     (["train", "--model", "nope"], "ember train: error: unknown model 'nope'; choose from"),
     (["train", "--dataset", "cifar"], "ember train: error: unknown dataset 'cifar'"),
@@ -78,6 +112,13 @@ def test_bad_requests_give_one_line_and_exit_status_2(argv, message, capsys, tmp
     assert main(argv + (["--out", str(tmp_path / "r")] if argv[0] == "train" else [])) == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and len(err.strip().splitlines()) == 1
+
+
+def test_the_command_keeps_freed_memory_for_reuse(monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(ember.backend, "keep_freed_memory", lambda: calls.append("called"))
+    assert main(["evaluate", "/nonexistent"]) == 2
+    assert calls == ["called"]
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning", "ignore:invalid value encountered:RuntimeWarning")

@@ -151,6 +151,14 @@ def test_to_something_it_already_is_returns_the_tensor():
     assert x.to(ember.float32) is x and x.to("cpu") is x and x.to(x) is x and x.cpu() is x
 
 
+def test_to_something_neither_a_device_nor_a_dtype_says_so():
+    assert ember.ones(2).to("float64").dtype == ember.float64  # a dtype's name is read as the dtype
+    with raises(TypeError, "not a device or dtype: 'gpu'"):
+        ember.ones(2).to("gpu")
+    with raises(TypeError, "not a device or dtype: 'gpu'"):
+        ember.nn.Linear(2, 2).to("gpu")
+
+
 @pytest.mark.cuda
 @pytest.mark.skipif(not ember.cuda.is_available(), reason="no CUDA GPU (CuPy) here")
 def test_to_device_and_back():

@@ -5,20 +5,29 @@
     (x * x).sum().backward()      # x.grad is now 2x
 """
 
-from . import autograd, backend, cuda, data, functional, io, nn, ops, optim, testing, utils  # noqa: F401
+import math as _math
+
+from . import autograd, backend, cuda, data, dtypes, functional, io, nn, ops, optim, random, testing, utils  # noqa: F401
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .backend import DEFAULT_FLOAT, Generator, manual_seed
+from .backend import (Generator, get_default_device, get_default_dtype, manual_seed, set_default_device,
+                      set_default_dtype)
 from .backend import Device as device
-from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
-                       ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, tensor,
-                       tril_indices, triu_indices, zeros, zeros_like)
+from .creation import (arange, as_tensor, asarray, bartlett_window, blackman_window, empty, empty_like,
+                       empty_permuted, empty_strided, eye, from_numpy, frombuffer, full, full_like, hamming_window,
+                       hann_window, kaiser_window, linspace, logspace, normal, ones, ones_like, rand, rand_like,
+                       randint, randint_like, randn, randn_like, randperm, range, scalar_tensor, tensor,
+                       tril_indices, triu_indices, vander, zeros, zeros_like)
+from .dtypes import can_cast, finfo, iinfo, promote_types, result_type
+from .ops.sampling import bernoulli, binomial, multinomial, poisson
+from .random import default_generator, fork_rng, get_rng_state, initial_seed, seed, set_rng_state
 from .ops.activation import relu, sigmoid, softmax, log_softmax, tanh
+from .ops.elementwise import (add, addcdiv, addcmul, clamp, clamp_max, clamp_min, clip, div, divide, float_power,
+                              floor_divide, fmax, fmin, fmod, lerp, maximum, minimum, mul, multiply, neg, negative,
+                              positive, pow, remainder, rsub, sub, subtract, true_divide)
 from .ops.copies import (alias_copy, detach_copy, diagonal_copy, expand_copy, narrow_copy, permute_copy,
                          select_copy, slice_copy, split_copy, split_with_sizes_copy, squeeze_copy, t_copy,
                          transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy, view_copy)
 from .ops.diagonal import diag, diag_embed, diagflat, diagonal, diagonal_scatter, tril, triu
-from .ops.elementwise import (abs, add, clamp, cos, div, eq, exp, ge, gt, le, log, logical_and, logical_not,
-                              logical_or, logical_xor, lt, maximum, minimum, mul, ne, neg, pow, sin, sqrt, sub)
 from .ops.indexing import (argwhere, gather, index_put, index_select, masked_fill, masked_scatter, masked_select,
                            narrow, nonzero, nonzero_static, put, select, select_scatter, slice_scatter, take,
                            take_along_dim, unravel_index, where)
@@ -28,40 +37,96 @@ from .ops.join import (block_diag, cartesian_prod, column_stack, combinations, d
 from .ops.layout import (channels_last, channels_last_3d, clone, contiguous_format, memory_format,
                          preserve_format)
 from .ops.linalg import matmul
-from .ops.reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
+from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
+                          bitwise_xor, eq, gcd, ge, greater, greater_equal, gt, isfinite, isinf, isnan, isneginf,
+                          isposinf, isreal, lcm, le, less, less_equal, logical_and, logical_not, logical_or,
+                          logical_xor, lt, ne, not_equal, signbit)
+from .ops.pointwise import (abs, absolute, ceil, copysign, exp, exp2, expm1, fix, floor, frac, frexp, heaviside,
+                            ldexp, log, log10, log1p, log2, logaddexp, logaddexp2, nan_to_num, nextafter,
+                            reciprocal, round, rsqrt, sgn, sign, sqrt, square, trunc)
+from .ops.reduce import (all, allclose, amax, amin, aminmax, any, argmax, argmin, count_nonzero, dist, equal, isclose,
+                         logsumexp, max, mean, min, nanmean, nansum, norm, prod, renorm, std, std_mean, sum, var,
+                         var_mean)
 from .ops.scatter import index_add, index_copy, index_fill, index_reduce, scatter, scatter_add, scatter_reduce
+from .ops.scan import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp, trapezoid,
+                       trapz)
 from .ops.shape import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors, broadcast_to, cat,
                         chunk, expand, flatten, flip, fliplr, flipud, moveaxis, movedim, permute, ravel, reshape,
                         roll, rot90, split, squeeze, stack, swapaxes, swapdims, t, transpose, unbind, unflatten,
                         unsqueeze)
+from .ops.sorting import (argsort, bucketize, isin, kthvalue, msort, searchsorted, sort, topk, unique,
+                          unique_consecutive)
+from .ops.special import (digamma, erf, erfc, erfinv, i0, igamma, igammac, lgamma, logit, mvlgamma, polygamma, sinc,
+                          xlogy)
+from .ops.statistics import (bincount, corrcoef, cov, histc, histogram, median, mode, nanmedian, nanquantile,
+                             quantile)
+from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan,
+                       atan2, atanh, cos, cosh, deg2rad, hypot, rad2deg, sin, sinh, tan)
+from .printing import set_printoptions
 from .tensor import Tensor
 from .io import load, save
 
-clip = clamp
+# torch.exp_(x) and the other in-place functions are the Tensor methods.
+abs_, acos_, acosh_, arccos_ = Tensor.abs_, Tensor.acos_, Tensor.acosh_, Tensor.arccos_
+arccosh_, arcsin_, arcsinh_, arctan_ = Tensor.arccosh_, Tensor.arcsin_, Tensor.arcsinh_, Tensor.arctan_
+arctanh_, asin_, asinh_, atan_ = Tensor.arctanh_, Tensor.asin_, Tensor.asinh_, Tensor.atan_
+atanh_, ceil_, clamp_, clamp_max_ = Tensor.atanh_, Tensor.ceil_, Tensor.clamp_, Tensor.clamp_max_
+clamp_min_, clip_, cos_, cosh_ = Tensor.clamp_min_, Tensor.clip_, Tensor.cos_, Tensor.cosh_
+deg2rad_, erf_, erfc_, exp2_ = Tensor.deg2rad_, Tensor.erf_, Tensor.erfc_, Tensor.exp2_
+exp_, expm1_, fix_, floor_ = Tensor.exp_, Tensor.expm1_, Tensor.fix_, Tensor.floor_
+frac_, gcd_, i0_, lcm_ = Tensor.frac_, Tensor.gcd_, Tensor.i0_, Tensor.lcm_
+ldexp_, log10_, log1p_, log2_ = Tensor.ldexp_, Tensor.log10_, Tensor.log1p_, Tensor.log2_
+log_, logit_, nan_to_num_, neg_ = Tensor.log_, Tensor.logit_, Tensor.nan_to_num_, Tensor.neg_
+negative_, rad2deg_, reciprocal_, relu_ = Tensor.negative_, Tensor.rad2deg_, Tensor.reciprocal_, Tensor.relu_
+round_, rsqrt_, sigmoid_, sin_ = Tensor.round_, Tensor.rsqrt_, Tensor.sigmoid_, Tensor.sin_
+sinc_, sinh_, sqrt_, square_ = Tensor.sinc_, Tensor.sinh_, Tensor.sqrt_, Tensor.square_
+tan_, tanh_, trunc_, xlogy_ = Tensor.tan_, Tensor.tanh_, Tensor.trunc_, Tensor.xlogy_
 index_put_ = Tensor.index_put_
+
 concat = concatenate = cat
 
-# dtypes, with PyTorch's names.
+# dtypes, with PyTorch's names (complex dtypes are out of ember's scope); ember.bfloat16 is made on
+# first use, by __getattr__ below, as it needs the ml_dtypes package, which takes a second to import.
 float16 = half = backend.float16
 float32 = float = backend.float32
 float64 = double = backend.float64
 uint8 = backend.uint8
+uint16 = backend.uint16
+uint32 = backend.uint32
+uint64 = backend.uint64
 int8 = backend.int8
 int16 = short = backend.int16
 int32 = int = backend.int32
 int64 = long = backend.int64
 bool = backend.bool_
 
+# Constants, as in torch.
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
+newaxis = None
+
 __version__ = "0.1.0"
 
 
-def get_default_dtype():
-    return backend.DEFAULT_FLOAT
+def __getattr__(name):
+    if name == "bfloat16":
+        return backend.bfloat16()
+    raise AttributeError(f"module 'ember' has no attribute {name!r}")
 
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
 
-def numel(t):
-    return t.numel()
+# Questions about a tensor, as functions (each a Tensor method).
+numel, is_floating_point, is_complex, is_signed = Tensor.numel, Tensor.is_floating_point, Tensor.is_complex, \
+    Tensor.is_signed
+is_nonzero, is_same_size = Tensor.is_nonzero, Tensor.is_same_size
+
+
+def typename(obj):
+    """PyTorch's name of an object's type: 'torch.FloatTensor' for a float32 tensor, the class's dotted
+    name for anything else ('int', 'ember.nn.modules.linear.Linear')."""
+    if isinstance(obj, Tensor):
+        return "torch." + ("cuda." if obj.is_cuda else "") + dtypes.legacy_name(obj.dtype)
+    module = type(obj).__module__
+    return type(obj).__qualname__ if module == "builtins" else f"{module}.{type(obj).__qualname__}"

@@ -2,11 +2,12 @@
 
 A tensor's numbers live in an array of an *array module* (`xp`): NumPy on the CPU, CuPy on an
 NVIDIA GPU. Every op is written once against `xp`, so the same code runs on both. This is the only
-file that knows CuPy (and SciPy, used for `erf` when present) exists.
+file that knows CuPy and SciPy (the special functions: erf, lgamma, digamma, ...) exist.
 """
 
 import ctypes
 import math
+import mmap
 import os
 
 import numpy as np
@@ -36,22 +37,62 @@ def keep_freed_memory(largest=128 << 20):
     return bool(mallopt(m_mmap_threshold, largest)) and bool(mallopt(m_trim_threshold, 4 * largest))
 
 
+def in_shared_memory(array):
+    """Whether a NumPy array's memory is an anonymous shared mapping (made by to_shared_memory)."""
+    while isinstance(array, np.ndarray):
+        array = array.base
+    return isinstance(array, memoryview) and isinstance(array.obj, mmap.mmap)
+
+
+def to_shared_memory(array):
+    """A copy of a NumPy array in an anonymous shared mapping, which processes forked later share."""
+    shared = np.frombuffer(mmap.mmap(-1, max(array.nbytes, 1)), array.dtype, array.size).reshape(array.shape)
+    shared[...] = array
+    return shared
+
+
+def data_address(array):
+    """The address of an array's first element."""
+    return array.ctypes.data if type(array) is np.ndarray else array.data.ptr
+
+
 # ---------------------------------------------------------------------------------------------
 # dtypes: ember's dtypes are NumPy's, so `t.dtype == numpy.float32` holds. The PyTorch aliases
-# (ember.float, ember.long, ember.bool, ...) are made in ember/__init__.py.
+# (ember.float, ember.long, ember.bool, ...) are made in ember/__init__.py; the rules between dtypes
+# (promotion, casting, limits) are in ember/dtypes.py. Complex dtypes are out of ember's scope.
+#
+# bfloat16 is a storage dtype from the optional ml_dtypes package (pip install 'ember[bfloat16]'),
+# imported on first use because it takes a second to load: tensors of it can be made, printed and cast,
+# and arithmetic on them computes each element in float32 and rounds the result to bfloat16 (as
+# ml_dtypes' NumPy functions do). Gradients need float16, float32 or float64.
 
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
 uint8 = np.dtype(np.uint8)
+uint16 = np.dtype(np.uint16)
+uint32 = np.dtype(np.uint32)
+uint64 = np.dtype(np.uint64)
 int8 = np.dtype(np.int8)
 int16 = np.dtype(np.int16)
 int32 = np.dtype(np.int32)
 int64 = np.dtype(np.int64)
 bool_ = np.dtype(np.bool_)
 
-DTYPES = {d.name: d for d in (float16, float32, float64, uint8, int8, int16, int32, int64, bool_)}
+DTYPES = {d.name: d for d in (float16, float32, float64, uint8, uint16, uint32, uint64, int8, int16, int32, int64,
+                              bool_)}
 DEFAULT_FLOAT = float32
+
+
+def bfloat16():
+    """The bfloat16 dtype (ml_dtypes'), imported on first use."""
+    if "bfloat16" not in DTYPES:
+        try:
+            import ml_dtypes
+        except ImportError:
+            raise TypeError("bfloat16 needs the ml_dtypes package: pip install 'ember[bfloat16]'") from None
+        DTYPES["bfloat16"] = np.dtype(ml_dtypes.bfloat16)
+    return DTYPES["bfloat16"]
 
 
 def as_dtype(dtype):
@@ -64,17 +105,48 @@ def as_dtype(dtype):
         return int64
     if dtype is bool:
         return bool_
+    if isinstance(dtype, str) and dtype == "bfloat16":
+        return bfloat16()
     try:
         dt = np.dtype(dtype)
     except TypeError:
         raise TypeError(f"not a dtype: {dtype!r}") from None
+    if dt.name == "bfloat16":
+        return bfloat16()
     if dt.name not in DTYPES:
         raise TypeError(f"ember has no dtype {dt.name}; use one of {', '.join(DTYPES)}")
     return dt
 
 
+def is_floating(dtype):
+    """Whether a dtype holds floating point numbers (NumPy files ml_dtypes' bfloat16 under kind 'V')."""
+    return dtype.kind == "f" or dtype.name == "bfloat16"
+
+
+def float_limits(dtype):
+    """NumPy's finfo of a floating dtype (ml_dtypes' for bfloat16)."""
+    if dtype.name == "bfloat16":
+        import ml_dtypes
+        return ml_dtypes.finfo(dtype)
+    return np.finfo(dtype)
+
+
 def dtype_name(dtype):
     return "ember." + dtype.name
+
+
+def get_default_dtype():
+    """The dtype of floating tensors made from Python floats (float32 unless set_default_dtype changed it)."""
+    return DEFAULT_FLOAT
+
+
+def set_default_dtype(dtype):
+    """Make new floating tensors (tensor([1.5]), zeros(3), rand(2), x * 0.5 of an int x) of this dtype."""
+    global DEFAULT_FLOAT
+    dtype = as_dtype(dtype)
+    if not is_floating(dtype):
+        raise TypeError(f"set_default_dtype: only floating point dtypes can be the default, got {dtype}")
+    DEFAULT_FLOAT = dtype
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,6 +185,18 @@ class Device:
 
 
 CPU = Device("cpu")
+DEFAULT_DEVICE = CPU
+
+
+def get_default_device():
+    """Where creation functions put tensors when no device= is given (the CPU unless set)."""
+    return DEFAULT_DEVICE
+
+
+def set_default_device(device):
+    """Make creation functions put new tensors on device ('cpu', 'cuda'); None means the CPU again."""
+    global DEFAULT_DEVICE
+    DEFAULT_DEVICE = CPU if device is None else Device(device)
 
 _cupy = None
 
@@ -194,40 +278,117 @@ def to_device(array, dev):
 # ---------------------------------------------------------------------------------------------
 # Random numbers: one default generator per device type, reseeded by ember.manual_seed.
 
+SEED_MASK = (1 << 64) - 1  # seeds are 64-bit; a negative one wraps around, as in PyTorch
+_tensor_type = None
+
+
+def set_tensor_type(cls):
+    """tensor.py hands over the Tensor type once: Generator.get_state returns its state as a tensor."""
+    global _tensor_type
+    _tensor_type = cls
+
+
 class Generator:
-    """A seeded source of random numbers on one device (NumPy's or CuPy's PCG64 generator)."""
+    """A seeded stream of random numbers on one device, as torch.Generator: NumPy's PCG64 generator
+    on the CPU, CuPy's XORWOW on a GPU. A new generator starts from a fresh random seed, or from seed=
+    (ember's shorthand for Generator(device).manual_seed(seed))."""
 
     def __init__(self, device="cpu", seed=None):
         self.device = Device(device)
-        self.manual_seed(seed)
+        if seed is None:
+            self.seed()
+        else:
+            self.manual_seed(seed)
 
     def manual_seed(self, seed):
-        if seed is not None and not isinstance(seed, int):
+        """Restart the stream from seed (an int); returns the generator."""
+        if isinstance(seed, bool) or not isinstance(seed, int):
             raise TypeError(f"a seed is an int, got {type(seed).__name__}")
-        self.initial_seed = seed
+        self._seed = seed & SEED_MASK
         if self.device.type == "cpu":
-            self.rng = np.random.default_rng(seed)
+            self.rng = np.random.default_rng(self._seed)
         else:
-            self.rng = array_module(self.device).random.default_rng(seed)
+            self.rng = array_module(self.device).random.default_rng(self._seed)
         return self
+
+    def seed(self):
+        """Restart the stream from a fresh seed drawn from the operating system's entropy; returns it."""
+        seed = int.from_bytes(os.urandom(8), "little")
+        self.manual_seed(seed)
+        return seed
+
+    def initial_seed(self):
+        """The seed the stream started from."""
+        return self._seed
+
+    def get_state(self):
+        """The generator's whole state as a uint8 tensor on the CPU: set_state(it) continues the stream
+        exactly from here. On the CPU it is the seed and PCG64's state (45 bytes), on a GPU the seed and
+        the bytes of CuPy's per-thread cuRAND states."""
+        return _tensor_type(np.frombuffer(self._seed.to_bytes(8, "little") + self._stream_bytes(), np.uint8).copy())
+
+    def set_state(self, state):
+        """Continue the stream from a state that get_state() returned."""
+        expected = 8 + len(self._stream_bytes())
+        if not isinstance(state, _tensor_type) or state.dtype != uint8:
+            raise TypeError(f"Generator.set_state: expected a uint8 tensor (from get_state()), got {state!r:.60}")
+        if state.shape != (expected,):
+            raise RuntimeError(f"Generator.set_state: expected the {expected} bytes of a {self.device.type} "
+                               f"generator's state, got a tensor of shape {tuple(state.shape)}")
+        raw = to_device(state.array, CPU).tobytes()
+        self._seed = int.from_bytes(raw[:8], "little")
+        self._set_stream_bytes(raw[8:])
+        return self
+
+    def _stream_bytes(self):
+        if self.device.type != "cpu":
+            return self.rng.bit_generator._state.get().tobytes()  # CuPy keeps it as a private device array
+        state = self.rng.bit_generator.state
+        return (state["state"]["state"].to_bytes(16, "little") + state["state"]["inc"].to_bytes(16, "little")
+                + bytes([state["has_uint32"]]) + state["uinteger"].to_bytes(4, "little"))
+
+    def _set_stream_bytes(self, raw):
+        if self.device.type != "cpu":
+            self.rng.bit_generator._state[...] = cupy().asarray(np.frombuffer(raw, np.int8))
+            return
+        self.rng.bit_generator.state = {
+            "bit_generator": "PCG64",
+            "state": {"state": int.from_bytes(raw[:16], "little"), "inc": int.from_bytes(raw[16:32], "little")},
+            "has_uint32": raw[32], "uinteger": int.from_bytes(raw[33:37], "little")}
 
     def uniform(self, shape, dtype, low=0.0, high=1.0):
         """An array of numbers drawn uniformly from [low, high)."""
-        if dtype.kind != "f":
+        if not is_floating(dtype):
             raise TypeError(f"uniform numbers need a floating point dtype, got {dtype}")
-        out = self.rng.random(shape, dtype=np.float64 if dtype == float16 else dtype)
+        out = self.rng.random(shape, dtype=_draw_dtype(dtype))
         return as_array((out * (high - low) + low).astype(dtype, copy=False))  # shape () gives a scalar
 
     def normal(self, shape, dtype, mean=0.0, std=1.0):
         """An array of numbers drawn from the normal distribution N(mean, std²)."""
-        if dtype.kind != "f":
+        if not is_floating(dtype):
             raise TypeError(f"normal numbers need a floating point dtype, got {dtype}")
-        out = self.rng.standard_normal(shape, dtype=np.float64 if dtype == float16 else dtype)
+        out = self.rng.standard_normal(shape, dtype=_draw_dtype(dtype))
         return as_array((out * std + mean).astype(dtype, copy=False))
+
+    def exponential(self, shape, dtype):
+        """An array of numbers drawn from the exponential distribution of rate 1."""
+        return as_array(self.rng.standard_exponential(shape, dtype=_draw_dtype(dtype)).astype(dtype, copy=False))
 
     def integers(self, low, high, shape, dtype):
         """An array of integers drawn uniformly from [low, high)."""
         return as_array(self.rng.integers(low, high, size=shape).astype(dtype, copy=False))
+
+    def poisson(self, rates):
+        """Counts drawn from Poisson distributions of the given rates (an array), as float64."""
+        return self.rng.poisson(rates, size=rates.shape).astype(float64)
+
+    def binomial(self, counts, probabilities):
+        """Successes in counts trials of probability probabilities (arrays of one shape), as float64."""
+        return self.rng.binomial(counts, probabilities, size=counts.shape).astype(float64)
+
+    def geometric(self, p, shape):
+        """The number of trials up to and including the first success, each of probability p."""
+        return as_array(self.rng.geometric(p, size=shape))
 
     def permutation(self, n):
         """0, ..., n-1 in a random order (CuPy's generator has no permutation: the order that sorts
@@ -235,6 +396,11 @@ class Generator:
         if self.device.type == "cpu":
             return self.rng.permutation(n)
         return self.rng.random(n).argsort()
+
+
+def _draw_dtype(dtype):
+    """The dtype the generators draw a dtype's numbers in: float16 and bfloat16 come from float64."""
+    return dtype if dtype in (float32, float64) else float64
 
 
 _default_generators = {}
@@ -248,12 +414,12 @@ def default_generator(dev):
 
 
 def manual_seed(seed):
-    """Seed every device's default generator, so that runs repeat exactly."""
+    """Seed every device's default generator, so that runs repeat exactly; returns the CPU's."""
+    default_generator(CPU).manual_seed(seed)
     for gen in _default_generators.values():
         gen.manual_seed(seed)
-    _default_generators.setdefault("cpu", Generator("cpu", seed))
     if "cuda" not in _default_generators and _cupy is not None and cuda_available():
-        _default_generators["cuda"] = Generator("cuda", seed)
+        default_generator(Device("cuda")).manual_seed(seed)
     return _default_generators["cpu"]
 
 
@@ -330,8 +496,7 @@ def erf(x):
     global _scipy_erf
     x = as_array(x)  # a 0-d array times a number is a NumPy scalar
     if type(x) is not np.ndarray:
-        import cupyx.scipy.special
-        return cupyx.scipy.special.erf(x)
+        return special_function(cupy(), "erf")(x)
     if x.dtype in (float32, float16):
         return _erf_float32(x.astype(float32, copy=False)).astype(x.dtype, copy=False)
     if _scipy_erf is None:
@@ -340,3 +505,16 @@ def erf(x):
         except ImportError:
             _scipy_erf = np.vectorize(math.erf, otypes=[np.float64])
     return _scipy_erf(x).astype(x.dtype, copy=False)
+
+
+def special_function(xp, name):
+    """The special function `name` (SciPy's name: erfinv, gammaln, digamma, polygamma, i0, i1, gammainc, ...)
+    for arrays of xp: SciPy's on the CPU, CuPy's (cupyx.scipy.special) on a GPU. SciPy is optional."""
+    if xp is not np:
+        import cupyx.scipy.special
+        return getattr(cupyx.scipy.special, name)
+    try:
+        import scipy.special
+    except ImportError:
+        raise RuntimeError(f"ember's special functions need SciPy on the CPU (for {name}): pip install scipy") from None
+    return getattr(scipy.special, name)

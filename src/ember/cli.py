@@ -48,19 +48,19 @@ def _parser():
     train.add_argument("--dropout", type=float)
     train.add_argument("--weight-decay", type=float)
     train.add_argument("--patience", type=int, help="early stopping: epochs without improvement (0: off)")
-    train.add_argument("--device", help="cpu or cuda")
+    train.add_argument("--device", type=_device, help="cpu or cuda (cuda:N)")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", metavar="RUN_DIR", help="run folder (default runs/<model>-<data>-<time>)")
     train.add_argument("--no-progress", action="store_true", help="no progress bar or per-epoch lines")
 
     evaluate = commands.add_parser("evaluate", help="test accuracy of a run's best weights")
     evaluate.add_argument("run_dir", metavar="RUN_DIR")
-    evaluate.add_argument("--device")
+    evaluate.add_argument("--device", type=_device, help="cpu or cuda (cuda:N)")
 
     predict = commands.add_parser("predict", help="classify samples with a run's best weights")
     predict.add_argument("run_dir", metavar="RUN_DIR")
     predict.add_argument("input", metavar="INPUT", help=".npy or .csv of raw samples, or an image (.png/.jpg)")
-    predict.add_argument("--device")
+    predict.add_argument("--device", type=_device, help="cpu or cuda (cuda:N)")
 
     generate = commands.add_parser("generate", help="text from a language model run")
     generate.add_argument("run_dir", metavar="RUN_DIR")
@@ -69,12 +69,12 @@ def _parser():
     generate.add_argument("--temperature", type=_positive_float, default=1.0)
     generate.add_argument("--top-k", type=_positive_int)
     generate.add_argument("--seed", type=int)
-    generate.add_argument("--device")
+    generate.add_argument("--device", type=_device, help="cpu or cuda (cuda:N)")
     attention = commands.add_parser("attention", help="heatmaps of a GPT run's attention over a prompt")
     attention.add_argument("run_dir", metavar="RUN_DIR")
     attention.add_argument("--prompt", required=True, help="the text to read (at most the model's context)")
     attention.add_argument("--out", metavar="PNG", help="where to save it (default RUN_DIR/attention.png)")
-    attention.add_argument("--device")
+    attention.add_argument("--device", type=_device, help="cpu or cuda (cuda:N)")
 
     vanishing = commands.add_parser(
         "vanishing-gradients", help="RNN against LSTM on remembering a symbol for LAG steps, with a plot",
@@ -101,13 +101,29 @@ def _positive_float(text):
     return value
 
 
+def _device(text):
+    """The ember.device that --device names, if this machine has it."""
+    from . import cuda, device
+    try:
+        chosen = device(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+    if chosen.type == "cuda" and not cuda.is_available():
+        raise argparse.ArgumentTypeError(f"{text}: no GPU was found (CUDA needs an NVIDIA GPU and CuPy: "
+                                         "pip install 'ember[gpu]')")
+    if chosen.type == "cuda" and chosen.index >= cuda.device_count():
+        raise argparse.ArgumentTypeError(f"{text}: this machine has {cuda.device_count()} GPUs, "
+                                         f"cuda:0 to cuda:{cuda.device_count() - 1}")
+    return chosen
+
+
 def _train(args):
     from . import models
-    from .train import runs
+    from .apps import recipes, runs
     options = {"optimizer": args.optimizer, "lr": args.lr, "epochs": args.epochs, "iterations": args.iterations,
                "batch_size": args.batch_size, "block_size": args.block_size, "dropout": args.dropout,
                "weight_decay": args.weight_decay, "patience": args.patience, "eval_batches": args.eval_batches}
-    settings = runs.recipe(args.model, options)
+    settings = recipes.recipe(args.model, options)
     settings.update(model=args.model, seed=args.seed)
     progress = not args.no_progress
     if args.model in models.LANGUAGE_MODELS:
@@ -126,31 +142,31 @@ def _train(args):
 
 
 def _evaluate(args):
-    from .train import runs
+    from .apps import runs
     results = runs.evaluate_run(args.run_dir, args.device)
     for name, value in results.items():
-        print(f"{name.replace('_', ' ')}: {100 * value:.2f}%" if "accuracy" in name else f"{name.replace('_', ' ')}: {value:.4f}")
+        print(f"{name.replace('_', ' ')}: " + (f"{100 * value:.2f}%" if "accuracy" in name else f"{value:.4f}"))
 
 
 def _predict(args):
-    from .train import runs
+    from .apps import runs
     for i, (label, probability) in enumerate(runs.predict_run(args.run_dir, args.input, args.device)):
         print(f"sample {i}: class {label} (probability {probability:.3f})")
 
 
 def _generate(args):
-    from .train import runs
+    from .apps import runs
     print(runs.generate_run(args.run_dir, args.prompt, args.tokens, args.temperature, args.top_k, args.seed,
                             args.device))
 
 
 def _attention(args):
-    from .train import runs
+    from .apps import runs
     print(f"attention maps: {runs.attention_run(args.run_dir, args.prompt, args.out, args.device)}")
 
 
 def _vanishing_gradients(args):
-    from .train.experiments import vanishing_gradients
+    from .apps.experiments import vanishing_gradients
     results = vanishing_gradients(args.out, steps=args.steps, lag=args.lag, seed=args.seed)
     print(f"remembering a symbol for {results['lag']} steps (chance {100 * results['chance']:.0f}%):")
     for name, result in results.items():
@@ -163,8 +179,10 @@ def _vanishing_gradients(args):
 
 def main(argv=None):
     args = _parser().parse_args(argv)
+    from . import backend
+    from .apps.recipes import RunError
     from .train import DivergenceError
-    from .train.runs import RunError
+    backend.keep_freed_memory()  # each training step reuses the memory the last one freed (README: Memory)
     command = {"train": _train, "evaluate": _evaluate, "predict": _predict, "generate": _generate,
                "attention": _attention, "vanishing-gradients": _vanishing_gradients}[args.command]
     try:

@@ -8,11 +8,22 @@ import weakref
 
 import numpy as np
 
-from . import autograd, backend
-from .ops import activation, copies, elementwise, indexing, join, layout, linalg, reduce
+from . import autograd, backend, printing
+from .ops import (activation, copies, elementwise, indexing, join, layout, linalg, logical, pointwise, reduce,
+                  sampling, scan, sorting, special, statistics, trig)
 from .ops import diagonal as diagonal_ops  # the modules named like methods get another name
 from .ops import scatter as scatter_ops
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
+
+
+def _in_place(fn):
+    """The in-place method of a math function (exp_ of exp): fn(self, ...) computed, then stored into self."""
+    name = fn.__name__ + "_"
+
+    def method(self, *args, **kwargs):
+        return self._store(name, fn, self, *args, **kwargs)
+    method.__name__ = method.__qualname__ = name
+    return method
 
 
 class Tensor:
@@ -94,23 +105,94 @@ class Tensor:
         return self.device.type == "cuda"
 
     @property
+    def is_cpu(self):
+        return self.device.type == "cpu"
+
+    def get_device(self):
+        """The GPU's number for a CUDA tensor, -1 for a CPU tensor."""
+        return -1 if self.is_cpu else self.device.index
+
+    @property
     def ndim(self):
         return self.array.ndim
 
     def dim(self):
         return self.array.ndim
 
+    ndimension = dim
+
     def size(self, dim=None):
         return self.array.shape if dim is None else self.array.shape[shape_ops.normalize_dim(dim, self.ndim)]
+
+    def is_same_size(self, other):
+        return self.shape == other.shape
 
     def numel(self):
         return self.array.size
 
+    nelement = numel
+
     def element_size(self):
         return self.array.itemsize
 
+    @property
+    def itemsize(self):
+        return self.array.itemsize
+
+    @property
+    def nbytes(self):
+        return self.array.nbytes
+
+    def data_ptr(self):
+        """The address of the first element in memory."""
+        return backend.data_address(self.array)
+
+    def dim_order(self):
+        """The dimensions from the outermost in memory to the innermost (largest stride first)."""
+        return tuple(sorted(range(self.ndim), key=lambda d: -abs(self.array.strides[d])))
+
     def is_floating_point(self):
-        return self.array.dtype.kind == "f"
+        return backend.is_floating(self.array.dtype)
+
+    def is_complex(self):
+        """False: ember has no complex dtypes."""
+        return False
+
+    def is_signed(self):
+        """Whether the dtype holds negative numbers (floating dtypes and intN; not uint8 or bool)."""
+        return self.is_floating_point() or self.array.dtype.kind == "i"
+
+    def is_nonzero(self):
+        """The truth of a one-element tensor."""
+        if self.array.size != 1:
+            raise RuntimeError(f"is_nonzero: the truth value of a tensor with {self.array.size} elements is "
+                               "ambiguous (one element is needed)")
+        return bool(self.array.item())
+
+    # -----------------------------------------------------------------------------------------
+    # Memory: pinned memory is a CUDA notion ember leaves to CuPy; shared memory is for worker processes.
+
+    def is_pinned(self):
+        """False: ember allocates no page-locked memory."""
+        return False
+
+    def pin_memory(self):
+        """Page-locked memory for fast copies to a GPU: PyTorch needs a GPU for it, and so does ember, which
+        has none to offer (its CPU arrays are NumPy's), so this returns self where a GPU is present."""
+        if not backend.cuda_available():
+            raise RuntimeError("pin_memory: pinned memory needs a CUDA GPU, and none is available")
+        return self
+
+    def is_shared(self):
+        """Whether the numbers live in memory shared with child processes (share_memory_; CUDA tensors always)."""
+        return self.is_cuda or backend.in_shared_memory(self.array)
+
+    def share_memory_(self):
+        """Move the numbers into shared memory, which child processes forked later (DataLoader workers) see
+        and change along with this process; returns self."""
+        if not self.is_shared():
+            self.array = backend.to_shared_memory(self.array)
+        return self
 
     def __len__(self):
         if self.ndim == 0:
@@ -253,6 +335,18 @@ class Tensor:
     def half(self):
         return elementwise.cast(self, backend.float16)
 
+    def bfloat16(self):
+        return elementwise.cast(self, backend.bfloat16())
+
+    def byte(self):
+        return elementwise.cast(self, backend.uint8)
+
+    def char(self):
+        return elementwise.cast(self, backend.int8)
+
+    def short(self):
+        return elementwise.cast(self, backend.int16)
+
     def long(self):
         return elementwise.cast(self, backend.int64)
 
@@ -271,19 +365,44 @@ class Tensor:
     stride, storage_offset = layout.stride, layout.storage_offset
 
     # -----------------------------------------------------------------------------------------
+    # New tensors, of this tensor's dtype and on its device unless dtype= or device= say otherwise.
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        """A copy of data (numbers, nested lists, an array or a tensor)."""
+        array = data.array if isinstance(data, Tensor) else np.asarray(data)
+        dtype = self.dtype if dtype is None else backend.as_dtype(dtype)
+        device = self.device if device is None else backend.Device(device)
+        return Tensor(backend.to_device(array.astype(dtype), device), requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        dtype = self.dtype if dtype is None else backend.as_dtype(dtype)
+        xp = backend.array_module(self.device if device is None else backend.Device(device))
+        return Tensor(xp.full(shape_ops.shape_arg((size,)), fill_value, dtype=dtype), requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(shape_ops.shape_arg(size), 0, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_full(shape_ops.shape_arg(size), 1, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        """Memory for a new tensor, not yet set (here: zeros)."""
+        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    # -----------------------------------------------------------------------------------------
     # Printing.
 
     def __repr__(self):
         data = backend.to_device(self.array, backend.CPU)
-        # PyTorch's lines hold 80 characters before the trailing comma, which NumPy counts too: hence 81.
-        body = np.array2string(data, separator=", ", precision=4, floatmode=_float_mode(data), threshold=1000,
-                               edgeitems=3, max_line_width=81, prefix="tensor(")
+        if data.dtype.name == "bfloat16":
+            data = data.astype(backend.float32)  # NumPy prints ml_dtypes' bfloat16 without its own float format
+        body = np.array2string(data, separator=", ", prefix="tensor(", **printing.array2string_options(data))
         extras = []
         if data.size == 0 and data.ndim != 1:
             extras.append(f"size={data.shape}")
         if self.device.type != "cpu":
             extras.append(f"device='{self.device}'")
-        if self.dtype not in (backend.float32, backend.int64, backend.bool_):
+        if self.dtype not in (backend.get_default_dtype(), backend.int64, backend.bool_):
             extras.append(f"dtype={backend.dtype_name(self.dtype)}")
         if self._ctx is not None:
             extras.append(f"grad_fn={self._ctx!r}")
@@ -337,37 +456,70 @@ class Tensor:
         return self
 
     def __abs__(self):
-        return elementwise.abs(self)
+        return pointwise.abs(self)
+
+    def __floordiv__(self, other):
+        return elementwise.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return elementwise.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return elementwise.remainder(self, other)
+
+    def __rmod__(self, other):
+        return elementwise.remainder(other, self)
 
     def __eq__(self, other):
-        return elementwise.eq(self, other)
+        return logical.eq(self, other)
 
     def __ne__(self, other):
-        return elementwise.ne(self, other)
+        return logical.ne(self, other)
 
     def __lt__(self, other):
-        return elementwise.lt(self, other)
+        return logical.lt(self, other)
 
     def __le__(self, other):
-        return elementwise.le(self, other)
+        return logical.le(self, other)
 
     def __gt__(self, other):
-        return elementwise.gt(self, other)
+        return logical.gt(self, other)
 
     def __ge__(self, other):
-        return elementwise.ge(self, other)
+        return logical.ge(self, other)
 
     def __and__(self, other):
-        return elementwise.logical_and(self, other)
+        return logical.bitwise_and(self, other)
+
+    def __rand__(self, other):
+        return logical.bitwise_and(other, self)
 
     def __or__(self, other):
-        return elementwise.logical_or(self, other)
+        return logical.bitwise_or(self, other)
+
+    def __ror__(self, other):
+        return logical.bitwise_or(other, self)
 
     def __xor__(self, other):
-        return elementwise.logical_xor(self, other)
+        return logical.bitwise_xor(self, other)
+
+    def __rxor__(self, other):
+        return logical.bitwise_xor(other, self)
 
     def __invert__(self):
-        return elementwise.logical_not(self)
+        return logical.bitwise_not(self)
+
+    def __lshift__(self, other):
+        return logical.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return logical.bitwise_left_shift(other, self)
+
+    def __rshift__(self, other):
+        return logical.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return logical.bitwise_right_shift(other, self)
 
     def _in_graph(self):
         return self._ctx is not None and autograd.is_grad_enabled()
@@ -383,6 +535,30 @@ class Tensor:
 
     def __itruediv__(self, other):
         return self / other if self._in_graph() else self.div_(other)
+
+    def __ifloordiv__(self, other):
+        return self // other if self._in_graph() else self.floor_divide_(other)
+
+    def __imod__(self, other):
+        return self % other if self._in_graph() else self.remainder_(other)
+
+    def __ipow__(self, other):
+        return self ** other if self._in_graph() else self.pow_(other)
+
+    def __iand__(self, other):
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other):
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other):
+        return self.bitwise_xor_(other)
+
+    def __ilshift__(self, other):
+        return self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other):
+        return self.bitwise_right_shift_(other)
 
     def __getitem__(self, index):
         return indexing.getitem(self, self._array_index(index))
@@ -456,13 +632,13 @@ class Tensor:
         self._version += 1
         return self
 
-    def add_(self, other, alpha=1):
+    def add_(self, other, *, alpha=1):
         self._check_inplace("add_")
         operand = self._operand(other)
         self.array += operand if alpha == 1 else operand * alpha
         return self._changed()
 
-    def sub_(self, other, alpha=1):
+    def sub_(self, other, *, alpha=1):
         return self.add_(other, alpha=-alpha)
 
     def mul_(self, other):
@@ -470,7 +646,9 @@ class Tensor:
         self.array *= self._operand(other)
         return self._changed()
 
-    def div_(self, other):
+    def div_(self, other, *, rounding_mode=None):
+        if rounding_mode is not None or self.dtype.kind != "f":
+            return self._store("div_", elementwise.div, self, other, rounding_mode=rounding_mode)
         self._check_inplace("div_")
         self.array /= self._operand(other)
         return self._changed()
@@ -488,78 +666,149 @@ class Tensor:
         self.array[...] = backend.to_device(source.array, self.device)
         return self._changed()
 
-    def clamp_(self, min=None, max=None):  # noqa: A002
-        self._check_inplace("clamp_")
-        backend.xp_of(self.array).clip(self.array, min, max, out=self.array)
+    # -----------------------------------------------------------------------------------------
+    # In place, random: each draws out of place (ember.ops.sampling), then stores into self.
+
+    def _fill_random(self, name, draw):
+        """Store the numbers draw(generator) made into self (in place); returns self."""
+        self._check_inplace(name)
+        self.array[...] = draw
         return self._changed()
 
-    def uniform_(self, a=0.0, b=1.0, generator=None):
+    def _generator(self, generator):
+        return sampling.generator_for(generator, self)
+
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
         """Fill with numbers drawn uniformly from [a, b)."""
-        self._check_inplace("uniform_")
-        self.array[...] = (generator or backend.default_generator(self.device)).uniform(self.shape, self.dtype, a, b)
-        return self._changed()
+        if a > b:
+            raise RuntimeError(f"uniform_: expected from <= to, got from={a} > to={b}")
+        return self._fill_random("uniform_", self._generator(generator).uniform(self.shape, self.dtype, a, b))
 
-    def normal_(self, mean=0.0, std=1.0, generator=None):
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fill with numbers drawn from the normal distribution N(mean, std²)."""
-        self._check_inplace("normal_")
-        self.array[...] = (generator or backend.default_generator(self.device)).normal(self.shape, self.dtype, mean,
-                                                                                       std)
-        return self._changed()
+        if std < 0:
+            raise RuntimeError(f"normal_: expected std >= 0, got {std}")
+        return self._fill_random("normal_", self._generator(generator).normal(self.shape, self.dtype, mean, std))
 
-    # In place, by op: the ops of ember.ops computed out of place, their result stored in this tensor.
+    def exponential_(self, lambd=1.0, *, generator=None):
+        return self._fill_random("exponential_", sampling.exponential(self._generator(generator), self.shape,
+                                                                      self.dtype, lambd))
 
-    def _in_place(self, what, result):
-        """The in-place form of an op: its out-of-place result stored into this tensor's memory. ember
-        records no in-place ops, so written values that need a gradient are refused too."""
-        self._check_inplace(what)
-        if result.requires_grad:
-            raise RuntimeError(f"{what}: the values written need a gradient, which an in-place op would lose; "
-                               f"use the out-of-place form ({what[:-1]})")
+    def geometric_(self, p, *, generator=None):
+        return self._fill_random("geometric_", sampling.geometric(self._generator(generator), self.shape,
+                                                                  self.dtype, p))
+
+    def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+        return self._fill_random("cauchy_", sampling.cauchy(self._generator(generator), self.shape, self.dtype,
+                                                            median, sigma))
+
+    def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+        return self._fill_random("log_normal_", sampling.log_normal(self._generator(generator), self.shape,
+                                                                    self.dtype, mean, std))
+
+    def random_(self, low=0, high=None, *, generator=None):
+        """random_(high): integers from [0, high); random_(low, high); random_(): any the dtype holds exactly."""
+        return self._fill_random("random_", sampling.integers(self._generator(generator), self.shape, self.dtype,
+                                                              low, high))
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        """Fill with 1 with probability p (a number or a tensor of probabilities), else 0."""
+        return self._fill_random("bernoulli_", sampling.bernoulli_fill(self._generator(generator), self.shape,
+                                                                       self.dtype, p))
+
+    def _store(self, name, fn, *args, **kwargs):
+        """What the in-place math methods do: compute fn(*args, **kwargs) out of place, then write it into self,
+        which keeps its shape and dtype (a result of a higher kind, a float into an integer tensor, is refused)."""
+        self._check_inplace(name)
+        if autograd.is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            raise RuntimeError(f"{name}: an operand needs a gradient, which an in-place op would lose; use the "
+                               f"out-of-place form")
+        with autograd.no_grad():
+            result = fn(*args, **kwargs)
         if result.shape != self.shape:
-            raise RuntimeError(f"{what}: the result has shape {result.shape}, the tensor changed in place {self.shape}")
+            raise RuntimeError(f"{name}: the result has shape {result.shape}, which does not fit in place into "
+                               f"shape {self.shape}")
+        if not elementwise.can_cast(result.dtype, self.dtype):
+            raise RuntimeError(f"{name}: the result has dtype {result.dtype}, which cannot be stored in place into "
+                               f"a {self.dtype} tensor")
         self.array[...] = result.array
         return self._changed()
 
-    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
-        return self._in_place("scatter_", scatter_ops.scatter(self, dim, index, src, value=value, reduce=reduce))
+    def float_power_(self, exponent):
+        if self.dtype != backend.float64:
+            raise RuntimeError(f"float_power_: the result is float64, so the tensor must be float64, got {self.dtype}")
+        return self._store("float_power_", elementwise.float_power, self, exponent)
 
-    def scatter_add_(self, dim, index, src):
-        return self._in_place("scatter_add_", scatter_ops.scatter_add(self, dim, index, src))
+    def polygamma_(self, n):
+        return self._store("polygamma_", special.polygamma, n, self)
 
-    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
-        return self._in_place("scatter_reduce_", scatter_ops.scatter_reduce(self, dim, index, src, reduce,
-                                                                        include_self=include_self))
+    def cumsum_(self, dim=None, *, dtype=None):
+        return self._store("cumsum_", scan.cumsum, self, dim, dtype=dtype)
 
-    def index_add_(self, dim, index, source, *, alpha=1):
-        return self._in_place("index_add_", scatter_ops.index_add(self, dim, index, source, alpha=alpha))
+    def cumprod_(self, dim=None, *, dtype=None):
+        return self._store("cumprod_", scan.cumprod, self, dim, dtype=dtype)
 
-    def index_copy_(self, dim, index, source):
-        return self._in_place("index_copy_", scatter_ops.index_copy(self, dim, index, source))
+    def renorm_(self, p, dim, maxnorm):
+        return self._store("renorm_", reduce.renorm, self, p, dim, maxnorm)
 
-    def index_fill_(self, dim, index, value):
-        return self._in_place("index_fill_", scatter_ops.index_fill(self, dim, index, value))
+    # The in-place forms of the math functions (see _in_place).
+    neg_, abs_, sign_, pow_, square_ = (_in_place(elementwise.neg), _in_place(pointwise.abs), _in_place(pointwise.sign),
+                                        _in_place(elementwise.pow), _in_place(pointwise.square))
+    fmod_, remainder_, floor_divide_ = (_in_place(elementwise.fmod), _in_place(elementwise.remainder),
+                                        _in_place(elementwise.floor_divide))
+    lerp_, addcmul_, addcdiv_ = (_in_place(elementwise.lerp), _in_place(elementwise.addcmul),
+                                 _in_place(elementwise.addcdiv))
+    clamp_, clamp_min_, clamp_max_ = (_in_place(elementwise.clamp), _in_place(elementwise.clamp_min),
+                                      _in_place(elementwise.clamp_max))
+    exp_, exp2_, expm1_ = _in_place(pointwise.exp), _in_place(pointwise.exp2), _in_place(pointwise.expm1)
+    log_, log2_, log10_, log1p_ = (_in_place(pointwise.log), _in_place(pointwise.log2), _in_place(pointwise.log10),
+                                   _in_place(pointwise.log1p))
+    sqrt_, rsqrt_, reciprocal_ = _in_place(pointwise.sqrt), _in_place(pointwise.rsqrt), _in_place(pointwise.reciprocal)
+    floor_, ceil_, trunc_, round_, frac_ = (_in_place(pointwise.floor), _in_place(pointwise.ceil),
+                                            _in_place(pointwise.trunc), _in_place(pointwise.round),
+                                            _in_place(pointwise.frac))
+    copysign_, heaviside_, nextafter_, ldexp_ = (_in_place(pointwise.copysign), _in_place(pointwise.heaviside),
+                                                 _in_place(pointwise.nextafter), _in_place(pointwise.ldexp))
+    nan_to_num_ = _in_place(pointwise.nan_to_num)
+    sin_, cos_, tan_, asin_, acos_, atan_ = (_in_place(trig.sin), _in_place(trig.cos), _in_place(trig.tan),
+                                             _in_place(trig.asin), _in_place(trig.acos), _in_place(trig.atan))
+    sinh_, cosh_, asinh_, acosh_, atanh_ = (_in_place(trig.sinh), _in_place(trig.cosh), _in_place(trig.asinh),
+                                            _in_place(trig.acosh), _in_place(trig.atanh))
+    atan2_, hypot_ = _in_place(trig.atan2), _in_place(trig.hypot)
+    deg2rad_, rad2deg_ = _in_place(trig.deg2rad), _in_place(trig.rad2deg)
+    erf_, erfc_, erfinv_ = _in_place(special.erf), _in_place(special.erfc), _in_place(special.erfinv)
+    lgamma_, digamma_, mvlgamma_ = _in_place(special.lgamma), _in_place(special.digamma), _in_place(special.mvlgamma)
+    i0_, igamma_, igammac_ = _in_place(special.i0), _in_place(special.igamma), _in_place(special.igammac)
+    sinc_, logit_, xlogy_ = _in_place(special.sinc), _in_place(special.logit), _in_place(special.xlogy)
+    relu_, sigmoid_, tanh_ = _in_place(activation.relu), _in_place(activation.sigmoid), _in_place(activation.tanh)
+    eq_, ne_, lt_, le_, gt_, ge_ = (_in_place(logical.eq), _in_place(logical.ne), _in_place(logical.lt),
+                                    _in_place(logical.le), _in_place(logical.gt), _in_place(logical.ge))
+    logical_and_, logical_or_, logical_xor_, logical_not_ = (
+        _in_place(logical.logical_and), _in_place(logical.logical_or), _in_place(logical.logical_xor),
+        _in_place(logical.logical_not))
+    bitwise_and_, bitwise_or_, bitwise_xor_, bitwise_not_ = (
+        _in_place(logical.bitwise_and), _in_place(logical.bitwise_or), _in_place(logical.bitwise_xor),
+        _in_place(logical.bitwise_not))
+    bitwise_left_shift_, bitwise_right_shift_ = (_in_place(logical.bitwise_left_shift),
+                                                 _in_place(logical.bitwise_right_shift))
+    gcd_, lcm_ = _in_place(logical.gcd), _in_place(logical.lcm)
+    # PyTorch's other names for them.
+    absolute_, negative_, multiply_, subtract_, divide_, true_divide_ = abs_, neg_, mul_, sub_, div_, div_
+    clip_, fix_, sgn_ = clamp_, trunc_, sign_
+    arcsin_, arccos_, arctan_, arctan2_ = asin_, acos_, atan_, atan2_
+    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
+    greater_, greater_equal_, less_, less_equal_, not_equal_ = gt_, ge_, lt_, le_, ne_
 
-    def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
-        return self._in_place("index_reduce_", scatter_ops.index_reduce(self, dim, index, source, reduce,
-                                                                    include_self=include_self))
-
-    def index_put_(self, indices, values, accumulate=False):
-        return self._in_place("index_put_", indexing.index_put(self, indices, values, accumulate))
-
-    def put_(self, index, source, accumulate=False):
-        return self._in_place("put_", indexing.put(self, index, source, accumulate))
-
-    def masked_fill_(self, mask, value):
-        return self._in_place("masked_fill_", indexing.masked_fill(self, mask, value))
-
-    def masked_scatter_(self, mask, source):
-        return self._in_place("masked_scatter_", indexing.masked_scatter(self, mask, source))
-
-    def tril_(self, diagonal=0):
-        return self._in_place("tril_", diagonal_ops.tril(self, diagonal))
-
-    def triu_(self, diagonal=0):
-        return self._in_place("triu_", diagonal_ops.triu(self, diagonal))
+    # The in-place forms of the indexing, scattering and triangle ops (see _in_place).
+    scatter_, scatter_add_, scatter_reduce_ = (_in_place(scatter_ops.scatter), _in_place(scatter_ops.scatter_add),
+                                               _in_place(scatter_ops.scatter_reduce))
+    index_add_, index_copy_, index_fill_, index_reduce_ = (_in_place(scatter_ops.index_add),
+                                                           _in_place(scatter_ops.index_copy),
+                                                           _in_place(scatter_ops.index_fill),
+                                                           _in_place(scatter_ops.index_reduce))
+    index_put_, put_ = _in_place(indexing.index_put), _in_place(indexing.put)
+    masked_fill_, masked_scatter_ = _in_place(indexing.masked_fill), _in_place(indexing.masked_scatter)
+    tril_, triu_ = _in_place(diagonal_ops.tril), _in_place(diagonal_ops.triu)
 
     # In place, views: the tensor becomes a view of itself (in a graph too: nothing it held changes).
 
@@ -590,18 +839,67 @@ class Tensor:
     # -----------------------------------------------------------------------------------------
     # Math, as methods: each is the ember.<name> function, with the tensor as its first argument.
 
-    add, sub, mul, div, pow, neg, abs = (elementwise.add, elementwise.sub, elementwise.mul, elementwise.div,
-                                         elementwise.pow, elementwise.neg, elementwise.abs)
-    exp, log, sqrt, sin, cos = elementwise.exp, elementwise.log, elementwise.sqrt, elementwise.sin, elementwise.cos
+    add, sub, mul, div, pow, neg = (elementwise.add, elementwise.sub, elementwise.mul, elementwise.div,
+                                    elementwise.pow, elementwise.neg)
+    multiply, subtract, divide, true_divide, negative = (elementwise.mul, elementwise.sub, elementwise.div,
+                                                         elementwise.true_divide, elementwise.neg)
+    floor_divide, fmod, remainder = elementwise.floor_divide, elementwise.fmod, elementwise.remainder
+    float_power, positive = elementwise.float_power, elementwise.positive
+    lerp, addcmul, addcdiv = elementwise.lerp, elementwise.addcmul, elementwise.addcdiv
+    maximum, minimum, fmax, fmin = elementwise.maximum, elementwise.minimum, elementwise.fmax, elementwise.fmin
     clamp = clip = elementwise.clamp
-    maximum, minimum = elementwise.maximum, elementwise.minimum
-    eq, ne, lt, le, gt, ge = elementwise.eq, elementwise.ne, elementwise.lt, elementwise.le, elementwise.gt, elementwise.ge
+    clamp_min, clamp_max = elementwise.clamp_min, elementwise.clamp_max
+    abs, absolute, sign, sgn = pointwise.abs, pointwise.abs, pointwise.sign, pointwise.sign
+    exp, exp2, expm1 = pointwise.exp, pointwise.exp2, pointwise.expm1
+    log, log2, log10, log1p = pointwise.log, pointwise.log2, pointwise.log10, pointwise.log1p
+    sqrt, rsqrt, reciprocal, square = pointwise.sqrt, pointwise.rsqrt, pointwise.reciprocal, pointwise.square
+    floor, ceil, trunc, fix, round, frac = (pointwise.floor, pointwise.ceil, pointwise.trunc, pointwise.trunc,
+                                            pointwise.round, pointwise.frac)
+    copysign, heaviside, nextafter = pointwise.copysign, pointwise.heaviside, pointwise.nextafter
+    ldexp, frexp, nan_to_num = pointwise.ldexp, pointwise.frexp, pointwise.nan_to_num
+    logaddexp, logaddexp2 = pointwise.logaddexp, pointwise.logaddexp2
+    sin, cos, tan, asin, acos, atan = trig.sin, trig.cos, trig.tan, trig.asin, trig.acos, trig.atan
+    arcsin, arccos, arctan = trig.asin, trig.acos, trig.atan
+    sinh, cosh, asinh, acosh, atanh = trig.sinh, trig.cosh, trig.asinh, trig.acosh, trig.atanh
+    arcsinh, arccosh, arctanh = trig.asinh, trig.acosh, trig.atanh
+    atan2 = arctan2 = trig.atan2
+    hypot, deg2rad, rad2deg = trig.hypot, trig.deg2rad, trig.rad2deg
+    erf, erfc, erfinv = special.erf, special.erfc, special.erfinv
+    lgamma, digamma, mvlgamma, i0 = special.lgamma, special.digamma, special.mvlgamma, special.i0
+    igamma, igammac, sinc, logit, xlogy = special.igamma, special.igammac, special.sinc, special.logit, special.xlogy
+    eq, ne, lt, le, gt, ge = logical.eq, logical.ne, logical.lt, logical.le, logical.gt, logical.ge
+    greater, greater_equal, less, less_equal, not_equal = logical.gt, logical.ge, logical.lt, logical.le, logical.ne
+    logical_and, logical_or = logical.logical_and, logical.logical_or
+    logical_xor, logical_not = logical.logical_xor, logical.logical_not
+    bitwise_and, bitwise_or, bitwise_xor, bitwise_not = (logical.bitwise_and, logical.bitwise_or,
+                                                         logical.bitwise_xor, logical.bitwise_not)
+    bitwise_left_shift, bitwise_right_shift = logical.bitwise_left_shift, logical.bitwise_right_shift
+    gcd, lcm = logical.gcd, logical.lcm
+    isnan, isinf, isfinite, isposinf, isneginf = (logical.isnan, logical.isinf, logical.isfinite, logical.isposinf,
+                                                  logical.isneginf)
+    isreal, signbit = logical.isreal, logical.signbit
     relu, sigmoid, tanh = activation.relu, activation.sigmoid, activation.tanh
     softmax, log_softmax = activation.softmax, activation.log_softmax
     matmul = linalg.matmul
+    bernoulli, multinomial = sampling.bernoulli, sampling.multinomial
     sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
+    nansum, nanmean, sum_to_size = reduce.nansum, reduce.nanmean, reduce.sum_to_size
     max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
-    logsumexp = reduce.logsumexp
+    aminmax, logsumexp = reduce.aminmax, reduce.logsumexp
+    all, any, count_nonzero = reduce.all, reduce.any, reduce.count_nonzero
+    norm, dist, renorm = reduce.norm, reduce.dist, reduce.renorm
+    equal, allclose, isclose = reduce.equal, reduce.allclose, reduce.isclose
+    cumsum, cumprod, cummax, cummin = scan.cumsum, scan.cumprod, scan.cummax, scan.cummin
+    logcumsumexp, diff = scan.logcumsumexp, scan.diff
+    sort, argsort, msort, topk, kthvalue = sorting.sort, sorting.argsort, sorting.msort, sorting.topk, sorting.kthvalue
+    unique, unique_consecutive = sorting.unique, sorting.unique_consecutive
+    median, nanmedian, mode = statistics.median, statistics.nanmedian, statistics.mode
+    quantile, nanquantile = statistics.quantile, statistics.nanquantile
+    cov, corrcoef = statistics.cov, statistics.corrcoef
+    bincount, histc, histogram = statistics.bincount, statistics.histc, statistics.histogram
+
+    def polygamma(self, n):
+        return special.polygamma(n, self)
 
     def where(self, condition, y):
         """ember.where(condition, self, y)."""
@@ -639,10 +937,10 @@ class Tensor:
     def flip(self, *dims):  # x.flip(0, 1) and x.flip([0, 1]), as in PyTorch
         if not dims:
             raise TypeError("flip() missing its dims")
-        return shape_ops.flip(self, shape_ops._shape_arg(dims))
+        return shape_ops.flip(self, shape_ops.shape_arg(dims))
 
     def tile(self, *dims):
-        return join.tile(self, shape_ops._shape_arg(dims))
+        return join.tile(self, shape_ops.shape_arg(dims))
 
     def view_as(self, other):
         return shape_ops.reshape(self, other.shape)
@@ -661,20 +959,6 @@ class Tensor:
         return shape_ops.transpose(self, -2, -1)
 
 
-def _float_mode(data):
-    """How PyTorch prints floats: with 4 decimals ("1.5000", "1.0000e-05"), except that whole
-    numbers not needing scientific notation get none ("2.")."""
-    if data.dtype.kind != "f":
-        return "maxprec"
-    magnitudes = np.abs(data[np.isfinite(data) & (data != 0)])
-    if magnitudes.size == 0:
-        return "maxprec"
-    whole = (magnitudes == np.floor(magnitudes)).all()
-    largest, smallest = float(magnitudes.max()), float(magnitudes.min())  # Python floats: no float16 overflow
-    plain = largest < 1e8 and largest <= 1000 * smallest
-    return "maxprec" if whole and plain else "fixed"
-
-
 def parse_to_args(*args, device=None, dtype=None):
     """The (device, dtype) that .to(...) asks for, each None when not given: arguments may be a
     device ('cuda', ember.device), a dtype, or a tensor (meaning its device and dtype)."""
@@ -683,9 +967,12 @@ def parse_to_args(*args, device=None, dtype=None):
             device, dtype = arg.device, arg.dtype
         elif isinstance(arg, backend.Device) or (isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda")):
             device = arg
+        elif isinstance(arg, str) and arg not in np.sctypeDict:
+            raise TypeError(f"not a device or dtype: {arg!r}")
         else:
             dtype = arg
     return (None if device is None else backend.Device(device)), (None if dtype is None else backend.as_dtype(dtype))
 
 
 autograd.set_tensor_type(Tensor)  # the engine makes its results, gradients and hook arguments of this type
+backend.set_tensor_type(Tensor)  # Generator.get_state returns one

@@ -1,9 +1,12 @@
+import re
+
 import numpy as np
 import pytest
 import torch
 
 import ember
-from ember.data import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from ember.data import ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset, Subset, TensorDataset, \
+    random_split
 from helpers import raises
 
 
@@ -74,3 +77,79 @@ def test_random_split_errors():
         random_split(TensorDataset(ember.arange(10)), [3, 3])
     with raises(ValueError, "fractions must lie in [0, 1], got [1.5, -0.5]"):
         random_split(TensorDataset(ember.arange(10)), [1.5, -0.5])
+
+
+def test_random_split_warns_of_an_empty_split_as_pytorch():
+    with pytest.warns(UserWarning, match=re.escape("random_split: split 2 of [0.5, 0.5, 0.0] of 4 samples is empty")):
+        parts = random_split(TensorDataset(ember.arange(4)), [0.5, 0.5, 0.0])
+    assert [len(p) for p in parts] == [2, 2, 0]
+    with pytest.warns(UserWarning):
+        torch.utils.data.random_split(range(4), [0.5, 0.5, 0.0])
+
+
+class Count(IterableDataset):
+    def __init__(self, start, stop):
+        self.start, self.stop = start, stop
+
+    def __iter__(self):
+        return iter(range(self.start, self.stop))
+
+
+class TorchCount(Count, torch.utils.data.IterableDataset):
+    """Count, as PyTorch knows an iterable-style dataset."""
+
+
+def test_iterable_datasets_chain_as_pytorch():
+    assert list(Count(0, 2) + Count(5, 7)) == list(TorchCount(0, 2) + TorchCount(5, 7)) == [0, 1, 5, 6]
+    chain = ChainDataset([Count(0, 3), Count(3, 4)])
+    assert list(chain) == list(chain) == [0, 1, 2, 3]
+    with raises(TypeError, "Count is an iterable-style dataset without a length"):
+        len(chain)
+    with raises(TypeError, "ChainDataset: expected IterableDatasets, got TensorDataset at position 1"):
+        ChainDataset([Count(0, 1), TensorDataset(ember.arange(2))])
+    with raises(NotImplementedError, "IterableDataset must define __iter__"):
+        iter(IterableDataset())
+
+
+def test_concat_dataset_refuses_iterable_datasets_as_pytorch():
+    with raises(TypeError, "ConcatDataset: dataset 1 is an IterableDataset, which has no indices to concatenate; "
+                           "use ChainDataset"):
+        ConcatDataset([TensorDataset(ember.arange(2)), Count(0, 2)])
+    with pytest.raises(AssertionError):
+        torch.utils.data.ConcatDataset([torch.utils.data.TensorDataset(torch.arange(2)), TorchCount(0, 2)])
+
+
+@pytest.mark.parametrize("form", ["tuple", "dict"])
+def test_stack_dataset_as_pytorch(form):
+    def stacked(lib):
+        parts = [lib.utils.data.TensorDataset(lib.arange(4)), lib.utils.data.TensorDataset(lib.arange(4) * 2)]
+        if form == "tuple":
+            return lib.utils.data.StackDataset(*parts)
+        return lib.utils.data.StackDataset(a=parts[0], b=parts[1])
+
+    ours, theirs = stacked(ember), stacked(torch)
+    assert len(ours) == len(theirs) == 4
+    as_numbers = (lambda sample: {k: [t.item() for t in v] for k, v in sample.items()} if form == "dict"
+                  else [[t.item() for t in part] for part in sample])
+    assert [as_numbers(ours[i]) for i in range(4)] == [as_numbers(theirs[i]) for i in range(4)]
+
+
+def test_stack_dataset_errors():
+    with raises(ValueError, "StackDataset: datasets must have the same length, got [2, 3]"):
+        StackDataset(range(2), range(3))
+    with raises(ValueError, "give datasets as positional arguments (samples are tuples) or as keyword arguments"):
+        StackDataset(range(2), b=range(2))
+    with raises(ValueError, "StackDataset needs at least one dataset"):
+        StackDataset()
+    for bad in (lambda: torch.utils.data.StackDataset(range(2), range(3)), torch.utils.data.StackDataset):
+        with pytest.raises(ValueError):
+            bad()
+
+
+def test_ember_utils_data_and_its_modules_are_ember_data_s():
+    import ember.data
+    from ember.utils.data import dataloader, dataset, distributed, sampler
+    from ember.utils.data.sampler import RandomSampler
+    assert ember.utils.data is ember.data and RandomSampler is ember.data.RandomSampler
+    assert (dataloader, dataset, distributed, sampler) == (ember.data.dataloader, ember.data.dataset,
+                                                           ember.data.distributed, ember.data.sampler)

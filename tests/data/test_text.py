@@ -41,10 +41,11 @@ def test_random_windows_with_replacement_repeat_under_a_seed():
 
 def test_random_sampler_without_replacement_matches_pytorch_lengths():
     data = list(range(10))
-    assert len(RandomSampler(data, num_samples=4)) == len(torch.utils.data.RandomSampler(data, num_samples=4))
+    for num_samples in (4, 11):
+        ours = RandomSampler(data, num_samples=num_samples)
+        theirs = torch.utils.data.RandomSampler(data, num_samples=num_samples)
+        assert len(ours) == len(theirs) == len(list(ours)) == len(list(theirs))
     assert sorted(RandomSampler(data)) == data
-    with raises(ValueError, "pass replacement=True"):
-        RandomSampler(data, num_samples=11)
 
 
 def test_errors():

@@ -472,6 +472,36 @@ def test_module_paths_name_the_place_in_the_model():
         net(ember.ones(32, 28, 28))
 
 
+@pytest.mark.parametrize("error", [ValueError, TypeError, IndexError])
+def test_run_checked_names_the_module_and_the_input_shape_in_an_ops_error(error):
+    def fails():
+        raise error("conv2d: the op's own message")
+
+    model = nn.Sequential(nn.ReLU(), nn.Conv2d(1, 1, 1))
+    with raises(error, "Conv2d '1': conv2d: the op's own message (input of shape (2, 1, 3, 3))"):
+        model[1].run_checked(ember.ones(2, 1, 3, 3), fails)
+    assert model[1].run_checked(ember.ones(2), lambda: "computed") == "computed"
+
+
+def test_run_checked_leaves_other_errors_as_they_are():
+    def fails():
+        raise RuntimeError("not the input's fault")
+
+    with raises(RuntimeError, "not the input's fault") as raised:
+        nn.ReLU().run_checked(ember.ones(2), fails)
+    assert str(raised.value) == "not the input's fault"
+
+
+def test_a_layers_type_error_names_the_layer():
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.AvgPool2d(2))
+    with raises(TypeError, "Conv2d '0': conv2d: input, weight and bias must have one floating point dtype, got input "
+                           "int64"):
+        model(ember.ones(1, 1, 4, 4, dtype=ember.long))
+    with raises(TypeError, "AvgPool2d '1': avg_pool2d needs a floating point tensor, got int64 (input of shape "
+                           "(1, 1, 4, 4))"):
+        model[1](ember.ones(1, 1, 4, 4, dtype=ember.long))
+
+
 def test_a_module_moved_to_a_new_parent_takes_its_new_path():
     layer = nn.Linear(2, 2)
     first = nn.Sequential(layer)

@@ -5,7 +5,7 @@ import pytest
 
 import ember
 from ember import nn
-from helpers import DEVICES, check_eval, check_layer, rand, raises, to_numpy
+from helpers import DEVICES, Constant, check_eval, check_layer, rand, raises, to_numpy
 
 D, H, FF = 8, 2, 16
 
@@ -48,6 +48,12 @@ CASES = {
         encoder_layer(lib, norm_first=True), 2, norm=lib.nn.LayerNorm(D), enable_nested_tensor=False), [src]),
     "decoder": (lambda lib: lib.nn.TransformerDecoder(decoder_layer(lib), 2, norm=lib.nn.LayerNorm(D)),
                 [tgt, src, causal(5), None, None, padding]),
+    "transformer": (lambda lib: lib.nn.Transformer(D, H, 2, 1, FF, dropout=0.0), [src, tgt]),
+    "transformer masks norm_first": (lambda lib: lib.nn.Transformer(D, H, 1, 2, FF, dropout=0.0, norm_first=True),
+                                     [src, tgt, None, Constant(causal_float(5)), None, padding]),
+    "transformer batch_first gelu": (lambda lib: lib.nn.Transformer(D, H, 1, 1, FF, dropout=0.0, batch_first=True,
+                                                                    activation="gelu"),
+                                     [src.transpose(1, 0, 2), tgt.transpose(1, 0, 2)]),
 }
 
 
@@ -137,3 +143,29 @@ def test_positional_errors():
         layer(ember.ones(2, 5))
     with raises(ValueError, "d_model must be even, got 5"):
         nn.SinusoidalPositionalEncoding(5)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_generate_square_subsequent_mask_matches_pytorch(device):
+    import torch
+    ours = nn.Transformer.generate_square_subsequent_mask(4, device=device)
+    theirs = torch.nn.Transformer.generate_square_subsequent_mask(4)
+    assert ours.dtype == ember.float32 and ours.device == ember.device(device)
+    np.testing.assert_array_equal(to_numpy(ours), theirs.numpy())
+    assert nn.Transformer.generate_square_subsequent_mask(3, dtype=ember.float64).dtype == ember.float64
+
+
+def test_transformer_starts_xavier_uniform_and_checks_its_inputs():
+    model = nn.Transformer(D, H, 1, 1, FF)
+    weight = model.encoder.layers[0].linear1.weight
+    bound = math.sqrt(6 / (D + FF))
+    assert abs(weight).max().item() <= bound and abs(weight).max().item() > 0.8 * bound
+    with raises(RuntimeError, "the batch number of src and tgt must be equal"):
+        model(ember.randn(7, 2, D), ember.randn(5, 3, D))
+    with raises(RuntimeError, "the feature number of src and tgt must be equal to d_model (8)"):
+        model(ember.randn(7, 2, D), ember.randn(5, 2, 4))
+
+
+def test_lstm_flatten_parameters_is_accepted():
+    lstm = nn.LSTM(3, 4)
+    assert lstm.flatten_parameters() is None

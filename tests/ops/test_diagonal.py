@@ -27,19 +27,6 @@ def test_tril_and_triu_in_place_and_on_bools(device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("size", [(3, 4, 1), (3, 3, -1), (0, 3, 0), (3, 3, 100), (4, 2, -100), (1, 5, 2)])
-def test_tril_and_triu_indices(device, size):
-    row, col, offset = size
-
-    def indices(lib, **device):
-        return (lib.tril_indices(row, col, offset, **device), lib.triu_indices(row, col, offset, **device),
-                lib.tril_indices(row, col, dtype=lib.int32, **device))
-    for ours, theirs in zip(indices(ember, device=device), indices(torch)):
-        np.testing.assert_array_equal(to_numpy(ours), to_numpy(theirs))
-        assert str(ours.dtype) == str(theirs.dtype).replace("torch.", "")
-
-
-@pytest.mark.parametrize("device", DEVICES)
 @given(shape=shapes(min_dims=2, max_dims=4), offset=st.integers(-4, 4), seed=seeds, data=st.data())
 def test_diagonal(device, shape, offset, seed, data):
     first, second = data.draw(dims(len(shape), min_size=2, max_size=2), label="dims")
@@ -88,10 +75,6 @@ def test_diagonal_errors():
     x = ember.ones(3, 4)
     with raises(RuntimeError, "tril: expected a tensor of at least 2 dimensions, got 1"):
         ember.tril(ember.ones(3))
-    with raises(RuntimeError, "triu_indices: row and col must not be negative, got -1 and 3"):
-        ember.triu_indices(-1, 3)
-    with raises(NotImplementedError, "tril_indices: the indices are integers, not float32"):
-        ember.tril_indices(3, 3, dtype=ember.float32)
     with raises(RuntimeError, "diagonal: dim1 and dim2 must differ, got 1 and 1"):
         x.diagonal(0, 1, 1)
     with raises(IndexError, "diag_embed: expected at least 1 dimension, got a 0-d tensor"):

@@ -4,7 +4,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ember
-from helpers import DEVICES, check_op, check_parity, dim, dims, rand, raises, seeds, shapes
+import torch
+from helpers import DEVICES, broadcastable_shapes, check_op, check_parity, dim, dims, rand, raises, seeds, shapes
+
+INF = float("inf")
 
 # Reductions over a set of dims: (fn(lib, x, dim, keepdim), whether dim=None means "all dims" in PyTorch too).
 OVER_DIMS = {
@@ -13,6 +16,12 @@ OVER_DIMS = {
     "amax": lambda lib, x, d, k: x.amax(dim=d, keepdim=k),
     "amin": lambda lib, x, d, k: lib.amin(x, dim=d, keepdim=k),
     "logsumexp": lambda lib, x, d, k: lib.logsumexp(x, dim=d, keepdim=k),
+    "nansum": lambda lib, x, d, k: x.nansum(dim=d, keepdim=k),
+    "nanmean": lambda lib, x, d, k: lib.nanmean(x, d, k),
+    "norm": lambda lib, x, d, k: x.norm(2, dim=d, keepdim=k),
+    "norm-3": lambda lib, x, d, k: lib.norm(x, 3, d, k),
+    "var": lambda lib, x, d, k: x.var(d, keepdim=k, correction=0),
+    "std": lambda lib, x, d, k: lib.std(x, d, keepdim=k, correction=0),
 }
 
 
@@ -111,11 +120,13 @@ def test_prod_of_everything_with_zeros(device, zeros):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-def test_reductions_of_integer_and_bool_tensors(device):
-    ints = np.array([[1, 2, 3], [4, 5, 6]], dtype=np.int32)
-    check_parity(lambda lib, x: (x.sum(), x.sum(1), x.prod(0), x.max(), x.amin(1), x.argmax(1)), ints,
-                 device=device, backward=False)
-    check_parity(lambda lib, x: (x.sum(), x.sum(0)), np.array([True, False, True]), device=device, backward=False)
+@pytest.mark.parametrize("dtype", [np.int32, np.uint8, np.int8, np.float16], ids=lambda t: np.dtype(t).name)
+def test_reductions_of_integer_and_bool_tensors(device, dtype):
+    ints = np.array([[1, 2, 3], [4, 5, 6]], dtype=dtype)
+    check_parity(lambda lib, x: (x.sum(), x.sum(1), x.prod(0), x.prod(), x.max(), x.amin(1), x.argmax(1), x.nansum(0)),
+                 ints, device=device, backward=False)
+    check_parity(lambda lib, x: (x.sum(), x.sum(0), x.prod(), x.amax()), np.array([True, False, True]), device=device,
+                 backward=False)
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -126,30 +137,277 @@ def test_logsumexp_of_large_logits_is_finite(device):
     check_parity(lambda lib, x: x.logsumexp(dim=(0, 1)), x, device=device, dtype=np.float32)
 
 
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(min_dims=1, max_dims=3, min_side=2), seed=seeds, data=st.data())
+def test_nansum_and_nanmean_skip_nans(device, shape, seed, data):
+    d = data.draw(st.one_of(st.none(), dim(len(shape))), label="dim")
+    x = rand(*shape, seed=seed)
+    x[np.indices(shape).sum(axis=0) % 2 == 1] = np.nan  # a checkerboard: every slice has numbers too
+    check_parity(lambda lib, x: (x.nansum(d), lib.nanmean(x, d), lib.nansum(x, d, dtype=lib.float64)), x,
+                 device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("fn", [
+    lambda lib, x: x.sum(dtype=lib.float64), lambda lib, x: lib.sum(x, 1, dtype=lib.float64),
+    lambda lib, x: x.mean(0, dtype=lib.float64), lambda lib, x: lib.prod(x, 1, dtype=lib.float64),
+    lambda lib, x: x.prod(dtype=lib.float64), lambda lib, x: lib.nanmean(x, dtype=lib.float64),
+], ids=["sum", "sum-dim", "mean", "prod", "prod-all", "nanmean"])
+def test_reductions_with_a_dtype(device, fn):
+    check_op(fn, rand(2, 3, seed=4, low=0.5, high=1.5), device=device)
+    check_parity(lambda lib, x: lib.sum(x, dtype=lib.float32), np.arange(6, dtype=np.int32), device=device)
+
+
+# The same call in ember and PyTorch with axis= for dim= (NumPy's name, which PyTorch accepts too).
+AXIS = {
+    "sum": lambda lib, x: x.sum(axis=1), "mean": lambda lib, x: lib.mean(x, axis=(0, 1)),
+    "prod": lambda lib, x: x.prod(axis=0), "nansum": lambda lib, x: lib.nansum(x, axis=1),
+    "nanmean": lambda lib, x: x.nanmean(axis=0), "var": lambda lib, x: x.var(axis=1),
+    "std": lambda lib, x: lib.std(x, axis=0), "var_mean": lambda lib, x: lib.var_mean(x, axis=1),
+    "std_mean": lambda lib, x: lib.std_mean(x, axis=0), "amax": lambda lib, x: x.amax(axis=1),
+    "amin": lambda lib, x: lib.amin(x, axis=0), "aminmax": lambda lib, x: x.aminmax(axis=1),
+    "max": lambda lib, x: x.max(axis=1), "min": lambda lib, x: lib.min(x, axis=0),
+    "argmax": lambda lib, x: x.argmax(axis=1), "argmin": lambda lib, x: lib.argmin(x, axis=0),
+    "logsumexp": lambda lib, x: x.logsumexp(axis=1), "all": lambda lib, x: (x > 0).all(axis=1),
+    "any": lambda lib, x: lib.any(x > 0, axis=0), "count_nonzero": lambda lib, x: x.count_nonzero(axis=1),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", AXIS)
+def test_dim_given_as_axis(device, name):
+    check_parity(AXIS[name], rand(3, 4, seed=5), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("d", [0, -1, (), None])
+@pytest.mark.parametrize("fn", [
+    lambda lib, x, d: x.sum(d), lambda lib, x, d: lib.mean(x, d, keepdim=True), lambda lib, x, d: x.amax(d),
+    lambda lib, x, d: x.var(d, correction=0), lambda lib, x, d: lib.logsumexp(x, d if d is not None else 0),
+    lambda lib, x, d: x.norm(dim=d), lambda lib, x, d: lib.all(x, d), lambda lib, x, d: x.count_nonzero(d),
+    lambda lib, x, d: x.nansum(d), lambda lib, x, d: x.prod() if d in (None, ()) else x.prod(d),
+    lambda lib, x, d: x.max(d) if isinstance(d, int) else x.max(),
+    lambda lib, x, d: lib.argmin(x, d if isinstance(d, int) else None),
+    lambda lib, x, d: lib.aminmax(x, dim=d if isinstance(d, int) else None),
+], ids=["sum", "mean", "amax", "var", "logsumexp", "norm", "all", "count_nonzero", "nansum", "prod", "max", "argmin",
+        "aminmax"])
+def test_reductions_of_a_0d_tensor(device, d, fn):
+    check_parity(lambda lib, x: fn(lib, x, d), np.array(1.5), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_reductions_of_empty_tensors(device):
+    check_parity(lambda lib, x: (x.sum(), x.sum(0), x.mean(1), x.prod(0), x.prod(), x.norm(), x.amax(1), x.max(1),
+                                 x.logsumexp(0), x.all(), x.any(1), x.count_nonzero(0), x.nansum(1)),
+                 np.zeros((0, 3)), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(min_dims=1, max_dims=3), seed=seeds, data=st.data())
+def test_var_mean_and_std_mean(device, shape, seed, data):
+    d = data.draw(st.one_of(st.none(), dim(len(shape)), dims(len(shape))), label="dim")
+    check_op(lambda lib, x: (*lib.var_mean(x, d, correction=0), *lib.std_mean(x, d, keepdim=True, unbiased=False)),
+             rand(*shape, seed=seed), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_var_and_std_read_a_lone_bool_as_unbiased(device):
+    x = rand(2, 3, seed=6)
+    check_op(lambda lib, x: (x.var(False), lib.std(x, True), x.var(1, False, True), lib.std(x, 0, True)), x,
+             device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_std_of_equal_elements_has_a_zero_gradient(device):
+    check_parity(lambda lib, x: (x.std(), lib.std(x, 1)), np.full((2, 3), 2.0), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.uint8, np.bool_], ids=lambda t: np.dtype(t).name)
+@given(shape=shapes(min_dims=1, max_dims=3), seed=seeds, data=st.data())
+def test_all_any_and_count_nonzero(device, dtype, shape, seed, data):
+    d = data.draw(st.one_of(st.none(), dim(len(shape)), dims(len(shape))), label="dim")
+    keepdim = data.draw(st.booleans(), label="keepdim")
+    x = np.random.default_rng(seed).integers(0, 3, size=shape).astype(dtype) * (np.random.default_rng(seed).random(
+        shape) < 0.8)
+    check_parity(lambda lib, x: (x.all(), lib.any(x), lib.all(x, d, keepdim), x.any(d, keepdim=keepdim),
+                                 lib.count_nonzero(x, d), x.count_nonzero()), x.astype(dtype), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_all_and_any_over_no_dims_reduce_nothing(device):
+    check_parity(lambda lib, x: (x.all(()), lib.any(x, [])), np.array([[0.0, 1.0], [2.0, 3.0]]), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(shape=shapes(min_dims=1, max_dims=3), keepdim=st.booleans(), seed=seeds, data=st.data())
+def test_aminmax(device, shape, keepdim, seed, data):
+    d = data.draw(st.one_of(st.none(), dim(len(shape))), label="dim")
+    check_op(lambda lib, x: lib.aminmax(x, dim=d, keepdim=keepdim), rand(*shape, seed=seed), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_aminmax_shares_the_gradient_between_ties(device):
+    out = check_parity(lambda lib, x: x.aminmax(), np.array([[1.0, 3.0], [3.0, 0.0]]), device=device)
+    assert out[1].item() == 3.0
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_max_with_nan_gives_nan_and_the_gradient_to_it(device):
+    x = np.array([[1.0, np.nan, 3.0], [2.0, 0.0, 1.0]])
+    check_parity(lambda lib, x: (x.max(), x.min(1), lib.argmax(x)), x, device=device)
+
+
+# ---------------------------------------------------------------------------------------------
+# Norms.
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("p", [2, 1, 3, 0.5, 0, INF, -INF, -1.5, "fro"], ids=str)
+@given(shape=shapes(min_dims=1, max_dims=3), keepdim=st.booleans(), seed=seeds, data=st.data())
+def test_vector_norms(device, p, shape, keepdim, seed, data):
+    d = data.draw(st.one_of(st.none(), dim(len(shape)), dims(len(shape), max_size=2 if p == "fro" else None)),
+                  label="dim")
+    x = rand(*shape, seed=seed, low=0.5, high=2.0) * np.sign(rand(*shape, seed=seed + 1))
+    check_op(lambda lib, x: lib.norm(x, p, d, keepdim), x, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("p", [2, 1, 3, 0.5, 0, INF, -INF, -1.5, "fro"], ids=str)
+def test_norms_of_zeros_have_pytorch_gradients(device, p):
+    x = np.array([[0.0, 0.0, 0.0], [0.0, 1.0, -2.0], [2.0, -2.0, 1.0]])
+    check_parity(lambda lib, x: (x.norm(p, dim=1), lib.norm(x[:1], p)), x, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(rows=st.integers(1, 4), columns=st.integers(1, 4), seed=seeds)
+def test_nuclear_norm(device, rows, columns, seed):
+    check_op(lambda lib, x: (lib.norm(x[0], "nuc"), x.norm("nuc", dim=(2, 0)), lib.norm(x, "nuc", (0, -1), True)),
+             rand(2, rows, columns, seed=seed), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_norm_with_a_dtype(device):
+    check_op(lambda lib, x: (x.norm(dtype=lib.float64), lib.norm(x, 1, 0, dtype=lib.float64)), rand(2, 3, seed=1),
+             device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("p", [2, 1, INF, 3.5])
+@given(shapes=broadcastable_shapes(), seed=seeds)
+def test_dist(device, p, shapes, seed):
+    a, b = rand(*shapes[0], seed=seed), rand(*shapes[1], seed=seed + 1)
+    check_op(lambda lib, a, b: lib.dist(a, b, p), a, b, device=device)
+    check_parity(lambda lib, a, b: a.dist(b, 0), a, b, device=device, backward=False)  # PyTorch has no p=0 backward
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("p", [2, 1, INF, 3])
+@given(shape=shapes(min_dims=2, max_dims=3), seed=seeds, data=st.data())
+def test_renorm(device, p, shape, seed, data):
+    d = data.draw(dim(len(shape)), label="dim")
+    check_op(lambda lib, x: lib.renorm(x, p, d, 1.5), rand(*shape, seed=seed), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_renorm_in_place(device):
+    x = rand(3, 4, seed=2)
+    ours, theirs = ember.tensor(x, device=device), torch.tensor(x)
+    assert ours.renorm_(2, 0, 1.0) is ours
+    theirs.renorm_(2, 0, 1.0)
+    np.testing.assert_allclose(ours.tolist(), theirs.numpy())
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing whole tensors.
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_isclose(device):
+    a = np.array([1.0, INF, -INF, np.nan, 1e-9, 2.0, 100.0])
+    b = np.array([1.00001, INF, INF, np.nan, 0.0, 2.1, 100.001])
+    check_parity(lambda lib, a, b: (lib.isclose(a, b), a.isclose(b, equal_nan=True), lib.isclose(a, b, 0.1, 0),
+                                    a.isclose(b, rtol=0, atol=0.5)), a, b, device=device)
+    check_parity(lambda lib, a, b: (lib.isclose(a, b, atol=1), a.isclose(b[:1])), np.array([1, 2, 5], np.uint8),
+                 np.array([2, 1, 5], np.uint8), device=device)
+    check_parity(lambda lib, a, b: lib.isclose(a, b), np.array([True, False]), np.array([True, True]), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("a, b", [
+    ([1.0, 2.0], [1.0, 2.0000001]), ([1.0, 2.0], [[1.0, 2.0]]), ([1.0, 2.0], [1.0, 2.1]), ([np.nan], [np.nan]),
+    ([1, 2], [1.0, 2.0]), ([1, 2], [1, 3]), ([[1, 2]], [1, 2]), ([], []),
+])
+def test_equal_and_allclose(device, a, b):
+    a, b = np.array(a), np.array(b)
+    ours, theirs = (ember.tensor(a, device=device), ember.tensor(b, device=device)), (torch.tensor(a), torch.tensor(b))
+    assert ember.equal(*ours) is torch.equal(*theirs)
+    assert ours[0].equal(ours[1]) is torch.equal(*theirs)
+    if a.dtype == b.dtype:
+        assert ember.allclose(*ours) is torch.allclose(*theirs)
+        assert ours[0].allclose(ours[1], equal_nan=True) is theirs[0].allclose(theirs[1], equal_nan=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors.
+
 @pytest.mark.parametrize("fn", [
     lambda x: x.sum(2), lambda x: x.mean(-3), lambda x: x.amax((0, 2)), lambda x: x.max(2),
     lambda x: x.argmin(5), lambda x: x.var(2), lambda x: x.logsumexp(-3), lambda x: x.prod(2),
-], ids=["sum", "mean", "amax", "max", "argmin", "var", "logsumexp", "prod"])
+    lambda x: x.all(2), lambda x: x.norm(dim=2), lambda x: x.count_nonzero(-3), lambda x: x.renorm(2, 2, 1.0),
+], ids=["sum", "mean", "amax", "max", "argmin", "var", "logsumexp", "prod", "all", "norm", "count_nonzero", "renorm"])
 def test_dim_out_of_range(fn):
     with raises(IndexError, "dimension out of range (expected to be in range of [-2, 1], but got"):
         fn(ember.ones(2, 3))
 
 
-def test_a_dim_listed_twice():
-    with raises(ValueError, "dimension listed twice in (1, -1)"):
-        ember.ones(2, 3).sum((1, -1))
+@pytest.mark.parametrize("fn, error, message", [
+    (lambda: ember.ones(2, 3).sum((1, -1)), RuntimeError, "dim 1 appears more than once in (1, -1)"),
+    (lambda: ember.arange(3).mean(), RuntimeError,
+     "mean: expected a floating point tensor or dtype, got int64; use x.float().mean()"),
+    (lambda: ember.ones(3).mean(dtype=ember.int64), RuntimeError, "mean: expected a floating point tensor or dtype"),
+    (lambda: ember.arange(3).nanmean(), RuntimeError, "nanmean: expected a floating point tensor, got int64"),
+    (lambda: ember.arange(3).var(), RuntimeError, "var: expected a floating point tensor, got int64"),
+    (lambda: ember.ones(3).var(unbiased=True, correction=1), TypeError, "var: give unbiased or correction, not both"),
+    (lambda: ember.ones(3).sum(0, axis=0), TypeError, "sum() got both dim and axis; give one"),
+    (lambda: ember.ones(3).logsumexp(), TypeError, "logsumexp() missing its dim argument"),
+    (lambda: ember.ones(2, 3).aminmax(dim=(0, 1)), TypeError, "aminmax(): dim must be an int, got tuple"),
+    (lambda: ember.ones(0).max(), RuntimeError, "max(): expected a dim to reduce over for a tensor with no elements"),
+    (lambda: ember.ones(0, 3).amax(), RuntimeError, "amax(): expected a dim to reduce over"),
+    (lambda: ember.ones(0, 3).argmax(), RuntimeError, "argmax(): expected a dim to reduce over"),
+    (lambda: ember.ones(0, 3).max(0), IndexError, "max(): expected reduction dim 0 to have non-zero size"),
+    (lambda: ember.ones(0, 3).aminmax(dim=0), IndexError, "aminmax(): expected reduction dim 0 to have non-zero"),
+    (lambda: ember.ones(0, 3).aminmax(), RuntimeError, "aminmax(): expected a dim to reduce over"),
+    (lambda: ember.arange(3).norm(), RuntimeError, "vector_norm: expected a floating point tensor, got int64"),
+    (lambda: ember.ones(3, dtype=ember.float64).norm(dtype=ember.float32), RuntimeError,
+     "vector_norm: the input's dtype float64 cannot be narrowed to float32"),
+    (lambda: ember.ones(0, 3).norm(INF, dim=0), RuntimeError, "vector_norm: the inf norm of no elements is undefined"),
+    (lambda: ember.ones(2, 3, 4).norm("nuc"), RuntimeError, "nuclear norm: dim must be two dimensions, got (0, 1, 2)"),
+    (lambda: ember.ones(2, 3, 4).norm("fro", dim=(0, 1, 2)), RuntimeError,
+     "norm: the Frobenius norm is over one or two dims, got (0, 1, 2)"),
+    (lambda: ember.ones(2, 3).norm("abc"), RuntimeError, "norm: p must be a number, 'fro' or 'nuc', got 'abc'"),
+    (lambda: ember.ones(2, 3).norm(out=ember.ones(1)), TypeError, "norm: ember has no out= arguments"),
+    (lambda: ember.dist(ember.ones(2), 2.0), TypeError, "dist: other must be a Tensor, got float"),
+    (lambda: ember.dist(ember.arange(2), ember.arange(2)), RuntimeError, "dist: expected a floating point tensor"),
+    (lambda: ember.ones(3).renorm(2, 0, 1.0), RuntimeError, "renorm: expected a tensor of at least 2 dimensions"),
+    (lambda: ember.ones(2, 3).renorm(0, 0, 1.0), RuntimeError, "renorm: p must be positive, got 0"),
+    (lambda: ember.ones(2, 3).renorm(2, 0, -1.0), RuntimeError, "renorm: maxnorm must be at least 0, got -1.0"),
+    (lambda: ember.ones(2).isclose(ember.ones(2, dtype=ember.float64)), RuntimeError,
+     "isclose: expected tensors of one dtype, got float32 and float64"),
+    (lambda: ember.ones(2).isclose(1.0), TypeError, "isclose: other must be a Tensor, got float"),
+    (lambda: ember.ones(2).isclose(ember.ones(2), rtol=-1), RuntimeError, "isclose: rtol and atol must be at least 0"),
+    (lambda: ember.ones(2).equal(1.0), TypeError, "equal: other must be a Tensor, got float"),
+    (lambda: ember.ones(2, 3).sum_to_size(2), RuntimeError,
+     "sum_to_size: size (2,) is not expandable to the tensor's shape (2, 3)"),
+    (lambda: ember.ones(2, 3).sum_to_size(1, 2, 3), RuntimeError, "sum_to_size: size (1, 2, 3) is not expandable"),
+], ids=lambda v: v if isinstance(v, str) else "")
+def test_errors(fn, error, message):
+    with raises(error, message):
+        fn()
 
 
-def test_mean_of_an_int_tensor():
-    with raises(TypeError, "mean needs a floating point tensor, got int64; use x.float().mean()"):
-        ember.arange(3).mean()
-
-
-def test_var_takes_unbiased_or_correction_not_both():
-    with raises(ValueError, "var: give unbiased or correction, not both"):
-        ember.ones(3).var(unbiased=True, correction=1)
-
-
-def test_max_of_an_empty_tensor():
-    with raises(RuntimeError, "max of an empty tensor"):
-        ember.ones(0).max()
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("size", [(2, 1), (1, 3), (3,), (1,), (2, 3), ()], ids=str)
+def test_sum_to_size(device, size):
+    if size == ():
+        check_op(lambda lib, x: x.sum_to_size(()), np.array(2.0), device=device)
+    else:
+        check_op(lambda lib, x: x.sum_to_size(*size), rand(2, 3, seed=7), device=device)

@@ -1,7 +1,8 @@
 """Activation layers: the nonlinearity f of a neuron f(Σ wᵢxᵢ + b), applied elementwise, and softmax.
 
-Each layer calls its function in ember.functional. `inplace=True` is accepted so that PyTorch code
-runs unchanged, and shown when the layer is printed, but ember always makes a new tensor.
+Each layer calls its function in ember.functional; the math is in ember/ops/activation.py.
+`inplace=True` is accepted so that PyTorch code runs unchanged, and shown when the layer is printed,
+but ember always makes a new tensor.
 """
 
 import warnings
@@ -111,10 +112,7 @@ class _AlongDim(Module):
             dim = 0 if x.ndim in (0, 1, 3) else 1
             warnings.warn(f"Implicit dimension choice for {type(self).__name__} has been deprecated; give it, "
                           f"e.g. nn.{type(self).__name__}(dim={dim})", stacklevel=3)
-        try:
-            return type(self).function(x, dim)
-        except IndexError as error:
-            raise self._input_error(error, x) from None
+        return self.run_checked(x, lambda: type(self).function(x, dim))
 
     def extra_repr(self):
         return f"dim={self.dim}"

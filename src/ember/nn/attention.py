@@ -1,4 +1,7 @@
-"""Multi-head attention: several attentions side by side, each in its own learned subspace."""
+"""Multi-head attention: several attentions side by side, each in its own learned subspace.
+
+The math is in ember/ops/attention.py.
+"""
 
 from .. import functional as F
 from ..creation import empty, zeros

@@ -4,14 +4,13 @@ As the earlier layers learn, the distribution of what a later layer receives kee
 Batch normalization standardizes every channel with the statistics of the current batch (and, at
 evaluation, with running averages of them), then rescales it by a learned w and b. Networks with it
 train faster, tolerate larger learning rates and depend less on their initialization; deep CNNs
-(ResNets) put one after every convolution.
+(ResNets) put one after every convolution. The math is in ember/ops/normalization.py.
 """
 
 from .. import backend
 from .. import functional as F
 from ..creation import empty, ones, tensor, zeros
 from . import init
-from .conv import checked
 from .module import Module
 from .parameter import Parameter
 
@@ -86,7 +85,7 @@ class _BatchNorm(Module):
         # Batch statistics in training, and in evaluation too when there are no running ones.
         use_batch = self.training or self.running_mean is None
         running = not self.training or self.track_running_stats  # pass them to be used, or updated
-        return checked(self, x, lambda: F.batch_norm(
+        return self.run_checked(x, lambda: F.batch_norm(
             x, self.running_mean if running else None, self.running_var if running else None, self.weight, self.bias,
             use_batch, 0.0 if momentum is None else momentum, self.eps))
 

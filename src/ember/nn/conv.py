@@ -3,24 +3,15 @@
 A Conv2d layer holds out_channels filters of in_channels × kh × kw weights. Sliding one over the
 input gives a feature map: high where the patch under the filter looks like the filter. In a
 trained network the first layer's filters are edge and blob detectors; deeper layers, looking at
-the maps below them, respond to corners, strokes and whole shapes.
+the maps below them, respond to corners, strokes and whole shapes. The math is in ember/ops/conv.py.
 """
 
 from .. import functional as F
 from ..creation import empty
 from ..ops.conv import check_input, conv_padding, ints
-from .linear import reset_weight_and_bias
+from .init import reset_weight_and_bias
 from .module import Module
 from .parameter import Parameter
-
-
-def checked(module, x, run):
-    """run(), which applies module's function to x; a ValueError it raises is raised again naming
-    the module and x's shape (Module._input_error)."""
-    try:
-        return run()
-    except ValueError as error:
-        raise module._input_error(error, x) from None
 
 
 class _ConvNd(Module):
@@ -60,10 +51,6 @@ class _ConvNd(Module):
         # convolution the weight's second axis, out_channels/groups, takes in_channels/groups' place).
         reset_weight_and_bias(self.weight, self.bias)
 
-    def _checked(self, x, run):
-        check_input(x, self.in_channels, self.spatial_dims, self._describe())
-        return checked(self, x, run)
-
     def extra_repr(self):
         n = self.spatial_dims
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
@@ -87,8 +74,9 @@ class Conv1d(_ConvNd):
     spatial_dims = 1
 
     def forward(self, x):
-        return self._checked(x, lambda: F.conv1d(x, self.weight, self.bias, self.stride, self.padding,
-                                                 self.dilation, self.groups))
+        check_input(x, self.in_channels, self.spatial_dims, self._describe())
+        return self.run_checked(x, lambda: F.conv1d(x, self.weight, self.bias, self.stride, self.padding,
+                                                    self.dilation, self.groups))
 
 
 class Conv2d(_ConvNd):
@@ -100,8 +88,9 @@ class Conv2d(_ConvNd):
     """
 
     def forward(self, x):
-        return self._checked(x, lambda: F.conv2d(x, self.weight, self.bias, self.stride, self.padding,
-                                                 self.dilation, self.groups))
+        check_input(x, self.in_channels, self.spatial_dims, self._describe())
+        return self.run_checked(x, lambda: F.conv2d(x, self.weight, self.bias, self.stride, self.padding,
+                                                    self.dilation, self.groups))
 
 
 class ConvTranspose2d(_ConvNd):
@@ -120,5 +109,6 @@ class ConvTranspose2d(_ConvNd):
                          padding_mode, device, dtype, output_padding=output_padding)
 
     def forward(self, x):
-        return self._checked(x, lambda: F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
-                                                           self.output_padding, self.groups, self.dilation))
+        check_input(x, self.in_channels, self.spatial_dims, self._describe())
+        return self.run_checked(x, lambda: F.conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding,
+                                                              self.output_padding, self.groups, self.dilation))

@@ -1,8 +1,7 @@
-"""Dropout: a regularizer that randomly silences units while training."""
+"""Dropout: a regularizer that randomly silences units while training. The math is in ember/ops/dropout.py."""
 
 from .. import functional as F
 from ..ops.dropout import check_probability
-from .conv import checked
 from .module import Module
 
 
@@ -33,4 +32,4 @@ class Dropout2d(Dropout):
     where dropping single pixels would not."""
 
     def forward(self, x):
-        return checked(self, x, lambda: F.dropout2d(x, self.p, self.training))
+        return self.run_checked(x, lambda: F.dropout2d(x, self.p, self.training))

@@ -1,9 +1,12 @@
-"""Embedding: a learned vector for each token id, the input layer of language models."""
+"""Embedding: a learned vector for each token id, the input layer of language models.
+
+The math (a lookup of rows, whose gradient adds into the rows looked up) is in ember/ops/indexing.py.
+"""
 
 from .. import functional as F
 from ..autograd import no_grad
 from ..creation import empty
-from ..ops.indexing import _checked_padding_idx
+from ..ops.indexing import checked_padding_idx
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -17,7 +20,7 @@ class Embedding(Module):
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, device=None, dtype=None):
         super().__init__()
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
-        self.padding_idx = None if padding_idx is None else _checked_padding_idx(padding_idx, num_embeddings)
+        self.padding_idx = None if padding_idx is None else checked_padding_idx(padding_idx, num_embeddings)
         self.weight = Parameter(empty(num_embeddings, embedding_dim, device=device, dtype=dtype))
         self.reset_parameters()
 

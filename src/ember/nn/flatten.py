@@ -1,4 +1,7 @@
-"""Reshaping layers: between a convolutional stack's (N, C, H, W) maps and a Linear's (N, features)."""
+"""Reshaping layers: between a convolutional stack's (N, C, H, W) maps and a Linear's (N, features).
+
+The math is in ember/ops/shape.py.
+"""
 
 from ..ops.shape import normalize_dim, reshape
 from .module import Module
@@ -13,10 +16,7 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, x):
-        try:
-            return x.flatten(self.start_dim, self.end_dim)
-        except (IndexError, RuntimeError) as error:
-            raise self._input_error(error, x) from None
+        return self.run_checked(x, lambda: x.flatten(self.start_dim, self.end_dim))
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

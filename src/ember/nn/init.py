@@ -42,7 +42,7 @@ def calculate_gain(nonlinearity, param=None):
                      "leaky_relu, selu")
 
 
-def _calculate_fan_in_and_fan_out(tensor):
+def fan_in_and_fan_out(tensor):
     """How many inputs feed each output unit (fan_in) and how many outputs each input feeds (fan_out).
 
     A weight is (out, in, *kernel): a Linear's (out, in) or a convolution's (out, in, kH, kW), where
@@ -55,11 +55,14 @@ def _calculate_fan_in_and_fan_out(tensor):
     return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
 
 
+_calculate_fan_in_and_fan_out = fan_in_and_fan_out  # the name PyTorch programs call it by
+
+
 def _calculate_correct_fan(tensor, mode):
     mode = mode.lower()
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan_in, fan_out = fan_in_and_fan_out(tensor)
     return fan_in if mode == "fan_in" else fan_out
 
 
@@ -116,7 +119,7 @@ def eye_(tensor):
 
 
 def _std_for_xavier(tensor, gain):
-    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    fan_in, fan_out = fan_in_and_fan_out(tensor)
     return gain * math.sqrt(2.0 / (fan_in + fan_out))
 
 
@@ -156,3 +159,13 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     if std is None:
         return tensor
     return normal_(tensor, 0.0, std, generator)
+
+
+def reset_weight_and_bias(weight, bias):
+    """PyTorch's start for Linear and convolution layers: weight and bias uniform in ±1/√fan_in.
+    (kaiming_uniform_ with a = √5 gives the bound gain·√(3/fan_in) = √(2/6)·√(3/fan_in) = 1/√fan_in.)"""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        uniform_(bias, -bound, bound)

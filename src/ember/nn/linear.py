@@ -1,23 +1,11 @@
-"""Fully connected layers: every output unit sees every input."""
-
-import math
+"""Fully connected layers: every output unit sees every input. The math is in ember/ops/linalg.py."""
 
 from .. import functional as F
 from ..creation import empty
 from ..ops.linalg import check_features
-from . import init
+from .init import reset_weight_and_bias
 from .module import Module
 from .parameter import Parameter
-
-
-def reset_weight_and_bias(weight, bias):
-    """PyTorch's start for Linear and convolution layers: weight and bias uniform in ±1/√fan_in.
-    (kaiming_uniform_ with a = √5 gives the bound gain·√(3/fan_in) = √(2/6)·√(3/fan_in) = 1/√fan_in.)"""
-    init.kaiming_uniform_(weight, a=math.sqrt(5))
-    if bias is not None:
-        fan_in, _ = init._calculate_fan_in_and_fan_out(weight)
-        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
-        init.uniform_(bias, -bound, bound)
 
 
 class Identity(Module):

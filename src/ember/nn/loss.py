@@ -1,7 +1,7 @@
 """Loss modules: `criterion = nn.CrossEntropyLoss(); loss = criterion(logits, labels)`.
 
 Each holds its settings (and class weights, as buffers that move with .to()) and calls the
-function of the same name in ember.functional, where the formulas are.
+function of the same name in ember.functional. The math is in ember/ops/loss.py.
 """
 
 from .. import functional as F

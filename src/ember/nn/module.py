@@ -231,9 +231,14 @@ class Module:
         path = self._path()
         return f"{type(self).__name__} '{path}'" if path else type(self).__name__
 
-    def _input_error(self, error, x):
-        """An error that an op in forward raised, again, now naming this module and the input's shape."""
-        return type(error)(f"{self._describe()}: {error} (input of shape {tuple(x.shape)})")
+    def run_checked(self, x, run):
+        """Call run(), which computes this module's output from its input x (in forward): a ValueError,
+        TypeError or IndexError that it raises is raised again naming the module and x's shape, as in
+        "MaxPool2d 'features.2': <the op's message> (input of shape (1, 3, 1, 1))"."""
+        try:
+            return run()
+        except (ValueError, TypeError, IndexError) as error:
+            raise type(error)(f"{self._describe()}: {error} (input of shape {tuple(x.shape)})") from None
 
     # -----------------------------------------------------------------------------------------
     # Modes, gradients, devices and dtypes.

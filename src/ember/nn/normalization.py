@@ -1,4 +1,7 @@
-"""Normalization layers: keep each layer's inputs at a standard spread, so deep networks train stably."""
+"""Normalization layers: keep each layer's inputs at a standard spread, so deep networks train stably.
+
+The math is in ember/ops/normalization.py.
+"""
 
 from .. import functional as F
 from ..creation import ones, zeros

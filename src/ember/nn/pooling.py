@@ -2,11 +2,10 @@
 
 In a CNN, conv layers find features and pooling layers make the maps smaller between them, so that
 deeper layers see a larger part of the image with fewer numbers, and the exact position of a
-feature matters less. They have no weights.
+feature matters less. They have no weights. The math is in ember/ops/pooling.py.
 """
 
 from .. import functional as F
-from .conv import checked
 from .module import Module
 
 
@@ -27,8 +26,8 @@ class MaxPool1d(_MaxPoolNd):
     """The maximum of each window along L: (N, C, L) -> (N, C, L_out); stride defaults to kernel_size."""
 
     def forward(self, x):
-        return checked(self, x, lambda: F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                                                     self.ceil_mode, self.return_indices))
+        return self.run_checked(x, lambda: F.max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                                                        self.ceil_mode, self.return_indices))
 
 
 class MaxPool2d(_MaxPoolNd):
@@ -36,8 +35,8 @@ class MaxPool2d(_MaxPoolNd):
     the height and width, keeping each 2×2 block's strongest response."""
 
     def forward(self, x):
-        return checked(self, x, lambda: F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
-                                                     self.ceil_mode, self.return_indices))
+        return self.run_checked(x, lambda: F.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                                                        self.ceil_mode, self.return_indices))
 
 
 class AvgPool2d(Module):
@@ -52,8 +51,8 @@ class AvgPool2d(Module):
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
     def forward(self, x):
-        return checked(self, x, lambda: F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                                                     self.count_include_pad, self.divisor_override))
+        return self.run_checked(x, lambda: F.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                                                        self.count_include_pad, self.divisor_override))
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -68,7 +67,7 @@ class AdaptiveAvgPool2d(Module):
         self.output_size = output_size
 
     def forward(self, x):
-        return checked(self, x, lambda: F.adaptive_avg_pool2d(x, self.output_size))
+        return self.run_checked(x, lambda: F.adaptive_avg_pool2d(x, self.output_size))
 
     def extra_repr(self):
         return f"output_size={self.output_size}"

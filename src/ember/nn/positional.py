@@ -1,5 +1,6 @@
 """Positional embeddings: attention by itself ignores order (it sees a set of positions), so each
-position's vector gets a signature of where it stands added to it."""
+position's vector gets a signature of where it stands added to it. The math is here: a table of
+positions (sines and cosines, or learned) added to the input."""
 
 import math
 

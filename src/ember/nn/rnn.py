@@ -4,7 +4,7 @@ A recurrent layer reads a sequence step by step and carries a hidden state from 
 next: its memory of what came before. A plain RNN's memory fades within a few tens of steps,
 because the gradient that trains it shrinks with every step it travels back (vanishing gradients);
 the LSTM's gates (forget, input, output) let it keep a cell state, and its gradient, for hundreds.
-The math lives in ember.ops.recurrent; these modules hold the weights, with PyTorch's names, shapes
+The math is in ember/ops/recurrent.py; these modules hold the weights, with PyTorch's names, shapes
 and gate orders, so that a PyTorch state_dict loads as it is.
 """
 
@@ -93,6 +93,9 @@ class RNNBase(Module):
 
     def reset_parameters(self):
         _reset_uniform(self)
+
+    def flatten_parameters(self):
+        """Nothing to do: PyTorch packs cuDNN's weights into one buffer here; ember's weights need no packing."""
 
     @property
     def all_weights(self):

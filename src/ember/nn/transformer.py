@@ -2,12 +2,17 @@
 process each position, each wrapped in a residual connection and layer normalization.
 
 Because attention looks at all positions at once, a whole sequence is processed in parallel
-(no step-by-step recurrence as in an RNN), and distant positions are one step apart.
+(no step-by-step recurrence as in an RNN), and distant positions are one step apart. The math is in
+the layers they are made of: nn/attention.py, nn/linear.py and nn/normalization.py.
 """
 
 import copy
+import math
 
 from .. import functional as F
+from ..creation import arange, full
+from ..ops.elementwise import where
+from . import init
 from .attention import MultiheadAttention
 from .containers import ModuleList
 from .dropout import Dropout
@@ -149,3 +154,57 @@ class TransformerDecoder(Module):
                       tgt_key_padding_mask=tgt_key_padding_mask, memory_key_padding_mask=memory_key_padding_mask,
                       tgt_is_causal=bool(tgt_is_causal), memory_is_causal=memory_is_causal)
         return x if self.norm is None else self.norm(x)
+
+
+class Transformer(Module):
+    """The encoder-decoder Transformer of "Attention is all you need": an encoder stack reads the source
+    sequence into a memory, and a decoder stack, attending to its own past and to that memory, produces
+    the target sequence (translation, sequence-to-sequence tasks). Each stack ends in a LayerNorm.
+
+    src (S, N, d_model) and tgt (T, N, d_model), (N, S/T, d_model) with batch_first, or unbatched
+    (S/T, d_model) -> (T, N, d_model); tgt_mask is usually generate_square_subsequent_mask(T), so that
+    position t sees positions ≤ t only. Every weight matrix starts Xavier-uniform, as PyTorch's.
+    """
+
+    def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
+                 dropout=0.1, activation="relu", custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
+                 batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
+        super().__init__()
+        layer_args = dict(dim_feedforward=dim_feedforward, dropout=dropout, activation=activation,
+                          layer_norm_eps=layer_norm_eps, batch_first=batch_first, norm_first=norm_first, bias=bias,
+                          device=device, dtype=dtype)
+        norm_args = dict(eps=layer_norm_eps, bias=bias, device=device, dtype=dtype)
+        if custom_encoder is None:
+            custom_encoder = TransformerEncoder(TransformerEncoderLayer(d_model, nhead, **layer_args),
+                                                num_encoder_layers, LayerNorm(d_model, **norm_args))
+        if custom_decoder is None:
+            custom_decoder = TransformerDecoder(TransformerDecoderLayer(d_model, nhead, **layer_args),
+                                                num_decoder_layers, LayerNorm(d_model, **norm_args))
+        self.encoder, self.decoder = custom_encoder, custom_decoder
+        for p in self.parameters():
+            if p.dim() > 1:
+                init.xavier_uniform_(p)
+        self.d_model, self.nhead, self.batch_first = d_model, nhead, batch_first
+
+    def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
+                tgt_key_padding_mask=None, memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
+                memory_is_causal=False):
+        batch_axis = 0 if self.batch_first else 1
+        if src.ndim == 3 and tgt.ndim == 3 and src.shape[batch_axis] != tgt.shape[batch_axis]:
+            raise RuntimeError(f"{self._describe()}: the batch number of src and tgt must be equal, got src "
+                               f"{tuple(src.shape)} and tgt {tuple(tgt.shape)}")
+        if src.shape[-1] != self.d_model or tgt.shape[-1] != self.d_model:
+            raise RuntimeError(f"{self._describe()}: the feature number of src and tgt must be equal to d_model "
+                               f"({self.d_model}), got src {tuple(src.shape)} and tgt {tuple(tgt.shape)}")
+        memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask, is_causal=src_is_causal)
+        return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                            tgt_key_padding_mask=tgt_key_padding_mask,
+                            memory_key_padding_mask=memory_key_padding_mask, tgt_is_causal=tgt_is_causal,
+                            memory_is_causal=memory_is_causal)
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz, device=None, dtype=None):
+        """The causal mask (sz, sz): 0 where a position may attend (itself and before), -inf after."""
+        positions = arange(sz, device=device)
+        return where(positions.unsqueeze(0) > positions.unsqueeze(1), -math.inf,
+                     full((sz, sz), 0.0, device=device, dtype=dtype))

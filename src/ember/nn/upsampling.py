@@ -1,7 +1,9 @@
-"""Upsampling: making feature maps larger again (in decoders, segmentation and generator networks)."""
+"""Upsampling: making feature maps larger again (in decoders, segmentation and generator networks).
+
+The math (interpolate) is in ember/ops/pooling.py.
+"""
 
 from .. import functional as F
-from .conv import checked
 from .module import Module
 
 
@@ -20,8 +22,8 @@ class Upsample(Module):
         self.mode, self.align_corners, self.recompute_scale_factor = mode, align_corners, recompute_scale_factor
 
     def forward(self, x):
-        return checked(self, x, lambda: F.interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners,
-                                                      self.recompute_scale_factor))
+        return self.run_checked(x, lambda: F.interpolate(x, self.size, self.scale_factor, self.mode, self.align_corners,
+                                                         self.recompute_scale_factor))
 
     def extra_repr(self):
         what = f"scale_factor={self.scale_factor!r}" if self.scale_factor is not None else f"size={self.size!r}"

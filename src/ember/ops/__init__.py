@@ -2,4 +2,5 @@
 (also ember.nn.functional), ember.* and Tensor methods."""
 
 from . import (activation, attention, conv, copies, diagonal, dropout, elementwise, indexing, join,  # noqa: F401
-               layout, linalg, loss, normalization, pooling, reduce, scatter, shape)
+               layout, linalg, loss, normalization, pooling, reduce, sampling, scan, scatter, shape, sorting,
+               statistics)

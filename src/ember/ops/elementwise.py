@@ -1,12 +1,13 @@
-"""Elementwise arithmetic and math, each op with its derivative beside it.
+"""Elementwise arithmetic (+ - * / // % **, lerp, addcmul), the ops that pick the larger, the smaller, the
+limited or the chosen element (maximum, fmax, clamp, where), copies and casts, and the dtype rules that every
+elementwise op shares.
 
 Binary ops broadcast like NumPy (and PyTorch); the autograd engine sums each gradient back to its
-input's shape. A Python number on either side is a constant: it takes the tensor's dtype, so
-`x * 0.5` stays float32.
+input's shape. Operands get one dtype as PyTorch gives them (see common_dtype): a Python number
+takes the tensor's dtype when it is of the same kind, so `x * 0.5` stays float32.
 """
 
 import math
-import operator
 
 import numpy as np
 
@@ -24,58 +25,148 @@ def _kind_rank(dtype):
 
 
 def result_dtype(a, b):
-    """The common dtype of two tensors' dtypes, as PyTorch: the higher kind wins (int64 with
-    float32 is float32, where NumPy would say float64); within a kind, the wider."""
+    """The common dtype of two dtypes, as PyTorch: the higher kind wins (int64 with float32 is float32,
+    where NumPy would say float64); within a kind, the wider."""
     rank_a, rank_b = _kind_rank(a), _kind_rank(b)
     if rank_a == rank_b:
         return np.promote_types(a, b)
     return a if rank_a > rank_b else b
 
 
-def promote(a, b):
-    """Give a binary op's operands one dtype as PyTorch does. A number never widens a tensor of
-    its own kind (float32 * 2.0 is float32); a number of a higher kind does (int64 * 0.5 is float32)."""
-    a_is_number, b_is_number = isinstance(a, (int, float)), isinstance(b, (int, float))
-    if not a_is_number and not b_is_number:
-        if a.dtype == b.dtype:
-            return a, b
-        dtype = result_dtype(a.dtype, b.dtype)
-        return cast(a, dtype), cast(b, dtype)
-    if a_is_number and b_is_number:
-        raise TypeError("expected at least one Tensor, got two numbers")
-    tensor, number = (b, a) if a_is_number else (a, b)
-    number_rank = 2 if isinstance(number, float) else 0 if isinstance(number, bool) else 1
-    if number_rank > _kind_rank(tensor.dtype):
-        tensor = cast(tensor, backend.DEFAULT_FLOAT if number_rank == 2 else backend.int64)
-    return (number, tensor) if a_is_number else (tensor, number)
+def can_cast(source, target):
+    """Whether a result of dtype source may be stored into a tensor of dtype target (in place): never to a
+    lower kind (a float into an integer tensor, an integer into a bool one)."""
+    return _kind_rank(source) <= _kind_rank(target)
+
+
+def _number_dtype(x):
+    """The dtype a Python number stands for: bool, int64, or the default float."""
+    return backend.bool_ if isinstance(x, bool) else backend.int64 if isinstance(x, int) else backend.DEFAULT_FLOAT
+
+
+def _combine(higher, lower):
+    """The dtype of two groups of operands, the higher in priority first: it wins, unless the lower group
+    is of a higher kind (an integer tensor times a float number is a float)."""
+    if higher is None or lower is None:
+        return lower if higher is None else higher
+    if higher.kind == "f" or (higher.kind != "b" and lower.kind != "f"):
+        return higher
+    return result_dtype(higher, lower)
+
+
+def common_dtype(*operands):
+    """The dtype of an op's result from its operands (tensors, Python numbers, None), as PyTorch: tensors
+    with dimensions decide; 0-d tensors and then numbers count only when of a higher kind (float32 times a
+    0-d float64 tensor is float32; int64 times 0.5 is float32, the default float)."""
+    groups = {"dimensioned": None, "zero_dim": None, "number": None}
+    for x in operands:
+        if x is None:
+            continue
+        if not _is_number(x) and getattr(x, "ndim", None) is None:
+            raise TypeError(f"expected Tensors, numbers or None, got {type(x).__name__}")
+        group, dtype = ("number", _number_dtype(x)) if _is_number(x) else \
+            ("dimensioned" if x.ndim else "zero_dim", x.dtype)
+        groups[group] = dtype if groups[group] is None else result_dtype(groups[group], dtype)
+    return _combine(groups["dimensioned"], _combine(groups["zero_dim"], groups["number"]))
+
+
+def promote(*operands):
+    """An op's operands given the common dtype (tensors cast to it; numbers and None as they are)."""
+    if all(x is None or _is_number(x) for x in operands):
+        raise TypeError("expected at least one Tensor, got only numbers")
+    dtype = common_dtype(*operands)
+    return tuple(x if x is None or _is_number(x) else cast(x, dtype) for x in operands)
+
+
+def dtype_of(*operands):
+    """The dtype of the first tensor among promoted operands (the dtype they share)."""
+    return next(x.dtype for x in operands if x is not None and not _is_number(x))
 
 
 def to_float(x):
-    """Math that needs fractions (exp, log, division) turns integer tensors into float32 first."""
+    """Math that needs fractions (exp, log, division) turns integer and bool tensors into float32 first."""
     return x if x.dtype.kind == "f" else cast(x, backend.DEFAULT_FLOAT)
+
+
+def check_kind(name, dtype, kinds, expected):
+    """Refuse operands whose dtype is not of one of the kinds ('b' bool, 'i'/'u' integer, 'f' floating)."""
+    if dtype.kind not in kinds:
+        raise RuntimeError(f"{name}: expected {expected} tensors, got {dtype}")
+
+
+def check_tensors(name, **operands):
+    """Refuse Python numbers where PyTorch takes only tensors."""
+    for what, x in operands.items():
+        if _is_number(x):
+            raise TypeError(f"{name}: expected {what} to be a Tensor, got {type(x).__name__}")
+
+
+def float_pair(name, input, other, integers_to_float=False):  # noqa: A002
+    """Two tensors (PyTorch takes no numbers here) in their common dtype, which must be floating point;
+    integer and bool tensors are refused, or made float32 first."""
+    check_tensors(name, input=input, other=other)
+    if integers_to_float:
+        input, other = to_float(input), to_float(other)
+    a, b = promote(input, other)
+    check_kind(name, dtype_of(a, b), "f", "floating point")
+    return a, b
+
+
+def natural_log(xp, x):
+    """ln x of an array, or of a Python number as a Python float (so that float32 arrays stay float32):
+    -inf at 0, NaN below."""
+    if not _is_number(x):
+        return xp.log(x)
+    return math.log(x) if x > 0 else -math.inf if x == 0 else math.nan
+
+
+def _zero_where(xp, mask, values):
+    """values with 0 where mask holds (mask an array, or one bool for all of them)."""
+    if isinstance(mask, bool):
+        return xp.zeros_like(values) if mask else values
+    return xp.where(mask, 0, values)
+
+
+def _divide_rounded(xp, a, b, mode):
+    """a / b rounded down ("floor", as Python's //) or toward zero ("trunc"); exact for integers."""
+    if mode == "floor":
+        return xp.floor_divide(a, b)
+    if dtype_of(a, b).kind == "f":
+        return xp.trunc(a / b)
+    quotient = abs(a) // abs(b)
+    return xp.where((a < 0) != (b < 0), -quotient, quotient)
+
+
+class NotDifferentiable(Function):
+    """Base of the ops that PyTorch gives no derivative: their float results join the graph, but backward refuses."""
+
+    def backward(ctx, *grads):
+        raise RuntimeError(f"the derivative of {type(ctx).__name__} is not implemented (nor is it in PyTorch)")
 
 
 # ---------------------------------------------------------------------------------------------
 # Arithmetic.
 
 class Add(Function):
-    """a + b: the gradient passes through unchanged to both."""
+    """a + alpha·b: the gradient passes to a unchanged, and times alpha to b."""
 
-    def forward(ctx, a, b):
-        return a + b
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return a + b if alpha == 1 else a + alpha * b
 
     def backward(ctx, grad):
-        return grad, grad
+        return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha) if ctx.needs_input_grad[1] else None
 
 
 class Sub(Function):
-    """a - b: the gradient passes to a, and negated to b."""
+    """a - alpha·b: the gradient passes to a, and times -alpha to b."""
 
-    def forward(ctx, a, b):
-        return a - b
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return a - b if alpha == 1 else a - alpha * b
 
     def backward(ctx, grad):
-        return grad, (-grad if ctx.needs_input_grad[1] else None)
+        return grad, (-grad if ctx.alpha == 1 else grad * -ctx.alpha) if ctx.needs_input_grad[1] else None
 
 
 class Mul(Function):
@@ -105,8 +196,41 @@ class Div(Function):
                 -grad_a * a / b if ctx.needs_input_grad[1] else None)
 
 
+class RoundedDiv(Function):
+    """a / b rounded toward zero ("trunc") or down ("floor"): a step function, whose gradient is 0."""
+
+    def forward(ctx, a, b, mode):
+        return _divide_rounded(ctx.xp, a, b, mode)
+
+    def backward(ctx, grad):
+        zeros = ctx.xp.zeros_like(grad)
+        return zeros, zeros
+
+
+class FloorDivide(NotDifferentiable):
+    """a // b: a / b rounded down (PyTorch gives it no derivative, unlike div(rounding_mode='floor'))."""
+
+    def forward(ctx, a, b):
+        return _divide_rounded(ctx.xp, a, b, "floor")
+
+
+class Remainder(Function):
+    """a - q·b, with q = a / b rounded down ("floor": remainder, Python's %, the sign of b) or toward zero
+    ("trunc": fmod, the sign of a). d/da = 1, d/db = -q."""
+
+    def forward(ctx, a, b, mode):
+        ctx.save_for_backward(a, b)
+        ctx.mode = mode
+        return ctx.xp.remainder(a, b) if mode == "floor" else ctx.xp.fmod(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        return grad, (-grad * _divide_rounded(ctx.xp, a, b, ctx.mode) if ctx.needs_input_grad[1] else None)
+
+
 class Pow(Function):
-    """a ** b: d/da = b·a^(b-1), d/db = a^b·ln a."""
+    """a ** b: d/da = b·a^(b-1), d/db = a^b·ln a. As in PyTorch, d/da = 0 where b = 0 (a^0 is 1 for every a),
+    and d/db = 0 where a = 0 and b ≥ 0 (0^b is constant there, though ln 0 is -inf)."""
 
     def forward(ctx, a, b):
         out = a ** b
@@ -115,12 +239,12 @@ class Pow(Function):
 
     def backward(ctx, grad):
         a, b, out = ctx.saved
-        grad_a = grad * b * a ** (b - 1) if ctx.needs_input_grad[0] else None
+        xp = ctx.xp
+        grad_a = grad_b = None
+        if ctx.needs_input_grad[0]:
+            grad_a = _zero_where(xp, b == 0, grad * b * a ** (b - 1))
         if ctx.needs_input_grad[1]:
-            log_a = math.log(a) if _is_number(a) else ctx.xp.log(a)  # math.log keeps float32 float32
-            grad_b = grad * out * log_a
-        else:
-            grad_b = None
+            grad_b = xp.where((a == 0) & (b >= 0), 0, grad * out * natural_log(xp, a))
         return grad_a, grad_b
 
 
@@ -134,8 +258,12 @@ class Neg(Function):
         return -grad
 
 
+# ---------------------------------------------------------------------------------------------
+# Larger, smaller, limited, chosen.
+
 class Maximum(Function):
-    """max(a, b) elementwise: the gradient goes to the larger input (half to each on a tie)."""
+    """max(a, b) elementwise (NaN where either is): the gradient goes to the larger input, half to each on
+    a tie, and all of it to both where one is NaN (as PyTorch)."""
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -143,13 +271,15 @@ class Maximum(Function):
 
     def backward(ctx, grad):
         a, b = ctx.saved
-        half_on_tie = grad * 0.5 * (a == b)
-        return (grad * (a > b) + half_on_tie if ctx.needs_input_grad[0] else None,
-                grad * (b > a) + half_on_tie if ctx.needs_input_grad[1] else None)
+        xp = ctx.xp
+        shared = xp.where(a == b, grad * 0.5, grad)
+        return (xp.where(a < b, 0, shared) if ctx.needs_input_grad[0] else None,
+                xp.where(a > b, 0, shared) if ctx.needs_input_grad[1] else None)
 
 
 class Minimum(Function):
-    """min(a, b) elementwise: the gradient goes to the smaller input (half to each on a tie)."""
+    """min(a, b) elementwise (NaN where either is): the gradient goes to the smaller input, half to each on
+    a tie, and all of it to both where one is NaN (as PyTorch)."""
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -157,9 +287,71 @@ class Minimum(Function):
 
     def backward(ctx, grad):
         a, b = ctx.saved
-        half_on_tie = grad * 0.5 * (a == b)
-        return (grad * (a < b) + half_on_tie if ctx.needs_input_grad[0] else None,
-                grad * (b < a) + half_on_tie if ctx.needs_input_grad[1] else None)
+        xp = ctx.xp
+        shared = xp.where(a == b, grad * 0.5, grad)
+        return (xp.where(a > b, 0, shared) if ctx.needs_input_grad[0] else None,
+                xp.where(a < b, 0, shared) if ctx.needs_input_grad[1] else None)
+
+
+def _to_chosen(ctx, grad, a_chosen):
+    """The gradients of an op that picks a where a_chosen holds and b elsewhere."""
+    xp = ctx.xp
+    return (xp.where(a_chosen, grad, 0) if ctx.needs_input_grad[0] else None,
+            xp.where(a_chosen, 0, grad) if ctx.needs_input_grad[1] else None)
+
+
+class FMax(Function):
+    """max(a, b) that ignores NaN (NaN only where both are): the gradient goes to the input picked, a on a tie."""
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.fmax(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        return _to_chosen(ctx, grad, (a >= b) | ctx.xp.isnan(b))
+
+
+class FMin(Function):
+    """min(a, b) that ignores NaN (NaN only where both are): the gradient goes to the input picked, a on a tie."""
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.fmin(a, b)
+
+    def backward(ctx, grad):
+        a, b = ctx.saved
+        return _to_chosen(ctx, grad, (a <= b) | ctx.xp.isnan(b))
+
+
+class Clamp(Function):
+    """x limited to [low, high] (each a tensor, a number or None; high where low > high). The gradient goes to
+    x where low ≤ x ≤ high, to low where x < low < high, and to high where x > high or high < low."""
+
+    def forward(ctx, x, low, high):
+        ctx.save_for_backward(x, low, high)
+        if low is not None:
+            x = ctx.xp.maximum(x, low)
+        if high is not None:
+            x = ctx.xp.minimum(x, high)
+        return x
+
+    def backward(ctx, grad):
+        x, low, high = ctx.saved
+        xp = ctx.xp
+        grad_x = grad_low = grad_high = None
+        if ctx.needs_input_grad[0]:
+            inside = xp.ones(x.shape, dtype=bool)
+            if low is not None:
+                inside &= x >= low
+            if high is not None:
+                inside &= x <= high
+            grad_x = grad * inside
+        if ctx.needs_input_grad[1]:
+            grad_low = xp.where((x < low) if high is None else (x < low) & (low < high), grad, 0)
+        if ctx.needs_input_grad[2]:
+            grad_high = xp.where((x > high) if low is None else (x > high) | (high < low), grad, 0)
+        return grad_x, grad_low, grad_high
 
 
 class Where(Function):
@@ -177,103 +369,7 @@ class Where(Function):
 
 
 # ---------------------------------------------------------------------------------------------
-# Math on one tensor.
-
-class Abs(Function):
-    """|x|: d/dx = sign(x) (0 at 0)."""
-
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return ctx.xp.abs(x)
-
-    def backward(ctx, grad):
-        x, = ctx.saved
-        return grad * ctx.xp.sign(x)
-
-
-class Exp(Function):
-    """e^x: its own derivative."""
-
-    def forward(ctx, x):
-        out = ctx.xp.exp(x)
-        ctx.save_for_backward(out)
-        return out
-
-    def backward(ctx, grad):
-        out, = ctx.saved
-        return grad * out
-
-
-class Log(Function):
-    """ln x: d/dx = 1/x."""
-
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return ctx.xp.log(x)
-
-    def backward(ctx, grad):
-        x, = ctx.saved
-        return grad / x
-
-
-class Sqrt(Function):
-    """√x: d/dx = 1 / (2√x)."""
-
-    def forward(ctx, x):
-        out = ctx.xp.sqrt(x)
-        ctx.save_for_backward(out)
-        return out
-
-    def backward(ctx, grad):
-        out, = ctx.saved
-        return grad / (2 * out)
-
-
-class Sin(Function):
-    """sin x: d/dx = cos x."""
-
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return ctx.xp.sin(x)
-
-    def backward(ctx, grad):
-        x, = ctx.saved
-        return grad * ctx.xp.cos(x)
-
-
-class Cos(Function):
-    """cos x: d/dx = -sin x."""
-
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return ctx.xp.cos(x)
-
-    def backward(ctx, grad):
-        x, = ctx.saved
-        return -grad * ctx.xp.sin(x)
-
-
-class Clamp(Function):
-    """x limited to [low, high]: the gradient passes only where x was inside."""
-
-    def forward(ctx, x, low, high):
-        ctx.save_for_backward(x)
-        ctx.low, ctx.high = low, high
-        if low is not None:
-            x = ctx.xp.maximum(x, low)
-        if high is not None:
-            x = ctx.xp.minimum(x, high)
-        return x
-
-    def backward(ctx, grad):
-        x, = ctx.saved
-        inside = ctx.xp.ones(x.shape, dtype=bool)
-        if ctx.low is not None:
-            inside &= x >= ctx.low
-        if ctx.high is not None:
-            inside &= x <= ctx.high
-        return grad * inside
-
+# Copies and conversions.
 
 class Cast(Function):
     """x converted to another dtype; the gradient is converted back."""
@@ -297,51 +393,186 @@ class ToDevice(Function):
         return backend.to_device(grad, ctx.input_device)
 
 
-class Logical(Function):
-    """A comparison or logic op (==, <, &, ~, ...): a bool result, with no gradient."""
+# ---------------------------------------------------------------------------------------------
+# The functions users call (also Tensor's operators and methods): arithmetic.
 
-    def forward(ctx, *arrays, op):
-        return op(*arrays)
+def _check_alpha(name, alpha, dtype):
+    """alpha scales the second operand: a number, whole for integer tensors (PyTorch's rule); True or False
+    for bool ones, where + is `or`."""
+    if not _is_number(alpha):
+        raise TypeError(f"{name}: alpha must be a number, got {type(alpha).__name__}")
+    if isinstance(alpha, float) and dtype.kind in "biu":
+        raise RuntimeError(f"{name}: alpha must be an integer for {dtype} tensors, got {alpha}")
+    return bool(alpha) if dtype.kind == "b" else alpha
+
+
+def add(input, other, *, alpha=1):  # noqa: A002 (PyTorch's argument names)
+    """input + alpha·other."""
+    a, b = promote(input, other)
+    return Add.apply(a, b, alpha=_check_alpha("add", alpha, dtype_of(a, b)))
+
+
+def _check_not_bool(name, *operands):
+    for x in operands:
+        if not _is_number(x) and x.dtype == backend.bool_:
+            raise RuntimeError(f"{name}: subtraction of bool tensors is not supported; use ~ or logical_not() to "
+                               "invert a mask, ^ or logical_xor() to compare two")
+
+
+def sub(input, other, *, alpha=1):  # noqa: A002
+    """input - alpha·other."""
+    _check_not_bool("sub", input, other)
+    a, b = promote(input, other)
+    return Sub.apply(a, b, alpha=_check_alpha("sub", alpha, dtype_of(a, b)))
+
+
+def rsub(input, other, *, alpha=1):  # noqa: A002
+    """other - alpha·input (sub with the operands swapped)."""
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input, other):  # noqa: A002
+    return Mul.apply(*promote(input, other))
+
+
+def _check_division(name, dividend, divisor):
+    """Rounded division and remainders take numbers, not bools; integer division by zero has no answer
+    (PyTorch raises ZeroDivisionError; NumPy would give 0)."""
+    dtype = dtype_of(dividend, divisor)
+    check_kind(name, dtype, "iuf", "integer or floating point")
+    if dtype.kind in "iu" and (divisor == 0 if _is_number(divisor) else bool((divisor.array == 0).any())):
+        raise RuntimeError(f"{name}: integer division by zero (ZeroDivisionError)")
+
+
+def div(input, other, *, rounding_mode=None):  # noqa: A002
+    """input / other: true division (integers give float32), or rounded toward zero ("trunc") or down ("floor")
+    in the operands' dtype."""
+    if rounding_mode is None:
+        a, b = promote(input, other)
+        return Div.apply(a if _is_number(a) else to_float(a), b if _is_number(b) else to_float(b))
+    if rounding_mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+    a, b = promote(input, other)
+    _check_division("div", a, b)
+    return RoundedDiv.apply(a, b, mode=rounding_mode)
+
+
+def true_divide(dividend, divisor):
+    return div(dividend, divisor)
+
+
+def floor_divide(input, other):  # noqa: A002
+    """input // other: the quotient rounded down (as Python's //; no derivative, as in PyTorch)."""
+    a, b = promote(input, other)
+    _check_division("floor_divide", a, b)
+    return FloorDivide.apply(a, b)
+
+
+def _remainder(name, input, other, mode):
+    a, b = promote(input, other)
+    _check_division(name, a, b)
+    return Remainder.apply(a, b, mode=mode)
+
+
+def remainder(input, other):  # noqa: A002
+    """input % other, with the sign of other (Python's %): input - floor(input / other)·other."""
+    return _remainder("remainder", input, other, "floor")
+
+
+def fmod(input, other):  # noqa: A002
+    """The remainder of input / other with the sign of input (C's fmod): input - trunc(input / other)·other."""
+    return _remainder("fmod", input, other, "trunc")
+
+
+def pow(input, exponent):  # noqa: A001, A002 (ember.pow, as torch.pow)
+    a, b = promote(input, exponent)
+    check_kind("pow", dtype_of(a, b), "iuf", "integer or floating point")
+    if isinstance(b, int) and b < 0 and dtype_of(a, b).kind in "iu":
+        raise RuntimeError(f"pow: integers to negative integer powers are not allowed, got exponent {b}")
+    return Pow.apply(a, b)
+
+
+def float_power(input, exponent):  # noqa: A002
+    """input ** exponent computed in float64, whatever the dtypes."""
+    return Pow.apply(*promote(*(x if _is_number(x) else cast(x, backend.float64) for x in (input, exponent))))
+
+
+def neg(input):  # noqa: A002
+    if input.dtype == backend.bool_:
+        raise RuntimeError("neg: negation of a bool tensor is not supported; use ~ or logical_not() instead")
+    return Neg.apply(input)
+
+
+def positive(input):  # noqa: A002
+    """input itself (+x), as PyTorch; refused for bool tensors."""
+    if input.dtype == backend.bool_:
+        raise RuntimeError("positive: + of a bool tensor is not supported")
+    return input
+
+
+multiply, subtract, divide, negative = mul, sub, div, neg
+
+
+def lerp(input, end, weight):  # noqa: A002
+    """input + weight·(end - input): the straight line from input (weight 0) to end (weight 1)."""
+    for what, x in (("end", end), ("weight", weight)):
+        if not _is_number(x) and x.dtype != input.dtype:
+            raise RuntimeError(f"lerp: expected {what} of dtype {input.dtype} (as input), got {x.dtype}")
+    check_kind("lerp", input.dtype, "f", "floating point")
+    return add(input, mul(weight, sub(end, input)))
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002
+    """input + value·tensor1·tensor2."""
+    check_tensors("addcmul", tensor1=tensor1, tensor2=tensor2)
+    return add(input, mul(tensor1, tensor2), alpha=value)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
+    """input + value·tensor1/tensor2."""
+    check_tensors("addcdiv", tensor1=tensor1, tensor2=tensor2)
+    if tensor1.dtype.kind != "f" and tensor2.dtype.kind != "f":
+        raise RuntimeError("addcdiv: integer division is not supported; make tensor1 or tensor2 floating point")
+    return add(input, div(tensor1, tensor2), alpha=value)
 
 
 # ---------------------------------------------------------------------------------------------
-# The functions users call (also Tensor's operators and methods).
+# Larger, smaller, limited, chosen.
 
-def add(a, b):
-    return Add.apply(*promote(a, b))
-
-
-def sub(a, b):
-    return Sub.apply(*promote(a, b))
+def maximum(input, other):  # noqa: A002
+    return Maximum.apply(*promote(input, other))
 
 
-def mul(a, b):
-    return Mul.apply(*promote(a, b))
+def minimum(input, other):  # noqa: A002
+    return Minimum.apply(*promote(input, other))
 
 
-def div(a, b):
-    a, b = promote(a, b)
-    if not _is_number(a):
-        a = to_float(a)
-    if not _is_number(b):
-        b = to_float(b)
-    return Div.apply(a, b)
+def fmax(input, other):  # noqa: A002
+    check_tensors("fmax", input=input, other=other)
+    return FMax.apply(*promote(input, other))
 
 
-def pow(a, b):  # noqa: A001 (ember.pow, as torch.pow)
-    return Pow.apply(*promote(a, b))
+def fmin(input, other):  # noqa: A002
+    check_tensors("fmin", input=input, other=other)
+    return FMin.apply(*promote(input, other))
 
 
-def neg(x):
-    return Neg.apply(x)
+def clamp(input, min=None, max=None):  # noqa: A002 (PyTorch's argument names)
+    """input limited to [min, max]; each bound is a number or a tensor (broadcast against input), or None."""
+    if min is None and max is None:
+        raise RuntimeError("clamp: at least one of min and max must be given")
+    return Clamp.apply(*promote(input, min, max))
 
 
-def maximum(a, b):
-    return Maximum.apply(*promote(a, b))
+def clamp_min(input, min):  # noqa: A002
+    return clamp(input, min=min)
 
 
-def minimum(a, b):
-    return Minimum.apply(*promote(a, b))
+def clamp_max(input, max):  # noqa: A002
+    return clamp(input, max=max)
+
+
+clip = clamp
 
 
 def where(condition, a, b):
@@ -352,39 +583,8 @@ def where(condition, a, b):
     return Where.apply(condition, a, b)
 
 
-def abs(x):  # noqa: A001
-    return Abs.apply(x)
-
-
-def exp(x):
-    return Exp.apply(to_float(x))
-
-
-def log(x):
-    return Log.apply(to_float(x))
-
-
-def sqrt(x):
-    return Sqrt.apply(to_float(x))
-
-
-def sin(x):
-    return Sin.apply(to_float(x))
-
-
-def cos(x):
-    return Cos.apply(to_float(x))
-
-
-def clamp(x, min=None, max=None):  # noqa: A002 (PyTorch's argument names)
-    if min is None and max is None:
-        raise ValueError("clamp: give min, max or both")
-    for bound in (min, max):
-        if bound is not None and not _is_number(bound):
-            raise TypeError(f"clamp: bounds are numbers, got {type(bound).__name__}; "
-                            "for tensor bounds use ember.maximum / ember.minimum")
-    return Clamp.apply(x, low=min, high=max)
-
+# ---------------------------------------------------------------------------------------------
+# Copies and conversions.
 
 def cast(x, dtype):
     dtype = backend.as_dtype(dtype)
@@ -394,52 +594,3 @@ def cast(x, dtype):
 def to_device(x, device):
     device = backend.Device(device)
     return x if x.device == device else ToDevice.apply(x, device=device)
-
-
-def eq(a, b):
-    return Logical.apply(*promote(a, b), op=operator.eq)
-
-
-def ne(a, b):
-    return Logical.apply(*promote(a, b), op=operator.ne)
-
-
-def lt(a, b):
-    return Logical.apply(*promote(a, b), op=operator.lt)
-
-
-def le(a, b):
-    return Logical.apply(*promote(a, b), op=operator.le)
-
-
-def gt(a, b):
-    return Logical.apply(*promote(a, b), op=operator.gt)
-
-
-def ge(a, b):
-    return Logical.apply(*promote(a, b), op=operator.ge)
-
-
-def _bool_operands(name, a, b):
-    for x in (a, b):
-        if not _is_number(x) and x.dtype.kind not in "biu":
-            raise TypeError(f"{name} needs bool or integer tensors, got {x.dtype}")
-    return promote(a, b)
-
-
-def logical_and(a, b):
-    return Logical.apply(*_bool_operands("&", a, b), op=operator.and_)
-
-
-def logical_or(a, b):
-    return Logical.apply(*_bool_operands("|", a, b), op=operator.or_)
-
-
-def logical_xor(a, b):
-    return Logical.apply(*_bool_operands("^", a, b), op=operator.xor)
-
-
-def logical_not(x):
-    if x.dtype.kind not in "biu":
-        raise TypeError(f"~ needs a bool or integer tensor, got {x.dtype}")
-    return Logical.apply(x, op=operator.invert)

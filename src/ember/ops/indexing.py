@@ -14,7 +14,7 @@ from .. import backend
 from ..autograd import Function
 from .elementwise import cast
 from .elementwise import where as elementwise_where
-from .shape import _shape_arg, broadcast_shapes, expand, normalize_dim, reshape
+from .shape import broadcast_shapes, expand, normalize_dim, reshape, shape_arg
 
 
 def _picks_repeat(index):
@@ -392,7 +392,7 @@ def unravel_index(indices, shape):
     int64 tensors of indices' shape, one per dimension (positions wrap around, as in PyTorch)."""
     if indices.dtype.kind not in "iu":
         raise TypeError(f"unravel_index: indices must be an integer tensor, got {indices.dtype}")
-    shape = (shape,) if isinstance(shape, int) else _shape_arg(tuple(shape))
+    shape = (shape,) if isinstance(shape, int) else shape_arg(tuple(shape))
     if any(n < 0 for n in shape):
         raise ValueError(f"unravel_index: the shape cannot have negative sizes, got {shape}")
     if 0 in shape:
@@ -425,11 +425,11 @@ def embedding(input, weight, padding_idx=None):  # noqa: A002 (PyTorch's argumen
             raise IndexError(f"embedding: index {low if low < 0 else high} is out of range for "
                              f"{count} embeddings (valid: 0 to {count - 1})")
     if padding_idx is not None:
-        padding_idx = _checked_padding_idx(padding_idx, count)
+        padding_idx = checked_padding_idx(padding_idx, count)
     return Embedding.apply(weight, indices=input.array, padding_idx=padding_idx)
 
 
-def _checked_padding_idx(padding_idx, count):
+def checked_padding_idx(padding_idx, count):
     if not -count <= padding_idx < count:
         raise ValueError(f"padding_idx {padding_idx} is out of range for {count} embeddings")
     return padding_idx % count

@@ -7,8 +7,8 @@ import itertools
 
 from .. import backend
 from .indexing import IntegerResult, check_index_dtype, getitem
-from .shape import (_common_dtype, _shape_arg, atleast_1d, atleast_2d, atleast_3d, cat, chunk, expand, flatten,
-                    normalize_dim, pad, reshape, split, stack)
+from .shape import (atleast_1d, atleast_2d, atleast_3d, cat, chunk, common_dtype, expand, flatten, normalize_dim,
+                    pad, reshape, shape_arg, split, stack)
 
 # ---------------------------------------------------------------------------------------------
 # Stacks.
@@ -53,7 +53,7 @@ def block_diag(*tensors):
     for i, t in enumerate(tensors):
         if t.ndim > 2:
             raise RuntimeError(f"block_diag: tensors must have at most 2 dimensions, tensor {i} has {t.ndim}")
-    blocks = [reshape(t, (1, t.numel())) if t.ndim < 2 else t for t in _common_dtype(tensors)]
+    blocks = [reshape(t, (1, t.numel())) if t.ndim < 2 else t for t in common_dtype(tensors)]
     width, left, rows = sum(b.shape[1] for b in blocks), 0, []
     for b in blocks:
         rows.append(pad(b, (left, width - left - b.shape[1])))
@@ -184,7 +184,7 @@ def combinations(input, r=2, with_replacement=False):  # noqa: A002
 def repeat(input, *repeats):  # noqa: A002
     """Tensor.repeat: input tiled repeats[i] times along dim i (more repeats than dims add leading dims):
     each dim n seen as (1, n), expanded to (r, n), and the pairs merged."""
-    repeats = _shape_arg(repeats)
+    repeats = shape_arg(repeats)
     if len(repeats) < input.ndim:
         raise RuntimeError(f"repeat: {len(repeats)} repeats for a tensor of {input.ndim} dimensions")
     if any(r < 0 for r in repeats):

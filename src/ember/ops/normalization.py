@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from ..autograd import Function
-from .elementwise import sqrt
+from .pointwise import sqrt
 from .reduce import column_sums, row_sums
 
 

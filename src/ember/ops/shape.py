@@ -25,8 +25,9 @@ def normalize_dims(dim, ndim):
         return tuple(range(ndim))
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     axes = tuple(sorted(normalize_dim(d, ndim) for d in dims))
-    if len(set(axes)) != len(axes):
-        raise ValueError(f"dimension listed twice in {dim}")
+    for first, second in zip(axes, axes[1:]):
+        if first == second:
+            raise RuntimeError(f"dim {first} appears more than once in {dim}")  # PyTorch's error
     return axes
 
 
@@ -161,7 +162,7 @@ def windows(xp, x, axis, size, step):
 
 # ---------------------------------------------------------------------------------------------
 
-def _shape_arg(shape):
+def shape_arg(shape):
     """Accept f(2, 3) and f((2, 3)) alike."""
     if len(shape) == 1 and not isinstance(shape[0], int):
         shape = tuple(shape[0])
@@ -172,7 +173,7 @@ def _shape_arg(shape):
 
 
 def reshape(x, *shape):
-    shape = _shape_arg(shape)
+    shape = shape_arg(shape)
     if shape.count(-1) > 1:
         raise RuntimeError(f"reshape: only one dimension can be -1, got {shape}")
     known = 1
@@ -208,7 +209,7 @@ def unsqueeze(x, dim):
 
 
 def permute(x, *dims):
-    dims = _shape_arg(dims)
+    dims = shape_arg(dims)
     axes = tuple(normalize_dim(d, x.ndim) for d in dims)
     if sorted(axes) != list(range(x.ndim)):
         raise RuntimeError(f"permute: {dims} is not an ordering of the {x.ndim} dimensions")
@@ -223,7 +224,7 @@ def transpose(x, dim0, dim1):
 
 
 def expand(x, *sizes):
-    sizes = _shape_arg(sizes)
+    sizes = shape_arg(sizes)
     if len(sizes) < x.ndim:
         raise RuntimeError(f"expand: the new shape {sizes} has fewer dimensions than the tensor {x.shape}")
     lead = len(sizes) - x.ndim
@@ -255,17 +256,17 @@ def cat(tensors, dim=0):
     tensors = list(tensors)
     axis = normalize_dim(dim, tensors[0].ndim) if tensors else None
     _check_same_shapes("cat", tensors, axis)
-    return Cat.apply(*_common_dtype(tensors), axis=axis)
+    return Cat.apply(*common_dtype(tensors), axis=axis)
 
 
 def stack(tensors, dim=0):
     tensors = list(tensors)
     _check_same_shapes("stack", tensors)
     axis = normalize_dim(dim, tensors[0].ndim + 1)
-    return Stack.apply(*_common_dtype(tensors), axis=axis)
+    return Stack.apply(*common_dtype(tensors), axis=axis)
 
 
-def _common_dtype(tensors):
+def common_dtype(tensors):
     dtype = functools.reduce(result_dtype, [t.dtype for t in tensors])
     return [cast(t, dtype) for t in tensors]
 

@@ -9,14 +9,16 @@ class Adagrad(Optimizer):
 
         s ← s + g²,   θ ← θ - lr_t·g / (√s + ε),   lr_t = lr / (1 + (t - 1)·lr_decay)
 
-    s starts at initial_accumulator_value; weight_decay λ adds λ·θ to g (L2).
+    s starts at initial_accumulator_value; weight_decay λ adds λ·θ to g (L2). foreach and fused are
+    accepted and change nothing; differentiable=True is refused (see ember.optim.optimizer).
     """
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, *,
-                 maximize=False):
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+                 foreach=None, *, maximize=False, differentiable=False, fused=None):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps,
-                                      maximize=maximize))
+                                      foreach=foreach, maximize=maximize, differentiable=differentiable,
+                                      fused=fused))
 
     def _validate(self, group):
         super()._validate(group)

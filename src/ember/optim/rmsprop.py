@@ -11,13 +11,15 @@ class RMSprop(Optimizer):
 
     centered subtracts the square of the running mean gradient ḡ (√(v - ḡ²): a variance);
     momentum μ keeps a velocity b ← μ·b + g / (√v + ε) and steps θ ← θ - lr·b.
-    weight_decay λ adds λ·θ to g (L2).
+    weight_decay λ adds λ·θ to g (L2). capturable and foreach are accepted and change nothing;
+    differentiable=True is refused (see ember.optim.optimizer).
     """
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, *,
-                 maximize=False):
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                                      centered=centered, maximize=maximize))
+                                      centered=centered, capturable=capturable, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable))
 
     def _validate(self, group):
         super()._validate(group)

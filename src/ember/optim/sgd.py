@@ -10,13 +10,15 @@ class SGD(Optimizer):
         b ← μ·b + (1 - τ)·g,   θ ← θ - lr·b         (momentum μ, dampening τ; b starts as g)
         θ ← θ - lr·(g + μ·b)                         (nesterov: look ahead along the velocity)
 
-    weight_decay λ adds λ·θ to g (L2 regularization); maximize climbs the loss instead.
+    weight_decay λ adds λ·θ to g (L2 regularization); maximize climbs the loss instead. foreach and fused
+    are accepted and change nothing; differentiable=True is refused (see ember.optim.optimizer).
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
-                 maximize=False):
+                 maximize=False, foreach=None, differentiable=False, fused=None):
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize))
+                                      nesterov=nesterov, maximize=maximize, foreach=foreach,
+                                      differentiable=differentiable, fused=fused))
 
     def _validate(self, group):
         super()._validate(group)

@@ -14,7 +14,7 @@ import numpy as np
 from .. import backend, nn
 from ..autograd import no_grad
 from ..tensor import Tensor
-from .plots import _pyplot
+from .plots import pyplot
 
 
 def conv_layers(model):
@@ -40,7 +40,7 @@ def plot_filters(model, path, columns=8):
         raise ValueError(f"plot_filters: {type(model).__name__} has no Conv2d layer")
     name, layer = layers[0]
     weights = _cpu(layer.weight.array).astype(np.float64)          # (out, in, kh, kw)
-    plt = _pyplot()
+    plt = pyplot()
     rows, cols = _grid(len(weights), columns)
     fig, axes = plt.subplots(rows, cols, figsize=(1.2 * cols, 1.2 * rows + 0.5), squeeze=False)
     limit = np.abs(weights).max() or 1.0
@@ -91,7 +91,7 @@ def plot_feature_maps(model, image, path, max_maps=16):
         raise ValueError(f"plot_feature_maps: {type(model).__name__} has no Conv2d layer")
     picture = np.asarray(_cpu(image.array) if isinstance(image, Tensor) else image, dtype=np.float64)
     picture = picture.reshape(picture.shape[-3:]).mean(axis=0)    # the channels' mean, (H, W)
-    plt = _pyplot()
+    plt = pyplot()
     cols = 1 + min(max_maps, max(len(maps) for _, maps in layers))
     fig, axes = plt.subplots(len(layers), cols, figsize=(1.1 * cols, 1.2 * len(layers) + 0.4), squeeze=False)
     for ax in axes.flat:

@@ -1,7 +1,9 @@
 """Pictures of training: learning curves (train against validation), for spotting overfitting."""
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot, drawing into files only (the Agg backend); an ImportError that says how to
+    install matplotlib where it is missing."""
     try:
         import matplotlib
     except ImportError:
@@ -14,7 +16,7 @@ def _pyplot():
 def plot_history(history, path, title="learning curves"):
     """Save loss (and accuracy) against epoch, train and validation, as a PNG; the best validation
     epoch is marked. Returns the path."""
-    plt = _pyplot()
+    plt = pyplot()
     panels = [("loss", "loss")] + ([("accuracy", "accuracy")] if "train_accuracy" in history else [])
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6), squeeze=False)
     epochs = history["epoch"]

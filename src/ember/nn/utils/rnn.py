@@ -1,4 +1,4 @@
-"""Batches of sequences of different lengths, for the recurrent layers.
+"""Batches of sequences of different lengths, for the recurrent layers. The math is in ember/ops/shape.py.
 
 A batch of sentences has sentences of different lengths. Padding them to one length lets them share
 a tensor, but a recurrent layer must not read the padding: it would change the final state and

@@ -9,23 +9,20 @@
 """
 
 import json
-import math
 import os
 import time
 
 import numpy as np
 
-from .. import backend, data, models, nn, optim
+from .. import backend, data, models, nn
 from ..autograd import no_grad
 from ..creation import from_numpy, tensor
 from ..io import load
 from ..io.files import atomic_write
 from ..ops.activation import softmax
-from . import features
-from .callbacks import EarlyStopping, ModelCheckpoint, SchedulerStep
-from .diagnostics import diagnose
-from .loop import evaluate, fit
-from .plots import plot_history
+from ..train import EarlyStopping, ModelCheckpoint, SchedulerStep, diagnose, evaluate, features, fit, plot_history
+from ..train.attention_maps import save_attention_maps
+from .recipes import RunError, make_optimizer, schedule
 
 # How each dataset's raw samples (the numbers a user hands to `ember predict`) become model inputs.
 CLASSIFICATION_DATA = {
@@ -35,56 +32,6 @@ CLASSIFICATION_DATA = {
     "iris": dict(load=data.iris, sample_shape=(4,), raw_scale=None),
     "breast-cancer": dict(load=data.breast_cancer, sample_shape=(30,), raw_scale=None),
 }
-
-# Each model's recipe: what `ember train --model NAME` uses for every option not given.
-RECIPES = {
-    "mlp": dict(optimizer="adam", lr=1e-3, epochs=40, batch_size=32, dropout=0.2, weight_decay=0.0, patience=8),
-    # LeNet on digits, chosen over five seeds: 98.00% test accuracy on average (98.89% with seed 0),
-    # against the MLP's 97.71% (98.52%).
-    "lenet": dict(optimizer="adamw", lr=3e-3, schedule="cosine", epochs=60, batch_size=32, dropout=0.3,
-                  weight_decay=0.05, patience=0),
-    "char-lstm": dict(optimizer="adam", lr=2e-3, final_lr=2e-4, schedule="exponential", iterations=3000,
-                      eval_interval=300, eval_batches=200, batch_size=32, block_size=100, dropout=0.0,
-                      weight_decay=0.0, clip=1.0),
-    "gpt": dict(optimizer="adamw", lr=1e-3, final_lr=1e-4, schedule="warmup-cosine", warmup=100, iterations=2000,
-                eval_interval=200, eval_batches=200, batch_size=12, block_size=64, dropout=0.0, weight_decay=0.1,
-                clip=1.0),
-}
-DEFAULT_CLASSIFIER_RECIPE = dict(optimizer="sgd", lr=0.01, epochs=20, batch_size=64, dropout=0.0, weight_decay=5e-4,
-                                 patience=5)
-
-
-class RunError(ValueError):
-    """A request the run folder or the options cannot satisfy (the CLI prints it as one line)."""
-
-
-def recipe(model_name, options):
-    """The model's recipe with the options the user gave laid over it."""
-    if model_name in models.LANGUAGE_MODELS:
-        settings = dict(RECIPES.get(model_name, RECIPES["char-lstm"]))
-    elif model_name in models.CLASSIFIERS:
-        settings = dict(RECIPES.get(model_name, DEFAULT_CLASSIFIER_RECIPE))
-    else:
-        known = ", ".join(sorted(models.CLASSIFIERS) + sorted(models.LANGUAGE_MODELS))
-        raise RunError(f"unknown model '{model_name}'; choose from {known}")
-    settings.update({k: v for k, v in options.items() if v is not None})
-    return settings
-
-
-def make_optimizer(settings, model):
-    """SGD (momentum 0.9), Adam or AdamW; AdamW's weight decay reaches matrices only, not biases or norms."""
-    name, lr, decay = settings["optimizer"], settings["lr"], settings["weight_decay"]
-    if name == "sgd":
-        return optim.SGD(model.parameters(), lr=lr, momentum=0.9, weight_decay=decay)
-    if name == "adam":
-        return optim.Adam(model.parameters(), lr=lr, weight_decay=decay)
-    if name == "adamw":
-        matrices = [p for p in model.parameters() if p.ndim >= 2]
-        others = [p for p in model.parameters() if p.ndim < 2]
-        groups = [{"params": matrices, "weight_decay": decay}] + ([{"params": others, "weight_decay": 0.0}] if others else [])
-        return optim.AdamW(groups, lr=lr, betas=(0.9, 0.99))
-    raise RunError(f"unknown optimizer '{name}'; choose from sgd, adam, adamw")
-
 
 def _new_run_dir(out, model_name, data_name):
     folder = out or os.path.join("runs", f"{model_name}-{data_name}-{time.strftime('%Y%m%d-%H%M%S')}")
@@ -155,9 +102,9 @@ def train_classifier(settings, out=None, device=None, progress=True):
     callbacks = [ModelCheckpoint(checkpoint)]
     if config.get("patience"):
         callbacks.append(EarlyStopping(patience=config["patience"]))
-    if config.get("schedule") == "cosine":  # from lr down to 0 along a cosine, batch by batch
-        cosine = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config["epochs"] * len(train_loader))
-        callbacks.append(SchedulerStep(cosine, interval="batch"))
+    scheduler = schedule(config, optimizer, config["epochs"] * len(train_loader))
+    if scheduler is not None:
+        callbacks.append(SchedulerStep(scheduler, interval="batch"))
     loss_fn = nn.CrossEntropyLoss()
     history = fit(model, loss_fn, optimizer, train_loader, val_loader, epochs=config["epochs"], callbacks=callbacks,
                   device=device, progress=progress)
@@ -294,22 +241,6 @@ def _build_language_model(config):
                                                    dropout=config["dropout"])
 
 
-def _schedule(config, optimizer):
-    """The learning rate over iterations: exponential decay from lr to final_lr, or a linear warm-up
-    followed by cosine decay to final_lr."""
-    steps, lr, final = config["iterations"], config["lr"], config["final_lr"]
-    if config["schedule"] == "exponential":
-        return optim.lr_scheduler.ExponentialLR(optimizer, gamma=(final / lr) ** (1 / steps))
-    warmup = config["warmup"]
-
-    def factor(step):
-        if step < warmup:
-            return (step + 1) / warmup
-        progress = min(1.0, (step - warmup) / max(1, steps - warmup))
-        return (final + 0.5 * (lr - final) * (1 + math.cos(math.pi * progress))) / lr
-    return optim.lr_scheduler.LambdaLR(optimizer, factor)
-
-
 def _random_windows(windows, batch_size, batches, seed):
     sampler = data.RandomSampler(windows, replacement=True, num_samples=batch_size * batches,
                                  generator=backend.Generator("cpu", seed))
@@ -338,7 +269,8 @@ def train_language_model(settings, out=None, device=None, progress=True):
     _write_json(os.path.join(run_dir, "config.json"), config)
     interval = min(config["eval_interval"], config["iterations"])
     checkpoint = os.path.join(run_dir, "best.safetensors")
-    callbacks = [SchedulerStep(_schedule(config, optimizer), interval="batch"), ModelCheckpoint(checkpoint)]
+    callbacks = [SchedulerStep(schedule(config, optimizer, config["iterations"]), interval="batch"),
+                 ModelCheckpoint(checkpoint)]
     started = time.perf_counter()
     history = fit(model, sequence_cross_entropy, optimizer,
                   _random_windows(train, config["batch_size"], interval, config["seed"]),
@@ -371,7 +303,6 @@ def generate_text(model, vocab, prompt, tokens, temperature=1.0, top_k=None, dev
 def attention_run(run_dir, prompt, path=None, device=None):
     """A heatmap per layer and head of where a Transformer run's model looks over prompt; returns
     the PNG's path (default RUN_DIR/attention.png)."""
-    from .attention_maps import save_attention_maps
     config = _read_config(run_dir)
     if config["task"] != "language" or not hasattr(models.LANGUAGE_MODELS[config["model"]], "attention_weights"):
         raise RunError(f"{run_dir} holds a {config['model']} model: attention maps need a Transformer (gpt) run")

@@ -3,7 +3,7 @@ import os
 import numpy as np
 
 import ember
-from ember.train.experiments import MODELS, Rememberer, gradient_by_step, remember_task, vanishing_gradients
+from ember.apps.experiments import MODELS, Rememberer, gradient_by_step, remember_task, vanishing_gradients
 
 
 def test_the_rnn_gradient_vanishes_much_faster_than_the_lstm_one():

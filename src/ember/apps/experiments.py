@@ -13,7 +13,7 @@ from .. import backend, nn, optim
 from ..autograd import no_grad
 from ..creation import tensor
 from ..functional import cross_entropy
-from .plots import _pyplot
+from ..train.plots import pyplot
 
 
 def remember_task(rng, batch, lag, symbols):
@@ -110,7 +110,7 @@ def vanishing_gradients(out_dir, steps=400, lag=100, hidden=32, symbols=4, batch
 def plot_vanishing_gradients(results, path):
     """The gradient reaching each time step, as a fraction of the gradient at the last step (log
     scale), at initialization and after training."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     floor = 1e-30  # float32 gradients that underflowed to 0 are drawn at the bottom
     for ax, key, title in zip(axes, ("gradient_at_init", "gradient_trained"), ("at initialization", "after training")):

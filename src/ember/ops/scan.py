@@ -1,0 +1,218 @@
+"""Scans: running totals along one dimension (cumsum, cumprod, cummax, cummin, logcumsumexp), and what is
+built on them: differences (diff) and areas under sampled curves by the trapezoidal rule.
+
+Each output i of a scan depends on the inputs 0..i, so backward runs the other way: from the end back."""
+
+from ..autograd import Function
+from .elementwise import to_float
+from .logical import ne
+from .indexing import gather, getitem
+from .reduce import accumulating, check_floating, dim_or_axis, discrete, scalar_result, sum, values_indices
+from .shape import cat, normalize_dim, reshape
+
+
+def _from_the_end(xp, scan, a, axis):
+    """A scan run backwards along axis (each element combines itself and the ones after it)."""
+    return xp.flip(scan(xp.flip(a, axis), axis), axis)
+
+
+def running(xp, op, a, axis):
+    """op's running total along axis (a₀, op(a₀, a₁), op(op(a₀, a₁), a₂), ...) for an associative op, in
+    log₂ n whole-array steps: at step s every element takes in the one s places before it (s = 1, 2, 4, ...).
+    (NumPy's op.accumulate does it too, but CuPy has accumulate only for add and multiply.)"""
+    out = a.copy()
+    shift = 1
+    while shift < a.shape[axis]:
+        before = (slice(None),) * axis + (slice(None, -shift),)
+        after = (slice(None),) * axis + (slice(shift, None),)
+        out[after] = op(out[before], out[after])
+        shift *= 2
+    return out
+
+
+class CumSum(Function):
+    """outᵢ = Σ_{k≤i} xₖ along an axis; xₖ's gradient is the sum of the gradients of outₖ, outₖ₊₁, ..."""
+
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        return ctx.xp.cumsum(x, axis=axis)
+
+    def backward(ctx, grad):
+        return _from_the_end(ctx.xp, ctx.xp.cumsum, grad, ctx.axis)
+
+
+class CumProd(Function):
+    """outᵢ = Π_{k≤i} xₖ along an axis. d outⱼ/dxᵢ (j ≥ i) is outⱼ without its factor xᵢ, so before the first
+    zero xᵢ's gradient is Σ_{j≥i} gradⱼ·outⱼ / xᵢ; at the first zero it is the same sum with that zero taken
+    as 1 (the products after it are not 0 for it); after the first zero every product still holds it: 0."""
+
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        out = ctx.xp.cumprod(x, axis=axis)
+        ctx.save_for_backward(x, out)
+        return out
+
+    def backward(ctx, grad):
+        xp, axis = ctx.xp, ctx.axis
+        x, out = ctx.saved
+        zeros_so_far = xp.cumsum(x == 0, axis=axis)
+        before_zero = zeros_so_far == 0
+        first_zero = (zeros_so_far == 1) & (x == 0)
+        to_the_end = _from_the_end(xp, xp.cumsum, grad * out, axis)
+        grad_before = to_the_end / xp.where(before_zero, x, 1)
+        without_it = xp.cumprod(xp.where(first_zero, 1, x), axis=axis)
+        grad_at_zero = _from_the_end(xp, xp.cumsum, grad * without_it, axis)
+        return xp.where(before_zero, grad_before, xp.where(first_zero, grad_at_zero, 0))
+
+
+class LogCumSumExp(Function):
+    """outᵢ = log Σ_{k≤i} e^xₖ along an axis, as a running logaddexp (exact where the xₖ differ widely).
+    d outⱼ/dxᵢ = e^(xᵢ - outⱼ), so xᵢ's gradient is Σ_{j≥i} gradⱼ e^(xᵢ - outⱼ), summed in the log domain too:
+    for the positive and the negative parts of grad apart, e^(xᵢ + log Σ_{j≥i} e^(log|gradⱼ| - outⱼ))."""
+
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        out = running(ctx.xp, ctx.xp.logaddexp, x, axis)
+        ctx.save_for_backward(x, out)
+        return out
+
+    def backward(ctx, grad):
+        xp, axis = ctx.xp, ctx.axis
+        x, out = ctx.saved
+
+        def part(magnitude):  # Σ_{j≥i} magnitudeⱼ e^(xᵢ - outⱼ), for magnitude ≥ 0
+            with_log = xp.log(xp.where(magnitude > 0, magnitude, 1)) - out
+            logs = xp.where(magnitude > 0, with_log, -xp.inf)
+            scanned = _from_the_end(xp, lambda a, ax: running(xp, xp.logaddexp, a, ax), logs, axis)
+            return xp.exp(x + scanned)
+        return part(xp.maximum(grad, 0)) - part(xp.maximum(-grad, 0))
+
+
+def _along(name, input, dim, axis):
+    """The axis of a scan along dim (given as dim or axis, which PyTorch requires)."""
+    dim = dim_or_axis(name, dim, axis)
+    if dim is None:
+        raise TypeError(f"{name}() missing its dim argument")
+    return normalize_dim(dim, input.ndim)
+
+
+def _scan(op, x, axis):
+    """A scan op on x, with a 0-d tensor seen as one element (its own running total)."""
+    if x.ndim == 0:
+        return reshape(op.apply(reshape(x, 1), axis=0), ())
+    return op.apply(x, axis=axis)
+
+
+def cumsum(input, dim=None, *, dtype=None, axis=None):  # noqa: A002 (PyTorch's names)
+    """Running sums along dim; integers and bools are summed as int64."""
+    return _scan(CumSum, accumulating(input, dtype), _along("cumsum", input, dim, axis))
+
+
+def cumprod(input, dim=None, *, dtype=None, axis=None):  # noqa: A002
+    """Running products along dim (zeros are fine for the gradient); integers and bools as int64."""
+    return _scan(CumProd, accumulating(input, dtype), _along("cumprod", input, dim, axis))
+
+
+def logcumsumexp(input, dim=None, *, axis=None):  # noqa: A002
+    """log of the running sums of e^x along dim, computed without overflow."""
+    check_floating("logcumsumexp", input)
+    return _scan(LogCumSumExp, input, _along("logcumsumexp", input, dim, axis))
+
+
+def _running_extreme(name, input, dim, axis, largest):
+    """(values, indices) of the running max (min) along dim: on ties and NaNs the index is the latest one."""
+    axis = _along(name, input, dim, axis)
+    if input.ndim == 0:
+        return scalar_result(_running_extreme(name, reshape(input, 1), 0, None, largest))
+
+    def latest(xp, a):
+        best = running(xp, xp.maximum if largest else xp.minimum, a, axis)
+        positions = xp.arange(a.shape[axis]).reshape([-1 if d == axis else 1 for d in range(a.ndim)])
+        new = (a == best) | (a != a)  # a new best, a tie, or a NaN (which wins from then on)
+        return running(xp, xp.maximum, xp.where(new, positions, 0), axis)
+    indices = discrete(latest, input)
+    return values_indices(gather(input, axis, indices), indices)
+
+
+def cummax(input, dim=None, *, axis=None):  # noqa: A002
+    """(values, indices) of the running maximum along dim; the gradient goes to the element each value is."""
+    return _running_extreme("cummax", input, dim, axis, largest=True)
+
+
+def cummin(input, dim=None, *, axis=None):  # noqa: A002
+    """(values, indices) of the running minimum along dim; the gradient goes to the element each value is."""
+    return _running_extreme("cummin", input, dim, axis, largest=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Differences and the trapezoidal rule.
+
+def _slice(x, axis, start, stop):
+    return getitem(x, (slice(None),) * axis + (slice(start, stop),))
+
+
+def _neighbours(x, axis):
+    """(x[1:], x[:-1]) along axis: each element and the one before it."""
+    return _slice(x, axis, 1, None), _slice(x, axis, None, -1)
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=None):  # noqa: A002
+    """The n-th forward difference along dim, out[i] = x[i + 1] - x[i] applied n times (for bools, x[i + 1] != x[i]),
+    of input with prepend and append (tensors of its dimensions) joined before and after it along dim."""
+    if input.ndim == 0:
+        raise RuntimeError("diff: expected a tensor of at least one dimension, got a 0-d tensor")
+    if n < 0:
+        raise RuntimeError(f"diff: the order n must be non-negative, got {n}")
+    dim = dim_or_axis("diff", dim, axis, default=-1)
+    axis = normalize_dim(dim, input.ndim)
+    parts = [t for t in (prepend, input, append) if t is not None]
+    for t in parts:
+        if t.ndim != input.ndim or any(a != b for d, (a, b) in enumerate(zip(t.shape, input.shape)) if d != axis):
+            raise RuntimeError(f"diff: prepend and append must have the input's shape {input.shape} except along "
+                               f"dim {dim}, got {t.shape}")
+    if n == 0:
+        return input  # as in PyTorch, without prepend and append
+    x = cat(parts, axis) if len(parts) > 1 else input
+    for _ in range(n):
+        later, earlier = _neighbours(x, axis)
+        x = ne(later, earlier) if x.dtype.kind == "b" else later - earlier
+    return x
+
+
+def _trapezoids(name, y, x, dx, dim):
+    """The area of each trapezoid between neighbouring samples of y along dim: (yᵢ + yᵢ₊₁)/2 · (xᵢ₊₁ - xᵢ), with
+    the spacing x (1-D along dim, or broadcasting with y) or a constant dx (default 1). Returns (areas, axis)."""
+    if y.ndim == 0:
+        raise IndexError(f"{name}: expected y of at least one dimension, got a 0-d tensor")
+    if x is not None and dx is not None:
+        raise TypeError(f"{name}: give x or dx, not both")
+    if y.dtype.kind == "b":
+        raise RuntimeError(f"{name}: y must be a number tensor, got bool")
+    axis = normalize_dim(dim, y.ndim)
+    later, earlier = _neighbours(y, axis)
+    heights = to_float(later + earlier) / 2
+    if x is None:
+        return heights * (1 if dx is None else dx), axis
+    if x.ndim == 1:
+        if x.shape[0] != y.shape[axis]:
+            raise RuntimeError(f"{name}: expected one x for each of the {y.shape[axis]} samples, got {x.shape[0]}")
+        widths = reshape(diff(x), [-1 if d == axis else 1 for d in range(y.ndim)])
+    else:
+        widths = diff(x, dim=dim)
+    return heights * widths, axis
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1, axis=None):
+    """∫ y along dim by the trapezoidal rule, with samples at x (or spaced dx apart; default 1)."""
+    areas, axis = _trapezoids("trapezoid", y, x, dx, dim_or_axis("trapezoid", dim, axis, default=-1))
+    return sum(areas, axis)
+
+
+trapz = trapezoid  # PyTorch's older name
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1, axis=None):
+    """The running ∫ y along dim by the trapezoidal rule: one value fewer than y has along dim."""
+    areas, axis = _trapezoids("cumulative_trapezoid", y, x, dx,
+                              dim_or_axis("cumulative_trapezoid", dim, axis, default=-1))
+    return cumsum(areas, axis)
