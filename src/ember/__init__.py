@@ -34,22 +34,39 @@ from .ops.activation import (celu, celu_, hardshrink, log_softmax, prelu, relu, 
                              sigmoid, softmax, tanh, threshold, threshold_)
 from .ops.elementwise import (add, addcdiv, addcmul, clamp, clamp_max, clamp_min, clip, div, divide, float_power,
                               floor_divide, fmax, fmin, fmod, lerp, maximum, minimum, mul, multiply, neg, negative,
-                              positive, pow, remainder, rsub, sub, subtract, true_divide, where)
-from .ops.indexing import gather
+                              positive, pow, remainder, rsub, sub, subtract, true_divide)
+from .ops.copies import (alias_copy, detach_copy, diagonal_copy, expand_copy, narrow_copy, permute_copy,
+                         select_copy, slice_copy, split_copy, split_with_sizes_copy, squeeze_copy, t_copy,
+                         transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy, view_copy)
+from .ops.diagonal import diag, diag_embed, diagflat, diagonal, diagonal_scatter, tril, triu
+from .ops.indexing import (argwhere, gather, index_put, index_select, masked_fill, masked_scatter, masked_select,
+                           narrow, nonzero, nonzero_static, put, select, select_scatter, slice_scatter, take,
+                           take_along_dim, unravel_index, where)
+from .ops.join import (block_diag, cartesian_prod, column_stack, combinations, dsplit, dstack, hsplit, hstack,
+                       meshgrid, repeat_interleave, row_stack, split_with_sizes, tensor_split, tile, unsafe_chunk,
+                       unsafe_split, unsafe_split_with_sizes, vsplit, vstack)
+from .ops.layout import (channels_last, channels_last_3d, clone, contiguous_format, memory_format,
+                         preserve_format)
 from .ops.linalg import bilinear, matmul
-from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor,
-                          eq, gcd, ge, greater, greater_equal, gt, isfinite, isinf, isnan, isneginf, isposinf, isreal,
-                          lcm, le, less, less_equal, logical_and, logical_not, logical_or, logical_xor, lt, ne,
-                          not_equal, signbit)
-from .ops.pointwise import (abs, absolute, ceil, copysign, exp, exp2, expm1, fix, floor, frac, frexp, heaviside, ldexp,
-                            log, log10, log1p, log2, logaddexp, logaddexp2, nan_to_num, nextafter, reciprocal, round,
-                            rsqrt, sgn, sign, sqrt, square, trunc)
+from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
+                          bitwise_xor, eq, gcd, ge, greater, greater_equal, gt, isfinite, isinf, isnan, isneginf,
+                          isposinf, isreal, lcm, le, less, less_equal, logical_and, logical_not, logical_or,
+                          logical_xor, lt, ne, not_equal, signbit)
+from .ops.pointwise import (abs, absolute, ceil, copysign, exp, exp2, expm1, fix, floor, frac, frexp, heaviside,
+                            ldexp, log, log10, log1p, log2, logaddexp, logaddexp2, nan_to_num, nextafter,
+                            reciprocal, round, rsqrt, sgn, sign, sqrt, square, trunc)
 from .ops.reduce import (all, allclose, amax, amin, aminmax, any, argmax, argmin, count_nonzero, dist, equal, isclose,
                          logsumexp, max, mean, min, nanmean, nansum, norm, prod, renorm, std, std_mean, sum, var,
                          var_mean)
-from .ops.scan import cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp, trapezoid, trapz
-from .ops.shape import cat, chunk, expand, flatten, permute, reshape, split, squeeze, stack, transpose, unsqueeze
-from .ops.sorting import argsort, bucketize, isin, kthvalue, msort, searchsorted, sort, topk, unique, unique_consecutive
+from .ops.scatter import index_add, index_copy, index_fill, index_reduce, scatter, scatter_add, scatter_reduce
+from .ops.scan import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp, trapezoid,
+                       trapz)
+from .ops.shape import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors, broadcast_to, cat,
+                        chunk, expand, flatten, flip, fliplr, flipud, moveaxis, movedim, permute, ravel, reshape,
+                        roll, rot90, split, squeeze, stack, swapaxes, swapdims, t, transpose, unbind, unflatten,
+                        unsqueeze)
+from .ops.sorting import (argsort, bucketize, isin, kthvalue, msort, searchsorted, sort, topk, unique,
+                          unique_consecutive)
 from .ops.special import (digamma, erf, erfc, erfinv, i0, igamma, igammac, lgamma, logit, mvlgamma, polygamma, sinc,
                           xlogy)
 from .ops.statistics import bincount, corrcoef, cov, histc, histogram, median, mode, nanmedian, nanquantile, quantile
@@ -88,6 +105,7 @@ negative_, rad2deg_, reciprocal_, relu_ = Tensor.negative_, Tensor.rad2deg_, Ten
 round_, rsqrt_, sigmoid_, sin_ = Tensor.round_, Tensor.rsqrt_, Tensor.sigmoid_, Tensor.sin_
 sinc_, sinh_, sqrt_, square_ = Tensor.sinc_, Tensor.sinh_, Tensor.sqrt_, Tensor.square_
 tan_, tanh_, trunc_, xlogy_ = Tensor.tan_, Tensor.tanh_, Tensor.trunc_, Tensor.xlogy_
+index_put_ = Tensor.index_put_
 
 concat = concatenate = cat
 

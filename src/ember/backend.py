@@ -447,6 +447,18 @@ def _add_rows(target, rows, values):
     target[sorted_rows[starts]] += np.add.reduceat(values[order], starts, axis=0)
 
 
+def storage_offset(array):
+    """How many elements past the start of its block of memory an array (maybe a view) begins."""
+    if type(array) is not np.ndarray:
+        return (array.data.ptr - array.data.mem.ptr) // array.itemsize
+    owner, node = array, array
+    while getattr(node, "base", None) is not None:  # views of views; as_strided puts a helper object between
+        node = node.base
+        if type(node) is np.ndarray:
+            owner = node
+    return (array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]) // array.itemsize
+
+
 _scipy_erf = None
 
 # erf(x) ≈ x·P(x²)/Q(x²) on [-4, 4], ±1 beyond (as float32's erf is there): a rational function fitted

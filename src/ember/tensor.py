@@ -10,8 +10,8 @@ import weakref
 import numpy as np
 
 from . import autograd, backend, dtypes, printing
-from .ops import (activation, elementwise, indexing, linalg, logical, pointwise, reduce, sampling, scan, sorting,
-                  special, statistics, trig)
+from .ops import (activation, copies, diagonal as diagonal_ops, elementwise, indexing, join, layout, linalg, logical,
+                  pointwise, reduce, sampling, scan, scatter as scatter_ops, sorting, special, statistics, trig)
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -39,7 +39,10 @@ class Tensor:
     that saved the old values notices; they are refused on tensors that need a gradient while
     grad mode is on. `x += y` is in place too, as in PyTorch (`w -= lr * w.grad` under no_grad
     updates w itself), except on a tensor that is part of a graph: there ember, which records no
-    in-place ops, computes x + y and rebinds x, which gives the same numbers.
+    in-place ops, computes x + y and rebinds x, which gives the same numbers. `x[index] = value` is
+    the exception that PyTorch code leans on: it writes into x's memory and, when value needs a
+    gradient or x is in a graph, makes x the result of an op of the graph (gradients then flow to the
+    values written and to x's old value elsewhere).
     """
 
     __slots__ = ("array", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "__weakref__")
@@ -373,13 +376,10 @@ class Tensor:
             return self.to(device, by_name[name.removeprefix("cuda.")].dtype)
         return self.to(dtype)
 
-    def clone(self):
-        """A copy with its own memory; gradients flow through it."""
-        return elementwise.Clone.apply(self)
-
-    def contiguous(self):
-        """Every ember op takes arrays of any memory layout, so this returns self (kept for PyTorch code)."""
-        return self
+    # Memory layout (ops/layout.py): every ember op takes arrays of any layout; these say which one a
+    # tensor has, and make copies in a chosen one.
+    clone, contiguous, is_contiguous = layout.clone, layout.contiguous, layout.is_contiguous
+    stride, storage_offset = layout.stride, layout.storage_offset
 
     # -----------------------------------------------------------------------------------------
     # New tensors, of this tensor's dtype and on its device unless dtype= or device= say otherwise.
@@ -590,17 +590,22 @@ class Tensor:
         return indexing.getitem(self, self._array_index(index))
 
     def __setitem__(self, index, value):
-        self._check_inplace("setting elements")
-        target, index = self.array, self._array_index(index)
-        steps = indexing.split_ints_first(index)
-        if steps is not None:
-            target, index = target[steps[0]], steps[1]  # a view: the ints pick first, as in getitem
-        target[index] = self._operand(value)
+        """self[index] = value, in self's memory. A value that needs a gradient (or self in a graph) makes
+        self the result of an op in the graph, as in PyTorch: the gradient of each written place goes to
+        the value, the rest to self's old value."""
+        self._check_leaf("setting elements")
+        if not isinstance(value, (Tensor, int, float)):
+            value = Tensor(backend.xp_of(self.array).asarray(value, dtype=self.dtype))
+        self._take_node(indexing.setitem(self, self._array_index(index), value))
         self._version += 1
 
     def _array_index(self, index):
-        """An index with Tensors and lists turned into arrays of this tensor's array module."""
+        """An index with Tensors and lists turned into arrays of this tensor's array module; 0-d integer and
+        bool tensors (and arrays) become Python ints and bools, as PyTorch reads them."""
         xp = backend.xp_of(self.array)
+        if isinstance(index, list) and any(isinstance(p, (list, tuple, slice, Tensor)) or p is None or p is Ellipsis
+                                           for p in index):
+            index = tuple(index)  # PyTorch reads a list holding sequences, slices, ... as a tuple
         parts = index if isinstance(index, tuple) else (index,)
         converted = []
         for part in parts:
@@ -609,11 +614,13 @@ class Tensor:
                     raise IndexError(f"tensors used as indices must be integer or bool tensors, got {part.dtype}")
                 if type(part.array) is not type(self.array):
                     raise IndexError(f"the index is on {part.device}, the tensor on {self.device}")
-                part = part.item() if part.ndim == 0 and part.dtype.kind in "iu" else part.array  # an int, as in PyTorch
+                part = part.item() if part.ndim == 0 else part.array
             elif isinstance(part, (list, np.ndarray)):
                 part = xp.asarray(part)
                 if part.dtype.kind not in "iub":
                     raise IndexError(f"arrays used as indices must be integer or bool, got {part.dtype}")
+                if part.ndim == 0:
+                    part = part.item()
             elif isinstance(part, float):
                 raise IndexError(f"indices must be ints, slices, None, ... or integer/bool tensors; got float {part}")
             converted.append(part)
@@ -623,12 +630,20 @@ class Tensor:
     # In place: these change data, so they are refused where the graph would need the old values.
 
     def _check_inplace(self, what):
+        self._check_leaf(what)
         if self._requires_grad and autograd.is_grad_enabled():
-            if self._ctx is None:
-                raise RuntimeError(f"{what}: a leaf tensor that requires grad cannot be changed in place; "
-                                   "do it inside `with ember.no_grad():` (as optimizers do)")
             raise RuntimeError(f"{what}: a tensor that is part of a graph cannot be changed in place; "
                                "use the out-of-place form (x = x + y instead of x.add_(y))")
+
+    def _check_leaf(self, what):
+        if self._requires_grad and self._ctx is None and autograd.is_grad_enabled():
+            raise RuntimeError(f"{what}: a leaf tensor that requires grad cannot be changed in place; "
+                               "do it inside `with ember.no_grad():` (as optimizers do)")
+
+    def _take_node(self, result):
+        """Become, in the graph, the op's result whose numbers this tensor now holds."""
+        if result._ctx is not None:
+            self._ctx, self._output_index, self._requires_grad = result._ctx, result._output_index, True
 
     def _operand(self, other):
         """The raw array (or number) of an operand of an in-place method, on this tensor's device."""
@@ -731,6 +746,9 @@ class Tensor:
         """What the in-place math methods do: compute fn(*args, **kwargs) out of place, then write it into self,
         which keeps its shape and dtype (a result of a higher kind, a float into an integer tensor, is refused)."""
         self._check_inplace(name)
+        if autograd.is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            raise RuntimeError(f"{name}: an operand needs a gradient, which an in-place op would lose; use the "
+                               f"out-of-place form")
         with autograd.no_grad():
             result = fn(*args, **kwargs)
         if result.shape != self.shape:
@@ -807,6 +825,43 @@ class Tensor:
     arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
     greater_, greater_equal_, less_, less_equal_, not_equal_ = gt_, ge_, lt_, le_, ne_
 
+    # The in-place forms of the indexing, scattering and triangle ops (see _in_place).
+    scatter_, scatter_add_, scatter_reduce_ = (_in_place(scatter_ops.scatter), _in_place(scatter_ops.scatter_add),
+                                               _in_place(scatter_ops.scatter_reduce))
+    index_add_, index_copy_, index_fill_, index_reduce_ = (_in_place(scatter_ops.index_add),
+                                                           _in_place(scatter_ops.index_copy),
+                                                           _in_place(scatter_ops.index_fill),
+                                                           _in_place(scatter_ops.index_reduce))
+    index_put_, put_ = _in_place(indexing.index_put), _in_place(indexing.put)
+    masked_fill_, masked_scatter_ = _in_place(indexing.masked_fill), _in_place(indexing.masked_scatter)
+    tril_, triu_ = _in_place(diagonal_ops.tril), _in_place(diagonal_ops.triu)
+
+    # In place, views: the tensor becomes a view of itself (in a graph too: nothing it held changes).
+
+    def _view_in_place(self, what, result):
+        self._check_leaf(what)
+        self.array = result.array
+        self._take_node(result)
+        return self._changed()
+
+    def squeeze_(self, dim=None):
+        return self._view_in_place("squeeze_", shape_ops.squeeze(self, dim))
+
+    def unsqueeze_(self, dim):
+        return self._view_in_place("unsqueeze_", shape_ops.unsqueeze(self, dim))
+
+    def t_(self):
+        return self._view_in_place("t_", shape_ops.t(self))
+
+    def transpose_(self, dim0, dim1):
+        return self._view_in_place("transpose_", shape_ops.transpose(self, dim0, dim1))
+
+    def swapaxes_(self, axis0, axis1):
+        return self._view_in_place("swapaxes_", shape_ops.transpose(self, axis0, axis1))
+
+    def swapdims_(self, dim0, dim1):
+        return self._view_in_place("swapdims_", shape_ops.transpose(self, dim0, dim1))
+
     # -----------------------------------------------------------------------------------------
     # Math, as methods: each is the ember.<name> function, with the tensor as its first argument.
 
@@ -878,9 +933,9 @@ class Tensor:
     def log_softmax(self, dim, dtype=None):
         return activation.log_softmax(self, dim, dtype=dtype)
 
-    def masked_fill(self, mask, value):
-        """value where mask is True, self elsewhere."""
-        return elementwise.where(mask, value, self)
+    def where(self, condition, y):
+        """ember.where(condition, self, y)."""
+        return elementwise.where(condition, self, y)
 
     # -----------------------------------------------------------------------------------------
     # Shape, as methods (each the ember.<name> function, as above).
@@ -888,19 +943,44 @@ class Tensor:
     reshape = view = shape_ops.reshape
     flatten, squeeze, unsqueeze, permute, transpose = (shape_ops.flatten, shape_ops.squeeze, shape_ops.unsqueeze,
                                                        shape_ops.permute, shape_ops.transpose)
-    expand, split, chunk = shape_ops.expand, shape_ops.split, shape_ops.chunk
-    gather = indexing.gather
+    expand, split, chunk, t = shape_ops.expand, shape_ops.split, shape_ops.chunk, shape_ops.t
+    unflatten, ravel, movedim, moveaxis = shape_ops.unflatten, shape_ops.ravel, shape_ops.movedim, shape_ops.moveaxis
+    swapaxes, swapdims, broadcast_to = shape_ops.swapaxes, shape_ops.swapdims, shape_ops.broadcast_to
+    unbind, unfold = shape_ops.unbind, shape_ops.unfold
+    fliplr, flipud, roll, rot90 = shape_ops.fliplr, shape_ops.flipud, shape_ops.roll, shape_ops.rot90
+    tensor_split, hsplit, vsplit, dsplit = join.tensor_split, join.hsplit, join.vsplit, join.dsplit
+    split_with_sizes, unsafe_split_with_sizes = join.split_with_sizes, join.unsafe_split_with_sizes
+    unsafe_split, unsafe_chunk = join.unsafe_split, join.unsafe_chunk
+    repeat, repeat_interleave = join.repeat, join.repeat_interleave
+    narrow, narrow_copy, select = indexing.narrow, copies.narrow_copy, indexing.select
+    gather, take, take_along_dim = indexing.gather, indexing.take, indexing.take_along_dim
+    index_select = indexing.index_select
+    masked_fill, masked_select, masked_scatter = indexing.masked_fill, indexing.masked_select, indexing.masked_scatter
+    nonzero, nonzero_static, argwhere = indexing.nonzero, indexing.nonzero_static, indexing.argwhere
+    index_put, put = indexing.index_put, indexing.put
+    select_scatter, slice_scatter = indexing.select_scatter, indexing.slice_scatter
+    scatter, scatter_add, scatter_reduce = scatter_ops.scatter, scatter_ops.scatter_add, scatter_ops.scatter_reduce
+    index_add, index_copy = scatter_ops.index_add, scatter_ops.index_copy
+    index_fill, index_reduce = scatter_ops.index_fill, scatter_ops.index_reduce
+    tril, triu, diag, diagflat = diagonal_ops.tril, diagonal_ops.triu, diagonal_ops.diag, diagonal_ops.diagflat
+    diag_embed, diagonal = diagonal_ops.diag_embed, diagonal_ops.diagonal
+    diagonal_scatter = diagonal_ops.diagonal_scatter
+
+    def flip(self, *dims):  # x.flip(0, 1) and x.flip([0, 1]), as in PyTorch
+        if not dims:
+            raise TypeError("flip() missing its dims")
+        return shape_ops.flip(self, shape_ops.shape_arg(dims))
+
+    def tile(self, *dims):
+        return join.tile(self, shape_ops.shape_arg(dims))
 
     def view_as(self, other):
         return shape_ops.reshape(self, other.shape)
 
+    reshape_as = view_as
+
     def expand_as(self, other):
         return shape_ops.expand(self, other.shape)
-
-    def t(self):
-        if self.ndim > 2:
-            raise ValueError(f"t() expects a tensor with at most 2 dimensions, got {self.ndim}; use transpose()")
-        return shape_ops.permute(self, *reversed(range(self.ndim)))
 
     @property
     def T(self):  # noqa: N802 (PyTorch's name)

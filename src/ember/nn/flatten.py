@@ -36,7 +36,7 @@ class Unflatten(Module):
         try:
             dim = normalize_dim(self.dim, x.ndim)
             return reshape(x, x.shape[:dim] + tuple(self.unflattened_size) + x.shape[dim + 1:])
-        except (IndexError, ValueError) as error:
+        except (IndexError, RuntimeError) as error:
             raise type(error)(f"{self._describe()}: cannot split dimension {self.dim} of an input of shape "
                               f"{tuple(x.shape)} into {tuple(self.unflattened_size)}") from None
 

@@ -371,16 +371,6 @@ class Where(Function):
 # ---------------------------------------------------------------------------------------------
 # Copies and conversions.
 
-class Clone(Function):
-    """A copy of x in its own memory; the gradient passes through."""
-
-    def forward(ctx, x):
-        return x.copy()
-
-    def backward(ctx, grad):
-        return grad
-
-
 class Cast(Function):
     """x converted to another dtype; the gradient is converted back."""
 

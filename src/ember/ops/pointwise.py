@@ -10,8 +10,8 @@ from collections import namedtuple
 
 from .. import backend
 from ..autograd import Function
-from .elementwise import (Clone, NotDifferentiable, check_kind, check_tensors, div, float_pair, mul, pow, promote,
-                          sub, to_float)
+from .elementwise import NotDifferentiable, check_kind, check_tensors, div, float_pair, mul, pow, promote, sub, to_float
+from .layout import clone
 
 mantissa_exponent = namedtuple("mantissa_exponent", ["mantissa", "exponent"])
 """What frexp returns: (mantissa, exponent), as PyTorch's torch.return_types.frexp."""
@@ -295,7 +295,7 @@ def square(input):  # noqa: A002
 def _step(name, input, how):
     """A step function of input: floats are rounded; integers are already whole (a copy comes back)."""
     check_kind(name, input.dtype, "iuf", "integer or floating point")
-    return Step.apply(input, name=how) if input.dtype.kind == "f" else Clone.apply(input)
+    return Step.apply(input, name=how) if input.dtype.kind == "f" else clone(input)
 
 
 def floor(input):  # noqa: A002
@@ -334,7 +334,7 @@ def frac(input):  # noqa: A002
 
 def sign(input):  # noqa: A002
     """-1, 0 or 1 by the sign of input (0 for NaN), in input's dtype."""
-    return Step.apply(input, name="sign") if input.dtype != backend.bool_ else Clone.apply(input)
+    return Step.apply(input, name="sign") if input.dtype != backend.bool_ else clone(input)
 
 
 sgn = sign  # PyTorch's sign for complex numbers too; ember's tensors are real
@@ -376,7 +376,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
     """input with NaN made nan, +inf posinf and -inf neginf (by default the largest and smallest finite
     numbers of the dtype)."""
     if input.dtype.kind != "f":
-        return Clone.apply(input)
+        return clone(input)
     return NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf)
 
 

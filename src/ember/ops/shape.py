@@ -1,5 +1,6 @@
-"""Shape ops: the same numbers seen in another arrangement. Their backward puts the gradient back
-into the input's arrangement (reshape back, permute back, split back)."""
+"""Shape ops: the same numbers seen in another arrangement (reshapes, permutations, expansions,
+windows), joined (cat, stack), split, padded, flipped or rolled. Their backward puts the gradient
+back into the input's arrangement (reshape back, permute back, split back, flip back)."""
 
 import builtins
 import functools
@@ -120,6 +121,45 @@ class Pad(Function):
         return grad[ctx.inside]
 
 
+class Flip(Function):
+    """The elements in reverse order along some axes (a copy, as in PyTorch); flipping the gradient the
+    same way undoes it."""
+
+    def forward(ctx, x, axes):
+        ctx.axes = axes
+        return ctx.xp.flip(x, axes).copy(order="K")
+
+    def backward(ctx, grad):
+        return ctx.xp.flip(grad, ctx.axes)
+
+
+class Unfold(Function):
+    """The windows of `size` elements, `step` apart, along an axis, as a new last axis: a view whose
+    windows share memory where they overlap. Backward adds each window's gradient back into the places
+    it covers, one position of the window at a time."""
+
+    def forward(ctx, x, axis, size, step):
+        ctx.input_shape, ctx.axis, ctx.size, ctx.step = x.shape, axis, size, step
+        return windows(ctx.xp, x, axis, size, step)
+
+    def backward(ctx, grad):
+        full = ctx.xp.zeros(ctx.input_shape, dtype=grad.dtype)
+        count = grad.shape[ctx.axis]
+        for k in range(ctx.size):
+            covered = (slice(None),) * ctx.axis + (slice(k, k + ctx.step * (count - 1) + 1, ctx.step),)
+            full[covered] += grad[..., k]
+        return full
+
+
+def windows(xp, x, axis, size, step):
+    """x's windows along an axis as a strided view: the window count takes the axis's place, the window
+    (`size` elements) is a new last axis."""
+    count = (x.shape[axis] - size) // step + 1
+    shape = x.shape[:axis] + (count,) + x.shape[axis + 1:] + (size,)
+    strides = x.strides[:axis] + (x.strides[axis] * step,) + x.strides[axis + 1:] + (x.strides[axis],)
+    return xp.lib.stride_tricks.as_strided(x, shape, strides)
+
+
 # ---------------------------------------------------------------------------------------------
 
 def shape_arg(shape):
@@ -135,12 +175,12 @@ def shape_arg(shape):
 def reshape(x, *shape):
     shape = shape_arg(shape)
     if shape.count(-1) > 1:
-        raise ValueError(f"reshape: only one dimension can be -1, got {shape}")
+        raise RuntimeError(f"reshape: only one dimension can be -1, got {shape}")
     known = 1
     for n in shape:
         known *= n if n != -1 else 1
     if (-1 in shape and (known == 0 or x.numel() % known)) or (-1 not in shape and known != x.numel()):
-        raise ValueError(f"shape {shape} is invalid for a tensor of shape {x.shape} ({x.numel()} elements)")
+        raise RuntimeError(f"shape {shape} is invalid for a tensor of shape {x.shape} ({x.numel()} elements)")
     if shape == x.shape:
         return x
     return Reshape.apply(x, shape=shape)
@@ -151,7 +191,7 @@ def flatten(x, start_dim=0, end_dim=-1):
         return reshape(x, 1)
     start, end = normalize_dim(start_dim, x.ndim), normalize_dim(end_dim, x.ndim)
     if start > end:
-        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        raise RuntimeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     middle = 1
     for n in x.shape[start:end + 1]:
         middle *= n
@@ -172,7 +212,7 @@ def permute(x, *dims):
     dims = shape_arg(dims)
     axes = tuple(normalize_dim(d, x.ndim) for d in dims)
     if sorted(axes) != list(range(x.ndim)):
-        raise ValueError(f"permute: {dims} is not an ordering of the {x.ndim} dimensions")
+        raise RuntimeError(f"permute: {dims} is not an ordering of the {x.ndim} dimensions")
     return Permute.apply(x, axes=axes)
 
 
@@ -186,17 +226,17 @@ def transpose(x, dim0, dim1):
 def expand(x, *sizes):
     sizes = shape_arg(sizes)
     if len(sizes) < x.ndim:
-        raise ValueError(f"expand: the new shape {sizes} has fewer dimensions than the tensor {x.shape}")
+        raise RuntimeError(f"expand: the new shape {sizes} has fewer dimensions than the tensor {x.shape}")
     lead = len(sizes) - x.ndim
     shape = []
     for i, n in enumerate(sizes):
         old = x.shape[i - lead] if i >= lead else None
         if n == -1:
             if old is None:
-                raise ValueError(f"expand: -1 is not allowed for a new leading dimension, got {sizes}")
+                raise RuntimeError(f"expand: -1 is not allowed for a new leading dimension, got {sizes}")
             n = old
         elif old is not None and old not in (1, n):
-            raise ValueError(f"expand: dimension {i} of size {old} cannot grow to {n} (only size-1 dimensions can)")
+            raise RuntimeError(f"expand: dimension {i} of size {old} cannot grow to {n} (only size-1 dimensions can)")
         shape.append(n)
     shape = tuple(shape)
     return x if shape == x.shape else Expand.apply(x, shape=shape)
@@ -208,7 +248,7 @@ def _check_same_shapes(name, tensors, axis=None):
     first = tensors[0]
     for i, t in enumerate(tensors):
         if t.ndim != first.ndim or any(a != b for d, (a, b) in enumerate(zip(t.shape, first.shape)) if d != axis):
-            raise ValueError(f"{name}: tensor {i} has shape {t.shape}, tensor 0 has {first.shape}"
+            raise RuntimeError(f"{name}: tensor {i} has shape {t.shape}, tensor 0 has {first.shape}"
                              + ("" if axis is None else f"; only dimension {axis} may differ"))
 
 
@@ -216,17 +256,17 @@ def cat(tensors, dim=0):
     tensors = list(tensors)
     axis = normalize_dim(dim, tensors[0].ndim) if tensors else None
     _check_same_shapes("cat", tensors, axis)
-    return Cat.apply(*_common_dtype(tensors), axis=axis)
+    return Cat.apply(*common_dtype(tensors), axis=axis)
 
 
 def stack(tensors, dim=0):
     tensors = list(tensors)
     _check_same_shapes("stack", tensors)
     axis = normalize_dim(dim, tensors[0].ndim + 1)
-    return Stack.apply(*_common_dtype(tensors), axis=axis)
+    return Stack.apply(*common_dtype(tensors), axis=axis)
 
 
-def _common_dtype(tensors):
+def common_dtype(tensors):
     dtype = functools.reduce(result_dtype, [t.dtype for t in tensors])
     return [cast(t, dtype) for t in tensors]
 
@@ -237,12 +277,12 @@ def split(x, split_size_or_sections, dim=0):
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
         if step <= 0:
-            raise ValueError(f"split: the piece size must be positive, got {step}")
+            raise RuntimeError(f"split: the piece size must be positive, got {step}")
         sizes = [builtins.min(step, length - start) for start in range(0, length, step)] or [0]
     else:
         sizes = list(split_size_or_sections)
         if builtins.sum(sizes) != length:
-            raise ValueError(f"split: sizes {sizes} add up to {builtins.sum(sizes)}, "
+            raise RuntimeError(f"split: sizes {sizes} add up to {builtins.sum(sizes)}, "
                              f"but dimension {dim} has size {length}")
     pieces = Split.apply(x, sizes=sizes, axis=axis)
     return pieces if isinstance(pieces, tuple) else (pieces,)
@@ -250,7 +290,7 @@ def split(x, split_size_or_sections, dim=0):
 
 def chunk(x, chunks, dim=0):
     if not isinstance(chunks, int) or chunks <= 0:
-        raise ValueError(f"chunk: chunks must be a positive int, got {chunks!r}")
+        raise RuntimeError(f"chunk: chunks must be a positive int, got {chunks!r}")
     length = x.shape[normalize_dim(dim, x.ndim)]
     return split(x, -(-length // chunks) or 1, dim)
 
@@ -267,3 +307,217 @@ def pad(x, pad, mode="constant", value=0.0):
     for i in range(len(pad) // 2):
         widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
     return Pad.apply(x, widths=tuple(widths), value=value)
+
+
+# ---------------------------------------------------------------------------------------------
+# More views: the same elements, other dimensions.
+
+def unflatten(input, dim, sizes):  # noqa: A002 (PyTorch's argument names)
+    """Dimension dim split into several of the given sizes (one of them may be -1)."""
+    axis = normalize_dim(dim, input.ndim)
+    sizes = tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must not be empty")
+    known = 1
+    for n in sizes:
+        known *= n if n != -1 else 1
+    length = input.shape[axis]
+    fits = length % builtins.max(known, 1) == 0 if -1 in sizes else known == length
+    if sizes.count(-1) > 1 or not fits:
+        raise RuntimeError(f"unflatten: sizes {sizes} do not multiply up to the size {length} of dimension {dim}")
+    return reshape(input, input.shape[:axis] + sizes + input.shape[axis + 1:])
+
+
+def ravel(input):  # noqa: A002
+    """The elements as a 1-D tensor, in row-major order."""
+    return reshape(input, -1)
+
+
+def movedim(input, source, destination):  # noqa: A002
+    """The dimensions in source moved to the places in destination; the others keep their order."""
+    source = (source,) if isinstance(source, int) else tuple(source)
+    destination = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: source {source} and destination {destination} need as many dims")
+    moved = [normalize_dim(d, input.ndim) for d in source]
+    places = [normalize_dim(d, input.ndim) for d in destination]
+    for what, dims in (("source", moved), ("destination", places)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: a dimension is repeated in {what} {dims}")
+    rest = iter(d for d in range(input.ndim) if d not in moved)
+    by_place = dict(zip(places, moved))
+    order = [by_place[p] if p in by_place else next(rest) for p in range(input.ndim)]
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+def swapaxes(input, axis0, axis1):  # noqa: A002
+    """transpose(input, axis0, axis1)."""
+    return transpose(input, axis0, axis1)
+
+
+def swapdims(input, dim0, dim1):  # noqa: A002
+    """transpose(input, dim0, dim1)."""
+    return transpose(input, dim0, dim1)
+
+
+def t(input):  # noqa: A002
+    """The transpose of a matrix; a vector or a number stays as it is."""
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with at most 2 dimensions, got {input.ndim}; use transpose()")
+    return permute(input, *reversed(range(input.ndim)))
+
+
+def broadcast_shapes(*shapes):
+    """The shape that tensors of the given shapes (tuples, or ints for 1-D) broadcast to."""
+    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    for shape in shapes:
+        if any(n < 0 for n in shape):
+            raise ValueError(f"broadcast_shapes: sizes cannot be negative, got {shape}")
+    result = []
+    for sizes in zip(*[(1,) * (builtins.max(map(len, shapes), default=0) - len(s)) + s for s in shapes]):
+        wide = {n for n in sizes if n != 1}
+        if len(wide) > 1:
+            raise RuntimeError(f"broadcast_shapes: shapes {tuple(shapes)} do not broadcast together")
+        result.append(wide.pop() if wide else 1)
+    return tuple(result)
+
+
+def broadcast_to(input, size):  # noqa: A002
+    """input expanded (without copying) to size, by the broadcasting rules (-1 keeps a dimension)."""
+    return expand(input, tuple(size))
+
+
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common broadcast shape."""
+    shape = broadcast_shapes(*[t.shape for t in tensors])
+    return tuple(expand(t, shape) for t in tensors)
+
+
+def _atleast(tensors, ndim, shape_of):
+    """One tensor, or a tuple of them (for several, or a list), each reshaped by shape_of if it has
+    fewer than ndim dimensions."""
+    single = len(tensors) == 1 and not isinstance(tensors[0], (list, tuple))
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    out = tuple(t if t.ndim >= ndim else reshape(t, shape_of(t.shape)) for t in tensors)
+    return out[0] if single else out
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least 1 dimension: a number becomes (1,)."""
+    return _atleast(tensors, 1, lambda shape: (1,))
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least 2 dimensions: a number becomes (1, 1), a vector (n) a row (1, n)."""
+    return _atleast(tensors, 2, lambda shape: (1,) * (2 - len(shape)) + shape)
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least 3 dimensions: a number becomes (1, 1, 1), a vector (n) (1, n, 1), a
+    matrix (a, b) (a, b, 1)."""
+    return _atleast(tensors, 3, _as_3d)
+
+
+def _as_3d(shape):
+    if len(shape) == 1:
+        return (1, shape[0], 1)
+    return (*shape, 1) if shape else (1, 1, 1)
+
+
+def unbind(input, dim=0):  # noqa: A002
+    """The slices of input along dim, as a tuple of tensors without that dimension."""
+    if input.ndim == 0:
+        raise IndexError("unbind: a 0-d tensor has no dimension to unbind")
+    axis = normalize_dim(dim, input.ndim)
+    if input.shape[axis] == 0:
+        return ()
+    return tuple(squeeze(piece, axis) for piece in split(input, 1, axis))
+
+
+def unfold(input, dimension, size, step):  # noqa: A002
+    """Tensor.unfold: every window of `size` elements, `step` apart, along dimension, as a view with a
+    new last dimension of size `size` (the windows take the dimension's place)."""
+    if step <= 0:
+        raise RuntimeError(f"unfold: step must be positive, got {step}")
+    length = input.shape[normalize_dim(dimension, input.ndim)] if input.ndim else 1
+    if not 0 <= size <= length:
+        raise RuntimeError(f"unfold: the window size {size} must be in [0, {length}], the size of dimension "
+                           f"{dimension}")
+    if input.ndim == 0:
+        return reshape(input, 1)
+    return Unfold.apply(input, axis=normalize_dim(dimension, input.ndim), size=size, step=step)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rearranging: flips, rolls, rotations.
+
+def flip(input, dims):  # noqa: A002
+    """The elements in reverse order along each of dims (a copy)."""
+    if isinstance(dims, int):
+        raise TypeError("flip: dims is a tuple or list of ints, got an int")
+    axes = normalize_dims(dims, input.ndim) if input.ndim else ()
+    return Flip.apply(input, axes=axes)
+
+
+def fliplr(input):  # noqa: A002
+    """Left to right: flip(input, [1]), for at least 2 dimensions."""
+    if input.ndim < 2:
+        raise RuntimeError(f"fliplr: expected at least 2 dimensions, got {input.ndim}")
+    return flip(input, [1])
+
+
+def flipud(input):  # noqa: A002
+    """Upside down: flip(input, [0]), for at least 1 dimension."""
+    if input.ndim < 1:
+        raise RuntimeError("flipud: expected at least 1 dimension, got a 0-d tensor")
+    return flip(input, [0])
+
+
+def roll(input, shifts, dims=None):  # noqa: A002
+    """The elements shifted along dims by shifts, those pushed off one end coming back at the other;
+    with dims=None, along input seen as 1-D (the shape stays)."""
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"roll: without dims, give one shift, got {shifts}")
+        return reshape(roll(reshape(input, -1), shifts, 0), input.shape)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"roll: shifts {shifts} and dims {dims} need as many entries")
+    if input.ndim == 0:
+        raise IndexError("roll: a 0-d tensor has no dimension to roll along")
+    for shift, dim in zip(shifts, dims):
+        input = _roll(input, shift, normalize_dim(dim, input.ndim))
+    return input
+
+
+def _roll(x, shift, axis):
+    """x rolled along one axis: its last `shift` elements moved to the front."""
+    length = x.shape[axis]
+    shift = shift % length if length else 0
+    if shift == 0:
+        return x
+    head, tail = split(x, [length - shift, shift], axis)
+    return cat([tail, head], axis)
+
+
+def rot90(input, k=1, dims=(0, 1)):  # noqa: A002
+    """input turned k quarter turns in the plane of dims, from the first towards the second."""
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"rot90: expected 2 rotation dims, got {dims}")
+    if input.ndim < 2:
+        raise RuntimeError(f"rot90: expected at least 2 dimensions, got {input.ndim}")
+    first, second = normalize_dim(dims[0], input.ndim), normalize_dim(dims[1], input.ndim)
+    if first == second:
+        raise RuntimeError(f"rot90: the rotation dims must differ, got {dims}")
+    turns = k % 4
+    if turns == 0:
+        return flip(input, [])
+    if turns == 2:
+        return flip(input, [first, second])
+    return transpose(flip(input, [second if turns == 1 else first]), first, second)
