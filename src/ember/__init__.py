@@ -89,6 +89,7 @@ from .torch_hook import as_torch
 autograd.gradcheck = testing.gradcheck
 autograd.function = _sys.modules["ember.autograd.function"] = autograd_function
 autograd.functional = _sys.modules["ember.autograd.functional"] = autograd_functional
+autograd.__path__ = []  # a package with those two submodules, to the import system (for torch.autograd.function too)
 
 # torch.exp_(x) and the other in-place functions are the Tensor methods.
 abs_, acos_, acosh_, arccos_ = Tensor.abs_, Tensor.acos_, Tensor.acosh_, Tensor.arccos_
