@@ -321,7 +321,9 @@ class IntoGrad:
         self._accumulate(leaf, grad)
 
     def node(self, node, grads):
-        for index, grad in enumerate(grads if self.inputs else ()):  # without inputs, only leaves get a .grad
+        if not self.inputs:
+            return  # without inputs, only leaves get a .grad
+        for index, grad in enumerate(grads):
             t = self.inputs.get((id(node), index))
             if t is not None and grad is not None:
                 self._accumulate(t, grad)

@@ -368,7 +368,8 @@ class Module:
         return self
 
     def to(self, *args, device=None, dtype=None, non_blocking=False, memory_format=None):
-        """Move (device) or convert (floating dtype) every parameter and buffer, in place; returns self."""
+        """Move (device) or convert (floating dtype) every parameter and buffer, in place; returns self.
+        non_blocking and memory_format are accepted for PyTorch code (ember copies at once, in its one layout)."""
         device, dtype = parse_to_args(*args, device=device, dtype=dtype)
         if dtype is not None and not backend.is_floating(dtype):
             raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
