@@ -14,7 +14,7 @@ SOURCE = pathlib.Path(__file__).resolve().parents[1] / "src" / "ember"
 ORDER = [{"backend", "omissions", "settings"},
          {"autograd", "dtypes", "printing", "accelerator", "amp", "backends", "compiler", "distributed", "onnx",
           "torch_hook"},
-         {"ops", "cuda"}, {"tensor"}, {"functional", "creation", "random", "testing"}, {"nn"},
+         {"ops", "cuda"}, {"tensor"}, {"functional", "creation", "linalg", "random", "testing"}, {"nn"},
          {"io"}, {"optim", "data", "serialization"}, {"train", "models", "utils"}, {"apps", "run"}]
 LEVEL = {part: level for level, parts in enumerate(ORDER) for part in parts}
 ANYTHING = {"cli", "__init__"}  # the command and the package's public face may import from every part
