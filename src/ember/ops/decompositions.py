@@ -113,16 +113,20 @@ def raise_if_not_positive_definite(name, a):
                           "is not positive-definite")
 
 
-def lapack(name, compute, a, raise_if_failed=raise_if_singular):
+def _finite(xp, out):
+    return bool(xp.isfinite(out).all())
+
+
+def lapack(name, compute, a, raise_if_failed=raise_if_singular, looks_right=_finite):
     """compute(), a LAPACK call on the matrices a, with a matrix it cannot handle reported as LinAlgError by
-    raise_if_failed(name, a). NumPy raises on such a matrix; CuPy returns numbers that are not finite."""
+    raise_if_failed(name, a). NumPy raises on such a matrix; CuPy returns numbers that fail
+    looks_right(xp, out) (not all finite, for an inverse)."""
     xp = backend.xp_of(a)
     try:
         out = compute()
-    except xp.linalg.LinAlgError:
+    except np.linalg.LinAlgError:  # NumPy raises it (and CuPy, when told to check)
         out = None
-    first = out[0] if isinstance(out, tuple) else out
-    if out is None or not bool(xp.isfinite(first).all()):
+    if out is None or not looks_right(xp, out):
         raise_if_failed(name, a)
     if out is None:
         raise LinAlgError(f"{name}: the factorization failed (the matrix is singular or nearly so)")
@@ -160,6 +164,11 @@ def _right_substitute(xp, a, b, upper, unit=False):
 # ---------------------------------------------------------------------------------------------
 # Cholesky.
 
+def _a_cholesky_factor(xp, lower):
+    """A factor has a positive diagonal; where CuPy stopped at a minor that is not positive-definite, it has not."""
+    return bool((xp.diagonal(lower, axis1=-2, axis2=-1) > 0).all())
+
+
 class Cholesky(Function):
     """A = L Lᵀ for a symmetric positive-definite A, L lower triangular with a positive diagonal.
 
@@ -168,7 +177,8 @@ class Cholesky(Function):
     """
 
     def forward(ctx, a):
-        out = lapack("linalg.cholesky", lambda: ctx.xp.linalg.cholesky(a), a, raise_if_not_positive_definite)
+        out = lapack("linalg.cholesky", lambda: ctx.xp.linalg.cholesky(a), a, raise_if_not_positive_definite,
+                     _a_cholesky_factor)
         ctx.save_for_backward(out)
         return out
 
