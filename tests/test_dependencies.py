@@ -15,7 +15,7 @@ SOURCE = pathlib.Path(__file__).resolve().parents[1] / "src" / "ember"
 ORDER = [{"backend", "omissions", "settings"},
          {"autograd", "dtypes", "printing", "accelerator", "amp", "backends", "compiler", "distributed", "onnx",
           "torch_hook"},
-         {"ops", "cuda"}, {"tensor"}, {"functional", "creation", "random", "testing", "autograd_function",
+         {"ops", "cuda"}, {"tensor"}, {"functional", "creation", "linalg", "random", "testing", "autograd_function",
                                        "autograd_functional"}, {"nn"},
          {"io"}, {"optim", "data", "serialization"}, {"train", "models", "utils"}, {"apps", "run"}]
 LEVEL = {part: level for level, parts in enumerate(ORDER) for part in parts}

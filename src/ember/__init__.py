@@ -11,7 +11,7 @@ import sys as _sys
 import numpy as _np
 
 from . import autograd, backend, cuda, data, dtypes, functional, io, nn, ops, optim, random, testing, utils  # noqa: F401
-from . import autograd_function, autograd_functional  # noqa: F401
+from . import autograd_function, autograd_functional, linalg  # noqa: F401
 from . import accelerator, amp, backends, compiler, distributed, onnx, serialization, settings  # noqa: F401
 from .amp import GradScaler, autocast, is_autocast_available, is_autocast_enabled
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
@@ -47,7 +47,13 @@ from .ops.join import (block_diag, cartesian_prod, column_stack, combinations, d
                        unsafe_split, unsafe_split_with_sizes, vsplit, vstack)
 from .ops.layout import (channels_last, channels_last_3d, clone, contiguous_format, memory_format,
                          preserve_format)
-from .ops.linalg import bilinear, matmul
+from .ops.decompositions import cholesky, householder_product as orgqr, lu_unpack, qr, svd, torch_lu as lu
+from .ops.einsum import einsum
+from .ops.linalg import (addbmm, addmm, addmv, addr, adjoint, baddbmm, bilinear, bmm, cdist, chain_matmul, cross, dot,
+                         ger, inner, kron, matmul, mm, mv, outer, tensordot, trace, vdot)
+from .ops.solvers import (cholesky_inverse, cholesky_solve, det, inverse, logdet, matrix_exp, matrix_power, pinverse,
+                          slogdet, torch_lu_solve as lu_solve, triangular_solve)
+from .linalg import frobenius_norm, nuclear_norm
 from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
                           bitwise_xor, eq, gcd, ge, greater, greater_equal, gt, isfinite, isinf, isnan, isneginf,
                           isposinf, isreal, lcm, le, less, less_equal, logical_and, logical_not, logical_or,
@@ -106,7 +112,7 @@ negative_, rad2deg_, reciprocal_, relu_ = Tensor.negative_, Tensor.rad2deg_, Ten
 round_, rsqrt_, sigmoid_, sin_ = Tensor.round_, Tensor.rsqrt_, Tensor.sigmoid_, Tensor.sin_
 sinc_, sinh_, sqrt_, square_ = Tensor.sinc_, Tensor.sinh_, Tensor.sqrt_, Tensor.square_
 tan_, tanh_, trunc_, xlogy_ = Tensor.tan_, Tensor.tanh_, Tensor.trunc_, Tensor.xlogy_
-index_put_ = Tensor.index_put_
+index_put_, addmv_ = Tensor.index_put_, Tensor.addmv_
 
 concat = concatenate = cat
 

@@ -69,15 +69,13 @@ OUT_OF_SCOPE = {
         "convolution": _KERNEL, "grid_sampler*": _KERNEL, "affine_grid_generator": _KERNEL,
         "embedding_renorm_": _KERNEL, "norm_except_dim": _KERNEL, "max_pool1d_with_indices": _KERNEL,
         "lstm": _KERNEL, "gru": _KERNEL, "rnn_tanh": _KERNEL, "rnn_relu": _KERNEL, "lstm_cell": _KERNEL,
-        "gru_cell": _KERNEL, "rnn_tanh_cell": _KERNEL, "rnn_relu_cell": _KERNEL, "frobenius_norm": _KERNEL,
-        "nuclear_norm": _KERNEL,
+        "gru_cell": _KERNEL, "rnn_tanh_cell": _KERNEL, "rnn_relu_cell": _KERNEL,
         "*autocast_cpu*": _DEPRECATED, "*autocast_gpu*": _DEPRECATED, "*autocast_ipu*": _DEVICES,
         "*autocast_xla*": _DEVICES, "is_vulkan_available": _DEVICES,
         "float8_*": _DTYPES, "float4_*": _DTYPES, "bits*": _DTYPES, "bit": _DTYPES, "int[1-7]": _DTYPES,
         "uint[1-7]": _DTYPES,
         "has_*": _BUILD,
-        "chain_matmul": _DEPRECATED, "cholesky": _DEPRECATED, "qr": _DEPRECATED, "range": _DEPRECATED,
-        "triangular_solve": _DEPRECATED, "lu_solve": _DEPRECATED, "set_default_tensor_type": _DEPRECATED,
+        "range": _DEPRECATED, "set_default_tensor_type": _DEPRECATED,
     },
     "torch.Tensor": {
         "storage": _STORAGE, "storage_type": _STORAGE, "untyped_storage": _STORAGE, "is_set_to": _STORAGE,
@@ -90,8 +88,7 @@ OUT_OF_SCOPE = {
         "is_quantized": _QUANTIZED,
         "conj": _COMPLEX, "conj_physical*": _COMPLEX, "resolve_conj": _COMPLEX, "resolve_neg": _COMPLEX,
         "is_conj": _COMPLEX, "is_neg": _COMPLEX, "imag": _COMPLEX, "real": _COMPLEX, "angle": _COMPLEX,
-        "cfloat": _COMPLEX, "cdouble": _COMPLEX, "chalf": _COMPLEX, "is_complex": _COMPLEX, "H": _COMPLEX,
-        "mH": _COMPLEX,
+        "cfloat": _COMPLEX, "cdouble": _COMPLEX, "chalf": _COMPLEX, "is_complex": _COMPLEX,
         "is_nested": _NESTED, "to_padded_tensor": _NESTED,
         "ipu": _DEVICES, "is_ipu": _DEVICES, "xpu": _DEVICES, "is_xpu": _DEVICES, "is_xla": _DEVICES,
         "is_maia": _DEVICES, "mtia": _DEVICES, "is_mtia": _DEVICES, "is_mkldnn": _DEVICES, "to_mkldnn": _DEVICES,
@@ -128,6 +125,7 @@ OUT_OF_SCOPE = {
 
 _STFT = "signal processing (FFTs, STFT) needs complex numbers, which ember does not have"
 _RAW_LAPACK = "LAPACK's raw factorizations; torch.linalg's qr, cholesky and solve cover their uses"
+_LDL = "LAPACK's pivoted LDLᵀ factorization (sytrf), which NumPy and CuPy lack; use cholesky, lu_factor or solve"
 _STRIDES = "views built from raw strides can alias memory arbitrarily; ember's arrays choose their own strides"
 _STREAMS = "CUDA streams and events: ember runs each op on the GPU's default stream"
 _PER_ELEMENT = "a Python function called per element; write it with tensor ops instead"
@@ -137,7 +135,7 @@ OMITTED = {
         "stft": _STFT, "istft": _STFT,
         "vmap": "function transforms (vmap, torch.func) need a batching tracer; ember runs each op as it comes",
         "lobpcg": "an eigensolver for large sparse matrices; use torch.linalg.eigh",
-        "geqrf": _RAW_LAPACK, "orgqr": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
+        "geqrf": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_copy": _STRIDES, "as_strided_scatter": _STRIDES,
         "set_flush_denormal": "NumPy cannot switch how the CPU treats denormal numbers",
         "Event": _STREAMS, "Stream": _STREAMS,
@@ -146,7 +144,7 @@ OMITTED = {
         "apply_": _PER_ELEMENT, "map_": _PER_ELEMENT, "map2_": _PER_ELEMENT,
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_scatter": _STRIDES,
         "new_empty_strided": _STRIDES, "record_stream": _STREAMS,
-        "stft": _STFT, "istft": _STFT, "geqrf": _RAW_LAPACK, "orgqr": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
+        "stft": _STFT, "istft": _STFT, "geqrf": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
     },
     "torch.optim": {
         "SparseAdam": "it needs sparse gradients, and ember has no sparse tensors",
@@ -159,8 +157,7 @@ OMITTED = {
                "matrices",
         "eigvals": "general eigenvalues are complex numbers, which ember lacks; torch.linalg.eigvalsh covers "
                    "symmetric matrices",
-        "householder_product": _RAW_LAPACK, "ldl_factor": _RAW_LAPACK, "ldl_factor_ex": _RAW_LAPACK,
-        "ldl_solve": _RAW_LAPACK,
+        "ldl_factor": _LDL, "ldl_factor_ex": _LDL, "ldl_solve": _LDL,
     },
 }
 
