@@ -296,6 +296,7 @@ class IntoGrad:
 
     def __init__(self, root_grads):
         self.given = {id(g) for g in root_grads}  # arrays that a new .grad must not share
+        self.borrowed = set()  # arrays a .grad took as they came, which may still be on their way to other nodes
 
     def leaf(self, leaf, grad):
         if leaf._hooks:
@@ -303,8 +304,13 @@ class IntoGrad:
         if leaf.grad is None:
             if grad.base is not None or id(grad) in self.given:
                 grad = grad.copy()
+            else:
+                self.borrowed.add(id(grad))
             self.given.add(id(grad))
             leaf.grad = Tensor(grad)
+        elif id(leaf.grad.array) in self.borrowed:  # (x + y, say, sends one array to x and on to y's node)
+            self.borrowed.discard(id(leaf.grad.array))
+            leaf.grad.array = backend.as_array(leaf.grad.array + grad)
         else:
             leaf.grad.array += grad
 
