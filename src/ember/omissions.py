@@ -112,13 +112,6 @@ OUT_OF_SCOPE = {
         "scaled_mm": _DTYPES, "scaled_grouped_mm": _DTYPES,
         "upsample": _DEPRECATED, "upsample_bilinear": _DEPRECATED, "upsample_nearest": _DEPRECATED,
     },
-    "torch.nn.init": {
-        name: _DEPRECATED for name in ("constant", "dirac", "kaiming_normal", "kaiming_uniform", "normal", "orthogonal",
-                                       "sparse", "uniform", "xavier_normal", "xavier_uniform")
-    },
-    "torch.nn.utils": {
-        "clip_grad_norm": _DEPRECATED,
-    },
     "torch.utils.data": {
         "*DataPipe": _DATAPIPES, "DataChunk": _DATAPIPES, "functional_datapipe": _DATAPIPES,
         "guaranteed_datapipes_determinism": _DATAPIPES, "non_deterministic": _DATAPIPES,
@@ -134,40 +127,30 @@ OUT_OF_SCOPE = {
 }
 
 _STFT = "signal processing (FFTs, STFT) needs complex numbers, which ember does not have"
-_WINDOW = "a signal window, which goes with torch.stft: ember has no signal processing"
 _RAW_LAPACK = "LAPACK's raw factorizations; torch.linalg's qr, cholesky and solve cover their uses"
 _STRIDES = "views built from raw strides can alias memory arbitrarily; ember's arrays choose their own strides"
 _STREAMS = "CUDA streams and events: ember runs each op on the GPU's default stream"
 _PER_ELEMENT = "a Python function called per element; write it with tensor ops instead"
-_SHARED = "tensors shared between processes (torch.multiprocessing) are not in ember"
 
 OMITTED = {
     "torch": {
-        "stft": _STFT, "istft": _STFT, "bartlett_window": _WINDOW, "blackman_window": _WINDOW,
-        "hamming_window": _WINDOW, "hann_window": _WINDOW, "kaiser_window": _WINDOW,
+        "stft": _STFT, "istft": _STFT,
         "vmap": "function transforms (vmap, torch.func) need a batching tracer; ember runs each op as it comes",
         "lobpcg": "an eigensolver for large sparse matrices; use torch.linalg.eigh",
         "geqrf": _RAW_LAPACK, "orgqr": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_copy": _STRIDES, "as_strided_scatter": _STRIDES,
-        "empty_strided": _STRIDES, "empty_permuted": _STRIDES,
         "set_flush_denormal": "NumPy cannot switch how the CPU treats denormal numbers",
         "Event": _STREAMS, "Stream": _STREAMS,
     },
     "torch.Tensor": {
         "apply_": _PER_ELEMENT, "map_": _PER_ELEMENT, "map2_": _PER_ELEMENT,
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_scatter": _STRIDES,
-        "new_empty_strided": _STRIDES, "record_stream": _STREAMS, "share_memory_": _SHARED, "is_shared": _SHARED,
+        "new_empty_strided": _STRIDES, "record_stream": _STREAMS,
         "stft": _STFT, "istft": _STFT, "geqrf": _RAW_LAPACK, "orgqr": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
     },
     "torch.nn": {
         "LinearCrossEntropyOptions": "chunking settings of PyTorch's memory-saving linear_cross_entropy; ember computes "
                                      "the logits in one piece",
-    },
-    "torch.nn.utils": {
-        "convert_conv2d_weight_memory_format": "memory formats (channels_last): ember's convolutions choose "
-                                               "their own layout",
-        "convert_conv3d_weight_memory_format": "memory formats (channels_last): ember's convolutions choose "
-                                               "their own layout",
     },
     "torch.optim": {
         "SparseAdam": "it needs sparse gradients, and ember has no sparse tensors",
