@@ -17,11 +17,12 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     # PyTorch's style handed to autograd_function.py (issue 12)
     "tensor.py": 920,  # issues 11 and 12: the PyTorch methods of every op family and their in-place forms, the
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph
-    "ops": 7700,  # issue 12: torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms,
+    "ops": 8100,  # issue 12: torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms,
     # distances, indexing, scatter, joins, diagonals, layout and the *_copy views; the linear algebra of torch.* and
-    # torch.linalg (products, einsum, factorizations, solvers, with their gradients)
-    "nn": 4050,  # issue 12: the layers of the activations, dropouts, norms, lazy layers, parameter containers;
-    # nn.Module's whole API (hooks, state-dict hooks), all of nn.init and of nn.utils with its parametrizations
+    # torch.linalg (products, einsum, factorizations, solvers); every loss of torch.nn (CTC, margin, distribution)
+    "nn": 4250,  # issue 12: the layers of the activations, dropouts, norms, lazy layers, parameter containers;
+    # nn.Module's whole API (hooks, state-dict hooks), all of nn.init and of nn.utils with its parametrizations;
+    # every loss module of torch.nn (with AdaptiveLogSoftmaxWithLoss and LinearCrossEntropyLoss)
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }
 

@@ -76,6 +76,9 @@ from .ops.sorting import (argsort, bucketize, isin, kthvalue, msort, searchsorte
 from .ops.special import (digamma, erf, erfc, erfinv, i0, igamma, igammac, lgamma, logit, mvlgamma, polygamma, sinc,
                           xlogy)
 from .ops.statistics import bincount, corrcoef, cov, histc, histogram, median, mode, nanmedian, nanquantile, quantile
+from .ops.torch_losses import (binary_cross_entropy_with_logits, cosine_embedding_loss, ctc_loss,
+                               hinge_embedding_loss, kl_div, margin_ranking_loss, poisson_nll_loss,
+                               triplet_margin_loss)
 from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan,
                        atan2, atanh, cos, cosh, deg2rad, hypot, rad2deg, sin, sinh, tan)
 from .printing import set_printoptions

@@ -311,6 +311,7 @@ class IntoGrad:
 
     def __init__(self, root_grads, inputs=None):
         self.given = {id(g) for g in root_grads}  # arrays that a new .grad must not share
+        self.borrowed = set()  # arrays a .grad took as they came, which may still be on their way to other nodes
         self.inputs = None if inputs is None else {_slot(t): t for t in inputs}
 
     def leaf(self, leaf, grad):
@@ -332,8 +333,13 @@ class IntoGrad:
         if t.grad is None:
             if grad.base is not None or id(grad) in self.given:
                 grad = grad.copy()
+            else:
+                self.borrowed.add(id(grad))
             self.given.add(id(grad))
             t.grad = Tensor(grad)
+        elif id(t.grad.array) in self.borrowed:  # (x + y, say, sends one array to x and on to y's node)
+            self.borrowed.discard(id(t.grad.array))
+            t.grad.array = backend.as_array(t.grad.array + grad)
         else:
             t.grad.array += grad
 

@@ -98,7 +98,7 @@ OUT_OF_SCOPE = {
         "volatile": _REMOVED, "resize": _DEPRECATED,
     },
     "torch.nn": {
-        "Container": _DEPRECATED, "NLLLoss2d": _DEPRECATED, "factory_kwargs": _INTERNAL,
+        "Container": _DEPRECATED, "factory_kwargs": _INTERNAL,
     },
     "torch.nn.functional": {
         "BroadcastingList*": _JIT, "boolean_dispatch": _JIT, "DType": _INTERNAL, "TYPE_CHECKING": _INTERNAL,
@@ -145,6 +145,10 @@ OMITTED = {
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_scatter": _STRIDES,
         "new_empty_strided": _STRIDES, "record_stream": _STREAMS,
         "stft": _STFT, "istft": _STFT, "geqrf": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
+    },
+    "torch.nn": {
+        "LinearCrossEntropyOptions": "chunking settings of PyTorch's memory-saving linear_cross_entropy; ember computes "
+                                     "the logits in one piece",
     },
     "torch.optim": {
         "SparseAdam": "it needs sparse gradients, and ember has no sparse tensors",
