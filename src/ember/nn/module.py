@@ -275,11 +275,11 @@ class Module:
     def to(self, *args, device=None, dtype=None):
         """Move (device) or convert (floating dtype) every parameter and buffer, in place; returns self."""
         device, dtype = parse_to_args(*args, device=device, dtype=dtype)
-        if dtype is not None and dtype.kind != "f":
+        if dtype is not None and backend.kind_of(dtype) != "f":
             raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
 
         def convert(array):
-            if dtype is not None and array.dtype.kind == "f":
+            if dtype is not None and backend.kind_of(array.dtype) == "f":
                 array = array.astype(dtype)
             if device is not None:
                 array = backend.to_device(array, device)
@@ -302,6 +302,12 @@ class Module:
 
     def double(self):
         return self.to(backend.float64)
+
+    def half(self):
+        return self.to(backend.float16)
+
+    def bfloat16(self):
+        return self.to(backend.bfloat16())
 
     # -----------------------------------------------------------------------------------------
     # Saving and loading.
