@@ -2,11 +2,7 @@
 without Python. The exporter is ember/io/onnx_export.py; the op-by-op translation ember/io/onnx_ops.py."""
 
 from .io.onnx_export import ExportError, export  # noqa: F401
-
-
-def is_in_onnx_export():
-    """False: ember's export runs the model as it is, without telling it."""
-    return False
+from .io.onnx_export import is_exporting as is_in_onnx_export  # noqa: F401
 
 
 def __getattr__(name):

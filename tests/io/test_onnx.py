@@ -157,3 +157,15 @@ def test_training_mode_batch_norm_and_bad_arguments_are_refused():
         ember.onnx.export(model, ember.randn(2, 1, 5, 5), io.BytesIO(), input_names=["a", "b"])
     with raises(ExportError, "expected an nn.Module, got function"):
         ember.onnx.export(lambda x: x, ember.randn(2), io.BytesIO())
+
+
+class Asks(nn.Module):
+    def forward(self, x):
+        self.seen = ember.onnx.is_in_onnx_export()
+        return x * 2
+
+
+def test_the_model_knows_it_is_being_exported():
+    model = Asks()
+    ember.onnx.export(model, ember.randn(2), io.BytesIO())
+    assert model.seen is True and ember.onnx.is_in_onnx_export() is False

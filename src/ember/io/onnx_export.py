@@ -13,18 +13,20 @@ sizes in the exported graph: reshapes keep the axes they copy from their input (
 and infer the last one (-1), and the ops that need the sequence length read it from the tensor.
 """
 
-import numpy as np
-
-from .. import autograd, backend
+from .. import autograd
 from ..autograd import no_grad
+from ..nn import Module
 from ..tensor import Tensor
 from .files import atomic_write
+from .onnx_ops import WHOLE_LAYERS, ExportError, Graph
 
 OPSETS = range(17, 22)
+_exporting = False
 
 
-class ExportError(RuntimeError):
-    """A model, an op or an argument that ember cannot export to ONNX."""
+def is_exporting():
+    """Whether an export is tracing a model now (torch.onnx.is_in_onnx_export)."""
+    return _exporting
 
 
 class Trace:
@@ -73,17 +75,20 @@ def _tensors(value):
 
 def trace(model, args, whole_layers):
     """The Trace of model(*args) in no_grad mode, and its outputs."""
+    global _exporting
     trace = Trace(whole_layers)
     handles = []
     for module in model.modules():
         handles.append(module.register_forward_pre_hook(trace.enter))
         handles.append(module.register_forward_hook(trace.leave))
     autograd.set_tracer(trace)
+    _exporting = True
     try:
         with no_grad():
             outputs = _tensors(model(*args))
     finally:
         autograd.set_tracer(None)
+        _exporting = False
         for handle in handles:
             handle.remove()
     return trace, outputs
@@ -138,8 +143,6 @@ def export(model, args=(), f=None, *, input_names=None, output_names=None, dynam
     tensors in args) and outputs; dynamic_axes, {name: {axis: "label"}} or {name: [axes]}, lets those
     axes vary (a batch, a sequence length). Returns None, as torch.onnx.export."""
     onnx = _onnx()
-    from .onnx_ops import WHOLE_LAYERS, Graph
-    from ..nn import Module
     if unsupported:
         raise ExportError(f"ember.onnx.export: ember does not support the option(s) {', '.join(sorted(unsupported))}")
     if not isinstance(model, Module):
@@ -181,19 +184,3 @@ def _onnx():
         raise ImportError("ember.onnx.export needs the onnx package: pip install 'ember[onnx]'") from None
     return onnx
 
-
-def elem_type(onnx, dtype):
-    """ONNX's element type number of an ember dtype."""
-    if dtype.name == "bfloat16":
-        return onnx.TensorProto.BFLOAT16
-    return onnx.helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
-
-
-def tensor_proto(onnx, name, array):
-    """An ONNX TensorProto of a NumPy (or CuPy) array."""
-    array = np.ascontiguousarray(backend.to_device(array, backend.CPU))
-    if array.dtype.name == "bfloat16":
-        proto = onnx.TensorProto(name=name, data_type=onnx.TensorProto.BFLOAT16, dims=array.shape)
-        proto.raw_data = array.view(np.uint16).astype("<u2").tobytes()
-        return proto
-    return onnx.numpy_helper.from_array(array, name)

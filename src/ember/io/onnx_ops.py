@@ -17,7 +17,27 @@ from ..nn.rnn import GRU, LSTM, RNN
 from ..ops import (activation, attention, conv, elementwise, embedding, indexing, layout, linalg, normalization,
                    pointwise, pooling, reduce, shape)
 from ..tensor import Tensor
-from .onnx_export import ExportError, elem_type, tensor_proto
+
+
+class ExportError(RuntimeError):
+    """A model, an op or an argument that ember cannot export to ONNX."""
+
+
+def elem_type(onnx, dtype):
+    """ONNX's element type number of an ember dtype."""
+    if dtype.name == "bfloat16":
+        return onnx.TensorProto.BFLOAT16
+    return onnx.helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+
+
+def tensor_proto(onnx, name, array):
+    """An ONNX TensorProto of a NumPy (or CuPy) array."""
+    array = np.ascontiguousarray(backend.to_device(array, backend.CPU))
+    if array.dtype.name == "bfloat16":
+        proto = onnx.TensorProto(name=name, data_type=onnx.TensorProto.BFLOAT16, dims=array.shape)
+        proto.raw_data = array.view(np.uint16).astype("<u2").tobytes()
+        return proto
+    return onnx.numpy_helper.from_array(array, name)
 
 
 class Graph:
@@ -394,28 +414,26 @@ def _get_item(g, r):
         at = index.index(Ellipsis)
         rest = sum(i is not None for i in index) - 1
         index = index[:at] + (slice(None),) * (r.x.ndim - rest) + index[at + 1:]
-    starts, ends, axes, steps, squeeze, unsqueeze, axis, out_axis = [], [], [], [], [], [], 0, 0
-    big = np.iinfo(np.int64).max
+    slices, squeeze, unsqueeze, axis, out_axis = [], [], [], 0, 0  # slices: (axis, start, end, step)
+    last = np.iinfo(np.int64).max
     for i in index:
         if i is None:
             unsqueeze.append(out_axis)
             out_axis += 1
             continue
         if isinstance(i, int):
-            starts.append(i), ends.append(i + 1 if i != -1 else big), axes.append(axis), steps.append(1)
+            slices.append((axis, i, last if i == -1 else i + 1, 1))
             squeeze.append(axis)
-        elif i != slice(None):
-            step = 1 if i.step is None else i.step
-            if step < 0:
-                raise ExportError("slices with a negative step cannot be exported")
-            starts.append(0 if i.start is None else i.start), ends.append(big if i.stop is None else i.stop)
-            axes.append(axis), steps.append(step)
-            out_axis += 1
         else:
+            if i.step is not None and i.step < 0:
+                raise ExportError("slices with a negative step cannot be exported")
+            if i != slice(None):
+                slices.append((axis, i.start or 0, last if i.stop is None else i.stop, i.step or 1))
             out_axis += 1
         axis += 1
     out = g.value(r.x)
-    if axes:
+    if slices:
+        axes, starts, ends, steps = zip(*slices)
         out = g.add("Slice", [out, g.ints(starts), g.ints(ends), g.ints(axes), g.ints(steps)])
     if squeeze:
         out = g.add("Squeeze", [out, g.ints(squeeze)])
