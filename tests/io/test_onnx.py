@@ -7,7 +7,7 @@ import pytest
 
 import ember
 import ember.nn as nn
-from ember.io.onnx_export import ExportError
+from ember.onnx import ExportError
 from ember.models import cnn
 from ember.models.char_rnn import CharLSTM
 from ember.models.gpt import GPT
