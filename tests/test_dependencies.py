@@ -10,14 +10,13 @@ SOURCE = pathlib.Path(__file__).resolve().parents[1] / "src" / "ember"
 # autograd_function and autograd_functional (torch.autograd's Functions on tensors, derivatives of whole
 # functions) and utils (ember.utils.data is ember.data).
 # The PyTorch-facing modules sit low (omissions, the ledger, is read by every package's __getattr__), except
-# serialization (it is io's save and load) and run (it runs scripts through the import hook); cuda sits above
-# amp, as torch.cuda.amp is torch.amp's.
+# serialization and onnx (they are io's save, load and export) and run (it runs scripts through the import
+# hook); cuda sits above amp, as torch.cuda.amp is torch.amp's.
 ORDER = [{"backend", "omissions", "settings"},
-         {"autograd", "dtypes", "printing", "accelerator", "amp", "backends", "compiler", "distributed", "onnx",
-          "torch_hook"},
+         {"autograd", "dtypes", "printing", "accelerator", "amp", "backends", "compiler", "distributed", "torch_hook"},
          {"ops", "cuda"}, {"tensor"}, {"functional", "creation", "linalg", "random", "testing", "autograd_function",
                                        "autograd_functional"}, {"nn"},
-         {"io"}, {"optim", "data", "serialization"}, {"train", "models", "utils"}, {"apps", "run"}]
+         {"io"}, {"optim", "data", "serialization", "onnx"}, {"train", "models", "utils"}, {"apps", "run"}]
 LEVEL = {part: level for level, parts in enumerate(ORDER) for part in parts}
 ANYTHING = {"cli", "__init__"}  # the command and the package's public face may import from every part
 

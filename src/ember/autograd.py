@@ -102,6 +102,18 @@ class set_grad_enabled(_GradMode):
 
 
 # ---------------------------------------------------------------------------------------------
+# The tracer: while a model is exported to ONNX (ember.io.onnx_export), every op that runs is told to it.
+
+_tracer = None
+
+
+def set_tracer(tracer):
+    """Have tracer.record(cls, inputs, attrs, outputs) called for every op that runs (None: stop)."""
+    global _tracer
+    _tracer = tracer
+
+
+# ---------------------------------------------------------------------------------------------
 # Function: one op, and (its instance) one node of the graph.
 
 class Function:
@@ -117,6 +129,14 @@ class Function:
     `ctx.save_for_backward(...)`, so that an in-place change to them is caught; anything else
     (shapes, axes) is kept as a plain attribute of ctx.
     """
+
+    # Low precision: NumPy has no bfloat16 arithmetic of its own, and its float16 rounds every step of a
+    # sum or a product. So an op whose floating tensors are all bfloat16 (or float16 on the CPU) computes
+    # on float32 copies of them, backward too, and rounds its floating results back to nearest, ties to
+    # even, as PyTorch does on the CPU. An op that only moves numbers (a view, a copy, indexing, a
+    # cast) sets moves_data and works on the 16-bit arrays themselves.
+    moves_data = False
+    low_precision = None  # per node: the 16-bit dtype its float32 results were rounded to
 
     # Defaults, shadowed per node by apply(); a node whose graph was freed falls back to them.
     edges = None        # per input: None, or (leaf tensor or parent node, output index, shape, dtype)
@@ -147,7 +167,7 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **attrs):
         """Run forward on the inputs (Tensors; Python numbers and None as constants) and record the node."""
-        arrays, needs_grad, first = [], [], None
+        arrays, needs_grad, first, sixteen_bits = [], [], None, False
         for x in inputs:
             if isinstance(x, Tensor):
                 data = x.array
@@ -158,6 +178,7 @@ class Function:
                                        f"{backend.device_of(first)} and {backend.device_of(data)}")
                 arrays.append(data)
                 needs_grad.append(x._requires_grad)
+                sixteen_bits = sixteen_bits or data.dtype.itemsize == 2
             elif x is None or isinstance(x, (int, float)):
                 arrays.append(x)  # an optional input left out (None) or a number: a constant
                 needs_grad.append(False)
@@ -167,13 +188,20 @@ class Function:
         ctx = cls()
         ctx.xp = backend.xp_of(first)
         ctx.needs_input_grad = tuple(needs_grad) if recording else (False,) * len(needs_grad)
-        out = ctx.forward(*arrays, **attrs)
+        if sixteen_bits and not cls.moves_data:
+            ctx.low_precision = _low_precision(ctx.xp, arrays)
+        if ctx.low_precision is None:
+            out = ctx.forward(*arrays, **attrs)
+        else:
+            out = _rounded(ctx.forward(*_widened(arrays, ctx.low_precision), **attrs), ctx.low_precision)
 
         node = ctx if recording else None
         if type(out) is tuple:
             results = tuple(Tensor._from_op(backend.as_array(o), node, i) for i, o in enumerate(out))
         else:
             results = (Tensor._from_op(backend.as_array(out), node, 0),)
+        if _tracer is not None:
+            _tracer.record(cls, inputs, attrs, results)
         if recording:
             ctx.n_outputs = len(results)
             ctx.edges = [_edge(x) if needed else None for x, needed in zip(inputs, needs_grad)]
@@ -183,6 +211,28 @@ class Function:
             if len(results) > 1:
                 ctx.output_meta = [(r.array.shape, r.array.dtype) for r in results]
         return results if type(out) is tuple else results[0]
+
+
+def _low_precision(xp, arrays):
+    """bfloat16 (or, on the CPU, float16) when it is the dtype of every floating array, else None."""
+    floating = {a.dtype for a in arrays if backend.is_array(a) and backend.is_floating(a.dtype)}
+    if len(floating) != 1:
+        return None
+    dtype, = floating
+    return dtype if dtype.name == "bfloat16" or (dtype == backend.float16 and backend.is_cpu(xp)) else None
+
+
+def _widened(arrays, dtype):
+    """The arrays of dtype as float32 copies (None, numbers and other dtypes as they are)."""
+    return [a.astype(backend.float32) if backend.is_array(a) and a.dtype == dtype else a for a in arrays]
+
+
+def _rounded(out, dtype):
+    """forward's float32 result(s) rounded to dtype (to nearest, ties to even)."""
+    if type(out) is tuple:
+        return tuple(_rounded(o, dtype) for o in out)
+    out = backend.as_array(out)
+    return out.astype(dtype) if out.dtype == backend.float32 else out
 
 
 def _edge(t):
@@ -294,6 +344,8 @@ def _node_backward(node, grads, sink):
     sink.node(node, grads)
     if node.n_outputs > 1 and node.materialize_grads:
         grads = [node.xp.zeros(shape, dtype) if g is None else g for g, (shape, dtype) in zip(grads, node.output_meta)]
+    if node.low_precision is not None:
+        grads = _widened(grads, node.low_precision)
     input_grads = node.backward(*grads)
     if not isinstance(input_grads, tuple):
         input_grads = (input_grads,)

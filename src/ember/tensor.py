@@ -79,7 +79,7 @@ class Tensor:
         t = object.__new__(cls)
         t.array = data
         t.grad = None
-        t._requires_grad = ctx is not None and data.dtype.kind == "f"
+        t._requires_grad = ctx is not None and backend.kind_of(data.dtype) == "f"
         t._ctx = ctx if t._requires_grad else None
         t._output_index = index
         t._version = 0
@@ -217,7 +217,7 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if value and self.array.dtype.kind != "f":
+        if value and backend.kind_of(self.array.dtype) != "f":
             raise RuntimeError(f"only tensors of floating point dtype can require gradients, got {self.dtype}")
         if not value and self._ctx is not None:
             raise RuntimeError("requires_grad can be turned off only on a leaf tensor; use detach() instead")
