@@ -127,10 +127,11 @@ class SyncBatchNorm(Function):
         inv_std = (1.0 / xp.sqrt(var + eps)).reshape(channel_shape)
         x_hat *= inv_std
         if running is not None:
-            running[0] *= 1.0 - momentum
-            running[0] += momentum * mean.reshape(-1)
-            running[1] *= 1.0 - momentum
-            running[1] += (momentum * count / (count - 1)) * var
+            running_mean, running_var = running
+            running_mean *= 1.0 - momentum
+            running_mean += momentum * mean.reshape(-1)
+            running_var *= 1.0 - momentum
+            running_var += (momentum * count / (count - 1)) * var
         ctx.save_for_backward(x_hat, inv_std, weight)
         ctx.axes, ctx.reduce, ctx.count = axes, reduce, count
         return _scale_shift(x_hat, weight, bias, channel_shape)
