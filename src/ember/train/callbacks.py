@@ -184,8 +184,9 @@ class ProgressBar(Callback):
     def on_epoch_end(self, state):
         if self.bar is not None:
             self.bar.close()
-        if self.shown:
-            print(format_epoch(state.history.records[-1], state.epochs, self.samples), file=self.out, flush=True)
+        if self.shown:  # samples of every rank
+            samples = self.samples * (distributed.get_world_size() if distributed.is_initialized() else 1)
+            print(format_epoch(state.history.records[-1], state.epochs, samples), file=self.out, flush=True)
 
 
 def format_epoch(record, epochs, samples):
