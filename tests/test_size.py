@@ -13,12 +13,14 @@ SOURCE = pathlib.Path(ember.__file__).parent
 BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "backend.py": 420,  # issue 12: dtypes uint16-64, bfloat16, the default dtype and device, torch.Generator,
     # storage_offset
-    "autograd.py": 350,
+    "autograd.py": 370,  # issue 14: post-accumulate-grad hooks (when a leaf's gradient is whole), which
+    # DistributedDataParallel starts its all-reduces from
     "tensor.py": 920,  # issues 11 and 12: the PyTorch methods of every op family and their in-place forms, the
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph
     "ops": 6500,  # issue 12: torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms,
     # distances, indexing, scatter, joins, diagonals, layout and the *_copy views
-    "nn": 2900,  # issue 12: the layers of the activations, dropouts, norms, lazy layers, parameter containers
+    "nn": 3070,  # issue 12: the layers of the activations, dropouts, norms, lazy layers, parameter containers;
+    # issue 14: DistributedDataParallel and SyncBatchNorm across processes
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }
 
