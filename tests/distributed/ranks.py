@@ -18,41 +18,41 @@ HANG = 240  # seconds after which a job that has not ended counts as hung (a gua
 SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src")
 
 
-def mpiexec_or_skip():
-    """The command that starts 2 ranks, or a skip where MPI is not installed."""
+def mpiexec_or_skip(ranks=2):
+    """The command that starts the ranks, or a skip where MPI is not installed."""
     from ember.distributed import is_mpi_available, launcher
     if not is_mpi_available():
         pytest.skip("mpi4py is not installed (pip install -e '.[test]' installs it)")
     try:
-        return [launcher.mpiexec(), "-n", "2"]
+        return [launcher.mpiexec(), "-n", str(ranks)]
     except RuntimeError as missing:
         pytest.skip(str(missing))
 
 
-def run_job(argv, timeout=HANG, cwd=None, env=None):
-    """Run `python argv...` on 2 ranks; returns the CompletedProcess (output and errors as text, together)."""
+def run_job(argv, timeout=HANG, cwd=None, env=None, ranks=2):
+    """Run `python argv...` on 2 ranks; returns the CompletedProcess (output and errors as text)."""
     environment = dict(os.environ, PYTHONPATH=os.path.abspath(SOURCE), OMP_NUM_THREADS="1",
                        OPENBLAS_NUM_THREADS="1", **(env or {}))
     try:
-        return subprocess.run(mpiexec_or_skip() + [sys.executable, *argv], capture_output=True, text=True,
+        return subprocess.run(mpiexec_or_skip(ranks) + [sys.executable, *argv], capture_output=True, text=True,
                               timeout=timeout, cwd=cwd, env=environment)
     except subprocess.TimeoutExpired as hung:
         raise AssertionError(f"the MPI job {argv} did not end within {timeout} s (hung): {hung.stdout}"
                              f"{hung.stderr}") from None
 
 
-def job_results(script):
-    """Run a worker script (beside this file) on 2 ranks; its {check: result}."""
-    done = run_job([os.path.join(os.path.dirname(os.path.abspath(__file__)), script)])
+def job_results(script, ranks=2):
+    """Run a worker script (beside this file) on the ranks; its {check: result}."""
+    done = run_job([os.path.join(os.path.dirname(os.path.abspath(__file__)), script)], ranks=ranks)
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULTS ")]
     assert done.returncode == 0 and lines, f"{script} failed:\n{done.stdout}\n{done.stderr}"
     return json.loads(lines[-1][len("RESULTS "):])
 
 
-def run_checks(checks):
+def run_checks(checks, backend="gloo"):
     """On every rank: run each check, gather what failed where, and print the results on rank 0."""
     import ember.distributed as dist
-    dist.init_process_group("gloo")
+    dist.init_process_group(backend)
     results = {}
     for check in checks:
         try:
