@@ -13,13 +13,15 @@ SOURCE = pathlib.Path(ember.__file__).parent
 BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "backend.py": 420,  # issue 12: dtypes uint16-64, bfloat16, the default dtype and device, torch.Generator,
     # storage_offset
-    "autograd.py": 370,  # issue 14: post-accumulate-grad hooks (when a leaf's gradient is whole), which
-    # DistributedDataParallel starts its all-reduces from
+    "autograd.py": 475,  # torch.autograd's arguments of grad and backward, anomaly detection, and Functions in
+    # PyTorch's style handed to autograd_function.py (issue 12); post-accumulate-grad hooks (when a leaf's
+    # gradient is whole), which DistributedDataParallel starts its all-reduces from (issue 14)
     "tensor.py": 920,  # issues 11 and 12: the PyTorch methods of every op family and their in-place forms, the
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph
     "ops": 6500,  # issue 12: torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms,
     # distances, indexing, scatter, joins, diagonals, layout and the *_copy views
-    "nn": 3070,  # issue 12: the layers of the activations, dropouts, norms, lazy layers, parameter containers;
+    "nn": 4270,  # issue 12: the layers of the activations, dropouts, norms, lazy layers, parameter containers;
+    # nn.Module's whole API (hooks, state-dict hooks), all of nn.init and of nn.utils with its parametrizations;
     # issue 14: DistributedDataParallel and SyncBatchNorm across processes
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }

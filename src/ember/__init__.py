@@ -6,13 +6,17 @@
 """
 
 import math as _math
+import sys as _sys
 
 import numpy as _np
 
 from . import autograd, backend, cuda, data, dtypes, functional, io, nn, ops, optim, random, testing, utils  # noqa: F401
+from . import autograd_function, autograd_functional  # noqa: F401
 from . import accelerator, amp, backends, compiler, distributed, onnx, serialization, settings  # noqa: F401
 from .amp import GradScaler, autocast, is_autocast_available, is_autocast_enabled
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled
+from .autograd import set_detect_anomaly as set_anomaly_enabled
 from .backend import (Generator, get_default_device, get_default_dtype, manual_seed, set_default_device,
                       set_default_dtype)
 from .backend import Device as device
@@ -79,6 +83,13 @@ from .tensor import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTens
                      ShortTensor, Size, Tensor)
 from .io import load, save
 from .torch_hook import as_torch
+
+# torch.autograd's names that work on tensors sit above the engine (autograd.py imports nothing above it);
+# ember.autograd shows them where PyTorch programs look for them.
+autograd.gradcheck = testing.gradcheck
+autograd.function = _sys.modules["ember.autograd.function"] = autograd_function
+autograd.functional = _sys.modules["ember.autograd.functional"] = autograd_functional
+autograd.__path__ = []  # a package with those two submodules, to the import system (for torch.autograd.function too)
 
 # torch.exp_(x) and the other in-place functions are the Tensor methods.
 abs_, acos_, acosh_, arccos_ = Tensor.abs_, Tensor.acos_, Tensor.acosh_, Tensor.arccos_

@@ -8,9 +8,14 @@ remembers where each input's gradient must go (its *edges*) and whatever backwar
 `backward()` then visits the nodes from the output back to the leaves in topological order, with
 an explicit stack rather than recursion, summing the gradient that reaches each tensor from all of
 its uses (the multivariate chain rule) before passing it on.
+
+A subclass written in PyTorch's style, with static forward(ctx, *args) and backward(ctx, *grads) on
+Tensors (a torch.autograd.Function), is run by the adapter of ember/autograd_function.py, which sits
+above tensor.py and hands its apply() to this module at import.
 """
 
 import functools
+import warnings
 import weakref
 
 from . import backend
@@ -119,6 +124,7 @@ class Function:
     _versions = ()      # (weak reference to a tensor whose data was saved, its version then)
     _hooks = None       # {output index: [hook, ...]} for gradient hooks on non-leaf outputs
     n_outputs = 1
+    materialize_grads = True  # backward gets zeros for an output that no gradient reached (False: None)
 
     def forward(ctx, *arrays, **attrs):
         raise NotImplementedError
@@ -131,6 +137,12 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
+
+    def __init_subclass__(cls, **kwargs):
+        """A subclass with a static forward is in PyTorch's style (see the module's docstring)."""
+        super().__init_subclass__(**kwargs)
+        if isinstance(vars(cls).get("forward"), staticmethod):
+            cls.apply = classmethod(_apply_pytorch_style)
 
     @classmethod
     def apply(cls, *inputs, **attrs):
@@ -307,7 +319,7 @@ def _node_backward(node, grads, sink):
     if node._hooks:
         grads = [_run_hooks(node._hooks.get(i, ()), g) if g is not None else g for i, g in enumerate(grads)]
     sink.node(node, grads)
-    if node.n_outputs > 1:
+    if node.n_outputs > 1 and node.materialize_grads:
         grads = [node.xp.zeros(shape, dtype) if g is None else g for g, (shape, dtype) in zip(grads, node.output_meta)]
     input_grads = node.backward(*grads)
     if not isinstance(input_grads, tuple):
@@ -315,31 +327,44 @@ def _node_backward(node, grads, sink):
     if len(input_grads) != len(node.edges):
         raise RuntimeError(f"{type(node).__name__}.backward returned {len(input_grads)} gradients "
                            f"for {len(node.edges)} inputs")
+    if _anomaly[0] and _anomaly[1]:
+        _check_nan(node, input_grads)
     return input_grads
 
 
 class IntoGrad:
-    """Where backward() puts gradients: each leaf's is added into its .grad, after its hooks; once a leaf's
-    gradient is whole, its post-accumulate hooks are called."""
+    """Where backward() puts gradients: each leaf's is added into its .grad, after its hooks; given inputs, only
+    those tensors' (leaves or not) are. Once a leaf's gradient is whole, its post-accumulate hooks are called."""
 
-    def __init__(self, root_grads):
+    def __init__(self, root_grads, inputs=None):
         self.given = {id(g) for g in root_grads}  # arrays that a new .grad must not share
+        self.inputs = None if inputs is None else {_slot(t): t for t in inputs}
         self.reached = set()  # ids of the leaves that got a gradient
 
     def leaf(self, leaf, grad):
+        if self.inputs is not None and (id(leaf), 0) not in self.inputs:
+            return
         if leaf._hooks:
             grad = _run_hooks(leaf._hooks, grad)
         self.reached.add(id(leaf))
-        if leaf.grad is None:
+        self._accumulate(leaf, grad)
+
+    def node(self, node, grads):
+        if not self.inputs:
+            return  # without inputs, only leaves get a .grad
+        for index, grad in enumerate(grads):
+            t = self.inputs.get((id(node), index))
+            if t is not None and grad is not None:
+                self._accumulate(t, grad)
+
+    def _accumulate(self, t, grad):
+        if t.grad is None:
             if grad.base is not None or id(grad) in self.given:
                 grad = grad.copy()
             self.given.add(id(grad))
-            leaf.grad = Tensor(grad)
+            t.grad = Tensor(grad)
         else:
-            leaf.grad.array += grad
-
-    def node(self, node, grads):
-        pass  # only leaves get a .grad
+            t.grad.array += grad
 
     def leaf_done(self, leaf):
         if id(leaf) in self.reached:
@@ -347,12 +372,17 @@ class IntoGrad:
                 hook(leaf)
 
 
+def _slot(t):
+    """Where a tensor's gradient shows up in the engine: (id of its node, or of itself for a leaf; output index)."""
+    return (id(t._ctx if t._ctx is not None else t), t._output_index)
+
+
 class Capture:
     """What autograd.grad collects instead: the gradient that reaches each of some tensors, leaves or
     not, by position (`grads[i]` for tensors[i]); .grad is left alone."""
 
     def __init__(self, tensors):
-        self.wanted = {(id(t._ctx if t._ctx is not None else t), t._output_index): i for i, t in enumerate(tensors)}
+        self.wanted = {_slot(t): i for i, t in enumerate(tensors)}
         self.grads = {}
 
     def leaf(self, leaf, grad):
@@ -398,16 +428,34 @@ def _check_roots(tensors, grads):
     return arrays
 
 
-def backward(tensors, grad_tensors=None, retain_graph=False):
-    """Add d(tensors)/d(leaf) · grad_tensors into every leaf's .grad (Tensor.backward calls this)."""
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+    """Add d(tensors)/d(leaf) · grad_tensors into every leaf's .grad, or only into the .grad of inputs (leaves
+    or not). Tensor.backward calls this; grad_variables is PyTorch's old name of grad_tensors."""
+    _first_order("backward", create_graph)
+    grad_tensors = grad_variables if grad_tensors is None else grad_tensors
     if isinstance(tensors, Tensor):
         tensors = [tensors]
         grad_tensors = None if grad_tensors is None else [grad_tensors]
-    run_backward(tensors, _check_roots(tensors, grad_tensors), retain_graph)
+    if inputs is not None:
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        if not inputs:
+            raise RuntimeError("backward: inputs, if given, must not be empty")
+    roots = _check_roots(tensors, grad_tensors)
+    run_backward(tensors, roots, bool(retain_graph), IntoGrad(roots, inputs))
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=False, allow_unused=False):
-    """The gradients of outputs with respect to inputs, returned as a tuple; .grad is left alone."""
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of outputs with respect to inputs, returned as a tuple; .grad is left alone. An input
+    that the outputs do not depend on is an error, or gets None (allow_unused) or zeros (materialize_grads)."""
+    _first_order("autograd.grad", create_graph)
+    if is_grads_batched:
+        raise NotImplementedError("autograd.grad: is_grads_batched=True (a batch of grad_outputs at once) is not "
+                                  "in ember; call grad once per grad_output")
+    if materialize_grads and allow_unused is False:
+        raise ValueError("autograd.grad: materialize_grads=True gives zeros for unused inputs, so allow_unused "
+                         "must be True or left out")
+    allow_unused = materialize_grads or bool(allow_unused)
     single_output = isinstance(outputs, Tensor)
     outputs = [outputs] if single_output else list(outputs)
     if grad_outputs is not None and (single_output or isinstance(grad_outputs, Tensor)):
@@ -416,24 +464,89 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False, allow_unused=Fa
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("autograd.grad: one of the inputs does not require grad")
-    captured = run_backward(outputs, _check_roots(outputs, grad_outputs), retain_graph, Capture(inputs)).grads
+    captured = run_backward(outputs, _check_roots(outputs, grad_outputs), bool(retain_graph), Capture(inputs)).grads
     result = []
     for i, t in enumerate(inputs):
-        if i not in captured:
-            if not allow_unused:
-                raise RuntimeError(f"autograd.grad: input {i} (shape {t.shape}) was not used to compute "
-                                   "the outputs; pass allow_unused=True to get None for it")
-            result.append(None)
-        else:
+        if i in captured:
             result.append(Tensor(captured[i]))
+        elif not allow_unused:
+            raise RuntimeError(f"autograd.grad: input {i} (shape {t.shape}) was not used to compute "
+                               "the outputs; pass allow_unused=True to get None for it")
+        else:
+            result.append(Tensor(backend.xp_of(t.array).zeros_like(t.array)) if materialize_grads else None)
     return tuple(result)
+
+
+def _first_order(what, create_graph):
+    if create_graph:
+        raise NotImplementedError(f"{what}(create_graph=True): ember's gradients are first order, so a gradient "
+                                  "cannot be differentiated again (no gradient penalties, Hessians or double "
+                                  "backward); leave create_graph=False")
+
+
+# ---------------------------------------------------------------------------------------------
+# Anomaly detection: backward checks every node's gradients for NaN and names the op that made one.
+
+_anomaly = (False, True)  # (detecting, checking for NaN)
+
+
+def is_anomaly_enabled():
+    return _anomaly[0]
+
+
+def is_anomaly_check_nan_enabled():
+    return _anomaly[0] and _anomaly[1]
+
+
+class detect_anomaly:
+    """`with detect_anomaly():` (or as a decorator) makes backward raise at the first op whose backward gives
+    a NaN, naming it; for debugging, as the checks cost time. PyTorch also prints where that op was called in
+    forward; ember names the op only."""
+
+    def __init__(self, check_nan=True):
+        self.mode = (True, check_nan)
+        warnings.warn("anomaly detection is on: backward checks every gradient for NaN, which costs time; use it "
+                      "for debugging")
+
+    def __enter__(self):
+        global _anomaly
+        self._previous, _anomaly = _anomaly, self.mode
+
+    def __exit__(self, *exc_info):
+        global _anomaly
+        _anomaly = self._previous
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def with_mode(*args, **kwargs):
+            with self:
+                return fn(*args, **kwargs)
+        return with_mode
+
+
+class set_detect_anomaly(detect_anomaly):
+    """`set_detect_anomaly(True)` turns anomaly detection on now; as a context manager, until the block ends."""
+
+    def __init__(self, mode, check_nan=True):
+        global _anomaly
+        self._previous, _anomaly = _anomaly, (bool(mode), check_nan)
+
+    def __enter__(self):
+        pass  # the mode was already set by __init__
+
+
+def _check_nan(node, grads):
+    for i, grad in enumerate(grads):
+        if grad is not None and bool(node.xp.isnan(grad).any()):
+            raise RuntimeError(f"Function '{repr(node)[1:-1]}' returned nan values in its {i}th output "
+                               "(found by anomaly detection)")
 
 
 # ---------------------------------------------------------------------------------------------
 # Hooks.
 
 class RemovableHandle:
-    """Returned by register_hook; `handle.remove()` takes the hook away."""
+    """Returned by register_hook; `handle.remove()` takes the hook away, as does the end of a `with` block."""
 
     def __init__(self, hooks, hook):
         self._hooks, self._hook = hooks, hook
@@ -441,6 +554,12 @@ class RemovableHandle:
     def remove(self):
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.remove()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -453,6 +572,32 @@ Tensor = None
 def set_tensor_type(cls):
     global Tensor
     Tensor = cls
+
+
+# The apply() of Functions in PyTorch's style, handed over by ember/autograd_function.py at import.
+
+_pytorch_style = None
+
+
+def set_pytorch_style_apply(apply):
+    global _pytorch_style
+    _pytorch_style = apply
+
+
+def _apply_pytorch_style(cls, *args, **kwargs):
+    return _pytorch_style(cls, *args, **kwargs)
+
+
+def rebase(tensor, node, index):
+    """Make tensor output `index` of node: a tensor that a Function in PyTorch's style changed in place and
+    returned (ctx.mark_dirty), whose history now goes through that node."""
+    tensor._ctx, tensor._output_index, tensor._requires_grad = node, index, True
+
+
+def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 (PyTorch's name)
+    """What tensors were called before PyTorch 0.4, kept for old code: a tensor with data's numbers (the same
+    memory), outside any graph, that requires grad if asked."""
+    return Tensor(data.array, requires_grad=requires_grad)
 
 
 def __getattr__(name):

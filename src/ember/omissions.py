@@ -112,13 +112,6 @@ OUT_OF_SCOPE = {
         "scaled_mm": _DTYPES, "scaled_grouped_mm": _DTYPES,
         "upsample": _DEPRECATED, "upsample_bilinear": _DEPRECATED, "upsample_nearest": _DEPRECATED,
     },
-    "torch.nn.init": {
-        name: _DEPRECATED for name in ("constant", "dirac", "kaiming_normal", "kaiming_uniform", "normal", "orthogonal",
-                                       "sparse", "uniform", "xavier_normal", "xavier_uniform")
-    },
-    "torch.nn.utils": {
-        "clip_grad_norm": _DEPRECATED,
-    },
     "torch.utils.data": {
         "*DataPipe": _DATAPIPES, "DataChunk": _DATAPIPES, "functional_datapipe": _DATAPIPES,
         "guaranteed_datapipes_determinism": _DATAPIPES, "non_deterministic": _DATAPIPES,
@@ -154,12 +147,6 @@ OMITTED = {
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_scatter": _STRIDES,
         "new_empty_strided": _STRIDES, "record_stream": _STREAMS,
         "stft": _STFT, "istft": _STFT, "geqrf": _RAW_LAPACK, "orgqr": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
-    },
-    "torch.nn.utils": {
-        "convert_conv2d_weight_memory_format": "memory formats (channels_last): ember's convolutions choose "
-                                               "their own layout",
-        "convert_conv3d_weight_memory_format": "memory formats (channels_last): ember's convolutions choose "
-                                               "their own layout",
     },
     "torch.optim": {
         "SparseAdam": "it needs sparse gradients, and ember has no sparse tensors",

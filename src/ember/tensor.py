@@ -239,9 +239,9 @@ class Tensor:
         """The graph node (the op) that made this tensor, or None for a leaf."""
         return self._ctx
 
-    def backward(self, gradient=None, retain_graph=False):
-        """Backpropagate: add d(self)/d(leaf) into .grad of every leaf that requires grad."""
-        autograd.backward(self, gradient, retain_graph)
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Backpropagate: add d(self)/d(leaf) into .grad of every leaf that requires grad (of inputs only, if given)."""
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         """The same numbers, cut off from the graph (they share memory)."""
