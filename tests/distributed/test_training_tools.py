@@ -44,3 +44,13 @@ def test_a_pytorch_ddp_script_runs_unchanged_under_mpiexec_ember_run(tmp_path):
     assert losses[2] < losses[0]
     state = ember.load(str(tmp_path / "model.pt"))
     assert list(state) == ["0.weight", "0.bias", "2.weight", "2.bias"] and np.isfinite(state["0.weight"].numpy()).all()
+
+
+def test_an_exception_in_a_program_under_ember_run_ends_every_rank(tmp_path):
+    script = tmp_path / "fails.py"
+    script.write_text("import torch\nimport torch.distributed as dist\ndist.init_process_group('gloo')\n"
+                      "if dist.get_rank() == 1:\n    raise KeyError('no such layer')\ndist.barrier()\n")
+    done = run_job(["-m", "ember.cli", "run", str(script)], timeout=60)
+    assert done.returncode != 0
+    assert "KeyError: 'no such layer'" in done.stderr
+    assert "ember.distributed: rank 1 of 2 failed (KeyError: 'no such layer'); ending all 2 ranks" in done.stderr

@@ -48,7 +48,12 @@ class _Bucket:
         for p in params:
             self.offsets.append(self.offsets[-1] + p.numel())
         self.flat = _xp(params[0]).empty(self.offsets[-1], dtype=params[0].array.dtype)
-        self.pending = len(params)  # gradients still to come in this backward pass
+        self.reset()
+
+    def reset(self):
+        """Before a backward pass: no gradient is in yet."""
+        self.ready = [False] * len(self.params)
+        self.pending = len(self.params)
 
     def put(self, position, grad):
         """Copy one parameter's gradient (or zeros, for None) into its place in the flat array."""
@@ -57,6 +62,7 @@ class _Bucket:
             self.flat[start:stop] = 0
         else:
             self.flat[start:stop] = grad.array.reshape(-1)
+        self.ready[position] = True
         self.pending -= 1
 
     def averaged(self, position):
@@ -123,7 +129,7 @@ class DistributedDataParallel(Module):
             p.register_post_accumulate_grad_hook(self._gradient_ready)
         self._syncing = self._started = False
         self._sync_buffers_next = True
-        self._works, self._next_bucket, self._used = [], 0, None
+        self._works, self._next_bucket, self._used, self._used_work = [], 0, None, None
         if init_sync:
             self._check_same_model(params)
             self._broadcast(module.state_dict().values())
@@ -141,9 +147,9 @@ class DistributedDataParallel(Module):
 
     def _check_same_model(self, params):
         """Every rank must wrap the same model: the same number of parameters and of numbers in them."""
-        mine = Tensor(_xp(params[0]).asarray([len(params), sum(p.numel() for p in params)])) if params else None
-        if mine is None:
+        if not params:
             return
+        mine = Tensor(_xp(params[0]).asarray([len(params), sum(p.numel() for p in params)]))
         lowest, highest = mine.clone(), mine.clone()
         distributed.all_reduce(lowest, distributed.ReduceOp.MIN, self.process_group)
         distributed.all_reduce(highest, distributed.ReduceOp.MAX, self.process_group)
@@ -176,14 +182,14 @@ class DistributedDataParallel(Module):
 
     def _prepare_backward(self):
         if self._started:
-            missing = [self._names.get(id(p), "?") for bucket in self._buckets for p in bucket.params
-                       if p.grad is None or bucket.pending]
+            missing = [self._names[id(p)] for bucket in self._buckets for p, ready in zip(bucket.params, bucket.ready)
+                       if not ready]
             raise RuntimeError("DistributedDataParallel: the last backward pass did not finish averaging the "
                                "gradients: some parameters got no gradient (unused in the forward pass: "
                                f"{', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}). Pass "
                                "find_unused_parameters=True, or use every parameter in computing the loss")
         for bucket in self._buckets:
-            bucket.pending = len(bucket.params)
+            bucket.reset()
         self._works, self._next_bucket, self._syncing = [], 0, True
 
     def _mark_unused(self, output):
@@ -210,8 +216,6 @@ class DistributedDataParallel(Module):
         self._started = True
         b, i = self._place[id(param)]
         self._buckets[b].put(i, param.grad)
-        for work in self._works:
-            work.is_completed()  # MPI moves a nonblocking collective on when asked
         self._start_ready_buckets()
 
     def _start_ready_buckets(self):
