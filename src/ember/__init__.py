@@ -5,6 +5,8 @@
     (x * x).sum().backward()      # x.grad is now 2x
 """
 
+__version__ = "0.1.0"  # the one place of the version: pyproject.toml reads it, `ember --version` prints it
+
 import math as _math
 import sys as _sys
 
