@@ -152,6 +152,7 @@ def __getattr__(name):
 
 
 def is_tensor(obj):
+    """Whether obj is an ember Tensor (a Parameter counts)."""
     return isinstance(obj, Tensor)
 
 

@@ -27,6 +27,7 @@ _grad_enabled = True
 
 
 def is_grad_enabled():
+    """Whether ops record the graph for backward now (off under no_grad and inference_mode)."""
     return _grad_enabled
 
 
@@ -549,10 +550,12 @@ _anomaly = (False, True)  # (detecting, checking for NaN)
 
 
 def is_anomaly_enabled():
+    """Whether anomaly detection is on (set_detect_anomaly, detect_anomaly)."""
     return _anomaly[0]
 
 
 def is_anomaly_check_nan_enabled():
+    """Whether anomaly detection also checks each backward result for NaN."""
     return _anomaly[0] and _anomaly[1]
 
 
@@ -628,6 +631,7 @@ Tensor = None
 
 
 def set_tensor_type(cls):
+    """Hand the engine the Tensor class, once, from tensor.py (the engine imports nothing above it)."""
     global Tensor
     Tensor = cls
 
@@ -638,6 +642,7 @@ _pytorch_style = None
 
 
 def set_pytorch_style_apply(apply):
+    """Hand the engine the apply of PyTorch-style Functions (autograd_function.py sits above it)."""
     global _pytorch_style
     _pytorch_style = apply
 

@@ -160,6 +160,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A001
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A002
+    """The mean over dim (all elements by default), keepdim keeping the reduced dims as size 1."""
     dim = dim_or_axis("mean", dim, axis)
     x = input if dtype is None else cast(input, dtype)
     if backend.kind_of(x.dtype) != "f":
@@ -349,6 +350,7 @@ def amax(input, dim=(), keepdim=False, *, axis=None):  # noqa: A002
 
 
 def amin(input, dim=(), keepdim=False, *, axis=None):  # noqa: A002
+    """The smallest value over dim (all dims by default); ties share the gradient."""
     return _amax_or_amin("amin", input, dim_or_axis("amin", dim, axis, default=()), keepdim, largest=False)
 
 
@@ -373,10 +375,12 @@ def _arg_extreme(x, axis, keepdims, largest):
 
 
 def argmax(input, dim=None, keepdim=False, *, axis=None):  # noqa: A002
+    """The index of the largest value over dim (of the flattened input by default)."""
     return _arg(input, dim_or_axis("argmax", dim, axis), keepdim, largest=True)
 
 
 def argmin(input, dim=None, keepdim=False, *, axis=None):  # noqa: A002
+    """The index of the smallest value over dim (of the flattened input by default)."""
     return _arg(input, dim_or_axis("argmin", dim, axis), keepdim, largest=False)
 
 
