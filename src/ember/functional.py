@@ -16,8 +16,8 @@ from .ops.linalg import bilinear, linear
 from .ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, l1_loss,
                        mse_loss, nll_loss, smooth_l1_loss)
 from .ops.normalization import batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
+from .ops.padding import pad
 from .ops.pooling import adaptive_avg_pool2d, avg_pool2d, interpolate, max_pool1d, max_pool2d
-from .ops.shape import pad
 from .ops.shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle, pixel_unshuffle
 
 __all__ = ["adaptive_avg_pool2d", "alpha_dropout", "avg_pool2d", "batch_norm", "bilinear", "binary_cross_entropy",

@@ -32,7 +32,8 @@ import math
 
 from .. import backend
 from ..autograd import Function
-from .shape import pad, stack
+from .padding import pad
+from .shape import stack
 
 
 class Window:

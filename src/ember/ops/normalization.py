@@ -10,9 +10,10 @@ import math
 import numpy as np
 
 from ..autograd import Function
+from .padding import pad
 from .pointwise import sqrt
 from .reduce import column_sums, row_sums
-from .shape import expand, pad
+from .shape import expand
 
 
 def standardize(xp, x, axes, eps):

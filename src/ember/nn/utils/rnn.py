@@ -16,7 +16,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ...creation import full, tensor
-from ...ops.shape import cat, pad, stack
+from ...ops.padding import pad
+from ...ops.shape import cat, stack
 from ...tensor import Tensor
 
 
