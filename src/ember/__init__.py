@@ -31,6 +31,7 @@ from .ops.activation import (celu, celu_, hardshrink, log_softmax, prelu, relu, 
 from .ops.elementwise import (add, addcdiv, addcmul, clamp, clamp_max, clamp_min, clip, div, divide, float_power,
                               floor_divide, fmax, fmin, fmod, lerp, maximum, minimum, mul, multiply, neg, negative,
                               positive, pow, remainder, rsub, sub, subtract, true_divide)
+from .ops.conv import conv1d, conv2d, conv3d, conv_tbc, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .ops.copies import (alias_copy, detach_copy, diagonal_copy, expand_copy, narrow_copy, permute_copy,
                          select_copy, slice_copy, split_copy, split_with_sizes_copy, squeeze_copy, t_copy,
                          transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy, view_copy)

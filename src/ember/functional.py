@@ -8,7 +8,8 @@ from .ops.activation import (celu, celu_, elu, elu_, gelu, glu, gumbel_softmax, 
                              relu6, relu_, rrelu, rrelu_, selu, selu_, sigmoid, silu, softmax, softmin, softplus,
                              softshrink, softsign, tanh, tanhshrink, threshold, threshold_)
 from .ops.attention import scaled_dot_product_attention
-from .ops.conv import conv1d, conv2d, conv_transpose2d
+from .ops.conv import (conv1d, conv2d, conv3d, conv_tbc, conv_transpose1d, conv_transpose2d, conv_transpose3d, fold,
+                       unfold)
 from .ops.distance import cosine_similarity, normalize, pairwise_distance, pdist
 from .ops.dropout import alpha_dropout, dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .ops.embedding import embedding, embedding_bag, one_hot
@@ -21,16 +22,17 @@ from .ops.pooling import adaptive_avg_pool2d, avg_pool2d, interpolate, max_pool1
 from .ops.shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle, pixel_unshuffle
 
 __all__ = ["adaptive_avg_pool2d", "alpha_dropout", "avg_pool2d", "batch_norm", "bilinear", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "celu", "celu_", "channel_shuffle", "conv1d", "conv2d",
-           "conv_transpose2d", "cosine_similarity", "cross_entropy", "dropout", "dropout1d", "dropout2d", "dropout3d",
-           "elu", "elu_", "embedding", "embedding_bag", "feature_alpha_dropout", "gelu", "glu", "group_norm",
-           "gumbel_softmax", "hardshrink", "hardsigmoid", "hardswish", "hardtanh", "hardtanh_", "huber_loss",
-           "instance_norm", "interpolate", "l1_loss", "layer_norm", "leaky_relu", "leaky_relu_", "linear",
-           "local_response_norm", "log_softmax", "logsigmoid", "max_pool1d", "max_pool2d", "mish", "mse_loss",
-           "native_channel_shuffle", "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "pdist",
-           "pixel_shuffle", "pixel_unshuffle", "prelu", "relu", "relu6", "relu_", "rms_norm", "rrelu", "rrelu_",
-           "scaled_dot_product_attention", "selu", "selu_", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softmin",
-           "softplus", "softshrink", "softsign", "tanh", "tanhshrink", "threshold", "threshold_"]
+           "binary_cross_entropy_with_logits", "celu", "celu_", "channel_shuffle", "conv1d", "conv2d", "conv3d",
+           "conv_tbc", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_similarity", "cross_entropy",
+           "dropout", "dropout1d", "dropout2d", "dropout3d", "elu", "elu_", "embedding", "embedding_bag",
+           "feature_alpha_dropout", "fold", "gelu", "glu", "group_norm", "gumbel_softmax", "hardshrink", "hardsigmoid",
+           "hardswish", "hardtanh", "hardtanh_", "huber_loss", "instance_norm", "interpolate", "l1_loss", "layer_norm",
+           "leaky_relu", "leaky_relu_", "linear", "local_response_norm", "log_softmax", "logsigmoid", "max_pool1d",
+           "max_pool2d", "mish", "mse_loss", "native_channel_shuffle", "nll_loss", "normalize", "one_hot", "pad",
+           "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "prelu", "relu", "relu6", "relu_",
+           "rms_norm", "rrelu", "rrelu_", "scaled_dot_product_attention", "selu", "selu_", "sigmoid", "silu",
+           "smooth_l1_loss", "softmax", "softmin", "softplus", "softshrink", "softsign", "tanh", "tanhshrink",
+           "threshold", "threshold_", "unfold"]
 
 
 def __getattr__(name):
