@@ -66,7 +66,7 @@ def test_the_readme_table_is_the_ledgers():
     (lambda: ember.zeros(2).no_such_method, "ember has no torch.Tensor.no_such_method"),
     (lambda: ember.optim.SparseAdam, "ember has no torch.optim.SparseAdam: it needs sparse gradients"),
     (lambda: ember.nn.Container, "ember has no torch.nn.Container: deprecated"),
-    (lambda: ember.nn.functional.upsample, "ember has no torch.nn.functional.upsample: deprecated"),
+    (lambda: ember.nn.NLLLoss2d, "ember has no torch.nn.NLLLoss2d: deprecated"),
     (lambda: ember.nn.init.no_such_init_, "ember has no torch.nn.init.no_such_init_"),
     (lambda: ember.nn.utils.no_such_util, "ember has no torch.nn.utils.no_such_util"),
     (lambda: ember.nn.utils.rnn.no_such_util, "ember has no torch.nn.utils.rnn.no_such_util"),

@@ -18,21 +18,34 @@ from .ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, c
                        mse_loss, nll_loss, smooth_l1_loss)
 from .ops.normalization import batch_norm, group_norm, instance_norm, layer_norm, local_response_norm, rms_norm
 from .ops.padding import pad
-from .ops.pooling import adaptive_avg_pool2d, avg_pool2d, interpolate, max_pool1d, max_pool2d
+from .ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d, adaptive_max_pool1d,
+                          adaptive_max_pool1d_with_indices, adaptive_max_pool2d, adaptive_max_pool2d_with_indices,
+                          adaptive_max_pool3d, adaptive_max_pool3d_with_indices, avg_pool1d, avg_pool2d, avg_pool3d,
+                          fractional_max_pool2d, fractional_max_pool2d_with_indices, fractional_max_pool3d,
+                          fractional_max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d, max_pool1d,
+                          max_pool1d_with_indices, max_pool2d, max_pool2d_with_indices, max_pool3d,
+                          max_pool3d_with_indices, max_unpool1d, max_unpool2d, max_unpool3d)
+from .ops.resample import affine_grid, grid_sample, interpolate, upsample, upsample_bilinear, upsample_nearest
 from .ops.shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle, pixel_unshuffle
 
-__all__ = ["adaptive_avg_pool2d", "alpha_dropout", "avg_pool2d", "batch_norm", "bilinear", "binary_cross_entropy",
+__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+           "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices",
+           "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "affine_grid", "alpha_dropout", "avg_pool1d",
+           "avg_pool2d", "avg_pool3d", "batch_norm", "bilinear", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "celu", "celu_", "channel_shuffle", "conv1d", "conv2d", "conv3d",
            "conv_tbc", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_similarity", "cross_entropy",
            "dropout", "dropout1d", "dropout2d", "dropout3d", "elu", "elu_", "embedding", "embedding_bag",
-           "feature_alpha_dropout", "fold", "gelu", "glu", "group_norm", "gumbel_softmax", "hardshrink", "hardsigmoid",
-           "hardswish", "hardtanh", "hardtanh_", "huber_loss", "instance_norm", "interpolate", "l1_loss", "layer_norm",
-           "leaky_relu", "leaky_relu_", "linear", "local_response_norm", "log_softmax", "logsigmoid", "max_pool1d",
-           "max_pool2d", "mish", "mse_loss", "native_channel_shuffle", "nll_loss", "normalize", "one_hot", "pad",
-           "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "prelu", "relu", "relu6", "relu_",
-           "rms_norm", "rrelu", "rrelu_", "scaled_dot_product_attention", "selu", "selu_", "sigmoid", "silu",
-           "smooth_l1_loss", "softmax", "softmin", "softplus", "softshrink", "softsign", "tanh", "tanhshrink",
-           "threshold", "threshold_", "unfold"]
+           "feature_alpha_dropout", "fold", "fractional_max_pool2d", "fractional_max_pool2d_with_indices",
+           "fractional_max_pool3d", "fractional_max_pool3d_with_indices", "gelu", "glu", "grid_sample", "group_norm",
+           "gumbel_softmax", "hardshrink", "hardsigmoid", "hardswish", "hardtanh", "hardtanh_", "huber_loss",
+           "instance_norm", "interpolate", "l1_loss", "layer_norm", "leaky_relu", "leaky_relu_", "linear",
+           "local_response_norm", "log_softmax", "logsigmoid", "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_pool1d",
+           "max_pool1d_with_indices", "max_pool2d", "max_pool2d_with_indices", "max_pool3d", "max_pool3d_with_indices",
+           "max_unpool1d", "max_unpool2d", "max_unpool3d", "mish", "mse_loss", "native_channel_shuffle", "nll_loss",
+           "normalize", "one_hot", "pad", "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "prelu",
+           "relu", "relu6", "relu_", "rms_norm", "rrelu", "rrelu_", "scaled_dot_product_attention", "selu", "selu_",
+           "sigmoid", "silu", "smooth_l1_loss", "softmax", "softmin", "softplus", "softshrink", "softsign", "tanh",
+           "tanhshrink", "threshold", "threshold_", "unfold", "upsample", "upsample_bilinear", "upsample_nearest"]
 
 
 def __getattr__(name):

@@ -110,7 +110,6 @@ OUT_OF_SCOPE = {
         "has_torch_function*": _DISPATCH, "native_channel_shuffle": _KERNEL,
         "multi_head_attention_forward": _KERNEL, "ScalingType": _DTYPES, "SwizzleType": _DTYPES,
         "scaled_mm": _DTYPES, "scaled_grouped_mm": _DTYPES,
-        "upsample": _DEPRECATED, "upsample_bilinear": _DEPRECATED, "upsample_nearest": _DEPRECATED,
     },
     "torch.nn.init": {
         name: _DEPRECATED for name in ("constant", "dirac", "kaiming_normal", "kaiming_uniform", "normal", "orthogonal",
