@@ -19,7 +19,8 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "ops": 7050,  # issue 12: torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms,
     # distances, indexing, scatter, joins, diagonals, layout and the *_copy views; 3-D and transposed convolutions,
     # fold/unfold, every pooling, padding in four modes, interpolate's modes, grid_sample, affine_grid
-    "nn": 2900,  # issue 12: the layers of the activations, dropouts, norms, lazy layers, parameter containers
+    "nn": 3250,  # issue 12: the layers of the activations, dropouts, norms, lazy layers, parameter containers; the
+    # convolution (lazy too), pooling, padding, folding and upsampling layers
     "optim": 1900,  # every optimizer and scheduler of torch.optim, and swa_utils (issue 11)
 }
 
