@@ -342,7 +342,7 @@ def _check_tensors(name, x, weight, bias, spatial_dims, weight_layout):
     if weight.ndim != spatial_dims + 2:
         raise ValueError(f"{name}: expected a weight ({weight_layout}, {KERNEL_NAMES[spatial_dims]}), got "
                          f"{tuple(weight.shape)}")
-    if x.dtype.kind != "f" or x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+    if backend.kind_of(x.dtype) != "f" or x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
         raise TypeError(f"{name}: input, weight and bias must have one floating point dtype, got input {x.dtype}, "
                         f"weight {weight.dtype}" + ("" if bias is None else f", bias {bias.dtype}"))
 
@@ -485,7 +485,7 @@ def _check_images(x, ndims, layout, name):
     """F.unfold's and F.fold's input: a floating point tensor of one of ndims dimensions, laid out as layout says."""
     if x.ndim not in ndims:
         raise RuntimeError(f"{name}: expected input {layout}, got {tuple(x.shape)}")
-    if x.dtype.kind != "f":
+    if backend.kind_of(x.dtype) != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
 
 

@@ -21,6 +21,8 @@ class ConstantPad(Function):
     out = value everywhere, then the part of x that is kept copied into its place. Backward takes that
     part of the gradient back (zeros where x was cropped)."""
 
+    moves_data = True
+
     def forward(ctx, x, widths, value):
         ctx.shape, ctx.kept, ctx.placed = x.shape, _kept(widths, x.shape), _placed(widths, x.shape)
         out = ctx.xp.full(tuple(n + before + after for n, (before, after) in zip(x.shape, widths)), value,
@@ -51,6 +53,8 @@ class GatherPad(Function):
     """A border whose values come from x itself: along each padded dimension `axis`, output position j
     copies input position source[j] (a gather, for sources = ((axis, source), ...)). Backward adds each
     output's gradient back onto its source position (a scatter-add), dimension by dimension in reverse."""
+
+    moves_data = True
 
     def forward(ctx, x, sources):
         ctx.sources, ctx.shape = sources, x.shape

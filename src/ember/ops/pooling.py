@@ -189,7 +189,7 @@ def _check_pool_input(x, spatial_dims, name):
     if x.ndim not in (spatial_dims + 1, spatial_dims + 2):
         raise ValueError(f"{name}: expected input (N, C, {SPATIAL_NAMES[spatial_dims]}) or "
                          f"(C, {SPATIAL_NAMES[spatial_dims]}), got {tuple(x.shape)}")
-    if x.dtype.kind != "f":
+    if backend.kind_of(x.dtype) != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
 
 

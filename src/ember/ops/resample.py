@@ -150,7 +150,7 @@ def _check_interpolate(input, mode, align_corners, antialias):  # noqa: A002 (Py
     if spatial_dims is not None and input.ndim != spatial_dims + 2:
         raise NotImplementedError(f"{name}: mode {mode!r} needs a {spatial_dims + 2}-D input, got "
                                   f"{tuple(input.shape)}")
-    if input.dtype.kind != "f":
+    if backend.kind_of(input.dtype) != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {input.dtype}")
 
 
@@ -360,7 +360,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
                            f"and grid {tuple(grid.shape)}")
     if mode == "bicubic" and spatial_dims != 2:
         raise RuntimeError(f"{name}: mode 'bicubic' needs a 4-D input (N, C, H, W), got {tuple(input.shape)}")
-    if input.dtype.kind != "f" or grid.dtype != input.dtype:
+    if backend.kind_of(input.dtype) != "f" or grid.dtype != input.dtype:
         raise TypeError(f"{name}: input and grid must have one floating point dtype, got {input.dtype} and "
                         f"{grid.dtype}")
     return GridSample.apply(input, grid, mode=mode, padding_mode=padding_mode, align_corners=align_corners)
@@ -395,7 +395,7 @@ def affine_grid(theta, size, align_corners=None):
     name = "affine_grid"
     align_corners = _default_align_corners(align_corners)
     size = tuple(size)
-    if theta.dtype.kind != "f":
+    if backend.kind_of(theta.dtype) != "f":
         raise ValueError(f"{name}: expected a floating point theta, got {theta.dtype}")
     if len(size) not in (4, 5):
         raise NotImplementedError(f"{name}: size must be (N, C, H, W) or (N, C, D, H, W), got {size}")
