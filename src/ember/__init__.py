@@ -59,7 +59,8 @@ from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_
                           bitwise_xor, eq, gcd, ge, greater, greater_equal, gt, isfinite, isinf, isnan, isneginf,
                           isposinf, isreal, lcm, le, less, less_equal, logical_and, logical_not, logical_or,
                           logical_xor, lt, ne, not_equal, signbit)
-from .ops.pooling import adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool2d, max_pool3d
+from .ops.pooling import (adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool1d_with_indices, max_pool2d,
+                          max_pool3d)
 from .ops.pooling import adaptive_max_pool1d_with_indices as adaptive_max_pool1d  # torch's gives the indices too
 from .ops.pointwise import (abs, absolute, ceil, copysign, exp, exp2, expm1, fix, floor, frac, frexp, heaviside,
                             ldexp, log, log10, log1p, log2, logaddexp, logaddexp2, nan_to_num, nextafter,

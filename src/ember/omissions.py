@@ -67,7 +67,7 @@ OUT_OF_SCOPE = {
         "cudnn_*": _KERNEL, "miopen_*": _KERNEL, "mkldnn_*": _KERNEL, "fbgemm_*": _KERNEL, "native_*": _KERNEL,
         "*_backward*": _KERNEL, "batch_norm_*": _KERNEL, "constant_pad_nd": _KERNEL,
         "convolution": _KERNEL, "grid_sampler*": _KERNEL, "affine_grid_generator": _KERNEL,
-        "embedding_renorm_": _KERNEL, "norm_except_dim": _KERNEL, "max_pool1d_with_indices": _KERNEL,
+        "embedding_renorm_": _KERNEL, "norm_except_dim": _KERNEL,
         "lstm": _KERNEL, "gru": _KERNEL, "rnn_tanh": _KERNEL, "rnn_relu": _KERNEL, "lstm_cell": _KERNEL,
         "gru_cell": _KERNEL, "rnn_tanh_cell": _KERNEL, "rnn_relu_cell": _KERNEL,
         "*autocast_cpu*": _DEPRECATED, "*autocast_gpu*": _DEPRECATED, "*autocast_ipu*": _DEVICES,

@@ -8,7 +8,7 @@ import torch
 
 import ember
 from ember import nn
-from helpers import DEVICES, PINNED_TORCH, check_layer, check_parity, rand, raises, tensor_for, to_numpy
+from helpers import DEVICES, check_layer, check_parity, rand, raises, tensor_for, to_numpy
 
 LAYERS = {
     "Conv2d": (lambda lib: lib.nn.Conv2d(3, 4, 3), (2, 3, 6, 7)),
@@ -196,6 +196,8 @@ def test_layer_settings_are_checked_when_built():
     with raises(ValueError, "Conv2d: padding_mode must be one of 'zeros', 'reflect', 'replicate', 'circular', got "
                             "padding_mode='mirror'"):
         nn.Conv2d(3, 4, 3, padding_mode="mirror")
+    with raises(TypeError, "unexpected keyword argument 'output_padding'"):  # the transposed convolutions' alone
+        nn.Conv2d(3, 4, 3, output_padding=1)
     with raises(ValueError, "ConvTranspose2d: padding must be an int or a tuple of ints, got 'same'"):
         nn.ConvTranspose2d(3, 4, 3, padding="same")
     with raises(ValueError, "ConvTranspose1d: only padding_mode='zeros' is supported, got padding_mode='reflect'"):
@@ -251,5 +253,18 @@ def test_max_unpool_layers_undo_max_pool_layers(device, dims, shape):
         return getattr(lib.nn, f"MaxUnpool{dims}d")(2)(pooled, indices, output_size=x.shape)
     values = np.random.default_rng(0).permutation(int(np.prod(shape))).reshape(shape) / 10.0
     check_parity(roundtrip, values, device=device)
-    if PINNED_TORCH:
-        assert repr(nn.MaxUnpool2d(2, padding=1)) == repr(torch.nn.MaxUnpool2d(2, padding=1))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dims, shape, settings", [
+    (1, (2, 3, 9), dict(kernel_size=3, stride=2)), (2, (2, 3, 6, 9), dict(kernel_size=(2, 3), padding=(1, 0))),
+    (3, (2, 2, 4, 4, 6), dict(kernel_size=2)),
+], ids=["MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"])
+def test_max_unpool_layers_match_pytorch(device, dtype, dims, shape, settings):
+    """The maxima and indices of PyTorch's max pooling, unpooled by both layers (printed form, outputs, gradients)."""
+    values = np.random.default_rng(1).permutation(int(np.prod(shape))).reshape(shape) / 10.0
+    pool = getattr(torch.nn.functional, f"max_pool{dims}d")
+    pooled, indices = (t.numpy() for t in pool(torch.tensor(values), return_indices=True, **settings))
+    check_layer(lambda lib: getattr(lib.nn, f"MaxUnpool{dims}d")(**settings), pooled.astype(dtype), indices,
+                device=device, dtype=dtype)

@@ -6,7 +6,7 @@ import torch
 
 import ember
 from ember import nn
-from helpers import DEVICES, check_parity, rand, raises, to_numpy
+from helpers import DEVICES, check_layer, check_parity, rand, raises, to_numpy
 
 # name: (make(lib), the input's shape, the class it becomes)
 LAZY = {
@@ -33,22 +33,22 @@ LAZY = {
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("name", LAZY)
-def test_a_lazy_layer_infers_its_shapes_and_becomes_its_ordinary_class(device, name):
+def test_a_lazy_layer_infers_its_shapes_and_becomes_its_ordinary_class(device, dtype, name):
     make, shape, becomes = LAZY[name]
-    ours, theirs = make(ember).to(device, dtype=ember.float64), make(torch).double()
+    ours, theirs = make(ember).to(device, dtype=dtype), make(torch).to(getattr(torch, np.dtype(dtype).name))
     assert repr(ours) == repr(theirs)
     assert ours.has_uninitialized_params() and all("Uninitialized" in repr(p) for p in ours.parameters())
-    x = rand(*shape)
+    x = rand(*shape, dtype=dtype)
     ours(ember.tensor(x, device=device))
     theirs(torch.tensor(x))
     assert type(ours) is getattr(nn, becomes) and repr(ours) == repr(theirs)
     assert {k: tuple(v.shape) for k, v in ours.state_dict().items()} == \
         {k: tuple(v.shape) for k, v in theirs.state_dict().items()}
-    assert all(type(p) is nn.Parameter and p.dtype == ember.float64 and p.device == ember.device(device)
-               for p in ours.parameters())
-    ours.load_state_dict(theirs.state_dict())
-    check_parity(lambda lib, x: (ours if lib is ember else theirs)(x), x, device=device)
+    assert all(type(p) is nn.Parameter and p.dtype == getattr(ember, np.dtype(dtype).name)
+               and p.device == ember.device(device) for p in ours.parameters())
+    check_layer(lambda lib: ours if lib is ember else theirs, x, device=device, dtype=dtype)  # PyTorch's weights
 
 
 def test_lazy_linear_starts_as_pytorchs_linear():

@@ -206,11 +206,13 @@ def test_max_unpool_puts_the_maxima_back(device, spatial_dims, shape, kernel_siz
 
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("fn", [
-    lambda lib, x: lib.max_pool1d(x, 3, 2), lambda lib, x: lib.max_pool2d(x.unsqueeze(-1), (2, 1)),
+    lambda lib, x: lib.max_pool1d(x, 3, 2), lambda lib, x: lib.max_pool1d_with_indices(x, 3, 1, 1, 2, True),
+    lambda lib, x: lib.max_pool2d(x.unsqueeze(-1), (2, 1)),
     lambda lib, x: lib.max_pool3d(x[..., None, None], (3, 1, 1), 1, (1, 0, 0)),
     lambda lib, x: lib.avg_pool1d(x, 3, 2, 1),
     lambda lib, x: lib.adaptive_avg_pool1d(x, 4), lambda lib, x: lib.adaptive_max_pool1d(x, 4),
-], ids=["max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d"])
+], ids=["max_pool1d", "max_pool1d_with_indices", "max_pool2d", "max_pool3d", "avg_pool1d", "adaptive_avg_pool1d",
+        "adaptive_max_pool1d"])
 def test_the_torch_spellings_of_the_pools(device, fn):
     check_parity(fn, distinct(2, 3, 9), device=device)
 

@@ -26,8 +26,8 @@ class _ConvNd(Module):
     spatial_dims = 2
     transposed = False
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None, *, output_padding=0):
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                 device, dtype, output_padding):
         super().__init__()
         name, n = type(self).__name__, self.spatial_dims
         for what, channels in (("in_channels", in_channels), ("out_channels", out_channels)):
@@ -79,6 +79,11 @@ class _Conv(_ConvNd):
     """A convolution layer: forward checks the input, pads it as padding_mode says, and convolves."""
 
     function = None  # F.conv1d, F.conv2d or F.conv3d
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, device, dtype, output_padding=0)
 
     def forward(self, x):
         check_input(x, self.in_channels, self.spatial_dims, self._describe())
