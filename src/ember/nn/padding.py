@@ -16,6 +16,7 @@ class _PadNd(Module):
 
     spatial_dims = 2
     mode = None  # 'constant', 'reflect', 'replicate' or 'circular'
+    value = None  # the constant modes' border value
 
     def __init__(self, padding):
         super().__init__()
@@ -28,7 +29,7 @@ class _PadNd(Module):
         self.padding = tuple(padding)
 
     def forward(self, x):
-        return self.run_checked(x, lambda: F.pad(x, self.padding, self.mode))
+        return self.run_checked(x, lambda: F.pad(x, self.padding, self.mode, self.value))
 
     def extra_repr(self):
         return f"{self.padding}"
@@ -42,9 +43,6 @@ class _ConstantPadNd(_PadNd):
     def __init__(self, padding, value):
         super().__init__(padding)
         self.value = value
-
-    def forward(self, x):
-        return self.run_checked(x, lambda: F.pad(x, self.padding, "constant", self.value))
 
     def extra_repr(self):
         return f"padding={self.padding}, value={self.value}"
