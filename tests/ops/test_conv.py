@@ -310,3 +310,22 @@ def test_conv2d_equals_its_readable_twin(device, stride, padding, bias):
     check_twin(lambda x, w, b: F.conv2d(x, w, b, stride, padding),
                lambda x, w, b: conv2d_composed(x, w, b, stride, padding),
                rand(2, 3, 7, 6), rand(4, 3, 3, 2, seed=1), b, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("fn, x_shape, w_shape", [
+    (lambda lib, x, w: lib.nn.functional.conv1d(x, w), (0, 3, 5), (4, 3, 3)),
+    (lambda lib, x, w: lib.nn.functional.conv2d(x, w, padding=1, groups=3), (0, 3, 5, 5), (6, 1, 3, 3)),
+    (lambda lib, x, w: lib.nn.functional.conv3d(x, w), (0, 3, 4, 4, 4), (2, 3, 2, 2, 2)),
+    (lambda lib, x, w: lib.nn.functional.conv_transpose2d(x, w, stride=2), (0, 3, 4, 4), (3, 2, 3, 3)),
+    (lambda lib, x, w: lib.nn.functional.conv_transpose3d(x, w), (0, 3, 2, 2, 2), (3, 2, 2, 2, 2)),
+], ids=["conv1d", "conv2d", "conv3d", "conv_transpose2d", "conv_transpose3d"])
+def test_convolutions_of_an_empty_batch(device, fn, x_shape, w_shape):
+    """No images in the batch: an empty output of the right shape, and a zero weight gradient."""
+    check_parity(fn, rand(*x_shape), rand(*w_shape, seed=1), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_unfold_and_fold_of_an_empty_batch(device):
+    check_parity(lambda lib, x: lib.nn.functional.unfold(x, 2), rand(0, 3, 5, 5), device=device)
+    check_parity(lambda lib, x: lib.nn.functional.fold(x, (5, 5), 2), rand(0, 12, 16), device=device)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import ember
 import ember.nn.functional as F
-from helpers import DEVICES, check_op, rand, raises, seeds, shapes
+from helpers import DEVICES, check_op, check_parity, rand, raises, seeds, shapes
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -85,3 +85,9 @@ def test_pad_errors():
         F.pad(x, (4, 0), mode="circular")
     with raises(RuntimeError, "pad: widths (-2, -2) leave nothing of dimension 1 (of size 3)"):
         F.pad(x, (-2, -2))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("mode", ["constant", "reflect", "replicate", "circular"])
+def test_padding_an_empty_batch(device, mode):
+    check_parity(lambda lib, x: lib.nn.functional.pad(x, (1, 2, 2, 1), mode=mode), rand(0, 3, 4, 5), device=device)

@@ -274,3 +274,18 @@ def test_pooling_matches_pytorch_on_a_lenet_sized_map():
         ours = getattr(F, name)(ember.tensor(x), 2)
         theirs = getattr(torch.nn.functional, name)(torch.tensor(x), 2)
         assert np.allclose(to_numpy(ours), theirs.numpy(), atol=1e-6)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("fn", [
+    lambda lib, x: lib.nn.functional.max_pool2d(x, 2, return_indices=True),
+    lambda lib, x: lib.nn.functional.avg_pool3d(x[..., None], (2, 2, 1)),
+    lambda lib, x: lib.nn.functional.adaptive_max_pool2d(x, 3, return_indices=True),
+    lambda lib, x: lib.nn.functional.adaptive_avg_pool1d(x.flatten(2), 4),
+    lambda lib, x: lib.nn.functional.lp_pool2d(x, 2, 2),
+    lambda lib, x: lib.nn.functional.fractional_max_pool2d(x, 2, output_size=2, _random_samples=x.new_zeros(0, 3, 2)),
+    lambda lib, x: lib.nn.functional.max_unpool2d(*lib.nn.functional.max_pool2d(x, 2, return_indices=True), 2),
+], ids=["max_pool2d", "avg_pool3d", "adaptive_max_pool2d", "adaptive_avg_pool1d", "lp_pool2d",
+        "fractional_max_pool2d", "max_unpool2d"])
+def test_pooling_an_empty_batch(device, fn):
+    check_parity(fn, rand(0, 3, 4, 4), device=device)

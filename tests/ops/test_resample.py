@@ -163,3 +163,12 @@ def test_grid_sample_and_affine_grid_errors():
         F.affine_grid(ember.zeros(1, 3, 4), (1, 1, 4, 4), align_corners=False)
     with raises(NotImplementedError, "affine_grid: size must be (N, C, H, W) or (N, C, D, H, W), got (1, 4)"):
         F.affine_grid(ember.zeros(1, 2, 3), (1, 4), align_corners=False)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("fn", [
+    lambda lib, x, grid: lib.nn.functional.interpolate(x, scale_factor=2, mode="bicubic"),
+    lambda lib, x, grid: lib.nn.functional.grid_sample(x, grid, align_corners=False),
+], ids=["interpolate", "grid_sample"])
+def test_resampling_an_empty_batch(device, fn):
+    check_parity(fn, rand(0, 3, 4, 5), rand(0, 2, 3, 2), device=device)

@@ -128,7 +128,8 @@ def is_batch_innermost(y):
 
 def grouped_columns(xp, x, window, groups, out_size):
     """The windows of x (N, C, *spatial) as columns, grouped: (groups, C/groups·K, L·N)."""
-    return window.unfold(xp, x, out_size).reshape(groups, -1, math.prod(out_size) * x.shape[0])
+    rows = x.shape[1] // groups * math.prod(window.kernel)
+    return window.unfold(xp, x, out_size).reshape(groups, rows, math.prod(out_size) * x.shape[0])
 
 
 def filter_product(xp, weight, cols, groups, out_size, bias=None):
@@ -201,7 +202,7 @@ def filter_product_transpose(xp, y_cols, y_size, weight, window, groups, shape):
 def row_bands(xp, rows, bytes_per_row):
     """The output rows in bands (slices) whose columns fill at most backend.cache_bytes(xp), one row at least."""
     limit = backend.cache_bytes(xp)
-    step = rows if limit is None else max(1, limit // bytes_per_row)
+    step = rows if limit is None or bytes_per_row == 0 else max(1, limit // bytes_per_row)
     return [slice(start, min(rows, start + step)) for start in range(0, rows, step)]
 
 
@@ -269,8 +270,9 @@ class ConvTranspose(Function):
 def as_blocks(xp, cols, window):
     """Columns (C, *kernel, *out_size, N), as Window.unfold gives them, in PyTorch's layout (N, C·K, L):
     row c·K + k of column l is kernel offset k of channel c in the l-th window (row by row)."""
+    per_window = math.prod(cols.shape[:1 + len(window.kernel)])
     windows = math.prod(cols.shape[1 + len(window.kernel):-1])
-    return xp.moveaxis(cols, -1, 0).reshape(cols.shape[-1], -1, windows)
+    return xp.moveaxis(cols, -1, 0).reshape(cols.shape[-1], per_window, windows)
 
 
 def from_blocks(xp, blocks, window, shape):

@@ -152,7 +152,8 @@ class MaxAt(Function):
         xp = ctx.xp
         planes = x.shape[:2]
         positions = xp.broadcast_to(positions, planes + positions.shape[2:])
-        picked = xp.take_along_axis(x.reshape(planes + (-1,)), positions.reshape(planes + (-1,)), axis=2)
+        picked = xp.take_along_axis(x.reshape(planes + (math.prod(x.shape[2:]),)),
+                                    positions.reshape(planes + (math.prod(positions.shape[2:]),)), axis=2)
         picked = picked.reshape(positions.shape)
         winner = xp.argmax(picked, axis=-1)[..., None]
         indices = xp.take_along_axis(positions, winner, axis=-1)[..., 0]
@@ -164,7 +165,7 @@ class MaxAt(Function):
         xp = ctx.xp
         (indices,) = ctx.saved
         planes, plane_size = math.prod(ctx.shape[:2]), math.prod(ctx.shape[2:])
-        flat = indices.reshape(planes, -1) + (xp.arange(planes) * plane_size)[:, None]
+        flat = indices.reshape(planes, math.prod(indices.shape[2:])) + (xp.arange(planes) * plane_size)[:, None]
         total = xp.zeros(planes * plane_size, dtype=grad.dtype)
         backend.scatter_add(total, (flat.ravel(),), grad.reshape(-1))
         return total.reshape(ctx.shape)
@@ -179,7 +180,7 @@ def flat_positions(per_axis, spatial):
         q, k = positions.shape[-2:]
         shape = tuple(q if a == axis else 1 for a in range(dims)) + tuple(k if a == axis else 1 for a in range(dims))
         flat = flat * n + positions.reshape(positions.shape[:-2] + shape)
-    return flat.reshape(flat.shape[:flat.ndim - dims] + (-1,))
+    return flat.reshape(flat.shape[:flat.ndim - dims] + (math.prod(flat.shape[flat.ndim - dims:]),))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -537,7 +538,8 @@ def max_unpool(x, indices, kernel_size, stride, padding, output_size, spatial_di
     if indices.numel() and not 0 <= int(indices.min()) <= int(indices.max()) < plane:
         raise RuntimeError(f"{name}: found an index outside the output plane of {plane} elements {size}")
     planes = x.shape[:-spatial_dims]
-    flat = scatter(x.new_zeros(planes + (plane,)), -1, indices.reshape(planes + (-1,)), x.reshape(planes + (-1,)))
+    pooled = planes + (math.prod(x.shape[-spatial_dims:]),)
+    flat = scatter(x.new_zeros(planes + (plane,)), -1, indices.reshape(pooled), x.reshape(pooled))
     return flat.reshape(planes + size)
 
 

@@ -230,7 +230,7 @@ class GridSample(Function):
         ctx.axes = [_axis_taps(xp, grid[..., x.ndim - 3 - a], size, mode, padding_mode, align_corners)
                     for a, size in enumerate(x.shape[2:])]
         ctx.x_shape, ctx.grid_shape = x.shape, grid.shape
-        pixels = xp.ascontiguousarray(xp.moveaxis(x.reshape(n, channels, -1), 1, 2))   # (N, L, C)
+        pixels = xp.ascontiguousarray(xp.moveaxis(x.reshape(n, channels, math.prod(x.shape[2:])), 1, 2))  # (N, L, C)
         ctx.save_for_backward(pixels)
         out = 0
         for flat, weight, _ in _combinations(xp, ctx.axes, x.shape[2:]):
@@ -241,7 +241,7 @@ class GridSample(Function):
         xp = ctx.xp
         (pixels,) = ctx.saved
         n, channels = ctx.x_shape[:2]
-        grad = xp.moveaxis(grad.reshape(n, channels, -1), 1, 2)                      # (N, P, C)
+        grad = xp.moveaxis(grad.reshape(n, channels, math.prod(grad.shape[2:])), 1, 2)  # (N, P, C)
         rows = (xp.arange(n) * pixels.shape[1])[:, None]
         grad_x = xp.zeros((n * pixels.shape[1], channels), dtype=grad.dtype) if ctx.needs_input_grad[0] else None
         grad_grid = xp.zeros(ctx.grid_shape, dtype=grad.dtype) if ctx.needs_input_grad[1] else None
@@ -253,7 +253,7 @@ class GridSample(Function):
                 for a, slope in enumerate(slopes):
                     grad_grid[..., len(slopes) - 1 - a] += slope.reshape(along.shape) * along
         if grad_x is not None:
-            grad_x = xp.moveaxis(grad_x.reshape(n, -1, channels), 2, 1).reshape(ctx.x_shape)
+            grad_x = xp.moveaxis(grad_x.reshape(n, math.prod(ctx.x_shape[2:]), channels), 2, 1).reshape(ctx.x_shape)
         return grad_x, grad_grid
 
 
@@ -324,8 +324,13 @@ def _combinations(xp, axes, spatial):
     for taps, size in zip(axes, spatial):
         combinations = [(flat * size + index, weight * w, [s * w for s in slopes] + [slope * weight])
                         for flat, weight, slopes in combinations for index, w, slope in taps]
-    return [(flat.reshape(n, -1), weight.reshape(n, -1), [s.reshape(n, -1) for s in slopes])
+    return [(_per_grid(flat, n), _per_grid(weight, n), [_per_grid(s, n) for s in slopes])
             for flat, weight, slopes in combinations]
+
+
+def _per_grid(a, n):
+    """a (N, *out) as (N, P), P = prod(out) (zero too, for an empty batch)."""
+    return a.reshape(n, math.prod(a.shape[1:]))
 
 
 GRID_MODES, GRID_PADDING_MODES = ("bilinear", "nearest", "bicubic"), ("zeros", "border", "reflection")
