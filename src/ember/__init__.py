@@ -40,6 +40,7 @@ from .ops.activation import (celu, celu_, hardshrink, log_softmax, prelu, relu, 
 from .ops.elementwise import (add, addcdiv, addcmul, clamp, clamp_max, clamp_min, clip, div, divide, float_power,
                               floor_divide, fmax, fmin, fmod, lerp, maximum, minimum, mul, multiply, neg, negative,
                               positive, pow, remainder, rsub, sub, subtract, true_divide)
+from .ops.conv import conv1d, conv2d, conv3d, conv_tbc, conv_transpose1d, conv_transpose2d, conv_transpose3d
 from .ops.copies import (alias_copy, detach_copy, diagonal_copy, expand_copy, narrow_copy, permute_copy,
                          select_copy, slice_copy, split_copy, split_with_sizes_copy, squeeze_copy, t_copy,
                          transpose_copy, unbind_copy, unfold_copy, unsqueeze_copy, view_copy)
@@ -63,6 +64,9 @@ from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_
                           bitwise_xor, eq, gcd, ge, greater, greater_equal, gt, isfinite, isinf, isnan, isneginf,
                           isposinf, isreal, lcm, le, less, less_equal, logical_and, logical_not, logical_or,
                           logical_xor, lt, ne, not_equal, signbit)
+from .ops.pooling import (adaptive_avg_pool1d, avg_pool1d, max_pool1d, max_pool1d_with_indices, max_pool2d,
+                          max_pool3d)
+from .ops.pooling import adaptive_max_pool1d_with_indices as adaptive_max_pool1d  # torch's gives the indices too
 from .ops.pointwise import (abs, absolute, ceil, copysign, exp, exp2, expm1, fix, floor, frac, frexp, heaviside,
                             ldexp, log, log10, log1p, log2, logaddexp, logaddexp2, nan_to_num, nextafter,
                             reciprocal, round, rsqrt, sgn, sign, sqrt, square, trunc)

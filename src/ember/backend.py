@@ -498,7 +498,7 @@ def scatter_add(target, index, values):
     """target[index] += values, with repeated indices adding up (in place)."""
     if type(target) is np.ndarray and isinstance(index, tuple) and len(index) == 1 \
             and getattr(index[0], "dtype", None) is not None and index[0].dtype.kind in "iu":
-        _add_rows(target, index[0].ravel(), values.reshape((-1,) + target.shape[1:]))
+        _add_rows(target, index[0].ravel(), values.reshape((index[0].size,) + target.shape[1:]))
     else:
         if type(target) is not np.ndarray:
             check_deterministic("adding into repeated indices on a GPU (atomic additions)")

@@ -66,9 +66,9 @@ OUT_OF_SCOPE = {
         "clear_autocast_cache": _DISPATCH, "init_num_threads": _DISPATCH, "slice_inverse": _DISPATCH,
         "Sym*": _COMPILE, "sym_*": _COMPILE, "cond": _COMPILE,
         "cudnn_*": _KERNEL, "miopen_*": _KERNEL, "mkldnn_*": _KERNEL, "fbgemm_*": _KERNEL, "native_*": _KERNEL,
-        "*_backward*": _KERNEL, "batch_norm_*": _KERNEL, "conv_tbc": _KERNEL, "constant_pad_nd": _KERNEL,
+        "*_backward*": _KERNEL, "batch_norm_*": _KERNEL, "constant_pad_nd": _KERNEL,
         "convolution": _KERNEL, "grid_sampler*": _KERNEL, "affine_grid_generator": _KERNEL,
-        "embedding_renorm_": _KERNEL, "norm_except_dim": _KERNEL, "max_pool1d_with_indices": _KERNEL,
+        "embedding_renorm_": _KERNEL, "norm_except_dim": _KERNEL,
         "lstm": _KERNEL, "gru": _KERNEL, "rnn_tanh": _KERNEL, "rnn_relu": _KERNEL, "lstm_cell": _KERNEL,
         "gru_cell": _KERNEL, "rnn_tanh_cell": _KERNEL, "rnn_relu_cell": _KERNEL,
         "*autocast_cpu*": _DEPRECATED, "*autocast_gpu*": _DEPRECATED, "*autocast_ipu*": _DEVICES,
@@ -108,10 +108,9 @@ OUT_OF_SCOPE = {
         "BroadcastingList*": _JIT, "boolean_dispatch": _JIT, "DType": _INTERNAL, "TYPE_CHECKING": _INTERNAL,
         "Tensor": "torch.Tensor, counted in torch", "GRID_SAMPLE_*": _INTERNAL, "assert_int_or_pair": _INTERNAL,
         "*_notes": "a fragment of PyTorch's docstrings", "handle_torch_function": _DISPATCH,
-        "has_torch_function*": _DISPATCH, "native_channel_shuffle": _KERNEL, "conv_tbc": _KERNEL,
+        "has_torch_function*": _DISPATCH, "native_channel_shuffle": _KERNEL,
         "multi_head_attention_forward": _KERNEL, "ScalingType": _DTYPES, "SwizzleType": _DTYPES,
         "scaled_mm": _DTYPES, "scaled_grouped_mm": _DTYPES,
-        "upsample": _DEPRECATED, "upsample_bilinear": _DEPRECATED, "upsample_nearest": _DEPRECATED,
     },
     "torch.utils.data": {
         "*DataPipe": _DATAPIPES, "DataChunk": _DATAPIPES, "functional_datapipe": _DATAPIPES,
@@ -157,6 +156,9 @@ OMITTED = {
     "torch.nn": {
         "LinearCrossEntropyOptions": "chunking settings of PyTorch's memory-saving linear_cross_entropy; ember computes "
                                      "the logits in one piece",
+    },
+    "torch.nn.functional": {
+        "grouped_mm": "mixture-of-experts' grouped product for bfloat16 GPU kernels; use matmul on each group",
     },
     "torch.optim": {
         "SparseAdam": "it needs sparse gradients, and ember has no sparse tensors",

@@ -1,5 +1,5 @@
 """Shape ops: the same numbers seen in another arrangement (reshapes, permutations, expansions,
-windows), joined (cat, stack), split, padded, flipped or rolled. Their backward puts the gradient
+windows), joined (cat, stack), split, flipped or rolled. Their backward puts the gradient
 back into the input's arrangement (reshape back, permute back, split back, flip back)."""
 
 import builtins
@@ -120,19 +120,6 @@ class Split(Function):
 
     def backward(ctx, *grads):
         return ctx.xp.concatenate(grads, axis=ctx.axis)
-
-
-class Pad(Function):
-    """A border of a constant value added around the last axes; backward crops it off."""
-
-    moves_data = True
-
-    def forward(ctx, x, widths, value):
-        ctx.inside = tuple(slice(before, before + n) for (before, _), n in zip(widths, x.shape))
-        return ctx.xp.pad(x, widths, constant_values=value)
-
-    def backward(ctx, grad):
-        return grad[ctx.inside]
 
 
 class Flip(Function):
@@ -322,20 +309,6 @@ def chunk(x, chunks, dim=0):
         raise RuntimeError(f"chunk: chunks must be a positive int, got {chunks!r}")
     length = x.shape[normalize_dim(dim, x.ndim)]
     return split(x, -(-length // chunks) or 1, dim)
-
-
-def pad(x, pad, mode="constant", value=0.0):
-    """Pad the last len(pad)//2 dimensions; pad = (left, right, top, bottom, ...) from the last dim back."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: mode {mode!r} is not supported; ember pads with mode='constant'")
-    if len(pad) % 2 or len(pad) // 2 > x.ndim:
-        raise ValueError(f"pad: expected pairs for at most {x.ndim} dimensions, got {tuple(pad)}")
-    if any(not isinstance(p, int) or p < 0 for p in pad):
-        raise ValueError(f"pad: widths are non-negative ints, got {tuple(pad)}")
-    widths = [(0, 0)] * x.ndim
-    for i in range(len(pad) // 2):
-        widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
-    return Pad.apply(x, widths=tuple(widths), value=value)
 
 
 # ---------------------------------------------------------------------------------------------
