@@ -182,7 +182,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=None):  # noqa: 
     return x
 
 
-def _steps(name, step, n, ndim):
+def _steps(name, step, n):
     """The n - 1 distances between neighbouring samples along one dimension, as a float64 NumPy array: from a
     number (equal steps) or from a 1-D tensor of the n sample coordinates."""
     if not hasattr(step, "dtype"):
@@ -236,7 +236,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):  # noqa: A002
         raise RuntimeError(f"gradient: expected each dimension size to be at least edge_order + 1 = "
                            f"{edge_order + 1}, got shape {tuple(input.shape)}")
     x = to_float(input)
-    return tuple(_derivative(x, a, _steps("gradient", step, x.shape[a], x.ndim), edge_order)
+    return tuple(_derivative(x, a, _steps("gradient", step, x.shape[a]), edge_order)
                  for a, step in zip(axes, steps))
 
 
