@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import backend
 from ..tensor import Tensor
-from .safetensors import CheckpointError, name_of, read, write
+from .safetensors import CheckpointError, name_of, parse_json, read, write
 
 STRUCTURE = "ember.structure"
 
@@ -50,10 +50,12 @@ def load(f, map_location=None, weights_only=None):
     arrays, metadata = read(f)
     if STRUCTURE not in metadata:
         return {key: Tensor(backend.to_device(array, device)) for key, array in arrays.items()}
+    what = f"{name_of(f)}: the '{STRUCTURE}' metadata"
+    structure = parse_json(metadata[STRUCTURE].encode("utf-8", "surrogatepass"), what)
     try:
-        return _decode(json.loads(metadata[STRUCTURE]), arrays, device)
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
-        raise CheckpointError(f"{name_of(f)}: the '{STRUCTURE}' metadata is corrupt ({type(e).__name__}: {e})") from None
+        return _decode(structure, arrays, device)
+    except (KeyError, TypeError, ValueError) as e:
+        raise CheckpointError(f"{what} is corrupt ({type(e).__name__}: {e})") from None
 
 
 def _host_array(value):
