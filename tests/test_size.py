@@ -13,7 +13,7 @@ SOURCE = pathlib.Path(ember.__file__).parent
 BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "backend.py": 420,  # issue 12: dtypes uint16-64, bfloat16, the default dtype and device, torch.Generator,
     # storage_offset
-    "autograd.py": 350,
+    "autograd.py": 440,  # issue 15: anomaly detection, naming the op, its module and the lines that created it
     "tensor.py": 920,  # issues 11 and 12: the PyTorch methods of every op family and their in-place forms, the
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph
     "ops": 6500,  # issue 12: torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms,

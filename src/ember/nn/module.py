@@ -6,13 +6,15 @@ runs its forward(). Everything else (parameters(), train()/eval(), to(), state_d
 tree of submodules.
 """
 
+import os
 import weakref
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 import numpy as np
 
 from .. import backend
-from ..autograd import RemovableHandle, no_grad
+from ..autograd import RemovableHandle, in_module, is_anomaly_enabled, no_grad
 from ..tensor import Tensor, parse_to_args
 from .parameter import Buffer, Parameter
 
@@ -37,6 +39,11 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward()")
 
     def __call__(self, *args, **kwargs):
+        if is_anomaly_enabled():  # anomaly errors name the module of each op
+            return in_module(self._describe(), lambda: self._call(*args, **kwargs))
+        return self._call(*args, **kwargs)
+
+    def _call(self, *args, **kwargs):
         if not (self._forward_pre_hooks or self._forward_hooks):
             return self.forward(*args, **kwargs)
         for hook in list(self._forward_pre_hooks):
@@ -324,6 +331,10 @@ class Module:
         """Copy weights in by name. Missing keys, unexpected keys and shape mismatches are all named in
         one error (with strict=False only mismatched shapes are errors), and nothing is changed then.
         Values may be ember Tensors, NumPy arrays or anything NumPy can read (a PyTorch tensor)."""
+        if not isinstance(state_dict, Mapping):
+            hint = " (a path? load the file first: model.load_state_dict(ember.load(path)))" \
+                if isinstance(state_dict, (str, os.PathLike)) else ""
+            raise TypeError(f"load_state_dict expects a dict-like state dict, got {type(state_dict).__name__}{hint}")
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -339,7 +350,9 @@ class Module:
             if isinstance(value, Tensor):
                 value = value.array
             array = value if backend.is_array(value) else np.asarray(value)
-            if not _uninitialized(target) and tuple(array.shape) != target.shape:
+            if array.dtype.kind not in "biufc":
+                problems.append(f"{key}: expected numbers, got an array of {array.dtype}")
+            elif not _uninitialized(target) and tuple(array.shape) != target.shape:
                 problems.append(f"size mismatch for {key}: the state dict has shape {tuple(array.shape)}, "
                                 f"the model has {target.shape}")
             arrays[key] = array
