@@ -134,7 +134,7 @@ def test_a_config_that_is_not_a_run_s(change, message, classifier_run, tmp_path,
 
 @pytest.mark.parametrize("weights, message", [
     (lambda path: path.write_bytes(path.read_bytes()[:-10]), "best.safetensors: tensor "),
-    (lambda path: path.write_bytes(pickle.dumps({"w": 1})), "best.safetensors: looks like a pickle/PyTorch file"),
+    (lambda path: path.write_bytes(pickle.dumps({"w": 1})), "best.safetensors: a pickle, but not a PyTorch file"),
     (lambda path: ember.save(ember.nn.Linear(64, 10).state_dict(), path),
      "best.safetensors does not fit the mlp model of config.json: missing keys: "),
     (lambda path: os.remove(path), "has no best.safetensors: the run did not finish an epoch"),

@@ -123,6 +123,11 @@ def is_floating(dtype):
     return dtype.kind == "f" or dtype.name == "bfloat16"
 
 
+def kind_of(dtype):
+    """NumPy's kind letter of a dtype ('b', 'i', 'u', 'f'), with 'f' for bfloat16 (ml_dtypes files it under 'V')."""
+    return "f" if dtype.name == "bfloat16" else dtype.kind
+
+
 def float_limits(dtype):
     """NumPy's finfo of a floating dtype (ml_dtypes' for bfloat16)."""
     if dtype.name == "bfloat16":
@@ -211,6 +216,17 @@ def cupy():
             raise RuntimeError("CUDA needs CuPy: pip install 'ember[gpu]'") from None
         _cupy = cp
     return _cupy
+
+
+def nccl():
+    """CuPy's bindings of NCCL (cupy.cuda.nccl), which moves data between GPUs: for ember.distributed."""
+    cupy()
+    try:
+        from cupy.cuda import nccl as bindings
+    except ImportError:
+        raise RuntimeError("the nccl backend needs CuPy built with NCCL: pip install 'ember[gpu]' (CuPy and the "
+                           "nvidia-nccl-cu12 wheel)") from None
+    return bindings
 
 
 def cuda_available():

@@ -8,7 +8,9 @@
     ember generate RUN_DIR --prompt TEXT text from a language model
     ember attention RUN_DIR --prompt TEXT where each attention head of a GPT looks (a PNG heatmap)
     ember vanishing-gradients            why an LSTM remembers 100 steps and a plain RNN does not
+    ember export RUN_DIR --onnx FILE     a run's best model as an ONNX file (onnxruntime and others run it)
     ember run SCRIPT [ARGS...]           run a PyTorch program unchanged, with torch resolved to ember
+    ember train --nproc 2                data-parallel training on 2 processes (mpiexec -n 2 ember train)
 """
 
 import argparse
@@ -63,6 +65,8 @@ def _parser():
     train.add_argument("--checkpoint-every", type=_positive_int, metavar="STEPS",
                        help="write the training checkpoint every STEPS steps too (default: after each epoch)")
     train.add_argument("--no-progress", action="store_true", help="no progress bar or per-epoch lines")
+    train.add_argument("--nproc", type=_positive_int, default=1,
+                       help="train on N processes of this machine (mpiexec -n N; --batch-size is the whole batch)")
 
     evaluate = commands.add_parser("evaluate", help="test accuracy of a run's best weights")
     evaluate.add_argument("run_dir", metavar="RUN_DIR")
@@ -96,6 +100,10 @@ def _parser():
     vanishing.add_argument("--lag", type=_positive_int, default=100)
     vanishing.add_argument("--steps", type=_positive_int, default=400, help="training steps per model")
     vanishing.add_argument("--seed", type=int, default=0)
+    export = commands.add_parser("export", help="write a run's best model as an ONNX file")
+    export.add_argument("run_dir", metavar="RUN_DIR")
+    export.add_argument("--onnx", required=True, metavar="FILE", help="the .onnx file to write")
+
     commands.add_parser("run", help="run a PyTorch program unchanged, with torch resolved to ember", add_help=False)
     return parser
 
@@ -144,9 +152,11 @@ TRAINING_OPTIONS = ("model", "dataset", "text", "optimizer", "lr", "epochs", "it
                     "checkpoint_every")
 
 
-def _train(args):
-    from . import models
+def _train(args, argv):
+    from . import distributed, models
     from .apps import recipes, runs
+    if args.nproc > 1 and distributed.launcher.mpi_launch() is None:
+        return _launch(args.nproc, argv)
     progress = not args.no_progress
     if args.resume is not None:
         given = [f"--{name.replace('_', '-')}" for name in TRAINING_OPTIONS + ("out",)
@@ -170,7 +180,10 @@ def _train(args):
 
 
 def _report(run_dir, results):
-    """What `ember train` prints at the end: the results of a language model or of a classifier."""
+    """What `ember train` prints at the end: the results of a language model or of a classifier (on rank 0;
+    the other ranks of a distributed run have none)."""
+    if results is None:
+        return None
     if "val_loss" in results:
         print(f"\nvalidation loss {results['val_loss']:.4f} nats per character  "
               f"({results['train_seconds']:.0f} s, {results['tokens_per_second']:,.0f} tokens/s)")
@@ -180,6 +193,18 @@ def _report(run_dir, results):
               f"best epoch {results['best_epoch']})")
         print(f"diagnosis: {results['diagnosis']}")
     print(f"run folder: {run_dir}")
+    return None
+
+
+def _launch(nproc, argv):
+    """`ember train --nproc N`: the same command on N processes, started by mpiexec; their exit status."""
+    import subprocess
+    from .distributed import launcher
+    rest = [a for i, a in enumerate(argv) if not a.startswith("--nproc") and (i == 0 or argv[i - 1] != "--nproc")]
+    try:
+        return subprocess.run(launcher.command(nproc, ["-m", "ember.cli", *rest])).returncode
+    except RuntimeError as problem:
+        raise FileNotFoundError(f"--nproc {nproc}: {problem}") from None
 
 
 def _evaluate(args):
@@ -204,6 +229,12 @@ def _generate(args):
 def _attention(args):
     from .apps import runs
     print(f"attention maps: {runs.attention_run(args.run_dir, args.prompt, args.out, args.device)}")
+
+
+def _export(args):
+    from .apps import runs
+    name, shape = runs.export_run(args.run_dir, args.onnx)
+    print(f"wrote {args.onnx}: input '{name}' of shape ({', '.join(map(str, shape))}), output 'logits'")
 
 
 def _vanishing_gradients(args):
@@ -236,11 +267,13 @@ def main(argv=None):
     from .apps.recipes import RunError
     from .io import CheckpointError
     from .train import DivergenceError
+    from .distributed import end_every_rank
     backend.keep_freed_memory()  # each training step reuses the memory the last one freed (README: Memory)
-    command = {"train": _train, "evaluate": _evaluate, "predict": _predict, "generate": _generate,
-               "attention": _attention, "vanishing-gradients": _vanishing_gradients}[args.command]
+    command = {"train": lambda args: _train(args, argv), "evaluate": _evaluate, "predict": _predict,
+               "generate": _generate, "attention": _attention, "export": _export,
+               "vanishing-gradients": _vanishing_gradients}[args.command]
     try:
-        command(args)
+        status = command(args)
     except (RunError, CheckpointError, FileNotFoundError) as problem:
         return _fail(args.command, problem, 2)
     except (DivergenceError, OSError, MemoryError) as problem:
@@ -249,12 +282,13 @@ def main(argv=None):
         print("\ninterrupted" + (" (continue with `ember train --resume RUN_DIR`)" if args.command == "train" else ""),
               file=sys.stderr)
         return 130
-    except Exception:  # noqa: BLE001 (ember's own bug: say so, with the traceback to report)
+    except Exception as error:  # noqa: BLE001 (ember's own bug: say so, with the traceback to report)
         traceback.print_exc()
         print(f"ember {args.command}: internal error: this is a bug in ember, not in what you asked; please report "
               "it with the command and the traceback above", file=sys.stderr)
+        end_every_rank(error)
         return 1
-    return 0
+    return status or 0  # the exit status of the processes that --nproc started, or 0
 
 
 def _fail(command, problem, status):
@@ -267,6 +301,8 @@ def _fail(command, problem, status):
         text = str(problem)
     label = "error: " if status == 2 or isinstance(problem, (OSError, MemoryError)) else ""
     print(f"ember {command}: {label}{' '.join(text.split())}", file=sys.stderr)
+    from .distributed import end_every_rank
+    end_every_rank(problem)
     return status
 
 

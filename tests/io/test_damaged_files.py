@@ -182,7 +182,7 @@ def test_a_huge_header_is_refused_before_it_is_read(tmp_path):
     with open(path, "rb") as f, raises(CheckpointError, f"a header of {length} bytes is more than the "
                                                         f"{ember_safetensors.MAX_HEADER} that ember reads"):
         ember.load(Counting(f))
-    assert reads == [8]
+    assert set(reads) == {8}  # the 8-byte length (read by the sniffing for a PyTorch file too), nothing more
 
 
 # -------------------------------------------------------------------------------------------------

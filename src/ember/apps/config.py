@@ -64,6 +64,7 @@ RULES = {
     "eval_interval": (_count, "a positive int"),
     "clip": (lambda v: v is None or (_number(v) and v > 0), "null or a positive number"),
     "checkpoint_every": (lambda v: v is None or _count(v), "null or a positive int"),
+    "processes": (_count, "a positive int"),
 }
 NEEDED = {"classify": ("model", "seed", "dropout", "batch_size", "dataset", "in_shape", "num_classes"),
           "language": ("model", "seed", "dropout", "batch_size", "vocab", "block_size", "eval_batches")}

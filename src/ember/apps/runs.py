@@ -3,6 +3,10 @@ continues one that was killed, and `ember evaluate`, `predict`, `generate` and `
 
 Everything a run is given (options, files, the config of a folder) is checked before anything is
 written: a mistake is one RunError, and no half-made run folder is left behind.
+
+Under `mpiexec -n N` (or `ember train --nproc N`) the N processes train one model together: each takes
+its share of every batch (--batch-size is the whole batch's), the model is a DistributedDataParallel,
+and rank 0 alone writes the run folder and prints.
 """
 
 import math
@@ -11,7 +15,7 @@ import time
 
 import numpy as np
 
-from .. import backend, data, models, nn
+from .. import backend, data, distributed, models, nn
 from ..autograd import no_grad
 from ..creation import from_numpy, tensor
 from ..io import load
@@ -32,6 +36,47 @@ CLASSIFICATION_DATA = {
     "breast-cancer": dict(load=data.breast_cancer, sample_shape=(30,), raw_scale=None, data_dir=False),
 }
 SAMPLE_SHAPES = {name: spec["sample_shape"] for name, spec in CLASSIFICATION_DATA.items()}
+
+
+def _rank():
+    return distributed.get_rank() if distributed.is_initialized() else 0
+
+
+def _join_ranks(config, device):
+    """Under an MPI launcher with N > 1 processes: join the process group (NCCL for GPUs), and return this
+    rank's device (its own GPU) and share of the batch. Alone: device and the whole batch."""
+    size = distributed.launcher.world_size()
+    if size == 1:
+        return device, config["batch_size"]
+    if config["batch_size"] % size:
+        raise RunError(f"--batch-size {config['batch_size']} does not split evenly over {size} processes")
+    on_gpu = device is not None and device.type == "cuda"
+    if not distributed.is_initialized():
+        distributed.init_process_group("nccl" if on_gpu else "mpi")
+    if on_gpu:
+        device = backend.Device(f"cuda:{distributed.get_node_local_rank() % backend.cuda_device_count()}")
+    return device, config["batch_size"] // size
+
+
+def _parallel(model, device):
+    """model on device, wrapped in DistributedDataParallel when several processes train it."""
+    if device is not None:
+        model.to(device)
+    return nn.parallel.DistributedDataParallel(model) if distributed.is_initialized() else model
+
+
+def _start_run(out, overwrite, config, data_name, text=None):
+    """The new run's folder with its config.json (and text.txt, a language model's text), made by rank 0
+    (the only process, outside a distributed run) and named to every rank."""
+    folder = [None]
+    if _rank() == 0:
+        folder[0] = make_run_dir(out, config["model"], data_name, overwrite)
+        if text is not None:
+            write_text(os.path.join(folder[0], TEXT), text)
+        write_json(os.path.join(folder[0], CONFIG), config)  # last: it marks a run that can be resumed
+    if distributed.is_initialized():
+        distributed.broadcast_object_list(folder, src=0)
+    return folder[0]
 
 
 def _read_config(run_dir, to_train=False):
@@ -55,13 +100,24 @@ def resume_run(run_dir, device=None, progress=True, data_dir=None):
         raise RunError(f"{run_dir} has no {CONFIG}: its run was stopped before it began; start it again with "
                        f"`ember train --out {run_dir} --overwrite` and the options it had")
     config = _read_config(run_dir, to_train=True)
+    processes = config.get("processes", 1)
+    if distributed.launcher.world_size() != processes:
+        raise RunError(f"{run_dir} was trained on {processes} processes: resume it on as many, with `ember train "
+                       f"--resume {run_dir} --nproc {processes}`")
     last = run_file(run_dir, LAST)
     resume_from = last if os.path.isfile(last) else None
     if config["task"] == "classify":
         config = dict(config, data_dir=data_dir or config.get("data_dir"))
-        return run_dir, _fit_classifier(*_prepare_classifier(config), run_dir, device, progress, resume_from)
-    return run_dir, _fit_language_model(*_prepare_language_model(config, _run_text(run_dir, config)), run_dir,
-                                        device, progress, resume_from)
+        prepared, fit_run = _prepare_classifier(config), _fit_classifier
+    else:
+        prepared, fit_run = _prepare_language_model(config, _run_text(run_dir, config)), _fit_language_model
+    ranks = _join_ranks(config, device)
+    return _rank_0_result(run_dir, fit_run(*prepared, run_dir, ranks, progress, resume_from))
+
+
+def _rank_0_result(run_dir, results):
+    """(run folder, results) on rank 0 (the only process, outside a distributed run); (None, None) on the others."""
+    return (run_dir, results) if _rank() == 0 else (None, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,9 +149,9 @@ def train_classifier(settings, out=None, device=None, progress=True, overwrite=F
         raise RunError(f"unknown dataset '{settings['dataset']}'; choose from {', '.join(CLASSIFICATION_DATA)}")
     check_out(out, overwrite)
     config, model, optimizer, splits = _prepare_classifier(settings)
-    run_dir = make_run_dir(out, config["model"], config["dataset"], overwrite)
-    write_json(os.path.join(run_dir, CONFIG), config)
-    return run_dir, _fit_classifier(config, model, optimizer, splits, run_dir, device, progress)
+    ranks = _join_ranks(config, device)
+    run_dir = _start_run(out, overwrite, config, config["dataset"])
+    return _rank_0_result(run_dir, _fit_classifier(config, model, optimizer, splits, run_dir, ranks, progress))
 
 
 def _prepare_classifier(settings):
@@ -104,7 +160,8 @@ def _prepare_classifier(settings):
     (train, val, test), raw = _classification_splits(settings)
     labels = np.concatenate([s.tensors[1].numpy() for s in (train, val, test)])
     config = dict(settings, task="classify", in_shape=list(train.tensors[0].shape[1:]),
-                  num_classes=int(labels.max()) + 1, standardization=_standardization(raw.train))
+                  num_classes=int(labels.max()) + 1, standardization=_standardization(raw.train),
+                  processes=distributed.launcher.world_size())
     model = _build_classifier(config)
     return config, model, make_optimizer(config, model), (train, val, test)
 
@@ -115,11 +172,19 @@ def _checkpoints(run_dir, config):
                            last_path=os.path.join(run_dir, LAST))
 
 
-def _fit_classifier(config, model, optimizer, splits, run_dir, device, progress, resume_from=None):
+def _fit_classifier(config, model, optimizer, splits, run_dir, ranks, progress, resume_from=None):
+    """Train (or go on training) the run's classifier; ranks: this rank's (device, share of the batch).
+    The results on rank 0, None on the others."""
     train, val, test = splits
-    generator = backend.Generator("cpu", config["seed"])
-    train_loader = data.DataLoader(train, batch_size=config["batch_size"], shuffle=True, generator=generator)
-    val_loader = data.DataLoader(val, batch_size=256)
+    device, batch_size = ranks
+    trained = _parallel(model, device)
+    if distributed.is_initialized():
+        train_loader = data.DataLoader(train, batch_size, sampler=data.DistributedSampler(train, seed=config["seed"]))
+        val_loader = data.DataLoader(val, batch_size=256, sampler=data.DistributedSampler(val, shuffle=False))
+    else:
+        generator = backend.Generator("cpu", config["seed"])
+        train_loader = data.DataLoader(train, batch_size=batch_size, shuffle=True, generator=generator)
+        val_loader = data.DataLoader(val, batch_size=256)
     callbacks = [_checkpoints(run_dir, config)]
     if config.get("patience"):
         callbacks.append(EarlyStopping(patience=config["patience"]))
@@ -127,8 +192,10 @@ def _fit_classifier(config, model, optimizer, splits, run_dir, device, progress,
     if scheduler is not None:
         callbacks.append(SchedulerStep(scheduler, interval="batch"))
     loss_fn = nn.CrossEntropyLoss()
-    history = fit(model, loss_fn, optimizer, train_loader, val_loader, epochs=config["epochs"], callbacks=callbacks,
+    history = fit(trained, loss_fn, optimizer, train_loader, val_loader, epochs=config["epochs"], callbacks=callbacks,
                   device=device, progress=progress, resume_from=resume_from)
+    if _rank() != 0:
+        return None
     model.load_state_dict(load(os.path.join(run_dir, BEST)))
     test_results = evaluate(model, loss_fn, data.DataLoader(test, batch_size=256), device=device)
     results = {"test_loss": test_results["loss"], "test_accuracy": test_results["accuracy"],
@@ -341,11 +408,10 @@ def train_language_model(settings, out=None, device=None, progress=True, overwri
     check_out(out, overwrite)
     text = read_text(settings["text"]) if settings.get("text") else data.builtin_text()
     config, model, optimizer, windows = _prepare_language_model(settings, text)
-    run_dir = make_run_dir(out, config["model"], os.path.basename(config.get("text") or "python-docs"), overwrite)
-    if config.get("text"):
-        write_text(os.path.join(run_dir, TEXT), text)
-    write_json(os.path.join(run_dir, CONFIG), config)
-    return run_dir, _fit_language_model(config, model, optimizer, windows, run_dir, device, progress)
+    ranks = _join_ranks(config, device)
+    run_dir = _start_run(out, overwrite, config, os.path.basename(config.get("text") or "python-docs"),
+                         text if config.get("text") else None)
+    return _rank_0_result(run_dir, _fit_language_model(config, model, optimizer, windows, run_dir, ranks, progress))
 
 
 def _prepare_language_model(settings, text):
@@ -353,23 +419,29 @@ def _prepare_language_model(settings, text):
     backend.manual_seed(settings["seed"])
     vocab = data.CharVocab(settings["vocab"]) if settings.get("vocab") else None
     vocab, train, val = _text_windows(text, settings, vocab)
-    config = dict(settings, task="language", vocab=vocab.chars)
+    config = dict(settings, task="language", vocab=vocab.chars, processes=distributed.launcher.world_size())
     model = _build_language_model(config)
     return config, model, make_optimizer(config, model), (vocab, train, val)
 
 
-def _fit_language_model(config, model, optimizer, windows, run_dir, device, progress, resume_from=None):
+def _fit_language_model(config, model, optimizer, windows, run_dir, ranks, progress, resume_from=None):
+    """Train (or go on training) the run's language model; ranks: this rank's (device, share of the batch).
+    The results on rank 0, None on the others."""
     vocab, train, val = windows
+    device, batch_size = ranks
+    trained = _parallel(model, device)
+    seed = config["seed"] + 1000 * _rank()  # each rank draws windows of its own
     interval = min(config["eval_interval"], config["iterations"])
     callbacks = [SchedulerStep(schedule(config, optimizer, config["iterations"]), interval="batch"),
                  _checkpoints(run_dir, config)]
     started = time.perf_counter()
-    history = fit(model, sequence_cross_entropy, optimizer,
-                  _random_windows(train, config["batch_size"], interval, config["seed"]),
-                  _random_windows(val, config["batch_size"], min(20, config["eval_batches"]), config["seed"] + 2),
+    history = fit(trained, sequence_cross_entropy, optimizer, _random_windows(train, batch_size, interval, seed),
+                  _random_windows(val, batch_size, min(20, config["eval_batches"]), seed + 2),
                   epochs=max(1, config["iterations"] // interval), callbacks=callbacks,
                   max_grad_norm=config.get("clip"), device=device, progress=progress, resume_from=resume_from)
     seconds = time.perf_counter() - started
+    if _rank() != 0:
+        return None
     model.load_state_dict(load(os.path.join(run_dir, BEST)))
     tokens = config["batch_size"] * config["block_size"] * interval * len(history)
     results = {"val_loss": validation_loss(model, val, config["batch_size"], config["eval_batches"], config["seed"],
@@ -422,3 +494,26 @@ def generate_run(run_dir, prompt, tokens, temperature=1.0, top_k=None, seed=None
         return generate_text(model, vocab, prompt, tokens, temperature, top_k, device)
     except ValueError as problem:
         raise RunError(f"prompt: {problem}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Export.
+
+def export_run(run_dir, path):
+    """Write a run's best model to path as ONNX, with a dynamic batch (and, for a language model, a
+    dynamic length): `ember export RUN --onnx model.onnx`. Returns the graph's input name and shape."""
+    from ..io.onnx_export import ExportError, export
+    config = _read_config(run_dir)
+    if config["task"] == "language":
+        model = _load_model(run_dir, config, _build_language_model, None)
+        example, name, axes = tensor(np.zeros((1, min(config["block_size"], 8)), np.int64)), "ids", {0: "batch",
+                                                                                                    1: "length"}
+    else:
+        model = _load_model(run_dir, config, _build_classifier, None)
+        example, name, axes = tensor(np.zeros((1, *config["in_shape"]), np.float32)), "input", {0: "batch"}
+    try:
+        export(model, (example,), path, input_names=[name], output_names=["logits"],
+               dynamic_axes={name: axes, "logits": {0: "batch"}})
+    except (ExportError, ImportError) as problem:
+        raise RunError(str(problem)) from None
+    return name, ["batch" if i == 0 else "length" if i in axes else n for i, n in enumerate(example.shape)]

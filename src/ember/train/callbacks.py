@@ -1,11 +1,17 @@
-"""Callbacks: small objects that fit() calls after every batch and epoch, to watch or steer training."""
+"""Callbacks: small objects that fit() calls after every batch and epoch, to watch or steer training.
+
+On several ranks (ember.distributed) every rank runs them alike, and those that print or write files
+(ProgressBar, ModelCheckpoint) do so on rank 0 only.
+"""
 
 import math
 import os
 import sys
 import time
 
+from .. import distributed
 from ..io import save
+from ..nn.parallel import DistributedDataParallel
 from ..optim.lr_scheduler import ReduceLROnPlateau
 from ..tensor import Tensor
 
@@ -72,6 +78,16 @@ class _Monitor:
         return better
 
 
+def is_main_process():
+    """Whether this process prints and writes: rank 0, or the only process."""
+    return not distributed.is_initialized() or distributed.get_rank() == 0
+
+
+def _unwrapped(model):
+    """The model inside a DistributedDataParallel (whose state_dict keys would start with "module.")."""
+    return model.module if isinstance(model, DistributedDataParallel) else model
+
+
 def _copy_of_weights(model):
     return {name: Tensor(tensor.array.copy()) for name, tensor in model.state_dict().items()}
 
@@ -117,7 +133,8 @@ class EarlyStopping(_Monitor, Callback):
 
 class ModelCheckpoint(_Monitor, Callback):
     """Save the model's state_dict to `path` (safetensors, written atomically) after each epoch that
-    improves the monitored number (every epoch with save_best_only=False).
+    improves the monitored number (every epoch with save_best_only=False). Of a DistributedDataParallel,
+    the state_dict of the model inside, which loads on any number of ranks; only rank 0 writes.
 
     With save_last=True it also writes a training checkpoint, all that fit(resume_from=...) needs to
     continue the run exactly (see ember.train.state), to last_path (default: last.safetensors beside
@@ -146,13 +163,19 @@ class ModelCheckpoint(_Monitor, Callback):
 
     def on_batch_end(self, state):
         if self.every_n_steps is not None and state.step % self.every_n_steps == 0:
-            save(state.state_dict(), self.last_path)
+            self._save_last(state)
+
+    def _save_last(self, state):
+        """Write the training checkpoint: every rank takes part in collecting it, rank 0 alone writes it."""
+        checkpoint = state.state_dict()
+        if is_main_process():
+            save(checkpoint, self.last_path)
 
     def on_epoch_end(self, state):
-        if self.improved(state) or not self.save_best_only:
-            save(state.model.state_dict(), self.path)
+        if (self.improved(state) or not self.save_best_only) and is_main_process():
+            save(_unwrapped(state.model).state_dict(), self.path)
         if self.save_last:
-            save(state.state_dict(), self.last_path)
+            self._save_last(state)
 
 
 class SchedulerStep(Callback):
@@ -185,19 +208,20 @@ class SchedulerStep(Callback):
 
 class ProgressBar(Callback):
     """Shows training as it goes: on a terminal, a per-batch bar with loss, accuracy, samples/s and
-    the time left (tqdm, when installed); otherwise one plain line per epoch."""
+    the time left (tqdm, when installed); otherwise one plain line per epoch. Only rank 0 shows it."""
 
     def __init__(self, stream=None):
         self.stream = stream
 
     def on_fit_begin(self, state):
         self.out = self.stream or sys.stdout
+        self.shown = is_main_process()
         self.bar = None
         try:
             import tqdm
         except ImportError:
             tqdm = None
-        self.tqdm = tqdm if tqdm is not None and self.out.isatty() else None
+        self.tqdm = tqdm if tqdm is not None and self.out.isatty() and self.shown else None
 
     def on_epoch_begin(self, state):
         self.started, self.samples, self.loss_sum, self.correct = time.perf_counter(), 0, 0.0, None
@@ -222,7 +246,9 @@ class ProgressBar(Callback):
     def on_epoch_end(self, state):
         if self.bar is not None:
             self.bar.close()
-        print(format_epoch(state.history.records[-1], state.epochs, self.samples), file=self.out, flush=True)
+        if self.shown:  # samples of every rank
+            samples = self.samples * (distributed.get_world_size() if distributed.is_initialized() else 1)
+            print(format_epoch(state.history.records[-1], state.epochs, samples), file=self.out, flush=True)
 
 
 def format_epoch(record, epochs, samples):

@@ -5,15 +5,21 @@ For every batch: forward pass (outputs = model(x)), loss (how wrong the outputs 
 parameter a learning-rate-sized step against its gradient). One pass over the training data is an
 epoch; after each, the model is measured on validation data it never trains on, which is how
 overfitting becomes visible.
+
+Under `mpiexec -n N` (an ember.distributed process group), fit() trains a DistributedDataParallel model on
+N processes, each reading its share of the data (a DistributedSampler, whose shuffle fit sets each epoch):
+the epoch's numbers are summed over the ranks, so every rank's History is that of the whole data, and
+its callbacks decide alike; only rank 0 prints and writes files.
 """
 
 import contextlib
 import math
 import time
 
-from .. import autograd
+from .. import autograd, distributed
 from ..autograd import no_grad
 from ..io import load
+from ..nn.parallel import DistributedDataParallel
 from ..nn.utils import clip_grad_norm_
 from .callbacks import ProgressBar
 from .history import History
@@ -29,11 +35,16 @@ def _to(batch, device):
     return batch if device is None else tuple(t.to(device) for t in batch)
 
 
-def evaluate(model, loss_fn, data, metrics=None, device=None):
-    """Mean loss (and accuracy, for classification) of model over data, in eval mode, without a graph."""
+def _several_ranks():
+    return distributed.is_initialized() and distributed.get_world_size() > 1
+
+
+def evaluate(model, loss_fn, data, metrics=None, device=None, across_ranks=False):
+    """Mean loss (and accuracy, for classification) of model over data, in eval mode, without a graph;
+    across_ranks: over the data of every rank of the process group (each rank calls it with its share)."""
     was_training = model.training
     model.eval()
-    totals = Totals(metrics or {})
+    totals = Totals(metrics or {}, across_ranks)
     with no_grad():
         for batch in data:
             x, y = _to(batch, device)
@@ -64,9 +75,14 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, callbac
 
     Stops with DivergenceError, naming epoch and batch, when the loss or the gradients become NaN or
     infinite (before the optimizer step, so the weights stay finite), or the validation loss does.
+    On several ranks (see above), model must be a DistributedDataParallel.
     """
     if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
+    several = _several_ranks()
+    if several and not isinstance(model, DistributedDataParallel):
+        raise ValueError(f"fit: this process is one of {distributed.get_world_size()} ranks; wrap the model in "
+                         "nn.parallel.DistributedDataParallel, or each rank trains a model of its own")
     for name, data in (("train_data", train_data), ("val_data", val_data)):
         if data is not None and _length(data) == 0:
             raise ValueError(f"fit: {name} has no batches (an empty dataset, or drop_last=True with fewer samples "
@@ -77,7 +93,7 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, callbac
     if device is not None:
         model.to(device)
     state = FitState(model, optimizer, History(), epochs, _length(train_data), callbacks, scaler,
-                     {"train_data": train_data, "val_data": val_data}, dict(metrics or {}))
+                     {"train_data": train_data, "val_data": val_data}, dict(metrics or {}), several)
     for callback in callbacks:
         callback.on_fit_begin(state)
     if resume_from is not None:
@@ -89,6 +105,8 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, callbac
     finally:
         for callback in callbacks:
             callback.on_fit_end(state)
+    if several:
+        distributed.barrier()  # what rank 0 wrote (checkpoints) is there for every rank
     return state.history
 
 
@@ -119,7 +137,8 @@ def _epoch(state, epoch, loss_fn, train_data, val_data, device, max_grad_norm):
     record = {"epoch": epoch, **state.totals.means("train_")}
     if val_data is not None:
         record.update({f"val_{k}": v for k, v in
-                       evaluate(state.model, loss_fn, val_data, state.totals.metrics, device).items()})
+                       evaluate(state.model, loss_fn, val_data, state.totals.metrics, device,
+                                state.totals.across_ranks).items()})
     record["lr"] = state.optimizer.param_groups[0]["lr"]
     record["seconds"] = time.perf_counter() - state.epoch_started
     state.history.append(record)
@@ -135,9 +154,10 @@ def _epoch(state, epoch, loss_fn, train_data, val_data, device, max_grad_norm):
 def _new_batches(state, train_data):
     """The batches of a new epoch, after noting the random generators' states as it begins."""
     state.batch = 0
-    state.totals = Totals(state.totals.metrics)
+    state.totals = Totals(state.totals.metrics, state.totals.across_ranks)
     state.epoch_started = time.perf_counter()
     state.rng_at_epoch_start = random_states(state.generators)
+    _start_epoch(train_data, state.epoch)
     return iter(train_data)
 
 
@@ -147,6 +167,7 @@ def _resumed_batches(state, train_data):
     the generators are set back to their states at the save."""
     at_the_save = random_states(state.generators)
     set_random_states(state.generators, state.rng_at_epoch_start)
+    _start_epoch(train_data, state.epoch)
     batches = iter(train_data)
     for _ in range(state.batch):
         next(batches)
@@ -193,8 +214,8 @@ def _check_gradients(state, loss, max_grad_norm):
         total = float(clip_grad_norm_(parameters, max_grad_norm).item())
     else:
         total = float(sum(p.grad.array.sum() for p in parameters))
-    if math.isfinite(total):
-        return
+    if math.isfinite(total) or state.scaler is not None:
+        return  # a GradScaler skips the step of non-finite gradients itself, and lowers its scale
     state.history.diverged = (state.epoch, state.batch)
     name = next((n for n, p in state.model.named_parameters()
                  if p.grad is not None and not bool(p.grad.isfinite().all())), None)
@@ -203,6 +224,13 @@ def _check_gradients(state, loss, max_grad_norm):
                           f"{where}, with a finite loss ({loss:.4g}): training stopped before the optimizer step, "
                           "so the weights are still finite (try a lower learning rate, max_grad_norm, or "
                           "detect_anomaly=True to find the op that made it)")
+
+
+def _start_epoch(data, epoch):
+    """A sampler that shuffles per epoch (DistributedSampler) is told the epoch (0 for the first)."""
+    sampler = getattr(data, "sampler", None)
+    if hasattr(sampler, "set_epoch"):
+        sampler.set_epoch(epoch - 1)
 
 
 def _length(data):

@@ -6,14 +6,18 @@ grad scaler's, each callback's (the scheduler of SchedulerStep, the counters and
 EarlyStopping and ModelCheckpoint), the History, where the loop stood (epoch, batch, optimizer step),
 the running sums of the epoch so far, and the state of every random generator that the run draws from:
 the default ones and those of the data loaders' samplers, both now and as they were when the epoch
-began. A run resumed in the middle of an epoch sets the generators back to the epoch's start, draws
+began. On several ranks (ember.distributed), the running sums and the generators differ from rank to rank:
+the checkpoint holds those of every rank ("ranks", one entry per rank), and resumes on as many. A run resumed in the middle of an epoch sets the generators back to the epoch's start, draws
 the epoch's order of batches again, skips the batches already done, and sets the generators to where
 they stood at the save: from there on it computes exactly what the uninterrupted run computed.
 """
 
 import time
 
-from .. import backend
+import numpy as np
+
+from .. import backend, distributed
+from ..creation import tensor
 
 FORMAT = "ember.fit.1"  # the "format" entry of a training checkpoint
 # Where a DataLoader keeps a generator of its own: given to it, or to its sampler or batch sampler.
@@ -26,7 +30,7 @@ class FitState:
     `stop` (set it to end training). state_dict() is the training checkpoint of this moment."""
 
     def __init__(self, model, optimizer, history, epochs, batches_per_epoch, callbacks=(), scaler=None,
-                 data=None, metrics=None):
+                 data=None, metrics=None, across_ranks=False):
         self.model, self.optimizer, self.history = model, optimizer, history
         self.epochs, self.batches_per_epoch = epochs, batches_per_epoch
         self.callbacks, self.scaler = list(callbacks), scaler
@@ -35,7 +39,7 @@ class FitState:
         self.epoch_done = True  # the epoch `epoch` has its record in the history
         self.batch_logs = {}
         self.stop = False
-        self.totals = Totals(metrics or {})  # the running sums of the epoch
+        self.totals = Totals(metrics or {}, across_ranks)  # the running sums of the epoch
         self.epoch_started = time.perf_counter()
         self.rng_at_epoch_start = random_states(self.generators)
 
@@ -48,8 +52,20 @@ class FitState:
                 "position": {"epoch": self.epoch, "batch": self.batch, "step": self.step,
                              "epoch_done": self.epoch_done, "stop": self.stop,
                              "seconds": time.perf_counter() - self.epoch_started},
-                "totals": self.totals.state_dict(),
-                "rng": random_states(self.generators), "rng_at_epoch_start": self.rng_at_epoch_start}
+                "ranks": self._parts_of_every_rank()}
+
+    def _parts_of_every_rank(self):
+        """[what differs between the ranks: the epoch's running sums and the generators' states] of each rank
+        (on several ranks every rank calls this: it gathers them)."""
+        own = {"totals": self.totals.state_dict(), "rng": random_states(self.generators),
+               "rng_at_epoch_start": self.rng_at_epoch_start}
+        if not self.totals.across_ranks:
+            return [own]
+        everywhere = [None] * distributed.get_world_size()
+        distributed.all_gather_object(everywhere, dict(own, rng=_as_lists(own["rng"]),
+                                                       rng_at_epoch_start=_as_lists(self.rng_at_epoch_start)))
+        return [dict(part, rng=_as_states(part["rng"]), rng_at_epoch_start=_as_states(part["rng_at_epoch_start"]))
+                for part in everywhere]
 
     def load_state_dict(self, saved, source="the checkpoint"):
         """Take the moment that state_dict() saved (after on_fit_begin: the callbacks' own states are
@@ -57,10 +73,11 @@ class FitState:
         if not isinstance(saved, dict) or saved.get("format") != FORMAT:
             raise ValueError(f"fit: {source} is not a training checkpoint (ModelCheckpoint(save_last=True) writes "
                              "them); a file of weights alone loads with model.load_state_dict(ember.load(path))")
+        mine = _part_of_this_rank(saved["ranks"], self.totals.across_ranks, source)
         callbacks = _keyed(self.callbacks)
         _check_same_keys(source, "callbacks", set(_callback_states(self.callbacks)), set(saved["callbacks"]))
         _check_same_keys(source, "random generators", set(self.generators) - {"cuda"},
-                         set(saved["rng"]) - {"cuda"})
+                         set(mine["rng"]) - {"cuda"})
         self.model.load_state_dict(saved["model"])
         self.optimizer.load_state_dict(saved["optimizer"])
         if self.scaler is not None and saved["scaler"] is not None:
@@ -72,16 +89,35 @@ class FitState:
         self.epoch, self.batch, self.step = position["epoch"], position["batch"], position["step"]
         self.epoch_done, self.stop = position["epoch_done"], position["stop"]
         self.epoch_started = time.perf_counter() - position["seconds"]
-        self.totals.load_state_dict(saved["totals"])
-        self.rng_at_epoch_start = saved["rng_at_epoch_start"]
-        set_random_states(self.generators, saved["rng"])
+        self.totals.load_state_dict(mine["totals"])
+        self.rng_at_epoch_start = mine["rng_at_epoch_start"]
+        set_random_states(self.generators, mine["rng"])
+
+
+def _part_of_this_rank(parts, across_ranks, source):
+    """This rank's entry of a checkpoint's "ranks", refused unless it was saved on as many ranks as there are."""
+    size = distributed.get_world_size() if across_ranks else 1
+    if len(parts) != size:
+        raise ValueError(f"fit: {source} was saved by a fit on {len(parts)} processes: resume it on {len(parts)}, "
+                         f"not {size}")
+    return parts[distributed.get_rank() if across_ranks else 0]
+
+
+def _as_lists(states):
+    """Generator states (uint8 tensors) as lists of ints, which all_gather_object sends (as JSON)."""
+    return {name: state.tolist() for name, state in states.items()}
+
+
+def _as_states(lists):
+    return {name: tensor(np.array(values, np.uint8)) for name, values in lists.items()}
 
 
 class Totals:
-    """Running sums over one epoch, weighted by batch size: mean loss, accuracy, extra metrics."""
+    """Running sums over one epoch, weighted by batch size: mean loss, accuracy, extra metrics; with
+    across_ranks, the means are of the sums over every rank of the process group."""
 
-    def __init__(self, metrics):
-        self.metrics = metrics
+    def __init__(self, metrics, across_ranks=False):
+        self.metrics, self.across_ranks = metrics, across_ranks
         self.samples = self.loss = self.correct = 0.0
         self.classification = False
         self.extra = {name: 0.0 for name in metrics}
@@ -101,11 +137,20 @@ class Totals:
         return correct
 
     def means(self, prefix):
+        if self.across_ranks:
+            self._sum_over_ranks()
         logs = {f"{prefix}loss": self.loss / self.samples}
         if self.classification:
             logs[f"{prefix}accuracy"] = self.correct / self.samples
         logs.update({f"{prefix}{name}": total / self.samples for name, total in self.extra.items()})
         return logs
+
+    def _sum_over_ranks(self):
+        sums = tensor(np.array([self.samples, self.loss, self.correct, self.classification, *self.extra.values()]))
+        distributed.all_reduce(sums)
+        self.samples, self.loss, self.correct, classification, *extra = sums.tolist()
+        self.classification = bool(classification)
+        self.extra = dict(zip(self.extra, extra))
 
     def state_dict(self):
         return {"samples": self.samples, "loss": self.loss, "correct": self.correct,
