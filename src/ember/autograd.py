@@ -631,10 +631,10 @@ def _watch_forward(ctx, inputs, results):
     if not _anomaly[1]:
         return
     xp = ctx.xp
-    tensors = [x for x in inputs if isinstance(x, Tensor) and x.array.dtype.kind in "fc"]
+    tensors = [x for x in inputs if isinstance(x, Tensor) and _inexact(x.array.dtype)]
     origins = [origin for origin in map(anomaly_origin, tensors) if origin is not None]
     for i, result in enumerate(results):
-        if result.array.dtype.kind not in "fc":
+        if not _inexact(result.array.dtype):
             continue
         if xp.isnan(result.array).any() and not any(xp.isnan(x.array).any() for x in tensors):
             cause = f"; an input held an infinity, first made by {origins[0]}" if origins else ""
@@ -646,9 +646,14 @@ def _watch_forward(ctx, inputs, results):
                                                                    if last else "")
 
 
+def _inexact(dtype):
+    """Whether a dtype can hold NaN and infinities (floating point, bfloat16 included, or complex)."""
+    return backend.is_floating(dtype) or dtype.kind == "c"
+
+
 def _check_backward(node, grads):
     for i, grad in enumerate(grads):
-        if grad is not None and grad.dtype.kind in "fc" and not bool(node.xp.isfinite(grad).all()):
+        if grad is not None and _inexact(grad.dtype) and not bool(node.xp.isfinite(grad).all()):
             what = "nan" if bool(node.xp.isnan(grad).any()) else "inf"
             module = getattr(node, "created_in", None)
             raise RuntimeError(f"Function '{repr(node)[1:-1]}' returned {what} values in its {i}th output (found by "
