@@ -26,6 +26,7 @@ from . import backend
 # Grad modes.
 
 _grad_enabled = True
+_inference_enabled = False
 
 
 def is_grad_enabled():
@@ -77,6 +78,31 @@ class inference_mode(_GradMode):
     @property
     def mode(self):
         return False if self.inference else _grad_enabled
+
+    def __enter__(self):
+        global _inference_enabled
+        self._previous_inference = _inference_enabled
+        _inference_enabled = self.inference
+        super().__enter__()
+
+    def __exit__(self, *exc_info):
+        global _inference_enabled
+        super().__exit__(*exc_info)
+        _inference_enabled = self._previous_inference
+
+    def __call__(self, fn):
+        inference = self.inference
+
+        @functools.wraps(fn)
+        def in_mode(*args, **kwargs):
+            with inference_mode(inference):
+                return fn(*args, **kwargs)
+        return in_mode
+
+
+def is_inference_mode_enabled():
+    """Whether code runs inside `with inference_mode():`."""
+    return _inference_enabled
 
 
 class enable_grad(_GradMode):

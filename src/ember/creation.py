@@ -7,6 +7,7 @@ ember.set_default_dtype changed it), Python ints int64 and bools bool.
 
 import builtins
 import math
+import os
 import warnings
 
 import numpy as np
@@ -114,6 +115,26 @@ def from_numpy(array):
         raise TypeError(f"from_numpy() expects a numpy.ndarray, got {type(array).__name__}")
     backend.as_dtype(array.dtype)  # a clear error for dtypes ember lacks
     return Tensor(array if type(array) is np.ndarray else array.view(np.ndarray))
+
+
+def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None, pin_memory=False):
+    """A 1-D tensor of `size` elements of dtype read from a file's bytes through a memory map: with shared, the
+    tensor and the file are one (a change to either shows in the other, and a short file is lengthened); without,
+    the tensor starts as the file's numbers and changes only in memory."""
+    dtype = backend.get_default_dtype() if dtype is None else backend.as_dtype(dtype)
+    if size == 0:
+        return Tensor(np.empty(0, dtype))
+    needed = size * dtype.itemsize
+    present = os.path.getsize(filename)
+    if shared and present < needed:
+        with open(filename, "r+b") as f:
+            f.truncate(needed)
+    elif present < needed:
+        raise RuntimeError(f"from_file: {filename} has {present} bytes, fewer than the {needed} that {size} "
+                           f"elements of {dtype} need")
+    mapped = np.memmap(filename, dtype, mode="r+" if shared else "c", shape=(size,))
+    t = Tensor(mapped.view(np.ndarray))
+    return t if device is None else t.to(device)
 
 
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):

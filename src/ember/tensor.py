@@ -10,9 +10,10 @@ import weakref
 import numpy as np
 
 from . import autograd, backend, dtypes, printing
-from .ops import (activation, copies, decompositions, diagonal as diagonal_ops, elementwise, indexing, join, layout,
+from .ops import (activation, copies, decompositions, diagonal as diagonal_ops, elementwise, indexing, join,
                   linalg, logical, pointwise, reduce, sampling, scan, scatter as scatter_ops, solvers, sorting, special,
                   statistics, trig)
+from .ops import layout as layout_ops  # not `layout`, which Tensor.layout would hide
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -47,7 +48,7 @@ class Tensor:
     """
 
     __slots__ = ("array", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "_post_hooks",
-                 "__weakref__")
+                 "_retains_grad", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Tensor: numpy_array + tensor calls Tensor.__radd__
 
     def __init__(self, data=None, *sizes, requires_grad=False):
@@ -60,6 +61,7 @@ class Tensor:
         self._version = 0
         self._hooks = None
         self._post_hooks = None
+        self._retains_grad = False
         self._requires_grad = False
         self.requires_grad = requires_grad
 
@@ -87,6 +89,7 @@ class Tensor:
         t._version = 0
         t._hooks = None
         t._post_hooks = None
+        t._retains_grad = False
         return t
 
     # -----------------------------------------------------------------------------------------
@@ -112,9 +115,29 @@ class Tensor:
     def is_cpu(self):
         return self.device.type == "cpu"
 
+    @property
+    def is_meta(self):
+        """Whether the tensor is on PyTorch's "meta" device (shapes without numbers), which ember lacks."""
+        return self.device.type == "meta"
+
+    @property
+    def is_mps(self):
+        """Whether the tensor is on Apple's GPU ("mps"), which ember has no backend for."""
+        return self.device.type == "mps"
+
+    @property
+    def layout(self):
+        """How the numbers are laid out: ember.strided, a dense array with strides (ember's only layout)."""
+        return layout_ops.strided
+
     def get_device(self):
         """The GPU's number for a CUDA tensor, -1 for a CPU tensor."""
         return -1 if self.is_cpu else self.device.index
+
+    def is_inference(self):
+        """False: ember's inference_mode is no_grad, whose results are ordinary tensors (PyTorch's "inference
+        tensors", which refuse later use in autograd, do not exist in ember)."""
+        return False
 
     @property
     def ndim(self):
@@ -150,6 +173,8 @@ class Tensor:
     def data_ptr(self):
         """The address of the first element in memory."""
         return backend.data_address(self.array)
+
+    const_data_ptr = data_ptr
 
     def dim_order(self):
         """The dimensions from the outermost in memory to the innermost (largest stride first)."""
@@ -248,6 +273,19 @@ class Tensor:
         """The same numbers, cut off from the graph (they share memory)."""
         return Tensor(self.array)
 
+    def detach_(self):
+        """Cut this tensor itself off from the graph: it becomes a leaf that does not require grad."""
+        self._ctx, self._output_index, self._requires_grad = None, 0, False
+        return self
+
+    def as_subclass(self, cls):
+        """This tensor as an instance of cls, a subclass of Tensor: the same memory and the same place in
+        the graph (gradients flow through it as through self)."""
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError(f"as_subclass: expected a subclass of Tensor, got {cls!r}")
+        view = shape_ops.Reshape.apply(self, shape=self.shape)  # a node of the graph when self needs a gradient
+        return cls._from_op(view.array, view._ctx, view._output_index)
+
     def register_hook(self, hook):
         """Call hook(grad) when this tensor's gradient is computed; a returned tensor replaces it."""
         if not self.requires_grad:
@@ -277,8 +315,9 @@ class Tensor:
 
     def retain_grad(self):
         """Keep .grad on this non-leaf tensor too (normally only leaves get one)."""
-        if self._ctx is None:
+        if self._ctx is None or self._retains_grad:
             return
+        self._retains_grad = True
         ref = weakref.ref(self)
 
         def keep(grad):
@@ -286,6 +325,11 @@ class Tensor:
             if t is not None:
                 t.grad = grad.detach() if t.grad is None else Tensor(t.grad.array + grad.array)
         self.register_hook(keep)
+
+    @property
+    def retains_grad(self):
+        """Whether retain_grad() was called on this non-leaf tensor."""
+        return self._retains_grad
 
     # -----------------------------------------------------------------------------------------
     # Conversions.
@@ -394,8 +438,8 @@ class Tensor:
 
     # Memory layout (ops/layout.py): every ember op takes arrays of any layout; these say which one a
     # tensor has, and make copies in a chosen one.
-    clone, contiguous, is_contiguous = layout.clone, layout.contiguous, layout.is_contiguous
-    stride, storage_offset = layout.stride, layout.storage_offset
+    clone, contiguous, is_contiguous = layout_ops.clone, layout_ops.contiguous, layout_ops.is_contiguous
+    stride, storage_offset = layout_ops.stride, layout_ops.storage_offset
 
     # -----------------------------------------------------------------------------------------
     # New tensors, of this tensor's dtype and on its device unless dtype= or device= say otherwise.
@@ -421,6 +465,12 @@ class Tensor:
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
         """Memory for a new tensor, not yet set (here: zeros)."""
         return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new(self, *data):
+        """The legacy constructor (torch.Tensor(...)) in this tensor's dtype and on its device: new(2, 3) makes
+        an uninitialized (2, 3) tensor, new([1, 2]) a copy of the numbers, new() an empty tensor."""
+        array = legacy_array(data, "new", self.dtype)
+        return Tensor(backend.to_device(array.astype(self.dtype, copy=False), self.device))
 
     # -----------------------------------------------------------------------------------------
     # Printing.
@@ -703,6 +753,35 @@ class Tensor:
     def zero_(self):
         return self.fill_(0)
 
+    def fill_diagonal_(self, fill_value, wrap=False):
+        """Set the main diagonal (x[i, i, ...]) to fill_value; all dimensions must be equal, except that a
+        tall matrix (rows > columns) with wrap=True starts the diagonal again every columns + 1 rows."""
+        self._check_inplace("fill_diagonal_")
+        if self.ndim < 2 or (self.ndim > 2 and len(set(self.shape)) > 1):
+            raise RuntimeError(f"fill_diagonal_: expected a matrix or a tensor with all dimensions equal, got "
+                               f"shape {tuple(self.shape)}")
+        backend.xp_of(self.array).fill_diagonal(self.array, fill_value, wrap=wrap)
+        return self._changed()
+
+    def resize_(self, *sizes, memory_format=None):
+        """Give the tensor the shape sizes, in place: its numbers in row-major order are kept as far as they
+        go, and new elements are zeros (PyTorch leaves them uninitialized)."""
+        if self._requires_grad:
+            raise RuntimeError("resize_: cannot resize a tensor that requires grad")
+        shape = shape_ops.shape_arg(sizes)
+        if any(n < 0 for n in shape):
+            raise RuntimeError(f"resize_: sizes must not be negative, got {list(shape)}")
+        flat = self.array.reshape(-1)
+        resized = backend.xp_of(flat).zeros(math.prod(shape), self.dtype)
+        kept = min(flat.size, resized.size)
+        resized[:kept] = flat[:kept]
+        self.array = resized.reshape(shape)
+        return self._changed()
+
+    def resize_as_(self, other, memory_format=None):
+        """resize_ to other's shape."""
+        return self.resize_(other.shape)
+
     def copy_(self, source):
         self._check_inplace("copy_")
         self.array[...] = backend.to_device(source.array, self.device)
@@ -943,6 +1022,7 @@ class Tensor:
     max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
     aminmax, logsumexp = reduce.aminmax, reduce.logsumexp
     all, any, count_nonzero = reduce.all, reduce.any, reduce.count_nonzero
+    hash_tensor = reduce.hash_tensor
     norm, dist, renorm = reduce.norm, reduce.dist, reduce.renorm
     equal, allclose, isclose = reduce.equal, reduce.allclose, reduce.isclose
     cumsum, cumprod, cummax, cummin = scan.cumsum, scan.cumprod, scan.cummax, scan.cummin

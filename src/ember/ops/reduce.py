@@ -429,6 +429,19 @@ def count_nonzero(input, dim=None, *, axis=None):  # noqa: A002
     return discrete(lambda xp, a: (a != 0).sum(axis=axes).astype(backend.int64), input)
 
 
+def hash_tensor(input, dim=None, *, keepdim=False, mode=0):  # noqa: A002
+    """A checksum of the elements over dim (uint64): each element widened to 64 bits (float64 or int64),
+    its bits read as an unsigned integer, and all of them combined with exclusive or (mode 0, the only one)."""
+    if mode != 0:
+        raise ValueError(f"hash_tensor: mode must be 0 (the xor of the elements' bits), got {mode!r}")
+    axes = reduced_axes(dim, input.ndim)
+    wide = backend.float64 if backend.kind_of(input.dtype) == "f" else backend.int64
+
+    def xor_of_bits(xp, a):
+        return xp.bitwise_xor.reduce(a.astype(wide).view(backend.uint64), axis=axes, keepdims=keepdim)
+    return discrete(xor_of_bits, input)
+
+
 # ---------------------------------------------------------------------------------------------
 # Norms: the size of a vector (over some dimensions) or of a matrix.
 
