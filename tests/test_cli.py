@@ -134,7 +134,8 @@ def test_predict_refuses_unreadable_input(trained_run, tmp_path, capsys):
     assert "cannot read" in capsys.readouterr().err
     np.save(tmp_path / "odd.npy", np.zeros(65))
     assert main(["predict", str(trained_run), str(tmp_path / "odd.npy")]) == 2
-    assert "holds 65 numbers, not a whole number of samples of 64" in capsys.readouterr().err
+    assert "odd.npy holds an array of shape (65,), not samples of 64 numbers: give one sample (1, 8, 8) or (64,), " \
+           "or N of them, (N, 64) or (N, 1, 8, 8)" in capsys.readouterr().err
 
 
 def test_vanishing_gradients_command_writes_its_plot(tmp_path, capsys):

@@ -287,3 +287,19 @@ def test_draws_from_tensors_have_pytorchs_shapes(device, pair):
     assert ember.normal(mean, std).shape == tuple(torch.normal(torch.zeros(a), torch.ones(b)).shape)
     assert ember.bernoulli(mean).shape == a and ember.poisson(std).shape == b
     assert ember.binomial(std * 3, ember.full(a, 0.5, device=device)).shape == np.broadcast_shapes(a, b)
+
+
+@pytest.mark.skipif(ember.cuda.is_available(), reason="this machine has a GPU")
+def test_the_gpu_generator_state_needs_a_gpu():
+    with raises(RuntimeError, "torch.cuda.get_rng_state: CUDA is not available"):
+        ember.cuda.get_rng_state()
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not ember.cuda.is_available(), reason="no CUDA GPU (CuPy) here")
+def test_the_gpu_generator_state_continues_its_stream():
+    ember.cuda.manual_seed(3)
+    state = ember.cuda.get_rng_state()
+    first = ember.randn(6, device="cuda").tolist()
+    ember.cuda.set_rng_state_all([state])
+    assert ember.randn(6, device="cuda").tolist() == first and len(ember.cuda.get_rng_state_all()) == 1

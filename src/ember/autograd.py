@@ -15,6 +15,8 @@ above tensor.py and hands its apply() to this module at import.
 """
 
 import functools
+import os
+import traceback
 import warnings
 import weakref
 
@@ -237,6 +239,8 @@ class Function:
                                  if isinstance(t, Tensor) and any(t.array is s for s in ctx.saved)]
             if len(results) > 1:
                 ctx.output_meta = [(r.array.shape, r.array.dtype) for r in results]
+            if _anomaly[0]:
+                _watch_forward(ctx, inputs, results)
         return results if type(out) is tuple else results[0]
 
 
@@ -407,7 +411,7 @@ def _node_backward(node, grads, sink):
         raise RuntimeError(f"{type(node).__name__}.backward returned {len(input_grads)} gradients "
                            f"for {len(node.edges)} inputs")
     if _anomaly[0] and _anomaly[1]:
-        _check_nan(node, input_grads)
+        _check_backward(node, input_grads)
     return input_grads
 
 
@@ -570,9 +574,19 @@ def _first_order(what, create_graph):
 
 
 # ---------------------------------------------------------------------------------------------
-# Anomaly detection: backward checks every node's gradients for NaN and names the op that made one.
+# Anomaly detection: name the first op that makes a NaN or an infinity, its module and where it was created.
+#
+# While it is on, every op that records a node notes the module whose forward made it and the lines of code
+# that called it. An op whose forward makes a NaN that its inputs did not hold raises at once. One that makes
+# an infinity only notes it (masks of -inf before a softmax are meant), and whatever the infinity leads to
+# names it: a NaN made from it, a loss that fit() finds infinite. backward() raises at the first op whose
+# gradient holds a NaN or an infinity.
 
-_anomaly = (False, True)  # (detecting, checking for NaN)
+_anomaly = (False, True)  # (detecting, checking for NaN and infinities)
+_modules = []  # while detecting: how errors name the modules whose forward is running, innermost last
+# The files whose lines are left out of "created at": the engine, the tensor and op machinery, Module.__call__.
+_MACHINERY = tuple(os.path.join(os.path.dirname(__file__), *name.split("/"))
+                   for name in ("autograd.py", "tensor.py", "ops/", "functional.py", "nn/module.py"))
 
 
 def is_anomaly_enabled():
@@ -585,15 +599,15 @@ def is_anomaly_check_nan_enabled():
     return _anomaly[0] and _anomaly[1]
 
 
-class detect_anomaly:
-    """`with detect_anomaly():` (or as a decorator) makes backward raise at the first op whose backward gives
-    a NaN, naming it; for debugging, as the checks cost time. PyTorch also prints where that op was called in
-    forward; ember names the op only."""
+class detect_anomaly:  # noqa: N801 (PyTorch's name)
+    """`with detect_anomaly():` (or as a decorator): errors at the first op that makes a NaN or an
+    infinity, naming it, the module path of its layer, the shape, and the lines that created it. For
+    debugging: every op checks its results. check_nan=False only notes where ops were created."""
 
     def __init__(self, check_nan=True):
-        self.mode = (True, check_nan)
-        warnings.warn("anomaly detection is on: backward checks every gradient for NaN, which costs time; use it "
-                      "for debugging")
+        self.mode = (True, bool(check_nan))
+        warnings.warn("anomaly detection is on: every op checks its results for NaN and infinities, which "
+                      "is slow; use it to debug", UserWarning, stacklevel=2)
 
     def __enter__(self):
         global _anomaly
@@ -605,28 +619,87 @@ class detect_anomaly:
 
     def __call__(self, fn):
         @functools.wraps(fn)
-        def with_mode(*args, **kwargs):
+        def detecting(*args, **kwargs):
             with self:
                 return fn(*args, **kwargs)
-        return with_mode
+        return detecting
 
 
-class set_detect_anomaly(detect_anomaly):
-    """`set_detect_anomaly(True)` turns anomaly detection on now; as a context manager, until the block ends."""
+class set_detect_anomaly(detect_anomaly):  # noqa: N801
+    """`set_detect_anomaly(True)` turns anomaly detection on now (False: off); as a context manager,
+    until the block ends."""
 
     def __init__(self, mode, check_nan=True):
         global _anomaly
-        self._previous, _anomaly = _anomaly, (bool(mode), check_nan)
+        self._previous, _anomaly = _anomaly, (bool(mode), bool(check_nan))
 
     def __enter__(self):
         pass  # the mode was already set by __init__
 
 
-def _check_nan(node, grads):
+def in_module(description, run):
+    """run(), with the ops it makes named as made in the module described ("Linear 'encoder.0'");
+    Module.__call__ runs forward through it while anomaly detection is on."""
+    _modules.append(description)
+    try:
+        return run()
+    finally:
+        _modules.pop()
+
+
+def anomaly_origin(t):
+    """Where the infinity that tensor t holds was first made (a sentence), or None: known only for tensors
+    made while anomaly detection was on."""
+    return None if t._ctx is None else getattr(t._ctx, "inf_origin", None)
+
+
+def _watch_forward(ctx, inputs, results):
+    """Note where ctx was created; raise if its forward made a NaN, note it if it made an infinity."""
+    ctx.created_in = _modules[-1] if _modules else None
+    ctx.created_at = [frame for frame in traceback.extract_stack() if not frame.filename.startswith(_MACHINERY)][-4:]
+    if not _anomaly[1]:
+        return
+    xp = ctx.xp
+    tensors = [x for x in inputs if isinstance(x, Tensor) and _inexact(x.array.dtype)]
+    origins = [origin for origin in map(anomaly_origin, tensors) if origin is not None]
+    for i, result in enumerate(results):
+        if not _inexact(result.array.dtype):
+            continue
+        if xp.isnan(result.array).any() and not any(xp.isnan(x.array).any() for x in tensors):
+            cause = f"; an input held an infinity, first made by {origins[0]}" if origins else ""
+            raise RuntimeError(f"anomaly detection: {_op(ctx)} made NaN in its output {i} of shape "
+                               f"{tuple(result.shape)}, from inputs without NaN{cause}{_created(ctx)}")
+        if xp.isinf(result.array).any():
+            last = ctx.created_at[-1] if ctx.created_at else None
+            ctx.inf_origin = origins[0] if origins else _op(ctx) + (f" ({last.filename}, line {last.lineno})"
+                                                                   if last else "")
+
+
+def _inexact(dtype):
+    """Whether a dtype can hold NaN and infinities (floating point, bfloat16 included, or complex)."""
+    return backend.is_floating(dtype) or dtype.kind == "c"
+
+
+def _check_backward(node, grads):
     for i, grad in enumerate(grads):
-        if grad is not None and bool(node.xp.isnan(grad).any()):
-            raise RuntimeError(f"Function '{repr(node)[1:-1]}' returned nan values in its {i}th output "
-                               "(found by anomaly detection)")
+        if grad is not None and _inexact(grad.dtype) and not bool(node.xp.isfinite(grad).all()):
+            what = "nan" if bool(node.xp.isnan(grad).any()) else "inf"
+            module = getattr(node, "created_in", None)
+            raise RuntimeError(f"Function '{repr(node)[1:-1]}' returned {what} values in its {i}th output (found by "
+                               f"anomaly detection){f' in {module}' if module else ''}: the gradient of its input "
+                               f"{i}, of shape {tuple(grad.shape)}{_created(node)}")
+
+
+def _op(node):
+    """The op of a node and the module that made it: "Log in Linear 'encoder.0'"."""
+    module = getattr(node, "created_in", None)
+    return type(node).__name__ + (f" in {module}" if module else "")
+
+
+def _created(node):
+    """The lines of code that created node's op (noted while anomaly detection was on), for an error."""
+    frames = getattr(node, "created_at", None)
+    return "\nthe op was created at:\n" + "".join(traceback.format_list(frames)).rstrip() if frames else ""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
     ember train                          LeNet on scikit-learn's digits, with a summary and a run folder
     ember train --model gpt --text FILE  a character GPT on a text file
+    ember train --resume RUN_DIR         continue a run that was stopped, exactly where it stood
     ember evaluate RUN_DIR               the test accuracy of a run's best weights
     ember predict RUN_DIR INPUT          classify the samples in a .npy/.csv file (or an image)
     ember generate RUN_DIR --prompt TEXT text from a language model
@@ -13,7 +14,9 @@
 """
 
 import argparse
+import math
 import sys
+import traceback
 
 from . import __version__
 
@@ -36,33 +39,41 @@ def _parser():
 
     train = commands.add_parser("train", help="train a model and write a run folder",
                                 description="Train a model. Options left out come from the model's recipe.")
-    train.add_argument("--model", default=DEFAULT_MODEL,
+    train.add_argument("--model",
                        help="classifier (lenet, mlp, vgg, resnet8, resnet20) or language model (char-lstm, gpt); "
                             f"default {DEFAULT_MODEL}")
-    train.add_argument("--dataset", default=DEFAULT_DATASET,
+    train.add_argument("--dataset",
                        help="digits, iris, breast-cancer, mnist or fashion-mnist (classifiers; default digits)")
     train.add_argument("--data-dir", help="folder (or .npz) with the MNIST-style data files")
     train.add_argument("--text", metavar="FILE", help="text to train a language model on (default: Python's docs)")
     train.add_argument("--optimizer", choices=["sgd", "adam", "adamw"])
-    train.add_argument("--lr", type=float, help="learning rate")
+    train.add_argument("--lr", type=_positive_float, help="learning rate")
     train.add_argument("--epochs", type=_positive_int, help="passes over the training data (classifiers)")
     train.add_argument("--iterations", type=_positive_int, help="training steps (language models)")
     train.add_argument("--batch-size", type=_positive_int)
     train.add_argument("--block-size", type=_positive_int, help="sequence length (language models)")
+    train.add_argument("--eval-interval", type=_positive_int, metavar="STEPS",
+                       help="training steps between validations and checkpoints (language models)")
     train.add_argument("--eval-batches", type=_positive_int,
                        help="random validation batches for a language model's final loss (default 200)")
-    train.add_argument("--dropout", type=float)
-    train.add_argument("--weight-decay", type=float)
-    train.add_argument("--patience", type=int, help="early stopping: epochs without improvement (0: off)")
+    train.add_argument("--dropout", type=_fraction, help="the probability of dropping a unit, in [0, 1)")
+    train.add_argument("--weight-decay", type=_non_negative_float)
+    train.add_argument("--patience", type=_non_negative_int, help="early stopping: epochs without improvement (0: off)")
     train.add_argument("--device", type=_device, help="cpu or cuda (cuda:N)")
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=int, help="random seed (default 0)")
     train.add_argument("--out", metavar="RUN_DIR", help="run folder (default runs/<model>-<data>-<time>)")
+    train.add_argument("--overwrite", action="store_true", help="replace the run that --out holds")
+    train.add_argument("--resume", metavar="RUN_DIR",
+                       help="continue the run in RUN_DIR from its last checkpoint, with its own settings")
+    train.add_argument("--checkpoint-every", type=_positive_int, metavar="STEPS",
+                       help="write the training checkpoint every STEPS steps too (default: after each epoch)")
     train.add_argument("--no-progress", action="store_true", help="no progress bar or per-epoch lines")
     train.add_argument("--nproc", type=_positive_int, default=1,
                        help="train on N processes of this machine (mpiexec -n N; --batch-size is the whole batch)")
 
     evaluate = commands.add_parser("evaluate", help="test accuracy of a run's best weights")
     evaluate.add_argument("run_dir", metavar="RUN_DIR")
+    evaluate.add_argument("--data-dir", help="folder (or .npz) with the MNIST-style data files the run trained on")
     evaluate.add_argument("--device", type=_device, help="cpu or cuda (cuda:N)")
 
     predict = commands.add_parser("predict", help="classify samples with a run's best weights")
@@ -100,18 +111,26 @@ def _parser():
     return parser
 
 
-def _positive_int(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
+def _option(parse, test, requirement):
+    """An argparse type: the text as an int or a float (parse), refused unless test(value) holds."""
+    kind = "an integer" if parse is int else "a number"
+
+    def convert(text):
+        try:
+            value = parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {kind}, got {text!r}") from None
+        if not test(value):
+            raise argparse.ArgumentTypeError(f"must be {requirement}, got {text}")
+        return value
+    return convert
 
 
-def _positive_float(text):
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return value
+_positive_int = _option(int, lambda n: n > 0, "a positive integer")
+_non_negative_int = _option(int, lambda n: n >= 0, "an integer >= 0")
+_positive_float = _option(float, lambda x: math.isfinite(x) and x > 0, "a positive number")
+_non_negative_float = _option(float, lambda x: math.isfinite(x) and x >= 0, "a number >= 0")
+_fraction = _option(float, lambda x: 0 <= x < 1, "a number in [0, 1)")
 
 
 def _device(text):
@@ -130,30 +149,49 @@ def _device(text):
     return chosen
 
 
+# The options of `ember train` that a recipe has a default for (a run's own config.json, with --resume).
+TRAINING_OPTIONS = ("model", "dataset", "text", "optimizer", "lr", "epochs", "iterations", "batch_size",
+                    "block_size", "eval_interval", "eval_batches", "dropout", "weight_decay", "patience", "seed",
+                    "checkpoint_every")
+
+
 def _train(args, argv):
     from . import distributed, models
     from .apps import recipes, runs
     if args.nproc > 1 and distributed.launcher.mpi_launch() is None:
         return _launch(args.nproc, argv)
-    options = {"optimizer": args.optimizer, "lr": args.lr, "epochs": args.epochs, "iterations": args.iterations,
-               "batch_size": args.batch_size, "block_size": args.block_size, "dropout": args.dropout,
-               "weight_decay": args.weight_decay, "patience": args.patience, "eval_batches": args.eval_batches}
-    settings = recipes.recipe(args.model, options)
-    settings.update(model=args.model, seed=args.seed)
     progress = not args.no_progress
-    if args.model in models.LANGUAGE_MODELS:
+    if args.resume is not None:
+        given = [f"--{name.replace('_', '-')}" for name in TRAINING_OPTIONS + ("out",)
+                 if getattr(args, name) is not None] + (["--overwrite"] if args.overwrite else [])
+        if given:
+            raise recipes.RunError(f"--resume continues a run with the settings of its config.json: leave out "
+                                   f"{', '.join(given)}")
+        run_dir, results = runs.resume_run(args.resume, args.device, progress, args.data_dir)
+        return _report(run_dir, results)
+    model = args.model or DEFAULT_MODEL
+    options = {name: getattr(args, name) for name in TRAINING_OPTIONS if name not in ("model", "dataset", "text")}
+    settings = recipes.recipe(model, options)
+    settings.update(model=model, seed=args.seed or 0)
+    if model in models.LANGUAGE_MODELS:
         settings["text"] = args.text
-        run_dir, results = runs.train_language_model(settings, args.out, args.device, progress)
-        if run_dir is None:
-            return None  # a rank other than 0: rank 0 reports
+        run_dir, results = runs.train_language_model(settings, args.out, args.device, progress, args.overwrite)
+    else:
+        settings.update(dataset=args.dataset or DEFAULT_DATASET, data_dir=args.data_dir)
+        run_dir, results = runs.train_classifier(settings, args.out, args.device, progress, args.overwrite)
+    _report(run_dir, results)
+
+
+def _report(run_dir, results):
+    """What `ember train` prints at the end: the results of a language model or of a classifier (on rank 0;
+    the other ranks of a distributed run have none)."""
+    if results is None:
+        return None
+    if "val_loss" in results:
         print(f"\nvalidation loss {results['val_loss']:.4f} nats per character  "
               f"({results['train_seconds']:.0f} s, {results['tokens_per_second']:,.0f} tokens/s)")
         print(f"sample:\n{results['sample']}")
     else:
-        settings.update(dataset=args.dataset, data_dir=args.data_dir)
-        run_dir, results = runs.train_classifier(settings, args.out, args.device, progress)
-        if run_dir is None:
-            return None
         print(f"\ntest accuracy {100 * results['test_accuracy']:.2f}%  (test loss {results['test_loss']:.4f}, "
               f"best epoch {results['best_epoch']})")
         print(f"diagnosis: {results['diagnosis']}")
@@ -174,7 +212,7 @@ def _launch(nproc, argv):
 
 def _evaluate(args):
     from .apps import runs
-    results = runs.evaluate_run(args.run_dir, args.device)
+    results = runs.evaluate_run(args.run_dir, args.device, args.data_dir)
     for name, value in results.items():
         print(f"{name.replace('_', ' ')}: " + (f"{100 * value:.2f}%" if "accuracy" in name else f"{value:.4f}"))
 
@@ -221,32 +259,54 @@ def _run(argv):
 
 
 def main(argv=None):
+    """Run the command in argv; returns the exit status: 0, 2 for a mistake in what was asked (one line on
+    stderr, nothing written), 1 when training diverged or the machine failed (a full disk), 130 when
+    interrupted. An error of ember itself shows its traceback, with a request to report it."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["run"]:
         return _run(argv[1:])
     args = _parser().parse_args(argv)
     from . import backend
     from .apps.recipes import RunError
+    from .io import CheckpointError
     from .train import DivergenceError
-    backend.keep_freed_memory()  # each training step reuses the memory the last one freed (README: Memory)
     from .distributed import end_every_rank
+    backend.keep_freed_memory()  # each training step reuses the memory the last one freed (README: Memory)
     command = {"train": lambda args: _train(args, argv), "evaluate": _evaluate, "predict": _predict,
                "generate": _generate, "attention": _attention, "export": _export,
                "vanishing-gradients": _vanishing_gradients}[args.command]
     try:
         status = command(args)
-    except (RunError, FileNotFoundError) as problem:
-        print(f"ember {args.command}: error: {problem}", file=sys.stderr)
-        end_every_rank(problem)
-        return 2
-    except DivergenceError as problem:
-        print(f"ember {args.command}: {problem}", file=sys.stderr)
-        end_every_rank(problem)
-        return 1
+    except (RunError, CheckpointError, FileNotFoundError) as problem:
+        return _fail(args.command, problem, 2)
+    except (DivergenceError, OSError, MemoryError) as problem:
+        return _fail(args.command, problem, 1)
     except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
+        print("\ninterrupted" + (" (continue with `ember train --resume RUN_DIR`)" if args.command == "train" else ""),
+              file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 (ember's own bug: say so, with the traceback to report)
+        traceback.print_exc()
+        print(f"ember {args.command}: internal error: this is a bug in ember, not in what you asked; please report "
+              "it with the command and the traceback above", file=sys.stderr)
+        end_every_rank(error)
+        return 1
     return status or 0  # the exit status of the processes that --nproc started, or 0
+
+
+def _fail(command, problem, status):
+    """Print problem as one line for `ember command`, and give the exit status."""
+    if isinstance(problem, MemoryError):
+        text = "out of memory (try a smaller --batch-size or model)"
+    elif isinstance(problem, OSError) and problem.strerror:
+        text = f"{problem.strerror}: {problem.filename}" if problem.filename else problem.strerror
+    else:
+        text = str(problem)
+    label = "error: " if status == 2 or isinstance(problem, (OSError, MemoryError)) else ""
+    print(f"ember {command}: {label}{' '.join(text.split())}", file=sys.stderr)
+    from .distributed import end_every_rank
+    end_every_rank(problem)
+    return status
 
 
 if __name__ == "__main__":

@@ -236,6 +236,49 @@ def fit_on_two_ranks_writes_on_rank_0_and_reduces_the_metrics():
         raise AssertionError("fit trained an unwrapped model on 2 ranks")
 
 
+class Crash(Exception):
+    pass
+
+
+def fit_on_two_ranks(folder, crash_at=None, resume=False):
+    """A DDP MLP with dropout, each rank drawing its own masks (seeded by rank) and its share of a shuffled epoch,
+    saving a training checkpoint every 2 steps; stopped by an exception after step crash_at on both ranks, or
+    resumed from the checkpoint. Its weights, or None when it crashed."""
+    from ember.train import Callback, ModelCheckpoint, fit
+
+    class CrashAt(Callback):
+        def on_batch_end(self, state):
+            if state.step == crash_at:
+                raise Crash
+
+    train, val = dataset("vectors", 48, ember.float32), dataset("vectors", 16, ember.float32)
+    ember.manual_seed(0)
+    ddp = DDP(nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Dropout(0.3), nn.Linear(16, 3)))
+    ember.manual_seed(10 + dist.get_rank())  # the ranks' dropout masks differ
+    checkpoint = ModelCheckpoint(os.path.join(folder, "best.safetensors"), save_last=True, every_n_steps=2)
+    try:
+        fit(ddp, nn.CrossEntropyLoss(), adamw(ddp), DataLoader(train, 6, sampler=DistributedSampler(train, seed=3)),
+            DataLoader(val, 4, sampler=DistributedSampler(val, shuffle=False)), epochs=3, progress=False,
+            callbacks=[checkpoint, CrashAt()], resume_from=os.path.join(folder, "last.safetensors") if resume else None)
+    except Crash:
+        return None
+    return ddp.module
+
+
+def fit_on_two_ranks_resumes_exactly():
+    rank = dist.get_rank()
+    folders = [[tempfile.mkdtemp(), tempfile.mkdtemp()] if rank == 0 else None]
+    dist.broadcast_object_list(folders, src=0)
+    whole, broken = folders[0]
+    uninterrupted = fit_on_two_ranks(whole)
+    assert fit_on_two_ranks(broken, crash_at=7) is None  # mid-epoch 2 (4 steps an epoch), after the save of step 6
+    saved = ember.load(os.path.join(broken, "last.safetensors"))
+    assert saved["position"]["step"] == 6 and len(saved["ranks"]) == 2
+    assert saved["ranks"][0]["rng"]["cpu"].tolist() != saved["ranks"][1]["rng"]["cpu"].tolist()
+    resumed = fit_on_two_ranks(broken, resume=True)
+    assert largest_difference(resumed, uninterrupted) == 0, "the resumed run ends with other weights"
+
+
 def _loaded(state):
     model = mlp()
     model.load_state_dict(state)
@@ -244,7 +287,8 @@ def _loaded(state):
 
 CHECKS = [mlp_as_one_process, cnn_with_sync_batchnorm_as_one_process, gpt_as_one_process,
           no_sync_accumulation_is_one_big_batch, unused_parameters_are_found_or_named, buffers_and_weights_are_rank_0s,
-          different_models_are_refused, fit_on_two_ranks_writes_on_rank_0_and_reduces_the_metrics]
+          different_models_are_refused, fit_on_two_ranks_writes_on_rank_0_and_reduces_the_metrics,
+          fit_on_two_ranks_resumes_exactly]
 
 if __name__ == "__main__":
     run_checks(CHECKS)

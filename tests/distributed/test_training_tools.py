@@ -1,5 +1,6 @@
 """`ember train --nproc 2`, `mpiexec -n 2 ember train` and `mpiexec -n 2 ember run` of a PyTorch DDP script."""
 
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from ranks import SOURCE, mpiexec_or_skip, run_job
 PROGRAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "programs", "ddp_train.py")
 
 
-def test_ember_train_on_two_processes_writes_one_run_folder_from_rank_0(tmp_path):
+def test_ember_train_on_two_processes_writes_one_run_folder_from_rank_0_and_resumes_on_two(tmp_path):
     mpiexec_or_skip()
     run_dir = tmp_path / "run"
     done = subprocess.run([sys.executable, "-m", "ember.cli", "train", "--model", "mlp", "--dataset", "iris",
@@ -20,10 +21,26 @@ def test_ember_train_on_two_processes_writes_one_run_folder_from_rank_0(tmp_path
                           timeout=240, env=dict(os.environ, PYTHONPATH=os.path.abspath(SOURCE), OMP_NUM_THREADS="1"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("test accuracy") == 1 and done.stdout.count("epoch 3/3") == 1, done.stdout
-    assert sorted(os.listdir(run_dir)) == ["best.safetensors", "config.json", "curves.png", "metrics.csv",
-                                           "metrics.json"]
+    assert sorted(os.listdir(run_dir)) == ["best.safetensors", "config.json", "curves.png", "last.safetensors",
+                                           "metrics.csv", "metrics.json"]
     from ember.apps import runs
     assert 0 <= runs.evaluate_run(str(run_dir))["test_accuracy"] <= 1  # the checkpoint loads in one process
+    assert json.loads((run_dir / "config.json").read_text())["processes"] == 2
+    before = json.loads((run_dir / "metrics.json").read_text())
+    alone = subprocess.run([sys.executable, "-m", "ember.cli", "train", "--resume", str(run_dir)], capture_output=True,
+                           text=True, timeout=120, env=dict(os.environ, PYTHONPATH=os.path.abspath(SOURCE)))
+    assert alone.returncode == 2 and alone.stderr == (f"ember train: error: {run_dir} was trained on 2 processes: "
+                                                      f"resume it on as many, with `ember train --resume {run_dir} "
+                                                      "--nproc 2`\n"), alone.stderr
+    again = subprocess.run([sys.executable, "-m", "ember.cli", "train", "--resume", str(run_dir), "--nproc", "2"],
+                           capture_output=True, text=True, timeout=240,
+                           env=dict(os.environ, PYTHONPATH=os.path.abspath(SOURCE), OMP_NUM_THREADS="1"))
+    assert again.returncode == 0, again.stdout + again.stderr
+    after = json.loads((run_dir / "metrics.json").read_text())  # a finished run resumed: nothing more to train
+    for results in (before, after):
+        for record in results["records"]:
+            record.pop("seconds")
+    assert after == before
 
 
 def test_a_batch_that_does_not_split_over_the_ranks_is_one_error_and_ends_every_rank(tmp_path):

@@ -2,6 +2,7 @@ import io
 import json
 import os
 import pickle
+import zlib
 
 import numpy as np
 import pytest
@@ -96,8 +97,10 @@ def test_files_written_by_ember_load_with_the_safetensors_package(tmp_path):
     for name, array in ARRAYS.items():
         assert theirs[name].dtype == array.dtype
         np.testing.assert_array_equal(theirs[name], array)
-    with safetensors.safe_open(flat, "np") as f:
-        assert f.metadata() is None  # plain safetensors: nothing but the tensors
+    with safetensors.safe_open(flat, "np") as f:  # plain safetensors: the tensors, and ember's checksums
+        assert sorted(f.metadata()) == ["ember.crc32", "ember.header_crc32"]
+        assert json.loads(f.metadata()["ember.crc32"]) == {
+            name: f"{zlib.crc32(np.ascontiguousarray(array).tobytes()):08x}" for name, array in ARRAYS.items()}
     ember.save(nested_state(), nested)
     theirs = safetensors.numpy.load_file(nested)
     assert sorted(theirs) == ["extra", "model.bn.num_batches_tracked", "model.fc.bias", "model.fc.weight",
@@ -209,7 +212,7 @@ CORRUPT = {
     "negative shape": (raw_file({"a": entry(shape=(-2,))}, bytes(8)), "tensor 'a': bad shape [-2]"),
     "bad metadata": (raw_file({"__metadata__": {"k": 1}}), "'__metadata__' must map strings to strings"),
     "corrupt structure": (raw_file({"__metadata__": {"ember.structure": "{oops"}}),
-                          "the 'ember.structure' metadata is corrupt"),
+                          "the 'ember.structure' metadata is not valid JSON"),
     "missing tensor": (raw_file({"__metadata__": {"ember.structure": '{"dict": [["w", {"tensor": "w"}]]}'}}),
                        "the 'ember.structure' metadata is corrupt (KeyError"),
     "a pickle": (pickle.dumps({"w": [1.0, 2.0]}, protocol=4), "a pickle, but not a PyTorch file (no torch.save "

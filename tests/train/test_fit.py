@@ -83,7 +83,11 @@ def test_divergence_stops_at_once_naming_epoch_and_batch(digit_splits):
 def test_diverged_history_is_diagnosed():
     history = History([{"epoch": 1, "train_loss": 2.0}])
     history.diverged = (2, 17)
-    assert str(diagnose(history)).startswith("diverged: the loss became NaN or infinite at epoch 2, batch 17")
+    assert str(diagnose(history)).startswith("diverged: the loss or the gradients became NaN or infinite at epoch 2, "
+                                             "batch 17")
+    history.diverged = (3, None)
+    assert str(diagnose(history)).startswith("diverged: the loss or the gradients became NaN or infinite at epoch 3 "
+                                             "(validation)")
 
 
 def test_scheduler_step_each_epoch_and_each_batch(digit_splits):

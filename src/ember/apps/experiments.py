@@ -13,7 +13,7 @@ from .. import backend, nn, optim
 from ..autograd import no_grad
 from ..creation import tensor
 from ..functional import cross_entropy
-from ..train.plots import pyplot
+from ..train.plots import pyplot, save_figure
 
 
 def remember_task(rng, batch, lag, symbols):
@@ -126,6 +126,6 @@ def plot_vanishing_gradients(results, path):
     fig.suptitle(f"Remembering a symbol for {results['lag']} steps: the gradient that reaches each step "
                  f"(chance = {results['chance']:.0%})")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     plt.close(fig)
     return path

@@ -1,18 +1,15 @@
-"""Run folders: `ember train` writes one; `ember evaluate`, `predict` and `generate` read it back.
+"""Runs: `ember train` trains a model into a run folder (apps/folders.py), `ember train --resume`
+continues one that was killed, and `ember evaluate`, `predict`, `generate` and `attention` read one back.
 
-    runs/<model>-<data>-<time>/
-        config.json        what was trained on what, and how: enough to rebuild the model
-        best.safetensors   the weights of the epoch with the lowest validation loss
-        metrics.csv        the History, one row per epoch
-        metrics.json       the History, the test (or final validation) results and the diagnosis
-        curves.png         learning curves, train against validation
+Everything a run is given (options, files, the config of a folder) is checked before anything is
+written: a mistake is one RunError, and no half-made run folder is left behind.
 
 Under `mpiexec -n N` (or `ember train --nproc N`) the N processes train one model together: each takes
 its share of every batch (--batch-size is the whole batch's), the model is a DistributedDataParallel,
 and rank 0 alone writes the run folder and prints.
 """
 
-import json
+import math
 import os
 import time
 
@@ -22,29 +19,23 @@ from .. import backend, data, distributed, models, nn
 from ..autograd import no_grad
 from ..creation import from_numpy, tensor
 from ..io import load
-from ..io.files import atomic_write
 from ..ops.activation import softmax
 from ..train import EarlyStopping, ModelCheckpoint, SchedulerStep, diagnose, evaluate, features, fit, plot_history
 from ..train.attention_maps import save_attention_maps
+from .config import CONFIG, read_config
+from .folders import BEST, LAST, TEXT, check_out, make_run_dir, run_file, write_json, write_text
 from .recipes import RunError, make_optimizer, schedule
 
-# How each dataset's raw samples (the numbers a user hands to `ember predict`) become model inputs.
+# How each dataset's raw samples (the numbers a user hands to `ember predict`) become model inputs, and
+# whether it is read from --data-dir.
 CLASSIFICATION_DATA = {
-    "digits": dict(load=data.digits, sample_shape=(1, 8, 8), raw_scale=16.0),
-    "mnist": dict(load=data.mnist, sample_shape=(1, 28, 28), raw_scale=255.0),
-    "fashion-mnist": dict(load=data.fashion_mnist, sample_shape=(1, 28, 28), raw_scale=255.0),
-    "iris": dict(load=data.iris, sample_shape=(4,), raw_scale=None),
-    "breast-cancer": dict(load=data.breast_cancer, sample_shape=(30,), raw_scale=None),
+    "digits": dict(load=data.digits, sample_shape=(1, 8, 8), raw_scale=16.0, data_dir=False),
+    "mnist": dict(load=data.mnist, sample_shape=(1, 28, 28), raw_scale=255.0, data_dir=True),
+    "fashion-mnist": dict(load=data.fashion_mnist, sample_shape=(1, 28, 28), raw_scale=255.0, data_dir=True),
+    "iris": dict(load=data.iris, sample_shape=(4,), raw_scale=None, data_dir=False),
+    "breast-cancer": dict(load=data.breast_cancer, sample_shape=(30,), raw_scale=None, data_dir=False),
 }
-
-def _new_run_dir(out, model_name, data_name):
-    """The run folder, made by rank 0 (the only process, outside a distributed run) and named to every rank."""
-    folder = [out or os.path.join("runs", f"{model_name}-{data_name}-{time.strftime('%Y%m%d-%H%M%S')}")]
-    if _rank() == 0:
-        os.makedirs(folder[0], exist_ok=True)
-    if distributed.is_initialized():
-        distributed.broadcast_object_list(folder, src=0)
-    return folder[0]
+SAMPLE_SHAPES = {name: spec["sample_shape"] for name, spec in CLASSIFICATION_DATA.items()}
 
 
 def _rank():
@@ -74,26 +65,59 @@ def _parallel(model, device):
     return nn.parallel.DistributedDataParallel(model) if distributed.is_initialized() else model
 
 
-def _write_json(path, obj):
-    with atomic_write(path) as f:
-        f.write(json.dumps(obj, indent=2).encode())
+def _start_run(out, overwrite, config, data_name, text=None):
+    """The new run's folder with its config.json (and text.txt, a language model's text), made by rank 0
+    (the only process, outside a distributed run) and named to every rank."""
+    folder = [None]
+    if _rank() == 0:
+        folder[0] = make_run_dir(out, config["model"], data_name, overwrite)
+        if text is not None:
+            write_text(os.path.join(folder[0], TEXT), text)
+        write_json(os.path.join(folder[0], CONFIG), config)  # last: it marks a run that can be resumed
+    if distributed.is_initialized():
+        distributed.broadcast_object_list(folder, src=0)
+    return folder[0]
 
 
-def _read_config(run_dir):
-    path = os.path.join(run_dir, "config.json")
-    if not os.path.isfile(path):
-        raise RunError(f"{run_dir} is not a run folder (no config.json): give a folder `ember train` wrote")
-    with open(path) as f:
-        return json.load(f)
+def _read_config(run_dir, to_train=False):
+    return read_config(run_dir, SAMPLE_SHAPES, to_train)
 
 
 def _write_history(run_dir, history, results):
     history.to_csv(os.path.join(run_dir, "metrics.csv"))
-    _write_json(os.path.join(run_dir, "metrics.json"), {**history.to_dict(), **results})
+    write_json(os.path.join(run_dir, "metrics.json"), {**history.to_dict(), **results})
     try:
         plot_history(history, os.path.join(run_dir, "curves.png"))
     except ImportError as missing:
         print(f"(no curves.png: {missing})")
+
+
+def resume_run(run_dir, device=None, progress=True, data_dir=None):
+    """Continue the run in run_dir from its training checkpoint (last.safetensors) to the end, as
+    `ember train --resume` does: to the weights the run would have reached had it not been stopped.
+    A run killed before its first checkpoint starts again. Returns (run folder, results dict)."""
+    if os.path.isdir(run_dir) and not os.path.isfile(os.path.join(run_dir, CONFIG)) and os.listdir(run_dir):
+        raise RunError(f"{run_dir} has no {CONFIG}: its run was stopped before it began; start it again with "
+                       f"`ember train --out {run_dir} --overwrite` and the options it had")
+    config = _read_config(run_dir, to_train=True)
+    processes = config.get("processes", 1)
+    if distributed.launcher.world_size() != processes:
+        raise RunError(f"{run_dir} was trained on {processes} processes: resume it on as many, with `ember train "
+                       f"--resume {run_dir} --nproc {processes}`")
+    last = run_file(run_dir, LAST)
+    resume_from = last if os.path.isfile(last) else None
+    if config["task"] == "classify":
+        config = dict(config, data_dir=data_dir or config.get("data_dir"))
+        prepared, fit_run = _prepare_classifier(config), _fit_classifier
+    else:
+        prepared, fit_run = _prepare_language_model(config, _run_text(run_dir, config)), _fit_language_model
+    ranks = _join_ranks(config, device)
+    return _rank_0_result(run_dir, fit_run(*prepared, run_dir, ranks, progress, resume_from))
+
+
+def _rank_0_result(run_dir, results):
+    """(run folder, results) on rank 0 (the only process, outside a distributed run); (None, None) on the others."""
+    return (run_dir, results) if _rank() == 0 else (None, None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -103,11 +127,13 @@ def _classification_splits(config):
     spec = CLASSIFICATION_DATA[config["dataset"]]
     kwargs = {"seed": config["seed"]}
     if config.get("data_dir"):
+        if not spec["data_dir"]:
+            raise RunError(f"--data-dir is not used by the '{config['dataset']}' dataset")
         kwargs["root"] = config["data_dir"]
     try:
         splits = spec["load"](**kwargs)
-    except TypeError:
-        raise RunError(f"--data-dir is not used by the '{config['dataset']}' dataset") from None
+    except (ValueError, OSError) as problem:
+        raise RunError(f"cannot load {config['dataset']}: {problem}") from None
     shape = tuple(spec["sample_shape"])
     return [data.TensorDataset(x.reshape((len(x),) + shape), y) for x, y in (s.tensors for s in splits)], splits
 
@@ -117,22 +143,41 @@ def _build_classifier(config):
                                                dropout=config["dropout"])
 
 
-def train_classifier(settings, out=None, device=None, progress=True):
+def train_classifier(settings, out=None, device=None, progress=True, overwrite=False):
     """Train a classifier on a dataset as `ember train` does; returns (run folder, results dict)."""
     if settings["dataset"] not in CLASSIFICATION_DATA:
         raise RunError(f"unknown dataset '{settings['dataset']}'; choose from {', '.join(CLASSIFICATION_DATA)}")
+    check_out(out, overwrite)
+    config, model, optimizer, splits = _prepare_classifier(settings)
+    ranks = _join_ranks(config, device)
+    run_dir = _start_run(out, overwrite, config, config["dataset"])
+    return _rank_0_result(run_dir, _fit_classifier(config, model, optimizer, splits, run_dir, ranks, progress))
+
+
+def _prepare_classifier(settings):
+    """(config, model, optimizer, (train, val, test)) for settings: all a run needs, with nothing written."""
     backend.manual_seed(settings["seed"])
     (train, val, test), raw = _classification_splits(settings)
     labels = np.concatenate([s.tensors[1].numpy() for s in (train, val, test)])
     config = dict(settings, task="classify", in_shape=list(train.tensors[0].shape[1:]),
-                  num_classes=int(labels.max()) + 1, standardization=_standardization(raw.train))
-    device, batch_size = _join_ranks(config, device)
+                  num_classes=int(labels.max()) + 1, standardization=_standardization(raw.train),
+                  processes=distributed.launcher.world_size())
     model = _build_classifier(config)
+    return config, model, make_optimizer(config, model), (train, val, test)
+
+
+def _checkpoints(run_dir, config):
+    """The best weights, and the training checkpoint after every epoch (and every checkpoint_every steps)."""
+    return ModelCheckpoint(os.path.join(run_dir, BEST), save_last=True, every_n_steps=config.get("checkpoint_every"),
+                           last_path=os.path.join(run_dir, LAST))
+
+
+def _fit_classifier(config, model, optimizer, splits, run_dir, ranks, progress, resume_from=None):
+    """Train (or go on training) the run's classifier; ranks: this rank's (device, share of the batch).
+    The results on rank 0, None on the others."""
+    train, val, test = splits
+    device, batch_size = ranks
     trained = _parallel(model, device)
-    optimizer = make_optimizer(config, trained)
-    run_dir = _new_run_dir(out, config["model"], config["dataset"])
-    if _rank() == 0:
-        _write_json(os.path.join(run_dir, "config.json"), config)
     if distributed.is_initialized():
         train_loader = data.DataLoader(train, batch_size, sampler=data.DistributedSampler(train, seed=config["seed"]))
         val_loader = data.DataLoader(val, batch_size=256, sampler=data.DistributedSampler(val, shuffle=False))
@@ -140,8 +185,7 @@ def train_classifier(settings, out=None, device=None, progress=True):
         generator = backend.Generator("cpu", config["seed"])
         train_loader = data.DataLoader(train, batch_size=batch_size, shuffle=True, generator=generator)
         val_loader = data.DataLoader(val, batch_size=256)
-    checkpoint = os.path.join(run_dir, "best.safetensors")
-    callbacks = [ModelCheckpoint(checkpoint)]
+    callbacks = [_checkpoints(run_dir, config)]
     if config.get("patience"):
         callbacks.append(EarlyStopping(patience=config["patience"]))
     scheduler = schedule(config, optimizer, config["epochs"] * len(train_loader))
@@ -149,17 +193,17 @@ def train_classifier(settings, out=None, device=None, progress=True):
         callbacks.append(SchedulerStep(scheduler, interval="batch"))
     loss_fn = nn.CrossEntropyLoss()
     history = fit(trained, loss_fn, optimizer, train_loader, val_loader, epochs=config["epochs"], callbacks=callbacks,
-                  device=device, progress=progress)
+                  device=device, progress=progress, resume_from=resume_from)
     if _rank() != 0:
-        return None, None
-    model.load_state_dict(load(checkpoint))
+        return None
+    model.load_state_dict(load(os.path.join(run_dir, BEST)))
     test_results = evaluate(model, loss_fn, data.DataLoader(test, batch_size=256), device=device)
     results = {"test_loss": test_results["loss"], "test_accuracy": test_results["accuracy"],
                "best_epoch": history.best_epoch("val_loss"), "diagnosis": str(diagnose(history))}
     _write_history(run_dir, history, results)
     if features.conv_layers(model):
         _write_feature_pictures(run_dir, model, test.tensors[0][:1], device)
-    return run_dir, results
+    return results
 
 
 def _write_feature_pictures(run_dir, model, image, device):
@@ -180,27 +224,35 @@ def _standardization(train):
 
 
 def _load_model(run_dir, config, build, device):
-    model = build(config)
-    path = os.path.join(run_dir, "best.safetensors")
+    """The model that config describes, with the run's best weights."""
+    path = run_file(run_dir, BEST)
     if not os.path.isfile(path):
-        raise RunError(f"{run_dir} has no best.safetensors: the run did not finish an epoch")
-    model.load_state_dict(load(path))
+        raise RunError(f"{run_dir} has no {BEST}: the run did not finish an epoch")
+    model = build(config)
+    try:
+        model.load_state_dict(load(path))
+    except (RuntimeError, TypeError) as problem:
+        reasons = " ".join(line.strip() for line in str(problem).splitlines()[1:]) or str(problem)
+        raise RunError(f"{path} does not fit the {config['model']} model of {CONFIG}: {reasons[:300]}") from None
     if device is not None:
         model.to(device)
     return model.eval()
 
 
-def evaluate_run(run_dir, device=None):
+def evaluate_run(run_dir, device=None, data_dir=None):
     """The test loss and accuracy of a run's best weights (a classifier), or its validation loss (a
-    language model)."""
+    language model). data_dir: where MNIST-style data is (a run's config never makes ember read a path)."""
     config = _read_config(run_dir)
     if config["task"] == "language":
         model = _load_model(run_dir, config, _build_language_model, device)
-        vocab, _, val = _text_windows(config)
+        _, _, val = _text_windows(_run_text(run_dir, config), config, data.CharVocab(config["vocab"]))
         return {"val_loss": validation_loss(model, val, config["batch_size"], config["eval_batches"], config["seed"],
                                             device)}
+    if config.get("data_dir") and data_dir is None:
+        raise RunError(f"this run trained on {config['dataset']} from {config['data_dir']}: give --data-dir "
+                       f"(ember reads no path that a run's {CONFIG} names)")
     model = _load_model(run_dir, config, _build_classifier, device)
-    (_, _, test), _ = _classification_splits(config)
+    (_, _, test), _ = _classification_splits(dict(config, data_dir=data_dir))
     results = evaluate(model, nn.CrossEntropyLoss(), data.DataLoader(test, batch_size=256), device=device)
     return {"test_loss": results["loss"], "test_accuracy": results["accuracy"]}
 
@@ -210,29 +262,51 @@ def read_samples(path, config):
     (digit pixels 0-16, MNIST pixels 0-255, iris measurements in cm), or an image file for image
     datasets. Returns model inputs (N, *in_shape) as float32."""
     shape = tuple(config["in_shape"])
+    spec = CLASSIFICATION_DATA[config["dataset"]]
     if not os.path.isfile(path):
         raise RunError(f"no input file {path}")
     extension = os.path.splitext(path)[1].lower()
-    if extension == ".npy":
-        raw = np.load(path, allow_pickle=False).astype(np.float64)
-    elif extension in (".csv", ".txt"):
-        raw = np.loadtxt(path, delimiter=",", ndmin=2)
-    elif extension in (".png", ".jpg", ".jpeg") and len(shape) == 3:
-        raw = _read_image(path, shape, CLASSIFICATION_DATA[config["dataset"]]["raw_scale"])
-    else:
+    if extension not in (".npy", ".csv", ".txt") and not (extension in (".png", ".jpg", ".jpeg") and len(shape) == 3):
         raise RunError(f"cannot read {path}: give a .npy or .csv of samples"
                        + (", or a .png/.jpg image" if len(shape) == 3 else ""))
-    size = int(np.prod(shape))
-    if raw.size % size:
-        raise RunError(f"{path} holds {raw.size} numbers, not a whole number of samples of {size} ({shape})")
-    samples = raw.reshape((-1,) + shape)
-    scale = CLASSIFICATION_DATA[config["dataset"]]["raw_scale"]
-    if scale is not None:
-        samples = samples / scale
+    try:
+        raw = _read_raw(path, extension, shape, spec["raw_scale"])
+    except (ValueError, OSError, EOFError, SyntaxError) as problem:  # what NumPy and the image readers raise
+        raise RunError(f"cannot read {path}: {problem}") from None
+    samples = _as_samples(path, raw, shape)
+    bad = np.flatnonzero(~np.isfinite(samples.reshape(len(samples), -1)).all(axis=1))
+    if len(bad):
+        raise RunError(f"{path}: sample {bad[0]} holds NaN or infinite numbers; ember classifies finite samples only")
+    if spec["raw_scale"] is not None:
+        samples = samples / spec["raw_scale"]
     if config.get("standardization"):
         mean, std = (np.asarray(s) for s in config["standardization"])
         samples = (samples - mean) / std
     return samples.astype(np.float32)
+
+
+def _read_raw(path, extension, shape, raw_scale):
+    """The numbers in a .npy, .csv/.txt or image file, as float64."""
+    if extension == ".npy":
+        raw = np.load(path, allow_pickle=False)
+        if not isinstance(raw, np.ndarray) or raw.dtype.kind not in "biuf":
+            raise ValueError(f"it holds {getattr(raw, 'dtype', type(raw).__name__)} values, not numbers")
+        return raw.astype(np.float64)
+    if extension in (".csv", ".txt"):
+        return np.loadtxt(path, delimiter=",", ndmin=2)
+    return _read_image(path, shape, raw_scale)
+
+
+def _as_samples(path, raw, shape):
+    """raw as (N, *shape): one sample (shape, its flat form, or shape without its leading 1s) or a stack."""
+    size = math.prod(shape)
+    one = {shape, (size,), shape[1:] if shape[0] == 1 else shape}
+    if raw.shape in one:
+        return raw.reshape((1,) + shape)
+    if raw.ndim > 1 and raw.shape[1:] in one and len(raw) > 0:
+        return raw.reshape((-1,) + shape)
+    raise RunError(f"{path} holds an array of shape {raw.shape}, not samples of {size} numbers: give one sample "
+                   f"{shape} or ({size},), or N of them, ({'N, ' + str(size)}) or (N, {', '.join(map(str, shape))})")
 
 
 def _read_image(path, shape, raw_scale):
@@ -249,7 +323,7 @@ def _read_image(path, shape, raw_scale):
     pixels = pixels[rows][:, cols]
     if pixels.mean() > 0.5:
         pixels = 1.0 - pixels
-    return pixels * raw_scale
+    return (pixels * raw_scale)[None]
 
 
 def predict_run(run_dir, path, device=None):
@@ -261,23 +335,49 @@ def predict_run(run_dir, path, device=None):
     inputs = tensor(read_samples(path, config), device=device)
     with no_grad():
         probabilities = softmax(model(inputs), dim=1).cpu().numpy()
+    if not np.isfinite(probabilities).all():
+        raise RunError(f"the weights of {run_dir} give NaN probabilities: they hold NaN or infinite numbers")
     return [(int(p.argmax()), float(p.max())) for p in probabilities]
 
 
 # ---------------------------------------------------------------------------------------------
 # Language models.
 
-def _text_windows(config):
-    if config.get("text"):
-        try:
-            with open(config["text"], encoding="utf-8") as f:
-                text = f.read()
-        except OSError as problem:
-            raise RunError(f"cannot read --text {config['text']}: {problem.strerror}") from None
-    else:
-        text = data.builtin_text()
-    vocab = data.CharVocab(config["vocab"]) if config.get("vocab") else None
-    return data.char_windows(text, config["block_size"], vocab=vocab)
+def read_text(path, what="--text"):
+    """The UTF-8 text of a file, refused (RunError) when it cannot be read, is empty or is not text."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except UnicodeDecodeError as problem:
+        raise RunError(f"{what} {path} is not UTF-8 text (byte {problem.start} is {problem.object[problem.start]:#04x})"
+                       ": give a text file") from None
+    except OSError as problem:
+        raise RunError(f"cannot read {what} {path}: {problem.strerror}") from None
+    if not text:
+        raise RunError(f"{what} {path} is empty")
+    if "\0" in text:
+        raise RunError(f"{what} {path} holds NUL characters: a binary file, not text")
+    return text
+
+
+def _run_text(run_dir, config):
+    """The text a language-model run trained on: its run folder's copy, or Python's documentation."""
+    return read_text(run_file(run_dir, TEXT), "the run's text") if config.get("text") else data.builtin_text()
+
+
+def _text_windows(text, config, vocab=None):
+    """(vocab, train windows, validation windows) of text (char_windows: the last tenth validates), refused
+    when a part is too short for the block size or the text has characters that vocab lacks."""
+    block = config["block_size"]
+    if min(int(len(text) * 0.9), len(text) - int(len(text) * 0.9)) <= block:
+        name = f"--text {config['text']}: a" if config.get("text") else "A"
+        raise RunError(f"{name} text of {len(text)} characters is too short for --block-size {block}: its last "
+                       f"tenth, which validates, needs more than {block} characters (give a longer text or a smaller "
+                       "--block-size)")
+    try:
+        return data.char_windows(text, block, vocab=vocab)
+    except ValueError as problem:
+        raise RunError(f"the text does not fit the run's vocabulary: {problem}") from None
 
 
 def _build_language_model(config):
@@ -302,39 +402,54 @@ def validation_loss(model, val, batch_size, batches, seed, device=None):
                     device=device)["loss"]
 
 
-def train_language_model(settings, out=None, device=None, progress=True):
-    """Train a character language model as `ember train --model char-lstm|gpt` does."""
+def train_language_model(settings, out=None, device=None, progress=True, overwrite=False):
+    """Train a character language model as `ember train --model char-lstm|gpt` does; settings["text"] is the
+    path of the text (None: Python's documentation)."""
+    check_out(out, overwrite)
+    text = read_text(settings["text"]) if settings.get("text") else data.builtin_text()
+    config, model, optimizer, windows = _prepare_language_model(settings, text)
+    ranks = _join_ranks(config, device)
+    run_dir = _start_run(out, overwrite, config, os.path.basename(config.get("text") or "python-docs"),
+                         text if config.get("text") else None)
+    return _rank_0_result(run_dir, _fit_language_model(config, model, optimizer, windows, run_dir, ranks, progress))
+
+
+def _prepare_language_model(settings, text):
+    """(config, model, optimizer, (vocab, train, val)) for settings and text, with nothing written."""
     backend.manual_seed(settings["seed"])
-    vocab, train, val = _text_windows(settings)
-    config = dict(settings, task="language", vocab=vocab.chars)
-    device, batch_size = _join_ranks(config, device)
+    vocab = data.CharVocab(settings["vocab"]) if settings.get("vocab") else None
+    vocab, train, val = _text_windows(text, settings, vocab)
+    config = dict(settings, task="language", vocab=vocab.chars, processes=distributed.launcher.world_size())
     model = _build_language_model(config)
+    return config, model, make_optimizer(config, model), (vocab, train, val)
+
+
+def _fit_language_model(config, model, optimizer, windows, run_dir, ranks, progress, resume_from=None):
+    """Train (or go on training) the run's language model; ranks: this rank's (device, share of the batch).
+    The results on rank 0, None on the others."""
+    vocab, train, val = windows
+    device, batch_size = ranks
     trained = _parallel(model, device)
-    optimizer = make_optimizer(config, trained)
-    run_dir = _new_run_dir(out, config["model"], os.path.basename(config.get("text") or "python-docs"))
-    if _rank() == 0:
-        _write_json(os.path.join(run_dir, "config.json"), config)
     seed = config["seed"] + 1000 * _rank()  # each rank draws windows of its own
     interval = min(config["eval_interval"], config["iterations"])
-    checkpoint = os.path.join(run_dir, "best.safetensors")
     callbacks = [SchedulerStep(schedule(config, optimizer, config["iterations"]), interval="batch"),
-                 ModelCheckpoint(checkpoint)]
+                 _checkpoints(run_dir, config)]
     started = time.perf_counter()
     history = fit(trained, sequence_cross_entropy, optimizer, _random_windows(train, batch_size, interval, seed),
                   _random_windows(val, batch_size, min(20, config["eval_batches"]), seed + 2),
                   epochs=max(1, config["iterations"] // interval), callbacks=callbacks,
-                  max_grad_norm=config.get("clip"), device=device, progress=progress)
+                  max_grad_norm=config.get("clip"), device=device, progress=progress, resume_from=resume_from)
     seconds = time.perf_counter() - started
     if _rank() != 0:
-        return None, None
-    model.load_state_dict(load(checkpoint))
+        return None
+    model.load_state_dict(load(os.path.join(run_dir, BEST)))
     tokens = config["batch_size"] * config["block_size"] * interval * len(history)
     results = {"val_loss": validation_loss(model, val, config["batch_size"], config["eval_batches"], config["seed"],
                                            device),
                "train_seconds": seconds, "tokens_per_second": tokens / seconds,
                "sample": generate_text(model, vocab, None, 300, device=device)}
     _write_history(run_dir, history, results)
-    return run_dir, results
+    return results
 
 
 def generate_text(model, vocab, prompt, tokens, temperature=1.0, top_k=None, device=None):
@@ -379,7 +494,6 @@ def generate_run(run_dir, prompt, tokens, temperature=1.0, top_k=None, seed=None
         return generate_text(model, vocab, prompt, tokens, temperature, top_k, device)
     except ValueError as problem:
         raise RunError(f"prompt: {problem}") from None
-
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,6 +73,28 @@ def manual_seed(seed):
 manual_seed_all = manual_seed
 
 
+def get_rng_state(device="cuda"):
+    """The GPU's default generator's state, as a uint8 tensor on the CPU (set_rng_state continues from it)."""
+    _need_cuda("get_rng_state")
+    return backend.default_generator(backend.Device("cuda")).get_state()
+
+
+def set_rng_state(new_state, device="cuda"):
+    """Continue the GPU's default generator's stream from a state that get_rng_state() returned."""
+    _need_cuda("set_rng_state")
+    backend.default_generator(backend.Device("cuda")).set_state(new_state)
+
+
+def get_rng_state_all():
+    """The states of every GPU's default generator (ember has one for all GPUs): a list of one."""
+    return [get_rng_state()]
+
+
+def set_rng_state_all(new_states):
+    for state in new_states:
+        set_rng_state(state)
+
+
 def empty_cache():
     """Give the GPU memory that CuPy's pool keeps for reuse back to the driver."""
     if is_available():

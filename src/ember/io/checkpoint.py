@@ -23,7 +23,7 @@ import numpy as np
 from .. import backend
 from ..tensor import Tensor
 from . import pytorch
-from .safetensors import CheckpointError, name_of, read, write
+from .safetensors import CheckpointError, name_of, parse_json, read, write
 
 STRUCTURE = "ember.structure"
 
@@ -66,10 +66,12 @@ def _load_file(f, path, device):
     arrays, metadata = read(f)
     if STRUCTURE not in metadata:
         return {key: Tensor(backend.to_device(array, device)) for key, array in arrays.items()}
+    what = f"{name_of(f)}: the '{STRUCTURE}' metadata"
+    structure = parse_json(metadata[STRUCTURE].encode("utf-8", "surrogatepass"), what)
     try:
-        return _decode(json.loads(metadata[STRUCTURE]), arrays, device)
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
-        raise CheckpointError(f"{name_of(f)}: the '{STRUCTURE}' metadata is corrupt ({type(e).__name__}: {e})") from None
+        return _decode(structure, arrays, device)
+    except (KeyError, TypeError, ValueError) as e:
+        raise CheckpointError(f"{what} is corrupt ({type(e).__name__}: {e})") from None
 
 
 def _host_array(value):

@@ -11,11 +11,19 @@ A safetensors file has three parts:
 
 Unlike a pickle, nothing in it can run code; and a reader checks the header against the file's
 size before it reads a byte of data, so a truncated or corrupt file is refused, not half-loaded.
+
+ember adds two entries to the metadata, which other safetensors readers pass over: "ember.crc32", the
+CRC-32 of each tensor's bytes, and "ember.header_crc32", that of the rest of the header. A reader checks
+them, so a flipped bit anywhere in the file is refused rather than loaded as a changed number. Before
+parsing any JSON, it bounds its size, nesting and number of values, so that a hostile header can neither
+exhaust the memory nor the stack.
 """
 
 import json
 import math
 import os
+import re
+import zlib
 
 import numpy as np
 
@@ -28,9 +36,16 @@ DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2", "I64": "<i8",
           "I8": "i1", "U64": "<u8", "U32": "<u4", "U16": "<u2", "U8": "u1", "BOOL": "?"}
 CODES = {np.dtype(numpy_dtype).name: code for code, numpy_dtype in DTYPES.items() if code != "BF16"}
 CODES["bfloat16"] = "BF16"
+DTYPE_SIZES = {code: np.dtype(numpy_dtype).itemsize for code, numpy_dtype in DTYPES.items()}
 METADATA = "__metadata__"
-MAX_HEADER = 100_000_000  # the reference implementation's limit too
+CHECKSUMS = "ember.crc32"  # metadata: JSON {tensor name: CRC-32 of its bytes, as 8 hex digits}
+HEADER_CHECKSUM = "ember.header_crc32"  # metadata: the CRC-32 of the canonical JSON of the header without it
+MAX_HEADER = 16 * 2**20  # bytes: a real header holds about 100 bytes a tensor
+MAX_DEPTH = 64  # nesting of JSON arrays and objects
+MAX_VALUES = 1_000_000  # values in one JSON text
+MAX_DIMS = 64  # NumPy's limit
 ALIGNMENT = 8  # the header is padded so that the data starts at a multiple of 8 bytes
+JSON_MARKS = re.compile(rb'[][{},"\\]')  # what a scan of JSON's nesting looks at
 
 
 class CheckpointError(ValueError):
@@ -39,35 +54,49 @@ class CheckpointError(ValueError):
 
 def write(target, arrays, metadata=None):
     """Write {name: NumPy array} (and {str: str} metadata) as a safetensors file to target: a path (written
-    atomically) or an open binary file."""
-    header = {METADATA: metadata} if metadata else {}
-    offset = 0
-    # Widest elements first, so that every tensor starts at a multiple of its element size.
-    placement = sorted(arrays, key=lambda name: -arrays[name].dtype.itemsize)
-    spans = {}
-    for name in placement:
-        spans[name] = [offset, offset + arrays[name].nbytes]
-        offset += arrays[name].nbytes
+    atomically) or an open binary file. The metadata gets the checksums of the tensors and of the header."""
     for name, array in arrays.items():
         if name == METADATA:
             raise ValueError(f"'{METADATA}' is reserved by the safetensors format; it cannot name a tensor")
         if array.dtype.name not in CODES:
             raise TypeError(f"tensor {name!r} has dtype {array.dtype}, which safetensors files cannot hold")
+    # Widest elements first, so that every tensor starts at a multiple of its element size.
+    placement = sorted(arrays, key=lambda name: -arrays[name].dtype.itemsize)
+    raw = {name: _raw_bytes(arrays[name]) for name in placement}
+    spans, offset = {}, 0
+    for name in placement:
+        spans[name] = [offset, offset + raw[name].nbytes]
+        offset += raw[name].nbytes
+    checksums = {name: crc32(raw[name]) for name in arrays}
+    metadata = {**(metadata or {}), CHECKSUMS: json.dumps(checksums, separators=(",", ":"))}
+    header = {METADATA: metadata}
+    for name, array in arrays.items():
         header[name] = {"dtype": CODES[array.dtype.name], "shape": list(array.shape), "data_offsets": spans[name]}
+    metadata[HEADER_CHECKSUM] = crc32(_canonical(header))
     text = json.dumps(header, separators=(",", ":")).encode()
     text += b" " * (-len(text) % ALIGNMENT)
     if hasattr(target, "write"):
-        _write_parts(target, text, [arrays[name] for name in placement])
+        _write_parts(target, text, raw.values())
         return
     with atomic_write(target) as f:
-        _write_parts(f, text, [arrays[name] for name in placement])
+        _write_parts(f, text, raw.values())
 
 
-def _write_parts(f, header, arrays):
+def crc32(data):
+    """The CRC-32 of bytes (or of a buffer) as 8 hex digits: any flipped bit, and any burst of up to 32, changes it."""
+    return f"{zlib.crc32(data):08x}"
+
+
+def _canonical(header):
+    """The header as JSON in one spelling (sorted keys, no spaces), which its checksum is taken of."""
+    return json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _write_parts(f, header, raw_arrays):
     f.write(len(header).to_bytes(8, "little"))
     f.write(header)
-    for array in arrays:
-        f.write(_raw_bytes(array))
+    for raw in raw_arrays:
+        f.write(raw)
 
 
 def _raw_bytes(array):
@@ -101,8 +130,11 @@ def _read_file(f, path):
     header, data_size = _read_header(path, f, start, size)
     metadata = header.pop(METADATA, None)
     _check_metadata(path, metadata)
+    metadata = metadata or {}
+    _check_header_checksum(path, header, metadata)
     entries = {name: _entry(path, name, entry, data_size) for name, entry in header.items()}
     _check_layout(path, entries, data_size)
+    checksums = _checksums(path, metadata, entries)
     data_start = first + size - data_size
     arrays = {}
     for name, (dtype, shape, begin, end) in entries.items():
@@ -110,9 +142,12 @@ def _read_file(f, path):
         f.seek(data_start + begin)
         if f.readinto(array.reshape(-1).view(np.uint8)) != end - begin:
             raise CheckpointError(f"{path}: the file got shorter while it was being read")
+        if checksums and crc32(array.reshape(-1).view(np.uint8)) != checksums[name]:
+            raise CheckpointError(f"{path}: tensor {name!r} is damaged: its bytes do not match the checksum saved "
+                                  "with them (a flipped bit on the disk, or the file was changed)")
         arrays[name] = _bfloat16(array) if header[name]["dtype"] == "BF16" else array
     f.seek(data_start + data_size)
-    return arrays, metadata or {}
+    return arrays, metadata
 
 
 def _bfloat16(patterns):
@@ -126,17 +161,83 @@ def _read_header(path, f, start, size):
         _not_safetensors(path, start, f"truncated: {size} bytes, but a safetensors file starts with "
                                       "an 8-byte header length")
     length = int.from_bytes(start, "little")
-    if length > min(size - 8, MAX_HEADER):
+    if length > size - 8:
         _not_safetensors(path, start, f"bad header length {length}: only {size - 8} bytes follow it "
                                       "(a truncated file, or not a safetensors file)")
-    text = f.read(length)
+    if length > MAX_HEADER:
+        _not_safetensors(path, start, f"a header of {length} bytes is more than the {MAX_HEADER} that ember "
+                                      "reads (not a safetensors file, or a corrupt one)")
     try:
-        header = json.loads(text.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        _not_safetensors(path, start, f"the header is not valid JSON ({e})")
+        header = parse_json(f.read(length), "the header")
+    except CheckpointError as e:
+        _not_safetensors(path, start, str(e))
     if not isinstance(header, dict):
         raise CheckpointError(f"{path}: the header is JSON but not an object of tensors")
     return header, size - 8 - length
+
+
+def parse_json(text, what):
+    """The value of the JSON bytes text, after checking, before parsing it, that it is at most MAX_DEPTH
+    arrays and objects deep and holds at most MAX_VALUES values; CheckpointError ("{what} is ...") if not,
+    or if it is not valid UTF-8 JSON."""
+    depth, values = _json_shape(text)
+    if depth > MAX_DEPTH:
+        raise CheckpointError(f"{what} is JSON nested more than the {MAX_DEPTH} deep that ember reads")
+    if values > MAX_VALUES:
+        raise CheckpointError(f"{what} holds more than the {MAX_VALUES} JSON values that ember reads")
+    try:
+        return json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise CheckpointError(f"{what} is not valid JSON ({e})") from None
+
+
+def _json_shape(text):
+    """(the deepest nesting of arrays and objects, the number of values) of the JSON text, from its brackets,
+    commas and quotes (those inside strings left out) without parsing it; the scan stops past the limits."""
+    depth = deepest = values = 0
+    in_string, escaped = False, -1
+    for mark in JSON_MARKS.finditer(text):
+        char, where = mark[0], mark.start()
+        if in_string:
+            if char == b"\\" and where != escaped:
+                escaped = where + 1  # the character after a backslash is not a mark
+            elif char == b'"' and where != escaped:
+                in_string = False
+        elif char == b'"':
+            in_string = True
+        elif char in b"[{":
+            depth, values = depth + 1, values + 1
+            deepest = max(deepest, depth)
+        elif char in b"]}":
+            depth -= 1
+        else:  # a comma
+            values += 1
+        if deepest > MAX_DEPTH or values > MAX_VALUES:
+            break
+    return deepest, values
+
+
+def _check_header_checksum(path, header, metadata):
+    """The header (here without its metadata) against the checksum in the metadata, where ember wrote one
+    (ember writes both checksums: a file with the tensors' alone lost the header's to damage)."""
+    if HEADER_CHECKSUM not in metadata and CHECKSUMS not in metadata:
+        return  # not written by ember
+    rest = {key: value for key, value in metadata.items() if key != HEADER_CHECKSUM}
+    if crc32(_canonical({METADATA: rest, **header})) != metadata.get(HEADER_CHECKSUM):
+        raise CheckpointError(f"{path}: the header is damaged: it does not match the checksum saved with it "
+                              "(a flipped bit on the disk, or the file was changed)")
+
+
+def _checksums(path, metadata, entries):
+    """{tensor name: its CRC-32} from the metadata ({} where the file has none: not written by ember)."""
+    if CHECKSUMS not in metadata:
+        return {}
+    checksums = parse_json(metadata[CHECKSUMS].encode("utf-8", "surrogatepass"), f"{path}: the '{CHECKSUMS}' metadata")
+    if not (isinstance(checksums, dict) and checksums.keys() == entries.keys()
+            and all(isinstance(value, str) for value in checksums.values())):
+        raise CheckpointError(f"{path}: the '{CHECKSUMS}' metadata is corrupt: expected the CRC-32 of each tensor, "
+                              f"got {metadata[CHECKSUMS]!r:.200}")
+    return checksums
 
 
 def _not_safetensors(path, start, problem):
@@ -162,11 +263,13 @@ def _entry(path, name, entry, data_size):
         raise CheckpointError(f"{path}: tensor {name!r}: a header entry needs dtype, shape and data_offsets, "
                               f"got {entry!r:.200}")
     code, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
-    if code not in DTYPES:
+    if not (isinstance(code, str) and code in DTYPES):
         raise CheckpointError(f"{path}: tensor {name!r} has dtype {code!r}, which ember cannot read "
                               f"(it reads {', '.join(DTYPES)})")
-    if not (isinstance(shape, list) and all(_is_count(n) for n in shape)):
-        raise CheckpointError(f"{path}: tensor {name!r}: bad shape {shape!r:.200}")
+    if not (isinstance(shape, list) and len(shape) <= MAX_DIMS and all(_is_count(n) for n in shape)
+            and math.prod(n for n in shape if n) * DTYPE_SIZES[code] < 2**63):
+        raise CheckpointError(f"{path}: tensor {name!r}: bad shape {shape!r:.200} (at most {MAX_DIMS} sizes, "
+                              "each an int >= 0, of at most 2**63 bytes in all)")
     if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_count(n) for n in offsets)
             and offsets[0] <= offsets[1]):
         raise CheckpointError(f"{path}: tensor {name!r}: bad data_offsets {offsets!r:.200}")

@@ -1,6 +1,7 @@
 """Fully connected layers: every output unit sees every input. The math is in ember/ops/linalg.py."""
 
 from .. import functional as F
+from ..backend import dtype_name, is_floating
 from ..creation import empty
 from ..ops.linalg import check_features
 from .init import reset_weight_and_bias
@@ -44,6 +45,10 @@ class Linear(Module):
 
     def forward(self, x):
         check_features(x, self.in_features, self._describe())
+        if not (is_floating(x.dtype) or x.dtype.kind == "c"):
+            raise TypeError(f"{self._describe()}: the input is {x.dtype} but the weights are {self.weight.dtype}; "
+                            f"a layer computes in floating point: convert the input (input.to("
+                            f"{dtype_name(self.weight.dtype)}))")
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self):

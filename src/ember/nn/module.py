@@ -6,6 +6,7 @@ runs its forward(), with the hooks registered on it around that call. Everything
 train()/eval(), to(), state_dict()) walks the tree of submodules.
 """
 
+import os
 import warnings
 import weakref
 from collections import OrderedDict
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Dict, TypeVar
 
 from .. import backend
-from ..autograd import RemovableHandle, no_grad
+from ..autograd import RemovableHandle, in_module, is_anomaly_enabled, no_grad
 from ..creation import empty_like
 from ..tensor import Tensor, parse_to_args
 from .hooks import BackwardHooks, Hook
@@ -51,6 +52,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward()")
 
     def __call__(self, *args, **kwargs):
+        if is_anomaly_enabled():  # anomaly errors name the module of each op
+            return in_module(self._describe(), lambda: self._call_with_hooks(args, kwargs))
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
@@ -501,7 +504,9 @@ class Module:
         shapes are errors), and nothing is changed then. Values may be ember Tensors, NumPy arrays or
         anything NumPy can read (a PyTorch tensor). Returns the IncompatibleKeys."""
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"load_state_dict expects a dict-like state dict, got {type(state_dict).__name__}")
+            hint = " (a path? load the file first: model.load_state_dict(ember.load(path)))" \
+                if isinstance(state_dict, (str, os.PathLike)) else ""
+            raise TypeError(f"load_state_dict expects a dict-like state dict, got {type(state_dict).__name__}{hint}")
         plan = LoadPlan(getattr(state_dict, "_metadata", None), assign)
         plan.visit(self, OrderedDict(state_dict), "")
         if strict and plan.unexpected:

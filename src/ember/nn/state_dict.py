@@ -65,7 +65,9 @@ class LoadPlan:
             self.problems.append(f"{key}: expected a tensor or array, got {type(value).__name__}")
             return
         array = value if backend.is_array(value) else np.asarray(value)
-        if not uninitialized(target) and tuple(array.shape) != target.shape:
+        if array.dtype.kind not in "biufcV":
+            self.problems.append(f"{key}: expected numbers, got an array of {array.dtype}")
+        elif not uninitialized(target) and tuple(array.shape) != target.shape:
             self.problems.append(f"size mismatch for {key}: the state dict has shape {tuple(array.shape)}, "
                                  f"the model has {target.shape}")
         elif self.assign:

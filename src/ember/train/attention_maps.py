@@ -10,6 +10,7 @@ import os
 import numpy as np
 
 from ..backend import CPU, to_device
+from .plots import save_figure
 
 
 def save_attention_maps(model, ids, path, labels=None):
@@ -44,5 +45,5 @@ def save_attention_maps(model, ids, path, labels=None):
             ax.set_ylabel("position", fontsize=8)
     figure.suptitle("attention weights: row t = where token t looks")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    figure.savefig(path, dpi=100)
+    save_figure(figure, path, dpi=100)
     return path

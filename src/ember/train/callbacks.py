@@ -5,6 +5,7 @@ On several ranks (ember.distributed) every rank runs them alike, and those that 
 """
 
 import math
+import os
 import sys
 import time
 
@@ -16,7 +17,17 @@ from ..tensor import Tensor
 
 
 class Callback:
-    """Base class: override the moments you need. Each receives the loop's FitState."""
+    """Base class: override the moments you need. Each receives the loop's FitState. A callback with
+    state of its own returns it from state_dict() and takes it back in load_state_dict(), so that a
+    training checkpoint holds it; one that saves checkpoints sets `saves = True` to run after the others."""
+
+    saves = False
+
+    def state_dict(self):
+        return {}
+
+    def load_state_dict(self, state_dict):
+        pass
 
     def on_fit_begin(self, state):
         pass
@@ -47,6 +58,12 @@ class _Monitor:
 
     def reset(self):
         self.best, self.best_epoch = (math.inf if self.mode == "min" else -math.inf), None
+
+    def state_dict(self):
+        return {"best": self.best, "best_epoch": self.best_epoch}
+
+    def load_state_dict(self, state_dict):
+        self.best, self.best_epoch = state_dict["best"], state_dict["best_epoch"]
 
     def improved(self, state):
         """Read the last epoch's value; True (and remember it) if it beats the best by min_delta."""
@@ -89,6 +106,15 @@ class EarlyStopping(_Monitor, Callback):
         self.reset()
         self.waited, self.best_weights, self.stopped_epoch = 0, None, None
 
+    def state_dict(self):
+        return {**super().state_dict(), "waited": self.waited, "best_weights": self.best_weights,
+                "stopped_epoch": self.stopped_epoch}
+
+    def load_state_dict(self, state_dict):
+        super().load_state_dict(state_dict)
+        self.waited, self.best_weights = state_dict["waited"], state_dict["best_weights"]
+        self.stopped_epoch = state_dict["stopped_epoch"]
+
     def on_epoch_end(self, state):
         if self.improved(state):
             self.waited = 0
@@ -108,18 +134,48 @@ class EarlyStopping(_Monitor, Callback):
 class ModelCheckpoint(_Monitor, Callback):
     """Save the model's state_dict to `path` (safetensors, written atomically) after each epoch that
     improves the monitored number (every epoch with save_best_only=False). Of a DistributedDataParallel,
-    the state_dict of the model inside, which loads on any number of ranks; only rank 0 writes."""
+    the state_dict of the model inside, which loads on any number of ranks; only rank 0 writes.
 
-    def __init__(self, path, monitor="val_loss", mode="auto", save_best_only=True):
+    With save_last=True it also writes a training checkpoint, all that fit(resume_from=...) needs to
+    continue the run exactly (see ember.train.state), to last_path (default: last.safetensors beside
+    path) at the end of every epoch, and every_n_steps optimizer steps if given. It runs after the
+    other callbacks, so that what it saves includes their work on the same batch or epoch."""
+
+    saves = True
+
+    def __init__(self, path, monitor="val_loss", mode="auto", save_best_only=True, save_last=False,
+                 every_n_steps=None, last_path=None):
         super().__init__(monitor, mode, 0.0)
+        if every_n_steps is not None and (isinstance(every_n_steps, bool) or not isinstance(every_n_steps, int)
+                                          or every_n_steps < 1):
+            raise ValueError(f"ModelCheckpoint: every_n_steps must be a positive int or None, got {every_n_steps!r}")
+        if every_n_steps is not None and not save_last:
+            raise ValueError("ModelCheckpoint: every_n_steps saves the training checkpoint, so it needs save_last=True")
         self.path, self.save_best_only = path, save_best_only
+        self.save_last, self.every_n_steps = save_last, every_n_steps
+        self.last_path = last_path or os.path.join(os.path.dirname(os.fspath(path)), "last.safetensors")
+        if save_last and os.path.abspath(self.last_path) == os.path.abspath(path):
+            raise ValueError(f"ModelCheckpoint: the training checkpoint and the best weights would both be {path}; "
+                             "give another last_path")
 
     def on_fit_begin(self, state):
         self.reset()
 
+    def on_batch_end(self, state):
+        if self.every_n_steps is not None and state.step % self.every_n_steps == 0:
+            self._save_last(state)
+
+    def _save_last(self, state):
+        """Write the training checkpoint: every rank takes part in collecting it, rank 0 alone writes it."""
+        checkpoint = state.state_dict()
+        if is_main_process():
+            save(checkpoint, self.last_path)
+
     def on_epoch_end(self, state):
         if (self.improved(state) or not self.save_best_only) and is_main_process():
             save(_unwrapped(state.model).state_dict(), self.path)
+        if self.save_last:
+            self._save_last(state)
 
 
 class SchedulerStep(Callback):
@@ -130,6 +186,12 @@ class SchedulerStep(Callback):
         if interval not in ("epoch", "batch"):
             raise ValueError(f"SchedulerStep: interval is 'epoch' or 'batch', got {interval!r}")
         self.scheduler, self.interval, self.monitor = scheduler, interval, monitor
+
+    def state_dict(self):
+        return {"scheduler": self.scheduler.state_dict()}
+
+    def load_state_dict(self, state_dict):
+        self.scheduler.load_state_dict(state_dict["scheduler"])
 
     def on_batch_end(self, state):
         if self.interval == "batch":

@@ -32,7 +32,8 @@ def diagnose(history):
     or infinite loss."""
     if history.diverged is not None:
         epoch, batch = history.diverged
-        return Diagnosis("diverged", f"the loss became NaN or infinite at epoch {epoch}, batch {batch}; "
+        where = f"epoch {epoch}, batch {batch}" if batch is not None else f"epoch {epoch} (validation)"
+        return Diagnosis("diverged", f"the loss or the gradients became NaN or infinite at {where}; "
                                      "lower the learning rate (or clip gradients)")
     if len(history) == 0 or "val_loss" not in history:
         return Diagnosis("unknown", "no validation measurements: pass validation data to see overfitting")

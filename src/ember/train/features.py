@@ -14,7 +14,7 @@ import numpy as np
 from .. import backend, nn
 from ..autograd import no_grad
 from ..tensor import Tensor
-from .plots import pyplot
+from .plots import pyplot, save_figure
 
 
 def conv_layers(model):
@@ -55,7 +55,7 @@ def plot_filters(model, path, columns=8):
     fig.suptitle(f"filters of {name} ({type(layer).__name__}, {weights.shape[0]} × {weights.shape[1]} × "
                  f"{weights.shape[2]} × {weights.shape[3]})", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     plt.close(fig)
     return path
 
@@ -103,6 +103,6 @@ def plot_feature_maps(model, image, path, max_maps=16):
         for ax, feature in zip(axes[row, 1:], maps[:max_maps]):
             ax.imshow(feature, cmap="viridis")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     plt.close(fig)
     return path

@@ -1,7 +1,10 @@
 """History: the numbers a fit measured, one record per epoch; the raw material of learning curves."""
 
 import csv
+import io
 import json
+
+from ..io import atomic_write
 
 
 class History:
@@ -9,7 +12,8 @@ class History:
 
     Columns: epoch, train_loss, val_loss, train_accuracy and val_accuracy (classification), any
     extra metrics, lr and seconds. `stopped_epoch` is set when a callback stopped the fit early;
-    `diverged` is (epoch, batch) when the loss became NaN or infinite.
+    `diverged` is (epoch, batch) when the loss or the gradients became NaN or infinite (batch None: the
+    validation loss did).
     """
 
     def __init__(self, records=()):
@@ -43,18 +47,27 @@ class History:
         return (min(values) if mode == "min" else max(values, key=lambda pair: (pair[0], -pair[1])))[1]
 
     def to_csv(self, path):
-        columns = self.columns()
-        with open(path, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(self.records)
+        """Write the records as CSV, one row per epoch (atomically: a crash leaves the old file or the new one)."""
+        text = io.StringIO(newline="")
+        writer = csv.DictWriter(text, fieldnames=self.columns())
+        writer.writeheader()
+        writer.writerows(self.records)
+        with atomic_write(path) as f:
+            f.write(text.getvalue().encode())
 
     def to_dict(self):
         return {"records": self.records, "stopped_epoch": self.stopped_epoch, "diverged": self.diverged}
 
+    def load_state_dict(self, saved):
+        """Take the records and outcome that to_dict() gave (a resumed fit's history)."""
+        self.records = [dict(record) for record in saved["records"]]
+        self.stopped_epoch = saved["stopped_epoch"]
+        self.diverged = None if saved["diverged"] is None else tuple(saved["diverged"])
+
     def to_json(self, path):
-        with open(path, "w") as f:
-            json.dump(self.to_dict(), f, indent=2)
+        """Write to_dict() as JSON (atomically)."""
+        with atomic_write(path) as f:
+            f.write(json.dumps(self.to_dict(), indent=2).encode())
 
     def __repr__(self):
         return f"History({len(self)} epochs: {', '.join(self.columns())})"

@@ -1,5 +1,9 @@
 """Pictures of training: learning curves (train against validation), for spotting overfitting."""
 
+import os
+
+from ..io import atomic_write
+
 
 def pyplot():
     """matplotlib.pyplot, drawing into files only (the Agg backend); an ImportError that says how to
@@ -33,6 +37,13 @@ def plot_history(history, path, title="learning curves"):
         ax.legend()
     fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path, dpi=110)
     plt.close(fig)
     return path
+
+
+def save_figure(figure, path, dpi):
+    """Save a matplotlib figure to path, in the format its extension names (PNG without one), atomically:
+    a crash leaves the old picture or the new one, never half of one."""
+    with atomic_write(path) as f:
+        figure.savefig(f, format=os.path.splitext(os.fspath(path))[1][1:] or "png", dpi=dpi)
