@@ -3,7 +3,7 @@
     runs/<model>-<data>-<time>/
         config.json        what was trained on what, and how: enough to rebuild the model
         best.safetensors   the weights of the epoch with the lowest validation loss
-        metrics.csv        the History, one row per epoch
+        metrics.csv        the History, one row per epoch (per evaluation, by iteration, for a language model)
         metrics.json       the History, the test (or final validation) results and the diagnosis
         curves.png         learning curves, train against validation
 """
@@ -20,7 +20,8 @@ from ..creation import from_numpy, tensor
 from ..io import load
 from ..io.files import atomic_write
 from ..ops.activation import softmax
-from ..train import EarlyStopping, ModelCheckpoint, SchedulerStep, diagnose, evaluate, features, fit, plot_history
+from ..train import (EarlyStopping, History, ModelCheckpoint, ProgressBar, SchedulerStep, diagnose, evaluate, features,
+                     fit, plot_history, summary)
 from ..train.attention_maps import save_attention_maps
 from .recipes import RunError, make_optimizer, schedule
 
@@ -52,11 +53,11 @@ def _read_config(run_dir):
         return json.load(f)
 
 
-def _write_history(run_dir, history, results):
+def _write_history(run_dir, history, results, x="epoch"):
     history.to_csv(os.path.join(run_dir, "metrics.csv"))
     _write_json(os.path.join(run_dir, "metrics.json"), {**history.to_dict(), **results})
     try:
-        plot_history(history, os.path.join(run_dir, "curves.png"))
+        plot_history(history, os.path.join(run_dir, "curves.png"), x=x)
     except ImportError as missing:
         print(f"(no curves.png: {missing})")
 
@@ -92,6 +93,7 @@ def train_classifier(settings, out=None, device=None, progress=True):
     config = dict(settings, task="classify", in_shape=list(train.tensors[0].shape[1:]),
                   num_classes=int(labels.max()) + 1, standardization=_standardization(raw.train))
     model = _build_classifier(config)
+    print(summary(model, input_size=(config["batch_size"], *config["in_shape"]), verbose=0))
     optimizer = make_optimizer(config, model)
     run_dir = _new_run_dir(out, config["model"], config["dataset"])
     _write_json(os.path.join(run_dir, "config.json"), config)
@@ -264,6 +266,7 @@ def train_language_model(settings, out=None, device=None, progress=True):
     vocab, train, val = _text_windows(settings)
     config = dict(settings, task="language", vocab=vocab.chars)
     model = _build_language_model(config)
+    print(summary(model, input_size=(config["batch_size"], config["block_size"]), dtypes=[backend.int64], verbose=0))
     optimizer = make_optimizer(config, model)
     run_dir = _new_run_dir(out, config["model"], os.path.basename(config.get("text") or "python-docs"))
     _write_json(os.path.join(run_dir, "config.json"), config)
@@ -275,8 +278,9 @@ def train_language_model(settings, out=None, device=None, progress=True):
     history = fit(model, sequence_cross_entropy, optimizer,
                   _random_windows(train, config["batch_size"], interval, config["seed"]),
                   _random_windows(val, config["batch_size"], min(20, config["eval_batches"]), config["seed"] + 2),
-                  epochs=max(1, config["iterations"] // interval), callbacks=callbacks,
-                  max_grad_norm=config.get("clip"), device=device, progress=progress)
+                  epochs=max(1, config["iterations"] // interval),
+                  callbacks=callbacks + ([ProgressBar(iterations_per_epoch=interval)] if progress else []),
+                  max_grad_norm=config.get("clip"), device=device, progress=False)
     seconds = time.perf_counter() - started
     model.load_state_dict(load(checkpoint))
     tokens = config["batch_size"] * config["block_size"] * interval * len(history)
@@ -284,8 +288,15 @@ def train_language_model(settings, out=None, device=None, progress=True):
                                            device),
                "train_seconds": seconds, "tokens_per_second": tokens / seconds,
                "sample": generate_text(model, vocab, None, 300, device=device)}
-    _write_history(run_dir, history, results)
+    _write_history(run_dir, by_iteration(history, interval), results, x="iteration")
     return run_dir, results
+
+
+def by_iteration(history, interval):
+    """A language model's history counted in iterations: each record's "epoch" (a stretch of `interval`
+    iterations between two measurements) becomes the iteration it ended at."""
+    return History([{"iteration": record["epoch"] * interval, **{k: v for k, v in record.items() if k != "epoch"}}
+                    for record in history.records])
 
 
 def generate_text(model, vocab, prompt, tokens, temperature=1.0, top_k=None, device=None):

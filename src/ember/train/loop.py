@@ -17,7 +17,12 @@ from .history import History
 
 
 class DivergenceError(RuntimeError):
-    """The loss became NaN or infinite: training has diverged (often a learning rate too high)."""
+    """The loss became NaN or infinite: training has diverged (often a learning rate too high).
+    `history` holds the epochs measured before it (its `diverged` says where it happened)."""
+
+    def __init__(self, message, history=None):
+        super().__init__(message)
+        self.history = history
 
 
 class FitState:
@@ -127,7 +132,7 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, callbac
                 if not math.isfinite(value):
                     history.diverged = (epoch, state.batch)
                     raise DivergenceError(f"the loss became {value} at epoch {epoch}, batch {state.batch}: "
-                                          "training diverged (try a lower learning rate)")
+                                          "training diverged (try a lower learning rate)", history)
                 optimizer.zero_grad()
                 loss.backward()                    # backward pass: every parameter's .grad
                 if max_grad_norm is not None:
