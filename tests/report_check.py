@@ -10,6 +10,7 @@ and matplotlib (to read the screenshots) is needed.
 """
 
 import base64
+import fcntl
 import io
 import json
 import os
@@ -42,12 +43,17 @@ class DevTools:
         commands_read, self.commands = os.pipe()
         self.replies, replies_write = os.pipe()
         self.profile = tempfile.mkdtemp(prefix="ember-report-check-")
-        arguments = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                     "--remote-debugging-pipe", f"--user-data-dir={self.profile}", "about:blank"]
-        # The browser reads commands on fd 3 and writes replies on fd 4: a shell puts the pipes there.
-        self.process = subprocess.Popen(["sh", "-c", f'exec "$@" 3<&{commands_read} 4>&{replies_write}', "sh",
-                                         *arguments], pass_fds=(commands_read, replies_write),
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def onto_3_and_4():  # in the child, before the browser starts: it reads commands on fd 3, replies on fd 4
+            read, write = (fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (commands_read, replies_write))
+            os.dup2(read, 3)
+            os.dup2(write, 4)
+
+        self.process = subprocess.Popen(
+            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+             "--remote-debugging-pipe", f"--user-data-dir={self.profile}", "about:blank"],
+            close_fds=False, preexec_fn=onto_3_and_4, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
         os.close(commands_read)
         os.close(replies_write)
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
