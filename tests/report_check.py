@@ -123,8 +123,9 @@ def problems_in(events, page_url):
 def blank(png):
     """Whether a screenshot shows (almost) nothing: one flat colour."""
     import matplotlib.image
-    pixels = matplotlib.image.imread(io.BytesIO(png))[..., :3]
-    return float(pixels.std()) < 0.02 or len(np.unique(pixels.reshape(-1, 3).round(2), axis=0)) < 8
+    levels = (matplotlib.image.imread(io.BytesIO(png))[..., :3] * 15).round().astype(int)  # 16 levels a channel
+    colours = np.unique(levels[..., 0] * 256 + levels[..., 1] * 16 + levels[..., 2])
+    return float(levels.std()) < 0.3 or len(colours) < 4
 
 
 def check(path):
@@ -158,9 +159,9 @@ def _figure_problems(tools, image):
         return ["figure did not load"]
     if image["width"] < 50 or image["height"] < 50:
         return [f"figure is {image['width']:.0f}×{image['height']:.0f} pixels"]
+    tools.call("Runtime.evaluate", session=True, expression=f"window.scrollTo(0, {image['y']})")
     clip = {key: image[key] for key in ("x", "y", "width", "height")}
-    shot = tools.call("Page.captureScreenshot", session=True, format="png", captureBeyondViewport=True,
-                      clip={**clip, "scale": 1})
+    shot = tools.call("Page.captureScreenshot", session=True, format="png", clip={**clip, "scale": 1})
     return ["figure renders blank"] if blank(base64.b64decode(shot["data"])) else []
 
 

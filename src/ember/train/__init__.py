@@ -10,5 +10,5 @@ from .plots import plot_history
 from .summary import ModelSummary, summary
 
 __all__ = ["Callback", "Diagnosis", "DivergenceError", "EarlyStopping", "FitState", "History", "LRFinderResult",
-           "ModelCheckpoint", "ModelSummary", "ProgressBar", "SchedulerStep", "diagnose", "evaluate", "fit", "lr_finder",
-           "plot_history", "summary"]
+           "ModelCheckpoint", "ModelSummary", "ProgressBar", "SchedulerStep", "diagnose", "evaluate", "fit",
+           "lr_finder", "plot_history", "summary"]

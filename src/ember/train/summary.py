@@ -143,7 +143,8 @@ def _calls(model, inputs):
             model(*inputs)
     except Exception as problem:
         shapes = ", ".join(str(tuple(x.shape)) for x in inputs)
-        raise RuntimeError(f"summary: {type(model).__name__} failed on inputs of shape {shapes}: {problem}") from problem
+        raise RuntimeError(f"summary: {type(model).__name__} failed on inputs of shape {shapes}: "
+                           f"{problem}") from problem
     finally:
         model.train(was_training)
         for hook in hooks:

@@ -118,8 +118,8 @@ def judge(results):
               -1 < tanh_low and tanh_high < 1),
         Check(f"ReLU trains the deep network where sigmoid fails: {100 * final['ReLU']:.1f}% validation accuracy "
               f"against {100 * final['sigmoid']:.1f}%", final["ReLU"] > final["sigmoid"] + 0.2),
-        Check(f"ReLU does about as well as the best ({best}, {100 * final[best]:.1f}%)", final["ReLU"] >= final[best] - 0.03,
-              essential=False),
+        Check(f"ReLU does about as well as the best ({best}, {100 * final[best]:.1f}%)",
+              final["ReLU"] >= final[best] - 0.03, essential=False),
         Check(f"the gradient vanishes through sigmoids: the first layer gets {reach['sigmoid']:.1e} of the last "
               f"layer's gradient norm, against {reach['ReLU']:.1e} with ReLU", reach["sigmoid"] < 0.1 * reach["ReLU"]),
         Check(f"the sigmoid network learns slowest: {100 * final['sigmoid']:.1f}% (lowest: {slowest})",

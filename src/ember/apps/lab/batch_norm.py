@@ -19,22 +19,29 @@ VARIANTS = ("without", "with batch norm")
 
 def setup(settings):
     return {"data": "scikit-learn's digits: 1,257 images to train on, 270 to validate",
-            "model": f"an MLP of {settings['depth']} hidden layers of {settings['width']} (Linear → ReLU), and the "
-                     "same with BatchNorm1d after each hidden Linear",
+            "model": f"an MLP of {settings['depth']} hidden layers of {settings['width']} (Linear → ReLU, He's "
+                     "initialization), and the same with BatchNorm1d after each hidden Linear",
             "training": "plain SGD at learning rates " + ", ".join(map(str, settings["lrs"])) +
                         f", batches of {settings['batch_size']}, {settings['epochs']} epochs"}
 
 
 def deep_mlp(depth, width, batch_norm):
+    """depth hidden layers (Linear, BatchNorm1d if asked, ReLU) with He's initialization, then 10 scores."""
     layers, features = [], 64
     for _ in range(depth):
         layers += [nn.Linear(features, width)] + ([nn.BatchNorm1d(width)] if batch_norm else []) + [nn.ReLU()]
         features = width
-    return nn.Sequential(*layers, nn.Linear(features, 10))
+    model = nn.Sequential(*layers, nn.Linear(features, 10))
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            nn.init.zeros_(layer.bias)
+    return model
 
 
 def run(settings, seeds, device):
-    results = {"lrs": settings["lrs"], "runs": {f"{variant}/{lr}": [] for variant in VARIANTS for lr in settings["lrs"]}}
+    runs = {f"{variant}/{lr}": [] for variant in VARIANTS for lr in settings["lrs"]}
+    results = {"lrs": settings["lrs"], "runs": runs}
     for seed in seeds:
         train_set, val, _ = splits("digits", seed)
         for variant in VARIANTS:
@@ -60,7 +67,11 @@ def judge(results):
     with_bn, without = _accuracy(results, "with batch norm", high), _accuracy(results, "without", high)
     worse = [lr for lr in lrs if _accuracy(results, "with batch norm", lr) < _accuracy(results, "without", lr) - 0.02]
     diverged = sum(run["diverged"] for run in results["runs"][f"without/{high}"])
+    low = max(lrs[:-1], key=lambda lr: _accuracy(results, "without", lr))
     return Verdict([
+        Check(f"without batch norm the network does train at a lower rate, {low}: "
+              f"{100 * _accuracy(results, 'without', low):.1f}% (so what fails at {high} is the rate)",
+              _accuracy(results, "without", low) >= 0.8, essential=False),
         Check(f"at lr {high}, with batch norm the network reaches {100 * with_bn:.1f}% validation accuracy",
               with_bn >= 0.9),
         Check(f"... and without it {100 * without:.1f}%" + (f" (diverged in {diverged} seeds)" if diverged else ""),

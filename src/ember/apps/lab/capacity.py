@@ -23,7 +23,8 @@ FULL = dict(seeds=3, train_size=200, widths=[1, 2, 4, 8, 16, 32, 64, 128, 256, 5
 def setup(settings):
     return {"data": f"scikit-learn's digits: only {settings['train_size']} images to train on, 270 to validate",
             "model": "an MLP 64 → width (ReLU) → 10, for width in " + ", ".join(map(str, settings["widths"])),
-            "training": f"Adam (lr {settings['lr']}), batches of {settings['batch_size']}, {settings['epochs']} epochs, "
+            "training": f"Adam (lr {settings['lr']}), batches of {settings['batch_size']}, {settings['epochs']} "
+                        "epochs, "
                         "cross-entropy, no regularization",
             "measured": "training and validation accuracy at the end, their gap, and ember.train.diagnose of the "
                         "learning curves"}
@@ -70,7 +71,8 @@ def judge(results):
     return Verdict([
         Check(f"the smallest (width {small}) underfits: {100 * _mean(results, small, 'train_accuracy'):.1f}% even on "
               "its training data", _mean(results, small, "train_accuracy") < 0.9),
-        Check(f"the largest (width {large}) fits its training data: {100 * _mean(results, large, 'train_accuracy'):.1f}%",
+        Check(f"the largest (width {large}) fits its training data: "
+              f"{100 * _mean(results, large, 'train_accuracy'):.1f}%",
               _mean(results, large, "train_accuracy") >= 0.99),
         Check(f"the gap between training and validation accuracy grows with capacity: {100 * gap[small]:.1f} points at "
               f"width {small}, {100 * gap[large]:.1f} at width {large}", gap[large] > gap[small] + 0.05),
@@ -108,4 +110,4 @@ def evidence(results):
                    "ember's diagnosis (per seed)"], rows)
     return [svg_figure(fig_acc, "Accuracy at the end of training, by width"),
             svg_figure(fig_gap, "How far training accuracy runs ahead of validation accuracy"),
-            svg_figure(fig_val, "A large network's validation loss turns up while it memorizes")], [table]
+            svg_figure(fig_val, "Validation loss during training: the smallest, a middle and the largest width")], [table]

@@ -15,7 +15,8 @@ from .report import Check, Table, Verdict, svg_figure
 
 NAME = "cnn"
 TITLE = "A CNN against an MLP of the same size, on images and on shifted images"
-CLAIM = "CNNs suit images: with the same number of parameters a CNN beats an MLP, and copes better when the image moves."
+CLAIM = ("CNNs suit images: with the same number of parameters a CNN beats an MLP, and copes better when the image "
+         "moves.")
 QUICK = dict(seeds=1, epochs=8, lr=3e-3, batch_size=32, shifts=[0, 1, 2])
 FULL = dict(seeds=3, epochs=20, lr=3e-3, batch_size=32, shifts=[0, 1, 2])
 MNIST = dict(train_size=6000, test_size=2000, shifts=[0, 2, 4])  # where the user has MNIST (full lab only)

@@ -113,7 +113,7 @@ def evidence(results):
         ax.plot(positions, losses, marker="o" if len(losses) < 5 else None, linewidth=0.8, label=name)
     ax.set_xlabel("fraction of the first epoch")
     legend_below(ax, 3)
-    figures.append(svg_figure(fig, "One sample per step: many cheap, noisy steps; the full batch: one smooth step"))
+    figures.append(svg_figure(fig, "The loss of each step in the first epoch"))
     rows = [[name, percent([run["val_accuracy"][-1] for run in runs]), spread([run["val_loss"][-1] for run in runs]),
              spread([run["seconds_per_epoch"] for run in runs], "{:.3f} s"), f"{len(runs[0]['step_losses'])}"]
             for group in ("batches", "optimizers") for name, runs in results[group].items()]

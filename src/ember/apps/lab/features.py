@@ -128,6 +128,6 @@ def evidence(results):
             for i, (layer, field) in enumerate(zip(LAYERS, RECEPTIVE))]
     table = Table(["layer", "patch one number sees", "probe, trained", "probe, untrained"], rows,
                   f"the trained LeNet itself: {percent(results['val_accuracy'])} validation accuracy")
-    return [svg_figure(fig, "Deeper layers hold features a linear classifier reads more easily"),
+    return [svg_figure(fig, "How well a linear probe reads the digit from each layer"),
             Figure("The first layer's filters (3×3; blue negative, red positive weights)", filters),
             Figure("One validation image and what each convolution makes of it", maps)], [table]

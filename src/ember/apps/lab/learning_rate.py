@@ -109,13 +109,14 @@ def judge(results):
         lowest_drop, best_drop = start - finals[0], start - finals[best]
         suggestion = results["finder"][name]["suggestion"]
         checks += [
-            Check(f"{name}: too low trains slowly: at lr {lrs[0]:g} the loss fell {lowest_drop:.3f} (from {start:.3f}), "
-                  f"at the best lr {lrs[best]:.2g} it fell {best_drop:.3f}", lowest_drop < 0.1 * best_drop),
+            Check(f"{name}: too low trains slowly: at lr {lrs[0]:g} the loss fell {lowest_drop:.3f} (from "
+                  f"{start:.3f}), at the best lr {lrs[best]:.2g} it fell {best_drop:.3f}", lowest_drop < 0.1 * best_drop),
             Check(f"{name}: too high overshoots: at lr {lrs[-1]:g} the loss "
                   + ("diverged" if finals[-1] == np.inf else f"ended at {finals[-1]:.3f}, above its start"),
                   finals[-1] > start),
             Check(f"{name}: learning rates within twice the best loss span {min(good):.2g} to {max(good):.2g}, which "
-                  f"meets the common range {COMMON[0]:g}–{COMMON[1]:g}", min(good) <= COMMON[1] and max(good) >= COMMON[0]),
+                  f"meets the common range {COMMON[0]:g}–{COMMON[1]:g}",
+                  min(good) <= COMMON[1] and max(good) >= COMMON[0]),
             Check(f"{name}: the best lr, {lrs[best]:.2g}, lies in {COMMON[0]:g}–{COMMON[1]:g}",
                   COMMON[0] <= lrs[best] <= COMMON[1], essential=False),
             Check(f"{name}: the range test suggests {suggestion:.2g}, within a factor 10 of the sweep's best",

@@ -125,4 +125,4 @@ def evidence(results):
             for name, curves in results["runs"].items()]
     table = Table(["loss", "final validation accuracy", f"epochs to {100 * results['target']:.0f}%"], rows)
     return [svg_figure(fig_curves, "The same network and optimizer, trained with each loss"),
-            svg_figure(fig_grad, "Cross-entropy keeps pushing a confidently wrong output; MSE hardly does")], [table]
+            svg_figure(fig_grad, "|∂L/∂z| of each loss for a sigmoid output whose label is 1")], [table]

@@ -100,5 +100,5 @@ def evidence(results):
     rows = [[name] + [percent([runs[i] for runs in results["accuracy"][name]]) for i in range(len(lags))]
             for name in results["accuracy"]]
     table = Table(["model"] + [f"lag {lag}" for lag in lags], rows, "accuracy on 500 new sequences")
-    return [svg_figure(fig_acc, "The RNN forgets what it saw a few tens of steps back; the gated networks do not"),
-            svg_figure(fig_grad, "The gradient that teaches the model to remember: vanishing in the RNN")], [table]
+    return [svg_figure(fig_acc, "Accuracy at each lag, for each model"),
+            svg_figure(fig_grad, "The gradient that reaches each step of the longest sequence, before training")], [table]

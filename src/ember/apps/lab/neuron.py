@@ -83,7 +83,8 @@ def judge(results):
     return Verdict([
         Check(f"one neuron fits AND: {percent(accuracies('AND/one neuron'))} of the four points right",
               min(accuracies("AND/one neuron")) == 1.0),
-        Check(f"one neuron fits OR: {percent(accuracies('OR/one neuron'))} right", min(accuracies("OR/one neuron")) == 1.0),
+        Check(f"one neuron fits OR: {percent(accuracies('OR/one neuron'))} right",
+              min(accuracies("OR/one neuron")) == 1.0),
         Check(f"one neuron fails XOR: at best {100 * max(accuracies('XOR/one neuron')):.0f}% right (a line gets at "
               "most 3 of the 4 points)", max(accuracies("XOR/one neuron")) <= 0.75),
         Check(f"one hidden layer solves XOR in {solved} of {len(xor_hidden)} seeds", solved * 2 > len(xor_hidden)),

@@ -31,7 +31,8 @@ def setup(settings):
                     "to test (nothing is chosen by them)",
             "model": f"an MLP 30 → {settings['width']} → {settings['width']} → 2 (ReLU): far more capacity than "
                      f"{settings['train_size']} tumours need",
-            "training": f"AdamW (lr {settings['lr']}), batches of {settings['batch_size']}, {settings['epochs']} epochs",
+            "training": f"AdamW (lr {settings['lr']}), batches of {settings['batch_size']}, "
+                        f"{settings['epochs']} epochs",
             "measured": "validation loss per epoch; at the end, accuracy on each split and the test loss (the "
                         "cross-entropy on unseen data, which overconfident memorization drives up)",
             "variants": "none; dropout 0.2 and 0.5 after each hidden layer; weight decay 1.0 (AdamW's, on the "
@@ -67,7 +68,8 @@ def run(settings, seeds, device):
             history = train(model, optimizer(model, settings["lr"], decay), train_set, val, settings["epochs"],
                             settings["batch_size"], seed, device, callbacks=callbacks)
             test_scores = scores(model, test, device)
-            results[name].append({"val_loss": history["val_loss"], "val_accuracy": scores(model, val, device)["accuracy"],
+            results[name].append({"val_loss": history["val_loss"],
+                                  "val_accuracy": scores(model, val, device)["accuracy"],
                                   "train_accuracy": scores(model, train_set, device)["accuracy"],
                                   "test_accuracy": test_scores["accuracy"], "test_loss": test_scores["loss"],
                                   "stopped": history.stopped_epoch, "diagnosis": diagnose(history).verdict})
@@ -129,5 +131,5 @@ def evidence(results):
             for name, runs in results.items()]
     table = Table(["variant", "training accuracy", "validation accuracy", "test accuracy", "test loss", "gap (points)",
                    "stopped at epoch"], rows)
-    return [svg_figure(fig_curves, "Without a cure the validation loss turns up as the network memorizes"),
+    return [svg_figure(fig_curves, "Validation loss per epoch, for each variant"),
             svg_figure(fig_bars, "What each cure does to the loss on unseen data")], [table]

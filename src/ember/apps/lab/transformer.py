@@ -50,7 +50,8 @@ def setup(settings):
             "training": f"Adam (lr {settings['lr']}), {settings['iterations']} iterations of {settings['batch_size']} "
                         "random windows, the same windows for both",
             "measured": "the time of a training iteration for windows of " + ", ".join(map(str, settings["lengths"])) +
-                        f" characters; the validation loss {settings['evals']} times during training (on {settings['eval_batches']}"
+                        f" characters; the validation loss {settings['evals']} times during training (on "
+                        f"{settings['eval_batches']}"
                         " random batches), against iterations and against seconds of training; the time per "
                         "iteration; at the end, the loss at each position of the window; the GPT's attention maps"}
 
@@ -194,14 +195,14 @@ def evidence(results):
     for name in MODELS:
         ax.plot(results["lengths"], results["timing"][name], marker="o", label=name)
     ax.legend()
-    figures.append(svg_figure(fig, "The LSTM's time grows with every character it must read in turn"))
+    figures.append(svg_figure(fig, "Time per training iteration, by the length of the window"))
     fig, ax = plot("Loss at each position of the window, after training", "position in the window",
                    "validation loss (nats)")
     for name in MODELS:
         runs = [run["per_position"] for run in results[name]]
         band(ax, np.arange(len(runs[0])), runs, name)
     ax.legend()
-    figures.append(svg_figure(fig, "Later positions have more context to go on"))
+    figures.append(svg_figure(fig, "Validation loss at each position of the window (later positions have more context)"))
     figures.append(Figure(f"Where each head of the GPT looks while reading “{PROMPT}” (row: position; "
                           "column: the positions it attends to)", results["attention"]))
     rows = [[name, f"{results[name][0]['params']:,}", f"{1e3 * _per_iteration(results[name]):.1f} ms",
