@@ -176,9 +176,26 @@ def test_the_mlp_recipe_learns_digits(tmp_path, capsys):
     assert not (tmp_path / "filters.png").exists()
 
 
-def test_a_gpt_run_shows_its_attention(tmp_path, capsys):
+def test_export_writes_a_classifier_run_as_onnx_that_onnxruntime_runs(trained_run, tmp_path, capsys):
+    onnxruntime = pytest.importorskip("onnxruntime")
+    path = tmp_path / "lenet.onnx"
+    assert main(["export", str(trained_run), "--onnx", str(path)]) == 0
+    assert capsys.readouterr().out == f"wrote {path}: input 'input' of shape (batch, 1, 8, 8), output 'logits'\n"
+    model = ember.models.LeNet((1, 8, 8), 10)
+    model.load_state_dict(ember.load(trained_run / "best.safetensors"))
+    x = np.random.default_rng(0).standard_normal((5, 1, 8, 8)).astype(np.float32)
+    logits = onnxruntime.InferenceSession(str(path)).run(None, {"input": x})[0]
+    np.testing.assert_allclose(logits, model.eval()(ember.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-5)
+    assert main(["export", str(tmp_path), "--onnx", str(path)]) == 2
+    assert "is not a run folder (no config.json)" in capsys.readouterr().err
+
+
+def test_a_gpt_run_shows_its_attention_and_exports(tmp_path, capsys):
     run_dir = train_language_model(tmp_path, "gpt", "to be or not to be. ", iterations=10)
     capsys.readouterr()
+    pytest.importorskip("onnx")
+    assert main(["export", str(run_dir), "--onnx", str(tmp_path / "gpt.onnx")]) == 0
+    assert "input 'ids' of shape (batch, length), output 'logits'" in capsys.readouterr().out
     assert main(["attention", str(run_dir), "--prompt", "to be or"]) == 0
     assert capsys.readouterr().out.startswith("attention maps: ")
     assert (run_dir / "attention.png").read_bytes()[:4] == b"\x89PNG"

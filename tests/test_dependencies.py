@@ -6,16 +6,17 @@ import pathlib
 SOURCE = pathlib.Path(__file__).resolve().parents[1] / "src" / "ember"
 # The dependency order, bottom to top: a part imports from itself and from the levels below it, never from
 # a part beside it or above it. io sits a step below optim and data, since data writes its downloads with
-# io's atomic_write. Placed here too: cuda (backend's devices), testing (gradcheck, on tensors) and utils
-# (ember.utils.data is ember.data).
+# io's atomic_write. Placed here too: cuda (backend's devices), testing (gradcheck, on tensors),
+# autograd_function and autograd_functional (torch.autograd's Functions on tensors, derivatives of whole
+# functions) and utils (ember.utils.data is ember.data).
 # The PyTorch-facing modules sit low (omissions, the ledger, is read by every package's __getattr__), except
-# serialization (it is io's save and load) and run (it runs scripts through the import hook); cuda sits above
-# amp, as torch.cuda.amp is torch.amp's.
+# serialization and onnx (they are io's save, load and export) and run (it runs scripts through the import
+# hook); cuda sits above amp, as torch.cuda.amp is torch.amp's.
 ORDER = [{"backend", "omissions", "settings"},
-         {"autograd", "dtypes", "printing", "accelerator", "amp", "backends", "compiler", "distributed", "onnx",
-          "torch_hook"},
-         {"ops", "cuda"}, {"tensor"}, {"functional", "creation", "random", "testing"}, {"nn"},
-         {"io"}, {"optim", "data", "serialization"}, {"train", "models", "utils"}, {"apps", "run"}]
+         {"autograd", "dtypes", "printing", "accelerator", "amp", "backends", "compiler", "distributed", "torch_hook"},
+         {"ops", "cuda"}, {"tensor"}, {"functional", "creation", "linalg", "random", "testing", "autograd_function",
+                                       "autograd_functional"}, {"nn"},
+         {"io"}, {"optim", "data", "serialization", "onnx"}, {"train", "models", "utils"}, {"apps", "run"}]
 LEVEL = {part: level for level, parts in enumerate(ORDER) for part in parts}
 ANYTHING = {"cli", "__init__"}  # the command and the package's public face may import from every part
 

@@ -108,7 +108,6 @@ RUNS = {
     "makemore gru": (["--type", "gru", "--max-steps", "21", "--num-workers", "0"], ["step 20 train loss"]),
     "gradient_descent": ([], ["by hand: loss", "autograd: loss", "nn: loss", "two-layer net: loss"]),
 }
-NEEDS_MM = pytest.mark.xfail(strict=True, reason="Tensor.mm comes with the linear algebra of issue 12")
 
 
 def ember_run(script, args, cwd):
@@ -116,7 +115,7 @@ def ember_run(script, args, cwd):
                           capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=NEEDS_MM) if c == "gradient_descent" else c for c in RUNS])
+@pytest.mark.parametrize("case", RUNS)
 def test_each_program_runs_unchanged_under_ember_run(case, tmp_path):
     args, expected = RUNS[case]
     result = ember_run(case.split()[0] + ".py", args, tmp_path)
@@ -136,7 +135,6 @@ def test_a_checkpoint_saved_under_ember_run_resumes_and_samples(tmp_path):
     assert "\nFirst" in after_training and after_training.rstrip().endswith("---------------")  # the sample
 
 
-@NEEDS_MM
 def test_the_lessons_gradient_descent_by_hand_fits_the_polynomial(tmp_path):
     result = ember_run("gradient_descent.py", [], tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -6,13 +6,17 @@
 """
 
 import math as _math
+import sys as _sys
 
 import numpy as _np
 
 from . import autograd, backend, cuda, data, dtypes, functional, io, nn, ops, optim, random, testing, utils  # noqa: F401
+from . import autograd_function, autograd_functional, linalg  # noqa: F401
 from . import accelerator, amp, backends, compiler, distributed, onnx, serialization, settings  # noqa: F401
 from .amp import GradScaler, autocast, is_autocast_available, is_autocast_enabled
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled
+from .autograd import set_detect_anomaly as set_anomaly_enabled
 from .backend import (Generator, get_default_device, get_default_dtype, manual_seed, set_default_device,
                       set_default_dtype)
 from .backend import Device as device
@@ -43,7 +47,13 @@ from .ops.join import (block_diag, cartesian_prod, column_stack, combinations, d
                        unsafe_split, unsafe_split_with_sizes, vsplit, vstack)
 from .ops.layout import (channels_last, channels_last_3d, clone, contiguous_format, memory_format,
                          preserve_format)
-from .ops.linalg import bilinear, matmul
+from .ops.decompositions import cholesky, householder_product as orgqr, lu_unpack, qr, svd, torch_lu as lu
+from .ops.einsum import einsum
+from .ops.linalg import (addbmm, addmm, addmv, addr, adjoint, baddbmm, bilinear, bmm, cdist, chain_matmul, cross, dot,
+                         ger, inner, kron, matmul, mm, mv, outer, tensordot, trace, vdot)
+from .ops.solvers import (cholesky_inverse, cholesky_solve, det, inverse, logdet, matrix_exp, matrix_power, pinverse,
+                          slogdet, torch_lu_solve as lu_solve, triangular_solve)
+from .linalg import frobenius_norm, nuclear_norm
 from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift,
                           bitwise_xor, eq, gcd, ge, greater, greater_equal, gt, isfinite, isinf, isnan, isneginf,
                           isposinf, isreal, lcm, le, less, less_equal, logical_and, logical_not, logical_or,
@@ -66,6 +76,9 @@ from .ops.sorting import (argsort, bucketize, isin, kthvalue, msort, searchsorte
 from .ops.special import (digamma, erf, erfc, erfinv, i0, igamma, igammac, lgamma, logit, mvlgamma, polygamma, sinc,
                           xlogy)
 from .ops.statistics import bincount, corrcoef, cov, histc, histogram, median, mode, nanmedian, nanquantile, quantile
+from .ops.torch_losses import (binary_cross_entropy_with_logits, cosine_embedding_loss, ctc_loss,
+                               hinge_embedding_loss, kl_div, margin_ranking_loss, poisson_nll_loss,
+                               triplet_margin_loss)
 from .ops.trig import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan,
                        atan2, atanh, cos, cosh, deg2rad, hypot, rad2deg, sin, sinh, tan)
 from .printing import set_printoptions
@@ -80,6 +93,13 @@ from .tensor import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTens
 from .io import load, save
 from .train.summary import summary  # the layer tree, shapes, parameters and multiply-adds, as torchinfo's
 from .torch_hook import as_torch
+
+# torch.autograd's names that work on tensors sit above the engine (autograd.py imports nothing above it);
+# ember.autograd shows them where PyTorch programs look for them.
+autograd.gradcheck = testing.gradcheck
+autograd.function = _sys.modules["ember.autograd.function"] = autograd_function
+autograd.functional = _sys.modules["ember.autograd.functional"] = autograd_functional
+autograd.__path__ = []  # a package with those two submodules, to the import system (for torch.autograd.function too)
 
 # torch.exp_(x) and the other in-place functions are the Tensor methods.
 abs_, acos_, acosh_, arccos_ = Tensor.abs_, Tensor.acos_, Tensor.acosh_, Tensor.arccos_
@@ -96,7 +116,7 @@ negative_, rad2deg_, reciprocal_, relu_ = Tensor.negative_, Tensor.rad2deg_, Ten
 round_, rsqrt_, sigmoid_, sin_ = Tensor.round_, Tensor.rsqrt_, Tensor.sigmoid_, Tensor.sin_
 sinc_, sinh_, sqrt_, square_ = Tensor.sinc_, Tensor.sinh_, Tensor.sqrt_, Tensor.square_
 tan_, tanh_, trunc_, xlogy_ = Tensor.tan_, Tensor.tanh_, Tensor.trunc_, Tensor.xlogy_
-index_put_ = Tensor.index_put_
+index_put_, addmv_ = Tensor.index_put_, Tensor.addmv_
 
 concat = concatenate = cat
 

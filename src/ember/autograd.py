@@ -8,9 +8,14 @@ remembers where each input's gradient must go (its *edges*) and whatever backwar
 `backward()` then visits the nodes from the output back to the leaves in topological order, with
 an explicit stack rather than recursion, summing the gradient that reaches each tensor from all of
 its uses (the multivariate chain rule) before passing it on.
+
+A subclass written in PyTorch's style, with static forward(ctx, *args) and backward(ctx, *grads) on
+Tensors (a torch.autograd.Function), is run by the adapter of ember/autograd_function.py, which sits
+above tensor.py and hands its apply() to this module at import.
 """
 
 import functools
+import warnings
 import weakref
 
 from . import backend
@@ -97,6 +102,18 @@ class set_grad_enabled(_GradMode):
 
 
 # ---------------------------------------------------------------------------------------------
+# The tracer: while a model is exported to ONNX (ember.io.onnx_export), every op that runs is told to it.
+
+_tracer = None
+
+
+def set_tracer(tracer):
+    """Have tracer.record(cls, inputs, attrs, outputs) called for every op that runs (None: stop)."""
+    global _tracer
+    _tracer = tracer
+
+
+# ---------------------------------------------------------------------------------------------
 # Function: one op, and (its instance) one node of the graph.
 
 class Function:
@@ -113,12 +130,21 @@ class Function:
     (shapes, axes) is kept as a plain attribute of ctx.
     """
 
+    # Low precision: NumPy has no bfloat16 arithmetic of its own, and its float16 rounds every step of a
+    # sum or a product. So an op whose floating tensors are all bfloat16 (or float16 on the CPU) computes
+    # on float32 copies of them, backward too, and rounds its floating results back to nearest, ties to
+    # even, as PyTorch does on the CPU. An op that only moves numbers (a view, a copy, indexing, a
+    # cast) sets moves_data and works on the 16-bit arrays themselves.
+    moves_data = False
+    low_precision = None  # per node: the 16-bit dtype its float32 results were rounded to
+
     # Defaults, shadowed per node by apply(); a node whose graph was freed falls back to them.
     edges = None        # per input: None, or (leaf tensor or parent node, output index, shape, dtype)
     saved = ()          # the arrays saved for backward
     _versions = ()      # (weak reference to a tensor whose data was saved, its version then)
     _hooks = None       # {output index: [hook, ...]} for gradient hooks on non-leaf outputs
     n_outputs = 1
+    materialize_grads = True  # backward gets zeros for an output that no gradient reached (False: None)
 
     def forward(ctx, *arrays, **attrs):
         raise NotImplementedError
@@ -132,10 +158,16 @@ class Function:
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
 
+    def __init_subclass__(cls, **kwargs):
+        """A subclass with a static forward is in PyTorch's style (see the module's docstring)."""
+        super().__init_subclass__(**kwargs)
+        if isinstance(vars(cls).get("forward"), staticmethod):
+            cls.apply = classmethod(_apply_pytorch_style)
+
     @classmethod
     def apply(cls, *inputs, **attrs):
         """Run forward on the inputs (Tensors; Python numbers and None as constants) and record the node."""
-        arrays, needs_grad, first = [], [], None
+        arrays, needs_grad, first, sixteen_bits = [], [], None, False
         for x in inputs:
             if isinstance(x, Tensor):
                 data = x.array
@@ -146,6 +178,7 @@ class Function:
                                        f"{backend.device_of(first)} and {backend.device_of(data)}")
                 arrays.append(data)
                 needs_grad.append(x._requires_grad)
+                sixteen_bits = sixteen_bits or data.dtype.itemsize == 2
             elif x is None or isinstance(x, (int, float)):
                 arrays.append(x)  # an optional input left out (None) or a number: a constant
                 needs_grad.append(False)
@@ -155,13 +188,20 @@ class Function:
         ctx = cls()
         ctx.xp = backend.xp_of(first)
         ctx.needs_input_grad = tuple(needs_grad) if recording else (False,) * len(needs_grad)
-        out = ctx.forward(*arrays, **attrs)
+        if sixteen_bits and not cls.moves_data:
+            ctx.low_precision = _low_precision(ctx.xp, arrays)
+        if ctx.low_precision is None:
+            out = ctx.forward(*arrays, **attrs)
+        else:
+            out = _rounded(ctx.forward(*_widened(arrays, ctx.low_precision), **attrs), ctx.low_precision)
 
         node = ctx if recording else None
         if type(out) is tuple:
             results = tuple(Tensor._from_op(backend.as_array(o), node, i) for i, o in enumerate(out))
         else:
             results = (Tensor._from_op(backend.as_array(out), node, 0),)
+        if _tracer is not None:
+            _tracer.record(cls, inputs, attrs, results)
         if recording:
             ctx.n_outputs = len(results)
             ctx.edges = [_edge(x) if needed else None for x, needed in zip(inputs, needs_grad)]
@@ -171,6 +211,28 @@ class Function:
             if len(results) > 1:
                 ctx.output_meta = [(r.array.shape, r.array.dtype) for r in results]
         return results if type(out) is tuple else results[0]
+
+
+def _low_precision(xp, arrays):
+    """bfloat16 (or, on the CPU, float16) when it is the dtype of every floating array, else None."""
+    floating = {a.dtype for a in arrays if backend.is_array(a) and backend.is_floating(a.dtype)}
+    if len(floating) != 1:
+        return None
+    dtype, = floating
+    return dtype if dtype.name == "bfloat16" or (dtype == backend.float16 and backend.is_cpu(xp)) else None
+
+
+def _widened(arrays, dtype):
+    """The arrays of dtype as float32 copies (None, numbers and other dtypes as they are)."""
+    return [a.astype(backend.float32) if backend.is_array(a) and a.dtype == dtype else a for a in arrays]
+
+
+def _rounded(out, dtype):
+    """forward's float32 result(s) rounded to dtype (to nearest, ties to even)."""
+    if type(out) is tuple:
+        return tuple(_rounded(o, dtype) for o in out)
+    out = backend.as_array(out)
+    return out.astype(dtype) if out.dtype == backend.float32 else out
 
 
 def _edge(t):
@@ -280,36 +342,63 @@ def _node_backward(node, grads, sink):
     if node._hooks:
         grads = [_run_hooks(node._hooks.get(i, ()), g) if g is not None else g for i, g in enumerate(grads)]
     sink.node(node, grads)
-    if node.n_outputs > 1:
+    if node.n_outputs > 1 and node.materialize_grads:
         grads = [node.xp.zeros(shape, dtype) if g is None else g for g, (shape, dtype) in zip(grads, node.output_meta)]
+    if node.low_precision is not None:
+        grads = _widened(grads, node.low_precision)
     input_grads = node.backward(*grads)
     if not isinstance(input_grads, tuple):
         input_grads = (input_grads,)
     if len(input_grads) != len(node.edges):
         raise RuntimeError(f"{type(node).__name__}.backward returned {len(input_grads)} gradients "
                            f"for {len(node.edges)} inputs")
+    if _anomaly[0] and _anomaly[1]:
+        _check_nan(node, input_grads)
     return input_grads
 
 
 class IntoGrad:
-    """Where backward() puts gradients: each leaf's is added into its .grad, after its hooks."""
+    """Where backward() puts gradients: each leaf's is added into its .grad, after its hooks; given inputs, only
+    those tensors' (leaves or not) are."""
 
-    def __init__(self, root_grads):
+    def __init__(self, root_grads, inputs=None):
         self.given = {id(g) for g in root_grads}  # arrays that a new .grad must not share
+        self.borrowed = set()  # arrays a .grad took as they came, which may still be on their way to other nodes
+        self.inputs = None if inputs is None else {_slot(t): t for t in inputs}
 
     def leaf(self, leaf, grad):
+        if self.inputs is not None and (id(leaf), 0) not in self.inputs:
+            return
         if leaf._hooks:
             grad = _run_hooks(leaf._hooks, grad)
-        if leaf.grad is None:
-            if grad.base is not None or id(grad) in self.given:
-                grad = grad.copy()
-            self.given.add(id(grad))
-            leaf.grad = Tensor(grad)
-        else:
-            leaf.grad.array += grad
+        self._accumulate(leaf, grad)
 
     def node(self, node, grads):
-        pass  # only leaves get a .grad
+        if not self.inputs:
+            return  # without inputs, only leaves get a .grad
+        for index, grad in enumerate(grads):
+            t = self.inputs.get((id(node), index))
+            if t is not None and grad is not None:
+                self._accumulate(t, grad)
+
+    def _accumulate(self, t, grad):
+        if t.grad is None:
+            if grad.base is not None or id(grad) in self.given:
+                grad = grad.copy()
+            else:
+                self.borrowed.add(id(grad))
+            self.given.add(id(grad))
+            t.grad = Tensor(grad)
+        elif id(t.grad.array) in self.borrowed:  # (x + y, say, sends one array to x and on to y's node)
+            self.borrowed.discard(id(t.grad.array))
+            t.grad.array = backend.as_array(t.grad.array + grad)
+        else:
+            t.grad.array += grad
+
+
+def _slot(t):
+    """Where a tensor's gradient shows up in the engine: (id of its node, or of itself for a leaf; output index)."""
+    return (id(t._ctx if t._ctx is not None else t), t._output_index)
 
 
 class Capture:
@@ -317,7 +406,7 @@ class Capture:
     not, by position (`grads[i]` for tensors[i]); .grad is left alone."""
 
     def __init__(self, tensors):
-        self.wanted = {(id(t._ctx if t._ctx is not None else t), t._output_index): i for i, t in enumerate(tensors)}
+        self.wanted = {_slot(t): i for i, t in enumerate(tensors)}
         self.grads = {}
 
     def leaf(self, leaf, grad):
@@ -360,16 +449,34 @@ def _check_roots(tensors, grads):
     return arrays
 
 
-def backward(tensors, grad_tensors=None, retain_graph=False):
-    """Add d(tensors)/d(leaf) · grad_tensors into every leaf's .grad (Tensor.backward calls this)."""
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+    """Add d(tensors)/d(leaf) · grad_tensors into every leaf's .grad, or only into the .grad of inputs (leaves
+    or not). Tensor.backward calls this; grad_variables is PyTorch's old name of grad_tensors."""
+    _first_order("backward", create_graph)
+    grad_tensors = grad_variables if grad_tensors is None else grad_tensors
     if isinstance(tensors, Tensor):
         tensors = [tensors]
         grad_tensors = None if grad_tensors is None else [grad_tensors]
-    run_backward(tensors, _check_roots(tensors, grad_tensors), retain_graph)
+    if inputs is not None:
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        if not inputs:
+            raise RuntimeError("backward: inputs, if given, must not be empty")
+    roots = _check_roots(tensors, grad_tensors)
+    run_backward(tensors, roots, bool(retain_graph), IntoGrad(roots, inputs))
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=False, allow_unused=False):
-    """The gradients of outputs with respect to inputs, returned as a tuple; .grad is left alone."""
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of outputs with respect to inputs, returned as a tuple; .grad is left alone. An input
+    that the outputs do not depend on is an error, or gets None (allow_unused) or zeros (materialize_grads)."""
+    _first_order("autograd.grad", create_graph)
+    if is_grads_batched:
+        raise NotImplementedError("autograd.grad: is_grads_batched=True (a batch of grad_outputs at once) is not "
+                                  "in ember; call grad once per grad_output")
+    if materialize_grads and allow_unused is False:
+        raise ValueError("autograd.grad: materialize_grads=True gives zeros for unused inputs, so allow_unused "
+                         "must be True or left out")
+    allow_unused = materialize_grads or bool(allow_unused)
     single_output = isinstance(outputs, Tensor)
     outputs = [outputs] if single_output else list(outputs)
     if grad_outputs is not None and (single_output or isinstance(grad_outputs, Tensor)):
@@ -378,24 +485,89 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=False, allow_unused=Fa
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("autograd.grad: one of the inputs does not require grad")
-    captured = run_backward(outputs, _check_roots(outputs, grad_outputs), retain_graph, Capture(inputs)).grads
+    captured = run_backward(outputs, _check_roots(outputs, grad_outputs), bool(retain_graph), Capture(inputs)).grads
     result = []
     for i, t in enumerate(inputs):
-        if i not in captured:
-            if not allow_unused:
-                raise RuntimeError(f"autograd.grad: input {i} (shape {t.shape}) was not used to compute "
-                                   "the outputs; pass allow_unused=True to get None for it")
-            result.append(None)
-        else:
+        if i in captured:
             result.append(Tensor(captured[i]))
+        elif not allow_unused:
+            raise RuntimeError(f"autograd.grad: input {i} (shape {t.shape}) was not used to compute "
+                               "the outputs; pass allow_unused=True to get None for it")
+        else:
+            result.append(Tensor(backend.xp_of(t.array).zeros_like(t.array)) if materialize_grads else None)
     return tuple(result)
+
+
+def _first_order(what, create_graph):
+    if create_graph:
+        raise NotImplementedError(f"{what}(create_graph=True): ember's gradients are first order, so a gradient "
+                                  "cannot be differentiated again (no gradient penalties, Hessians or double "
+                                  "backward); leave create_graph=False")
+
+
+# ---------------------------------------------------------------------------------------------
+# Anomaly detection: backward checks every node's gradients for NaN and names the op that made one.
+
+_anomaly = (False, True)  # (detecting, checking for NaN)
+
+
+def is_anomaly_enabled():
+    return _anomaly[0]
+
+
+def is_anomaly_check_nan_enabled():
+    return _anomaly[0] and _anomaly[1]
+
+
+class detect_anomaly:
+    """`with detect_anomaly():` (or as a decorator) makes backward raise at the first op whose backward gives
+    a NaN, naming it; for debugging, as the checks cost time. PyTorch also prints where that op was called in
+    forward; ember names the op only."""
+
+    def __init__(self, check_nan=True):
+        self.mode = (True, check_nan)
+        warnings.warn("anomaly detection is on: backward checks every gradient for NaN, which costs time; use it "
+                      "for debugging")
+
+    def __enter__(self):
+        global _anomaly
+        self._previous, _anomaly = _anomaly, self.mode
+
+    def __exit__(self, *exc_info):
+        global _anomaly
+        _anomaly = self._previous
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def with_mode(*args, **kwargs):
+            with self:
+                return fn(*args, **kwargs)
+        return with_mode
+
+
+class set_detect_anomaly(detect_anomaly):
+    """`set_detect_anomaly(True)` turns anomaly detection on now; as a context manager, until the block ends."""
+
+    def __init__(self, mode, check_nan=True):
+        global _anomaly
+        self._previous, _anomaly = _anomaly, (bool(mode), check_nan)
+
+    def __enter__(self):
+        pass  # the mode was already set by __init__
+
+
+def _check_nan(node, grads):
+    for i, grad in enumerate(grads):
+        if grad is not None and bool(node.xp.isnan(grad).any()):
+            raise RuntimeError(f"Function '{repr(node)[1:-1]}' returned nan values in its {i}th output "
+                               "(found by anomaly detection)")
 
 
 # ---------------------------------------------------------------------------------------------
 # Hooks.
 
 class RemovableHandle:
-    """Returned by register_hook; `handle.remove()` takes the hook away."""
+    """Returned by register_hook; `handle.remove()` takes the hook away, as does the end of a `with` block."""
 
     def __init__(self, hooks, hook):
         self._hooks, self._hook = hooks, hook
@@ -403,6 +575,12 @@ class RemovableHandle:
     def remove(self):
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.remove()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -415,6 +593,32 @@ Tensor = None
 def set_tensor_type(cls):
     global Tensor
     Tensor = cls
+
+
+# The apply() of Functions in PyTorch's style, handed over by ember/autograd_function.py at import.
+
+_pytorch_style = None
+
+
+def set_pytorch_style_apply(apply):
+    global _pytorch_style
+    _pytorch_style = apply
+
+
+def _apply_pytorch_style(cls, *args, **kwargs):
+    return _pytorch_style(cls, *args, **kwargs)
+
+
+def rebase(tensor, node, index):
+    """Make tensor output `index` of node: a tensor that a Function in PyTorch's style changed in place and
+    returned (ctx.mark_dirty), whose history now goes through that node."""
+    tensor._ctx, tensor._output_index, tensor._requires_grad = node, index, True
+
+
+def Variable(data, requires_grad=False, volatile=False):  # noqa: N802 (PyTorch's name)
+    """What tensors were called before PyTorch 0.4, kept for old code: a tensor with data's numbers (the same
+    memory), outside any graph, that requires grad if asked."""
+    return Tensor(data.array, requires_grad=requires_grad)
 
 
 def __getattr__(name):

@@ -123,6 +123,11 @@ def is_floating(dtype):
     return dtype.kind == "f" or dtype.name == "bfloat16"
 
 
+def kind_of(dtype):
+    """NumPy's kind letter of a dtype ('b', 'i', 'u', 'f'), with 'f' for bfloat16 (ml_dtypes files it under 'V')."""
+    return "f" if dtype.name == "bfloat16" else dtype.kind
+
+
 def float_limits(dtype):
     """NumPy's finfo of a floating dtype (ml_dtypes' for bfloat16)."""
     if dtype.name == "bfloat16":

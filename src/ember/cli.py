@@ -8,6 +8,7 @@
     ember attention RUN_DIR --prompt TEXT where each attention head of a GPT looks (a PNG heatmap)
     ember vanishing-gradients            why an LSTM remembers 100 steps and a plain RNN does not
     ember lab [NAME ...] [--quick]       each claim of the lesson as an experiment, in one HTML report
+    ember export RUN_DIR --onnx FILE     a run's best model as an ONNX file (onnxruntime and others run it)
     ember run SCRIPT [ARGS...]           run a PyTorch program unchanged, with torch resolved to ember
 """
 
@@ -98,6 +99,10 @@ def _parser():
     lab.add_argument("--seed", type=int, default=0, help="the first seed (each experiment runs seeds S, S+1, ...)")
     lab.add_argument("--device", type=_device, help="cpu or cuda (cuda:N)")
     lab.add_argument("--out", default="runs/lab", metavar="DIR", help="where the report goes (default runs/lab)")
+    export = commands.add_parser("export", help="write a run's best model as an ONNX file")
+    export.add_argument("run_dir", metavar="RUN_DIR")
+    export.add_argument("--onnx", required=True, metavar="FILE", help="the .onnx file to write")
+
     commands.add_parser("run", help="run a PyTorch program unchanged, with torch resolved to ember", add_help=False)
     return parser
 
@@ -186,6 +191,12 @@ def _attention(args):
     print(f"attention maps: {runs.attention_run(args.run_dir, args.prompt, args.out, args.device)}")
 
 
+def _export(args):
+    from .apps import runs
+    name, shape = runs.export_run(args.run_dir, args.onnx)
+    print(f"wrote {args.onnx}: input '{name}' of shape ({', '.join(map(str, shape))}), output 'logits'")
+
+
 def _vanishing_gradients(args):
     from .apps.experiments import vanishing_gradients
     results = vanishing_gradients(args.out, steps=args.steps, lag=args.lag, seed=args.seed)
@@ -221,7 +232,8 @@ def main(argv=None):
     from .train import DivergenceError
     backend.keep_freed_memory()  # each training step reuses the memory the last one freed (README: Memory)
     command = {"train": _train, "evaluate": _evaluate, "predict": _predict, "generate": _generate,
-               "attention": _attention, "vanishing-gradients": _vanishing_gradients, "lab": _lab}[args.command]
+               "attention": _attention, "export": _export, "vanishing-gradients": _vanishing_gradients,
+               "lab": _lab}[args.command]
     try:
         command(args)
     except (RunError, FileNotFoundError) as problem:

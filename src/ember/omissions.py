@@ -69,15 +69,13 @@ OUT_OF_SCOPE = {
         "convolution": _KERNEL, "grid_sampler*": _KERNEL, "affine_grid_generator": _KERNEL,
         "embedding_renorm_": _KERNEL, "norm_except_dim": _KERNEL, "max_pool1d_with_indices": _KERNEL,
         "lstm": _KERNEL, "gru": _KERNEL, "rnn_tanh": _KERNEL, "rnn_relu": _KERNEL, "lstm_cell": _KERNEL,
-        "gru_cell": _KERNEL, "rnn_tanh_cell": _KERNEL, "rnn_relu_cell": _KERNEL, "frobenius_norm": _KERNEL,
-        "nuclear_norm": _KERNEL,
+        "gru_cell": _KERNEL, "rnn_tanh_cell": _KERNEL, "rnn_relu_cell": _KERNEL,
         "*autocast_cpu*": _DEPRECATED, "*autocast_gpu*": _DEPRECATED, "*autocast_ipu*": _DEVICES,
         "*autocast_xla*": _DEVICES, "is_vulkan_available": _DEVICES,
         "float8_*": _DTYPES, "float4_*": _DTYPES, "bits*": _DTYPES, "bit": _DTYPES, "int[1-7]": _DTYPES,
         "uint[1-7]": _DTYPES,
         "has_*": _BUILD,
-        "chain_matmul": _DEPRECATED, "cholesky": _DEPRECATED, "qr": _DEPRECATED, "range": _DEPRECATED,
-        "triangular_solve": _DEPRECATED, "lu_solve": _DEPRECATED, "set_default_tensor_type": _DEPRECATED,
+        "range": _DEPRECATED, "set_default_tensor_type": _DEPRECATED,
     },
     "torch.Tensor": {
         "storage": _STORAGE, "storage_type": _STORAGE, "untyped_storage": _STORAGE, "is_set_to": _STORAGE,
@@ -90,8 +88,7 @@ OUT_OF_SCOPE = {
         "is_quantized": _QUANTIZED,
         "conj": _COMPLEX, "conj_physical*": _COMPLEX, "resolve_conj": _COMPLEX, "resolve_neg": _COMPLEX,
         "is_conj": _COMPLEX, "is_neg": _COMPLEX, "imag": _COMPLEX, "real": _COMPLEX, "angle": _COMPLEX,
-        "cfloat": _COMPLEX, "cdouble": _COMPLEX, "chalf": _COMPLEX, "is_complex": _COMPLEX, "H": _COMPLEX,
-        "mH": _COMPLEX,
+        "cfloat": _COMPLEX, "cdouble": _COMPLEX, "chalf": _COMPLEX, "is_complex": _COMPLEX,
         "is_nested": _NESTED, "to_padded_tensor": _NESTED,
         "ipu": _DEVICES, "is_ipu": _DEVICES, "xpu": _DEVICES, "is_xpu": _DEVICES, "is_xla": _DEVICES,
         "is_maia": _DEVICES, "mtia": _DEVICES, "is_mtia": _DEVICES, "is_mkldnn": _DEVICES, "to_mkldnn": _DEVICES,
@@ -101,7 +98,7 @@ OUT_OF_SCOPE = {
         "volatile": _REMOVED, "resize": _DEPRECATED,
     },
     "torch.nn": {
-        "Container": _DEPRECATED, "NLLLoss2d": _DEPRECATED, "factory_kwargs": _INTERNAL,
+        "Container": _DEPRECATED, "factory_kwargs": _INTERNAL,
     },
     "torch.nn.functional": {
         "BroadcastingList*": _JIT, "boolean_dispatch": _JIT, "DType": _INTERNAL, "TYPE_CHECKING": _INTERNAL,
@@ -111,13 +108,6 @@ OUT_OF_SCOPE = {
         "multi_head_attention_forward": _KERNEL, "ScalingType": _DTYPES, "SwizzleType": _DTYPES,
         "scaled_mm": _DTYPES, "scaled_grouped_mm": _DTYPES,
         "upsample": _DEPRECATED, "upsample_bilinear": _DEPRECATED, "upsample_nearest": _DEPRECATED,
-    },
-    "torch.nn.init": {
-        name: _DEPRECATED for name in ("constant", "dirac", "kaiming_normal", "kaiming_uniform", "normal", "orthogonal",
-                                       "sparse", "uniform", "xavier_normal", "xavier_uniform")
-    },
-    "torch.nn.utils": {
-        "clip_grad_norm": _DEPRECATED,
     },
     "torch.utils.data": {
         "*DataPipe": _DATAPIPES, "DataChunk": _DATAPIPES, "functional_datapipe": _DATAPIPES,
@@ -135,6 +125,7 @@ OUT_OF_SCOPE = {
 
 _STFT = "signal processing (FFTs, STFT) needs complex numbers, which ember does not have"
 _RAW_LAPACK = "LAPACK's raw factorizations; torch.linalg's qr, cholesky and solve cover their uses"
+_LDL = "LAPACK's pivoted LDLᵀ factorization (sytrf), which NumPy and CuPy lack; use cholesky, lu_factor or solve"
 _STRIDES = "views built from raw strides can alias memory arbitrarily; ember's arrays choose their own strides"
 _STREAMS = "CUDA streams and events: ember runs each op on the GPU's default stream"
 _PER_ELEMENT = "a Python function called per element; write it with tensor ops instead"
@@ -144,7 +135,7 @@ OMITTED = {
         "stft": _STFT, "istft": _STFT,
         "vmap": "function transforms (vmap, torch.func) need a batching tracer; ember runs each op as it comes",
         "lobpcg": "an eigensolver for large sparse matrices; use torch.linalg.eigh",
-        "geqrf": _RAW_LAPACK, "orgqr": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
+        "geqrf": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_copy": _STRIDES, "as_strided_scatter": _STRIDES,
         "set_flush_denormal": "NumPy cannot switch how the CPU treats denormal numbers",
         "Event": _STREAMS, "Stream": _STREAMS,
@@ -153,13 +144,11 @@ OMITTED = {
         "apply_": _PER_ELEMENT, "map_": _PER_ELEMENT, "map2_": _PER_ELEMENT,
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_scatter": _STRIDES,
         "new_empty_strided": _STRIDES, "record_stream": _STREAMS,
-        "stft": _STFT, "istft": _STFT, "geqrf": _RAW_LAPACK, "orgqr": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
+        "stft": _STFT, "istft": _STFT, "geqrf": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
     },
-    "torch.nn.utils": {
-        "convert_conv2d_weight_memory_format": "memory formats (channels_last): ember's convolutions choose "
-                                               "their own layout",
-        "convert_conv3d_weight_memory_format": "memory formats (channels_last): ember's convolutions choose "
-                                               "their own layout",
+    "torch.nn": {
+        "LinearCrossEntropyOptions": "chunking settings of PyTorch's memory-saving linear_cross_entropy; ember computes "
+                                     "the logits in one piece",
     },
     "torch.optim": {
         "SparseAdam": "it needs sparse gradients, and ember has no sparse tensors",
@@ -172,8 +161,7 @@ OMITTED = {
                "matrices",
         "eigvals": "general eigenvalues are complex numbers, which ember lacks; torch.linalg.eigvalsh covers "
                    "symmetric matrices",
-        "householder_product": _RAW_LAPACK, "ldl_factor": _RAW_LAPACK, "ldl_factor_ex": _RAW_LAPACK,
-        "ldl_solve": _RAW_LAPACK,
+        "ldl_factor": _LDL, "ldl_factor_ex": _LDL, "ldl_solve": _LDL,
     },
 }
 

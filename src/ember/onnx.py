@@ -1,19 +1,8 @@
-"""ember.onnx (torch.onnx): exporting a model to an ONNX file, which is not in ember yet.
+"""ember.onnx (torch.onnx): exporting a model to an ONNX file, which onnxruntime and other runtimes run
+without Python. The exporter is ember/io/onnx_export.py; the op-by-op translation ember/io/onnx_ops.py."""
 
-It can be imported, and model code that asks is_in_onnx_export() gets False; export() raises an error
-saying so.
-"""
-
-
-def export(model, args=(), f=None, *more, **options):
-    """Not in ember yet: raises an error saying so."""
-    raise NotImplementedError("torch.onnx.export: exporting to ONNX is not in ember yet; save the weights with "
-                              "torch.save(model.state_dict(), path), a safetensors file other tools read")
-
-
-def is_in_onnx_export():
-    """False: ember never runs a model for an ONNX export."""
-    return False
+from .io.onnx_export import ExportError, export  # noqa: F401
+from .io.onnx_export import is_exporting as is_in_onnx_export  # noqa: F401
 
 
 def __getattr__(name):

@@ -1,9 +1,10 @@
 """ember.serialization (torch.serialization): save and load, and the registry of "safe globals".
 
 PyTorch's files are pickles, and since 2.6 torch.load unpickles only the classes a program names as
-safe (add_safe_globals, or `with safe_globals([...]):`). ember never unpickles: its files are safetensors
-(ember.io), which hold only numbers and JSON. The registry is kept so that programs that fill it run,
-and reads back what they put in; it changes nothing in what ember loads.
+safe (add_safe_globals, or `with safe_globals([...]):`). ember writes safetensors (ember.io), which hold
+only numbers and JSON, and reads PyTorch's files through an allow-list of tensor and container globals
+that never runs code (ember.io.pytorch). The registry is kept so that programs that fill it run, and
+reads back what they put in; it changes nothing in what ember loads: no class is ever unpickled.
 """
 
 from .io import load, save  # noqa: F401

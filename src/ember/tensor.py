@@ -10,8 +10,9 @@ import weakref
 import numpy as np
 
 from . import autograd, backend, dtypes, printing
-from .ops import (activation, copies, diagonal as diagonal_ops, elementwise, indexing, join, layout, linalg, logical,
-                  pointwise, reduce, sampling, scan, scatter as scatter_ops, sorting, special, statistics, trig)
+from .ops import (activation, copies, decompositions, diagonal as diagonal_ops, elementwise, indexing, join, layout,
+                  linalg, logical, pointwise, reduce, sampling, scan, scatter as scatter_ops, solvers, sorting, special,
+                  statistics, trig)
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -78,7 +79,7 @@ class Tensor:
         t = object.__new__(cls)
         t.array = data
         t.grad = None
-        t._requires_grad = ctx is not None and data.dtype.kind == "f"
+        t._requires_grad = ctx is not None and backend.kind_of(data.dtype) == "f"
         t._ctx = ctx if t._requires_grad else None
         t._output_index = index
         t._version = 0
@@ -216,7 +217,7 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if value and self.array.dtype.kind != "f":
+        if value and backend.kind_of(self.array.dtype) != "f":
             raise RuntimeError(f"only tensors of floating point dtype can require gradients, got {self.dtype}")
         if not value and self._ctx is not None:
             raise RuntimeError("requires_grad can be turned off only on a leaf tensor; use detach() instead")
@@ -236,9 +237,9 @@ class Tensor:
         """The graph node (the op) that made this tensor, or None for a leaf."""
         return self._ctx
 
-    def backward(self, gradient=None, retain_graph=False):
-        """Backpropagate: add d(self)/d(leaf) into .grad of every leaf that requires grad."""
-        autograd.backward(self, gradient, retain_graph)
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Backpropagate: add d(self)/d(leaf) into .grad of every leaf that requires grad (of inputs only, if given)."""
+        autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         """The same numbers, cut off from the graph (they share memory)."""
@@ -836,6 +837,10 @@ class Tensor:
     masked_fill_, masked_scatter_ = _in_place(indexing.masked_fill), _in_place(indexing.masked_scatter)
     tril_, triu_ = _in_place(diagonal_ops.tril), _in_place(diagonal_ops.triu)
 
+    # The in-place forms of the scaled products (see _in_place).
+    addmm_, addbmm_, baddbmm_ = _in_place(linalg.addmm), _in_place(linalg.addbmm), _in_place(linalg.baddbmm)
+    addmv_, addr_ = _in_place(linalg.addmv), _in_place(linalg.addr)
+
     # In place, views: the tensor becomes a view of itself (in a graph too: nothing it held changes).
 
     def _view_in_place(self, what, result):
@@ -906,7 +911,17 @@ class Tensor:
     isreal, signbit = logical.isreal, logical.signbit
     relu, sigmoid, tanh = activation.relu, activation.sigmoid, activation.tanh
     hardshrink, prelu = activation.hardshrink, activation.prelu
-    matmul = linalg.matmul
+    matmul, mm, bmm, mv, dot, vdot = linalg.matmul, linalg.mm, linalg.bmm, linalg.mv, linalg.dot, linalg.vdot
+    inner, outer, ger, kron, cross = linalg.inner, linalg.outer, linalg.ger, linalg.kron, linalg.cross
+    addmm, addbmm, baddbmm, addmv, addr = linalg.addmm, linalg.addbmm, linalg.baddbmm, linalg.addmv, linalg.addr
+    trace, adjoint = linalg.trace, linalg.adjoint
+    det, logdet, slogdet, inverse, pinverse = solvers.det, solvers.logdet, solvers.slogdet, solvers.inverse, \
+        solvers.pinverse
+    matrix_exp, matrix_power = solvers.matrix_exp, solvers.matrix_power
+    cholesky, qr, svd, lu = decompositions.cholesky, decompositions.qr, decompositions.svd, decompositions.torch_lu
+    cholesky_inverse, cholesky_solve = solvers.cholesky_inverse, solvers.cholesky_solve
+    lu_solve, triangular_solve = solvers.torch_lu_solve, solvers.triangular_solve
+    orgqr = decompositions.householder_product
     bernoulli, multinomial = sampling.bernoulli, sampling.multinomial
     sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
     nansum, nanmean, sum_to_size = reduce.nansum, reduce.nanmean, reduce.sum_to_size
@@ -989,6 +1004,17 @@ class Tensor:
     @property
     def mT(self):  # noqa: N802
         return shape_ops.transpose(self, -2, -1)
+
+    @property
+    def mH(self):  # noqa: N802 (the conjugate transpose, which for real numbers is mT)
+        return linalg.adjoint(self)
+
+    @property
+    def H(self):  # noqa: N802
+        if self.ndim != 2:
+            raise RuntimeError(f"tensor.H: expected a matrix (2-D tensor), got shape {self.shape}; for batches of "
+                               "matrices use tensor.mH")
+        return shape_ops.transpose(self, 0, 1)
 
     # -----------------------------------------------------------------------------------------
     # What ember lacks.

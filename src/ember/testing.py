@@ -6,8 +6,8 @@ from . import autograd, backend
 from .tensor import Tensor
 
 
-class GradcheckError(AssertionError):
-    """Backpropagation and central differences disagree."""
+class GradcheckError(RuntimeError):
+    """Backpropagation and central differences disagree (a RuntimeError, as PyTorch's)."""
 
 
 def _outputs(result):
@@ -15,14 +15,38 @@ def _outputs(result):
     return [o for o in outputs if isinstance(o, Tensor) and o.is_floating_point()]
 
 
-def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
+def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0, nondet_tol=0.0,
+              check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
+              check_batched_forward_grad=False, check_forward_ad=False, check_backward_ad=True, fast_mode=False,
+              masked=None):
     """Check fn's gradients with respect to every input that requires grad, in float64.
 
     The outputs are projected onto a fixed random direction v, so one backward pass gives vᵀJ (the
     gradient of v·fn(inputs)) for all inputs at once. Each input element is then nudged by ±eps
     and the same number estimated as (v·fn(x + eps) - v·fn(x - eps)) / 2eps. Every element must
-    agree within atol + rtol·|estimate|; otherwise GradcheckError names the worst one. Returns True.
+    agree within atol + rtol·|estimate|; otherwise GradcheckError names the worst one (or, with
+    raise_exception=False, gradcheck returns False). Returns True.
+
+    As torch.autograd.gradcheck (which is this function in ember), it also takes the inputs as one tuple,
+    gradcheck(fn, (x, y)), and PyTorch's other options; those that ask for checks of what ember does not have
+    (forward mode, batched gradients) are refused.
     """
+    if len(inputs) == 1 and isinstance(inputs[0], (tuple, list)):
+        inputs = tuple(inputs[0])
+    for option, wanted in (("check_forward_ad", check_forward_ad), ("check_batched_grad", check_batched_grad),
+                           ("check_batched_forward_grad", check_batched_forward_grad)):
+        if wanted:
+            raise NotImplementedError(f"gradcheck: {option}=True checks what ember does not have (forward-mode "
+                                      "or batched gradients)")
+    try:
+        return _gradcheck(fn, inputs, eps, atol, rtol, seed)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
+
+
+def _gradcheck(fn, inputs, eps, atol, rtol, seed):
     checked = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not checked:
         raise ValueError("gradcheck: no input requires grad")

@@ -202,8 +202,8 @@ CORRUPT = {
     "stray bytes": (raw_file({"a": entry()}, bytes(10)), "2 stray bytes after the last tensor"),
     "size mismatch": (raw_file({"a": entry(shape=(3,))}, bytes(8)), "tensor 'a': shape [3] of F32 needs 12 bytes, "
                                                                     "but its data_offsets [0, 8) hold 8"),
-    "unknown dtype": (raw_file({"a": entry(dtype="BF16", shape=(4,))}, bytes(8)),
-                      "tensor 'a' has dtype 'BF16', which ember cannot read (it reads F64, F32, F16"),
+    "unknown dtype": (raw_file({"a": entry(dtype="C64", shape=(1,))}, bytes(8)),
+                      "tensor 'a' has dtype 'C64', which ember cannot read (it reads F64, F32, F16, BF16"),
     "missing fields": (raw_file({"a": {"dtype": "F32"}}), "tensor 'a': a header entry needs dtype, shape and "
                                                           "data_offsets"),
     "negative shape": (raw_file({"a": entry(shape=(-2,))}, bytes(8)), "tensor 'a': bad shape [-2]"),
@@ -212,8 +212,8 @@ CORRUPT = {
                           "the 'ember.structure' metadata is corrupt"),
     "missing tensor": (raw_file({"__metadata__": {"ember.structure": '{"dict": [["w", {"tensor": "w"}]]}'}}),
                        "the 'ember.structure' metadata is corrupt (KeyError"),
-    "a pickle": (pickle.dumps({"w": [1.0, 2.0]}, protocol=4), "looks like a pickle/PyTorch file: ember never loads "
-                                                              "pickles"),
+    "a pickle": (pickle.dumps({"w": [1.0, 2.0]}, protocol=4), "a pickle, but not a PyTorch file (no torch.save "
+                                                              "magic number)"),
 }
 
 
@@ -231,17 +231,6 @@ def test_the_good_file_of_the_corrupt_cases_loads(tmp_path):
     path = tmp_path / "good.safetensors"
     path.write_bytes(good_file())
     assert [t.dtype for t in ember.load(path).values()] == [ember.float32, ember.int64]
-
-
-@pytest.mark.parametrize("zipped", [True, False], ids=["zip", "legacy"])
-def test_a_torch_save_file_is_refused(tmp_path, zipped):
-    path = tmp_path / "model.pt"
-    torch.save(torch.nn.Linear(2, 2).state_dict(), path, _use_new_zipfile_serialization=zipped)
-    with raises(CheckpointError, f"{path}: looks like a"):
-        ember.load(path)
-    with raises(CheckpointError, "ember never loads pickles, which can run any code. In PyTorch, convert it with "
-                                 "safetensors.torch.save_file(state_dict, 'model.safetensors')"):
-        ember.load(path)
 
 
 def test_checkpoint_error_is_a_value_error_and_save_load_are_exported():

@@ -81,3 +81,35 @@ def test_clip_grad_value_matches_torch(device):
 def test_clip_grad_value_needs_a_non_negative_value():
     with raises(ValueError, "clip_grad_value_: clip_value must be >= 0, got -1.0"):
         ember.nn.utils.clip_grad_value_(parameters_with_grads(ember), -1)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("norm_type", [2.0, 1, 3.0, math.inf])
+def test_get_total_norm_and_clip_grads_with_norm_match_torch(device, norm_type):
+    results = []
+    for lib in (ember, torch):
+        params = parameters_with_grads(lib, device)
+        total = lib.nn.utils.get_total_norm([p.grad for p in params[:-1]], norm_type)
+        assert lib.nn.utils.clip_grads_with_norm_(params, 0.5, total, foreach=None) is None
+        results.append((total, [p.grad for p in params[:-1]]))
+    (our_total, our_grads), (their_total, their_grads) = results
+    np.testing.assert_allclose(to_numpy(our_total), to_numpy(their_total), rtol=1e-10)
+    for ours, theirs in zip(our_grads, their_grads):
+        np.testing.assert_allclose(to_numpy(ours), to_numpy(theirs), rtol=1e-10, atol=1e-12)
+
+
+def test_get_total_norm_of_one_tensor_and_of_none():
+    assert ember.nn.utils.get_total_norm(ember.tensor([3.0, 4.0])).item() == pytest.approx(5.0)
+    assert ember.nn.utils.get_total_norm([]).item() == 0.0
+    with raises(ValueError, "get_total_norm: norm_type must be > 0 (or inf), got -1.0"):
+        ember.nn.utils.get_total_norm([ember.ones(2)], norm_type=-1)
+
+
+def test_clip_grad_norm_is_the_deprecated_name():
+    results = []
+    for lib in (ember, torch):
+        params = parameters_with_grads(lib)
+        with pytest.warns(FutureWarning, match="clip_grad_norm"):
+            results.append(lib.nn.utils.clip_grad_norm(params, 1.0, foreach=False))
+    np.testing.assert_allclose(to_numpy(results[0]), to_numpy(results[1]), rtol=1e-10)
+    assert ember.nn.utils.clip_grad_value_(parameters_with_grads(ember), 1.0, foreach=True) is None

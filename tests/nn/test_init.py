@@ -190,3 +190,89 @@ def test_linear_with_no_inputs_warns_like_pytorch():
         layer = nn.Linear(0, 3)
     assert any("zero-element" in str(w.message) for w in caught)
     assert not to_numpy(layer.bias.detach()).any()
+
+
+# -------------------------------------------------------------------------------------------------
+# dirac_, orthogonal_, sparse_ and the deprecated names.
+
+@pytest.mark.parametrize("shape, groups", [((4, 4, 3), 1), ((6, 2, 3, 3), 3), ((2, 4, 3, 3), 1), ((4, 2, 1, 3, 2), 2)])
+def test_dirac_matches_pytorch(shape, groups):
+    ours, theirs = fill_both("dirac_", shape, groups=groups)
+    assert np.array_equal(to_numpy(ours), to_numpy(theirs))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("conv, shape", [("conv1d", (2, 3, 7)), ("conv2d", (2, 3, 5, 6))])
+def test_a_dirac_convolution_passes_its_input_through(device, conv, shape):
+    weight = init.dirac_(ember.empty(3, 3, *[3] * (len(shape) - 2), device=device))
+    x = ember.randn(*shape, device=device)
+    y = getattr(ember.nn.functional, conv)(x, weight, padding=1)
+    np.testing.assert_allclose(to_numpy(y), to_numpy(x), rtol=1e-6, atol=1e-6)
+
+
+def test_dirac_errors():
+    with raises(ValueError, "dirac_: only tensors with 3, 4 or 5 dimensions are supported, got shape (3, 3)"):
+        init.dirac_(ember.empty(3, 3))
+    with raises(ValueError, "dirac_: dim 0 (3) must be divisible by groups (2)"):
+        init.dirac_(ember.empty(3, 2, 3), groups=2)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("shape", [(5, 5), (4, 9), (9, 4), (6, 2, 3, 3)])
+@pytest.mark.parametrize("gain", [1.0, 2.5])
+def test_orthogonal_is_orthogonal(device, shape, gain):
+    t = ember.empty(*shape, device=device, dtype=ember.float64)
+    assert init.orthogonal_(t, gain=gain) is t and t.device == ember.device(device)
+    matrix = to_numpy(t).reshape(shape[0], -1) / gain
+    gram = matrix @ matrix.T if matrix.shape[0] <= matrix.shape[1] else matrix.T @ matrix
+    np.testing.assert_allclose(gram, np.eye(len(gram)), atol=1e-12)
+    theirs = torch.nn.init.orthogonal_(torch.empty(*shape, dtype=torch.float64), gain=gain)
+    assert np.linalg.norm(to_numpy(theirs)) == pytest.approx(np.linalg.norm(to_numpy(t)))  # the same norm
+
+
+def test_orthogonal_draws_uniformly_among_rotations():
+    # The mean of many random orthogonal matrices is the zero matrix (no sign or direction preferred).
+    ember.manual_seed(0)
+    mean = np.mean([to_numpy(init.orthogonal_(ember.empty(3, 3))) for _ in range(2000)], axis=0)
+    assert np.abs(mean).max() < 0.06
+
+
+def test_orthogonal_errors_and_empty_tensors():
+    with raises(ValueError, "orthogonal_: only tensors with 2 or more dimensions are supported, got shape (3,)"):
+        init.orthogonal_(ember.empty(3))
+    assert init.orthogonal_(ember.empty(0, 3)).shape == (0, 3)
+
+
+@pytest.mark.parametrize("sparsity", [0.1, 0.5, 0.95])
+def test_sparse_zeros_a_fraction_of_each_column(sparsity):
+    ours, theirs = fill_both("sparse_", (200, 300), sparsity, std=0.05)
+    for t in (ours, theirs):
+        values = to_numpy(t)
+        assert ((values == 0).sum(axis=0) == math.ceil(sparsity * 200)).all()
+        assert values[values != 0].std() == pytest.approx(0.05, rel=0.03)
+
+
+def test_sparse_wants_a_matrix():
+    with raises(ValueError, "sparse_: only tensors with 2 dimensions are supported, got shape (2, 2, 2)"):
+        init.sparse_(ember.empty(2, 2, 2), 0.5)
+
+
+@pytest.mark.parametrize("old, args", [
+    ("uniform", ()), ("normal", ()), ("constant", (0.5,)), ("eye", ()), ("dirac", ()), ("xavier_uniform", ()),
+    ("xavier_normal", ()), ("kaiming_uniform", ()), ("kaiming_normal", ()), ("orthogonal", ()), ("sparse", (0.5,)),
+])
+def test_the_deprecated_names_warn_and_fill_as_the_new_ones(old, args):
+    shape = (3, 3, 3) if old == "dirac" else (4, 6)
+    new = getattr(init, old + "_")
+    for lib, module in ((ember, init), (torch, torch.nn.init)):
+        with pytest.warns(FutureWarning, match=f"nn.init.{old}"):
+            getattr(module, old)(lib.empty(*shape), *args)
+    ember.manual_seed(3)
+    with pytest.warns(FutureWarning, match=f"nn.init.{old} is deprecated; use nn.init.{old}_"):
+        a = getattr(init, old)(ember.empty(*shape), *args)
+    ember.manual_seed(3)
+    assert np.array_equal(to_numpy(a), to_numpy(new(ember.empty(*shape), *args)))
+
+
+def test_every_name_of_torch_nn_init_is_here():
+    assert [name for name in torch.nn.init.__all__ if not hasattr(init, name)] == []

@@ -508,3 +508,239 @@ def test_a_module_moved_to_a_new_parent_takes_its_new_path():
     del first[0]
     second = nn.Sequential(nn.ReLU(), layer)
     assert layer._describe() == "Linear '1'" and len(second) == 2
+
+
+# -------------------------------------------------------------------------------------------------
+# Reaching into the tree by dotted path.
+
+def tree(lib):
+    model = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.Sequential(lib.nn.ReLU(), lib.nn.Linear(2, 1)))
+    model.register_buffer("steps", lib.zeros(1))
+    return model
+
+
+@pytest.mark.parametrize("method, target", [
+    ("get_submodule", ""), ("get_submodule", "1.1"), ("get_parameter", "1.1.bias"), ("get_buffer", "steps"),
+])
+def test_get_by_dotted_path_matches_pytorch(method, target):
+    ours, theirs = tree(ember), tree(torch)
+    found = getattr(ours, method)(target)
+    expected = getattr(theirs, method)(target)
+    assert type(found).__name__ == type(expected).__name__
+    if method == "get_submodule":
+        assert repr(found) == repr(expected)
+    else:
+        assert found.shape == tuple(expected.shape)
+
+
+@pytest.mark.parametrize("method, target, message", [
+    ("get_submodule", "0.weight", "`weight` is not an nn.Module"),
+    ("get_submodule", "2", "Sequential has no attribute `2`"),
+    ("get_parameter", "0.scale", "Linear has no attribute `scale`"),
+    ("get_parameter", "steps", "`steps` is not an nn.Parameter"),
+    ("get_buffer", "0.weight", "`weight` is not a buffer"),
+    ("get_buffer", "1.0.weight", "ReLU has no attribute `weight`"),
+])
+def test_get_by_dotted_path_errors_as_pytorch(method, target, message):
+    with raises(AttributeError, message):
+        getattr(tree(ember), method)(target)
+    with raises(AttributeError, message):
+        getattr(tree(torch), method)(target)
+
+
+def test_set_submodule_matches_pytorch():
+    for lib in (ember, torch):
+        model = tree(lib)
+        model.set_submodule("1.0", lib.nn.Tanh())
+        model.set_submodule("1.extra", lib.nn.Identity())
+        with pytest.raises(AttributeError, match="`weight` is not an nn.Module"):
+            model.set_submodule("0.weight", lib.nn.Tanh())
+        with pytest.raises(AttributeError, match="has no attribute `7`"):
+            model.set_submodule("7", lib.nn.Tanh(), strict=True)
+        with pytest.raises(ValueError):
+            model.set_submodule("0", 3)
+        with pytest.raises(ValueError):
+            model.set_submodule("", lib.nn.Tanh())
+    assert tree(ember).set_submodule("1.0", ember.nn.Tanh()) is None
+    ours, theirs = tree(ember), tree(torch)
+    for model, lib in ((ours, ember), (theirs, torch)):
+        model.set_submodule("1.0", lib.nn.Tanh())
+    assert repr(ours) == repr(theirs)
+
+
+def test_set_submodule_names_what_it_expected():
+    with raises(ValueError, "set_submodule: `module` must be an nn.Module, got int"):
+        tree(ember).set_submodule("0", 3)
+    with raises(ValueError, "set_submodule: the target must name a submodule, got ''"):
+        tree(ember).set_submodule("", nn.Tanh())
+
+
+def test_named_modules_takes_a_memo_and_a_prefix():
+    for lib in (ember, torch):
+        model = tree(lib)
+        memo = {model[1]}
+        assert [name for name, _ in model.named_modules(memo, "net")] == ["net", "net.0"]
+
+
+# -------------------------------------------------------------------------------------------------
+# The class attributes and __init__ of PyTorch's Module.
+
+def test_class_attributes_are_pytorchs():
+    for name in ("dump_patches", "_version", "call_super_init"):
+        assert getattr(nn.Module, name) == getattr(torch.nn.Module, name)
+    assert nn.Module.T_destination.__name__ == "T_destination"
+    assert nn.Module().training is True and torch.nn.Module().training is True
+
+
+@pytest.mark.parametrize("args, kwargs, message", [
+    ((3,), {}, "Module.__init__() takes 1 positional argument but 2 were given"),
+    ((), {"a": 3}, "Module.__init__() got an unexpected keyword argument 'a'"),
+])
+def test_init_refuses_arguments_as_pytorch(args, kwargs, message):
+    for lib in (ember, torch):
+        with raises(TypeError, message):
+            lib.nn.Module(*args, **kwargs)
+
+
+def test_call_super_init_passes_arguments_to_a_mixin():
+    def build(lib):
+        class Named:
+            def __init__(self, name):
+                self.name = name
+
+        class Layer(lib.nn.Module, Named):
+            call_super_init = True
+
+        return Layer("encoder").name
+
+    assert build(ember) == build(torch) == "encoder"
+
+
+# -------------------------------------------------------------------------------------------------
+# dtypes, devices and the conversions PyTorch has.
+
+def test_half_and_type_match_pytorch():
+    def dtypes(lib, convert):
+        model = lib.nn.Sequential(lib.nn.Linear(2, 2), lib.nn.BatchNorm1d(2))
+        convert(model, lib)
+        return [str(t.dtype).replace("torch.", "") for t in model.state_dict().values()]
+
+    for convert in (lambda m, lib: m.half(), lambda m, lib: m.bfloat16(), lambda m, lib: m.type(lib.float64)):
+        assert dtypes(ember, convert) == dtypes(torch, convert)
+    with raises(RuntimeError, "Linear.type(int32): weight requires grad, so it must stay floating point"):
+        nn.Linear(2, 2).type(ember.int32)
+
+
+def test_to_empty_keeps_shapes_dtypes_and_the_parameters():
+    model = mlp(ember).double()
+    params = list(model.parameters())
+    assert model.to_empty(device="cpu") is model
+    assert [p is q for p, q in zip(model.parameters(), params)] == [True] * 4
+    assert [(p.shape, p.dtype) for p in params] == [(p.shape, p.dtype) for p in mlp(ember).double().parameters()]
+    model.load_state_dict(mlp(ember).state_dict())  # then filled from a state dict, as after PyTorch's meta device
+
+
+def test_devices_ember_does_not_have_are_named():
+    layer = nn.Linear(2, 2)
+    with raises(RuntimeError, "ember has no ipu devices: its devices are 'cpu' and 'cuda'"):
+        layer.ipu()
+    for method in ("xpu", "mtia"):
+        with raises(AssertionError, f"ember has no {method} devices"):
+            getattr(layer, method)()
+
+
+def test_compile_and_share_memory_are_accepted():
+    layer = nn.Linear(2, 2)
+    assert layer.compile() is None and layer.share_memory() is layer
+    assert layer(ember.ones(1, 2)).shape == (1, 2)
+
+
+# -------------------------------------------------------------------------------------------------
+# state_dict and load_state_dict: what PyTorch's give.
+
+def test_state_dict_metadata_matches_pytorch():
+    ours, theirs = nested(ember).state_dict(prefix="m."), nested(torch).state_dict(prefix="m.")
+    assert list(ours) == list(theirs)
+    assert dict(ours._metadata) == dict(theirs._metadata)
+
+
+def test_state_dict_into_a_destination_and_with_positional_arguments():
+    for lib in (ember, torch):
+        destination = {}
+        assert lib.nn.Linear(2, 2).state_dict(destination=destination, prefix="fc.") is destination
+        assert list(destination) == ["fc.weight", "fc.bias"]
+    with pytest.warns(FutureWarning, match="positional arguments"):
+        state = nn.Linear(2, 2).state_dict(None, "fc.", True)
+    assert list(state) == ["fc.weight", "fc.bias"] and isinstance(state["fc.weight"], nn.Parameter)
+
+
+def test_incompatible_keys_print_as_in_pytorch():
+    for lib in (ember, torch):
+        assert repr(lib.nn.Linear(2, 2).load_state_dict(lib.nn.Linear(2, 2).state_dict())) == \
+            "<All keys matched successfully>"
+
+
+def test_load_state_dict_with_assign_takes_the_tensors():
+    layer = nn.Linear(2, 3)
+    layer.weight.requires_grad_(False)
+    state = {"weight": ember.ones(3, 2, dtype=ember.float64), "bias": np.zeros(3)}
+    layer.load_state_dict(state, assign=True)
+    assert isinstance(layer.weight, nn.Parameter) and layer.weight.array is state["weight"].array
+    assert layer.weight.dtype == ember.float64 and not layer.weight.requires_grad and layer.bias.requires_grad
+    theirs = torch.nn.Linear(2, 3)
+    theirs.load_state_dict({"weight": torch.ones(3, 2, dtype=torch.float64), "bias": torch.zeros(3)}, assign=True)
+    assert str(theirs.weight.dtype) == "torch.float64"
+
+
+def test_load_state_dict_refuses_what_is_not_a_tensor():
+    with raises(RuntimeError, "weight: expected a tensor or array, got int"):
+        nn.Linear(2, 2).load_state_dict({"weight": 3, "bias": ember.ones(2)})
+    with raises(TypeError, "load_state_dict expects a dict-like state dict, got list"):
+        nn.Linear(2, 2).load_state_dict([1, 2])
+
+
+def extra_state(lib):
+    class Counter(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.count = 0
+            self.lin = lib.nn.Linear(1, 1)
+
+        def get_extra_state(self):
+            return {"count": self.count}
+
+        def set_extra_state(self, state):
+            self.count = state["count"]
+
+    return Counter()
+
+
+def test_extra_state_is_saved_and_loaded_as_in_pytorch():
+    ours, theirs = extra_state(ember), extra_state(torch)
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["_extra_state", "lin.weight", "lin.bias"]
+    ours.count = 7
+    fresh = extra_state(ember)
+    fresh.load_state_dict(ours.state_dict())
+    assert fresh.count == 7
+    state = ours.state_dict()
+    del state["_extra_state"]
+    assert fresh.load_state_dict(state, strict=False).missing_keys == ["_extra_state"]
+    with raises(RuntimeError, "unexpected keys: '_extra_state'"):
+        nn.Linear(1, 1).load_state_dict({**nn.Linear(1, 1).state_dict(), "_extra_state": 1})
+
+
+# -------------------------------------------------------------------------------------------------
+# Copies.
+
+def test_a_deep_copy_and_a_pickle_keep_the_paths_in_error_messages():
+    import copy
+    import pickle
+
+    net = Net()
+    for duplicate in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        assert duplicate.encoder[0]._describe() == "Linear 'encoder.0'"
+        assert duplicate.block.inner._describe() == "Linear 'block.inner'"
+        assert duplicate.block is duplicate.again
+        assert duplicate.encoder[0].weight is not net.encoder[0].weight
+    encoder = copy.deepcopy(net.encoder)  # a copy of a part is a model of its own
+    assert encoder[0]._describe() == "Linear '0'"

@@ -4,7 +4,7 @@ import torch
 
 import ember
 from ember.nn.utils.rnn import PackedSequence, pack_padded_sequence, pack_sequence, pad_packed_sequence, pad_sequence
-from helpers import DEVICES, check_layer, check_parity, rand, raises, to_numpy
+from helpers import DEVICES, assert_close, check_layer, check_parity, rand, raises, tensor_for, to_numpy
 
 LENGTHS = {"sorted": [5, 3, 3, 1], "unsorted": [2, 5, 1, 4]}
 
@@ -124,3 +124,32 @@ def test_errors():
         ember.nn.LSTM(4, 2)(pack_padded_sequence(x, [3, 2]))
     with raises(ValueError, "padding_side must be 'left' or 'right', got 'up'"):
         pad_sequence([x[0]], padding_side="up")
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_unpad_and_unpack_sequence_undo_padding_and_packing(batch_first):
+    results = []
+    for lib in (ember, torch):
+        sequences = [tensor_for(lib, rand(n, 2, seed=n), requires_grad=True) for n in (2, 4, 1)]
+        padded = lib.nn.utils.rnn.pad_sequence(sequences, batch_first=batch_first)
+        unpadded = lib.nn.utils.rnn.unpad_sequence(padded, tensor_for(lib, np.array([2, 4, 1])), batch_first)
+        unpacked = lib.nn.utils.rnn.unpack_sequence(lib.nn.utils.rnn.pack_sequence(sequences, enforce_sorted=False))
+        sum((s * s).sum() for s in unpadded + unpacked).backward()
+        results.append((unpadded, unpacked, [s.grad for s in sequences]))
+    for ours, theirs in zip(*results):
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            assert_close(a, b, 1e-12, 1e-12, "sequence")
+
+
+def test_invert_permutation_matches_torch():
+    order = np.array([3, 0, 4, 1, 2])
+    ours = ember.nn.utils.rnn.invert_permutation(ember.tensor(order))
+    theirs = torch.nn.utils.rnn.invert_permutation(torch.tensor(order))
+    assert ours.tolist() == theirs.tolist() and ours.dtype == ember.int64
+    assert ember.nn.utils.rnn.invert_permutation(None) is None
+
+
+def test_unpad_sequence_needs_a_length_per_sequence():
+    with raises(ValueError, "unpad_sequence: 2 lengths for a batch of 3 sequences"):
+        ember.nn.utils.rnn.unpad_sequence(ember.zeros(4, 3), [1, 2])

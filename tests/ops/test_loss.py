@@ -177,6 +177,16 @@ def test_regression_losses(device, reduction, name, shape, seed):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_regression_losses_with_a_weight_per_element(device, reduction, name):
+    """mse_loss and l1_loss average as Σ w·loss / Σ w, huber_loss as the mean of w·loss (as PyTorch)."""
+    def fn(lib, x, y, w):
+        return getattr(lib.nn.functional, name)(x, y, reduction=reduction, weight=w)
+    check_op(fn, rand(3, 4), rand(3, 4, seed=1), rand(3, 4, seed=2, low=0.1, high=2.0), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_mse_loss_promotes_an_integer_target(device):
     check_parity(lambda lib, x, y: lib.nn.functional.mse_loss(x, y), rand(3, 2), np.arange(6).reshape(3, 2),
                  device=device, dtype=np.float32)
@@ -235,6 +245,90 @@ def test_binary_cross_entropy_with_huge_logits_is_finite_and_matches(device):
         for dtype in (np.float64, np.float32):
             out, = check_parity(fn, x, y, pos_weight, device=device, dtype=dtype)
             assert np.isfinite(out.tolist()).all()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("reduction", [(), (0,), (1,), (2,)])  # () is the default, which does not reduce
+def test_torch_binary_cross_entropy_with_logits(device, reduction):
+    """torch's spelling: weight and pos_weight before the reduction, a number (0 'none', 1 'mean', 2 'sum')."""
+    def fn(lib, x, y, weight, pos_weight):
+        return lib.binary_cross_entropy_with_logits(x, y, weight, pos_weight, *reduction)
+    check_parity(fn, rand(3, 4), rand(3, 4, seed=1, low=0.0, high=1.0), Constant(rand(4, seed=2, low=0.5)),
+                 Constant(rand(3, 1, seed=3, low=0.5, high=3.0)), device=device)
+
+
+# The legacy arguments as PyTorch maps them: each defaults to True; reduce=False keeps every loss, else
+# size_average=False sums them, else they are averaged. A reduction given beside them is overruled.
+LEGACY = [dict(size_average=False), dict(reduce=False), dict(size_average=True), dict(reduce=True),
+          dict(size_average=False, reduce=False), dict(size_average=False, reduce=True, reduction="none")]
+
+LEGACY_LOSSES = {
+    "mse_loss": (lambda lib, x, y, **legacy: lib.nn.functional.mse_loss(x, y, **legacy), rand(3, 4),
+                 rand(3, 4, seed=1)),
+    "l1_loss": (lambda lib, x, y, **legacy: lib.nn.functional.l1_loss(x, y, **legacy), rand(3, 4), rand(3, 4, seed=1)),
+    "smooth_l1_loss": (lambda lib, x, y, **legacy: lib.nn.functional.smooth_l1_loss(x, y, **legacy), rand(3, 4),
+                       rand(3, 4, seed=1)),
+    "cross_entropy": (lambda lib, x, y, **legacy: lib.nn.functional.cross_entropy(x, y, **legacy), rand(6, 5),
+                      labels((6,), 5, seed=0)),
+    "nll_loss": (lambda lib, x, y, **legacy: lib.nn.functional.nll_loss(x, y, **legacy), rand(6, 5, high=0.0),
+                 labels((6,), 5, seed=0)),
+    "binary_cross_entropy": (lambda lib, x, y, **legacy: lib.nn.functional.binary_cross_entropy(x, y, **legacy),
+                             rand(3, 4, low=0.05, high=0.95), rand(3, 4, seed=1, low=0.0, high=1.0)),
+    "binary_cross_entropy_with_logits": (lambda lib, x, y, **legacy: lib.nn.functional.binary_cross_entropy_with_logits(
+        x, y, **legacy), rand(3, 4), rand(3, 4, seed=1, low=0.0, high=1.0)),
+}
+
+
+@pytest.mark.filterwarnings("ignore:size_average and reduce args will be deprecated")  # PyTorch's own warning
+@pytest.mark.parametrize("legacy", LEGACY)
+@pytest.mark.parametrize("name", LEGACY_LOSSES)
+def test_legacy_size_average_and_reduce(name, legacy):
+    fn, x, y = LEGACY_LOSSES[name]
+    with pytest.warns(UserWarning, match=f"{name}: size_average and reduce are deprecated; use reduction="):
+        check_parity(lambda lib, x, y: fn(lib, x, y, **legacy), x, y)
+
+
+LINEAR_CE = {
+    "plain": (dict(), (5, 8), (6,), labels((6,), 5, seed=0)),
+    "bias_weight_ignore_index_smoothing": (dict(bias=True, weight=True, ignore_index=2, label_smoothing=0.1), (5, 8),
+                                           (6,), labels((6,), 5, seed=0)),
+    "per_position": (dict(bias=True), (5, 3, 8), (6,), labels((6, 3), 5, seed=0)),
+    "probabilities": (dict(bias=True), (5, 8), (6,), probabilities((6, 5), 1, axis=1)),
+    "unbatched": (dict(), (5, 8), (), np.array(3)),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("case", LINEAR_CE)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_linear_cross_entropy(device, reduction, case):
+    settings, weight_shape, batch, target = LINEAR_CE[case]
+    bias = rand(*weight_shape[:-1], seed=2) if settings.get("bias") else None
+    weight = class_weights(weight_shape[0]) if settings.get("weight") else None
+
+    def fn(lib, x, linear_weight, target, linear_bias, weight):
+        return lib.nn.functional.linear_cross_entropy(x, linear_weight, target, linear_bias=linear_bias, weight=weight,
+                                                      reduction=reduction, ignore_index=settings.get("ignore_index"),
+                                                      label_smoothing=settings.get("label_smoothing", 0.0))
+    check_op(fn, rand(*batch, 8), rand(*weight_shape, seed=1), target, bias, weight, device=device)
+
+
+def test_linear_cross_entropy_errors():
+    x, w, target = scores(4, 8), scores(5, 8), ember.tensor([0, 1, 2, 3])
+    with raises(RuntimeError, "linear_cross_entropy: expected input (in_features,) or (N, in_features) and "
+                              "linear_weight (C, ..., in_features); got (4, 8) and (5, 7)"):
+        F.linear_cross_entropy(x, scores(5, 7), target)
+    with raises(RuntimeError, "got (2, 4, 8) and (5, 8)"):
+        F.linear_cross_entropy(scores(2, 4, 8), w, target)
+    with raises(RuntimeError, "linear_cross_entropy: expected linear_bias of shape (5,), got (4,)"):
+        F.linear_cross_entropy(x, w, target, linear_bias=scores(4))
+    with raises(RuntimeError, "linear_cross_entropy: a linear_weight of shape (5, 2, 8) gives a loss per position, for "
+                              "input (N, 8); got input of shape (8,)"):
+        F.linear_cross_entropy(scores(8), scores(5, 2, 8), ember.tensor([0, 1]))
+    with raises(RuntimeError, "linear_cross_entropy: ignore_index cannot be given with class probabilities"):
+        F.linear_cross_entropy(x, w, ember.rand(4, 5), ignore_index=1)
+    with raises(ValueError, "linear_cross_entropy: options (PyTorch's chunking settings) must be None"):
+        F.linear_cross_entropy(x, w, target, options=object())
 
 
 def test_the_losses_are_in_ember_functional_and_nn_functional():
@@ -321,6 +415,8 @@ def test_weight_of_the_wrong_shape():
     with raises(ValueError, "binary_cross_entropy: weight of shape (2, 4, 3) does not broadcast to the input's "
                             "shape (4, 3)"):
         F.binary_cross_entropy(ember.rand(4, 3), ember.rand(4, 3), weight=ember.ones(2, 4, 3))
+    with raises(ValueError, "mse_loss: weight must have the input's shape (4, 3), got (3,)"):
+        F.mse_loss(scores(4, 3), ember.rand(4, 3), weight=ember.ones(3))
     with raises(ValueError, "binary_cross_entropy_with_logits: pos_weight of shape (2,) does not broadcast to the "
                             "input's shape (4, 3)"):
         F.binary_cross_entropy_with_logits(scores(4, 3), ember.rand(4, 3), pos_weight=ember.ones(2))

@@ -342,3 +342,26 @@ def generate_run(run_dir, prompt, tokens, temperature=1.0, top_k=None, seed=None
     except ValueError as problem:
         raise RunError(f"prompt: {problem}") from None
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Export.
+
+def export_run(run_dir, path):
+    """Write a run's best model to path as ONNX, with a dynamic batch (and, for a language model, a
+    dynamic length): `ember export RUN --onnx model.onnx`. Returns the graph's input name and shape."""
+    from ..io.onnx_export import ExportError, export
+    config = _read_config(run_dir)
+    if config["task"] == "language":
+        model = _load_model(run_dir, config, _build_language_model, None)
+        example, name, axes = tensor(np.zeros((1, min(config["block_size"], 8)), np.int64)), "ids", {0: "batch",
+                                                                                                    1: "length"}
+    else:
+        model = _load_model(run_dir, config, _build_classifier, None)
+        example, name, axes = tensor(np.zeros((1, *config["in_shape"]), np.float32)), "input", {0: "batch"}
+    try:
+        export(model, (example,), path, input_names=[name], output_names=["logits"],
+               dynamic_axes={name: axes, "logits": {0: "batch"}})
+    except (ExportError, ImportError) as problem:
+        raise RunError(str(problem)) from None
+    return name, ["batch" if i == 0 else "length" if i in axes else n for i, n in enumerate(example.shape)]

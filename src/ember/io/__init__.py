@@ -1,4 +1,5 @@
-"""ember.io: checkpoints saved and loaded as safetensors files (ember never loads pickles)."""
+"""ember.io: checkpoints saved as safetensors files and loaded from them or from PyTorch's .pt files (read
+without running any code), and the ONNX export."""
 
 from .checkpoint import load, save
 from .files import atomic_write

@@ -1,4 +1,5 @@
-"""ember.save and ember.load (torch.save and torch.load): checkpoints as safetensors files, never pickles.
+"""ember.save and ember.load (torch.save and torch.load): checkpoints written as safetensors files, never
+pickles; ember.load also reads PyTorch's .pt/.pth files, through a reader that never runs their code.
 
 A checkpoint is what people save: a tensor, or a dict, maybe nested, whose leaves are tensors, NumPy
 arrays, numbers, strings, None, or lists and tuples of those:
@@ -14,12 +15,14 @@ no structure and is written as plain safetensors, which every safetensors reader
 loads as it is.
 """
 
+import io
 import json
 
 import numpy as np
 
 from .. import backend
 from ..tensor import Tensor
+from . import pytorch
 from .safetensors import CheckpointError, name_of, read, write
 
 STRUCTURE = "ember.structure"
@@ -40,13 +43,26 @@ def save(obj, f):
 def load(f, map_location=None, weights_only=None):
     """What save wrote to f (a path or an open binary file), with its tensors on map_location ("cpu" by
     default, or "cuda"); NumPy arrays come back as NumPy arrays. A safetensors file written by another
-    tool loads as a flat {name: tensor} dict. weights_only is accepted for PyTorch's sake: ember never
-    unpickles, so every load is weights-only."""
+    tool loads as a flat {name: tensor} dict; a .pt/.pth file that torch.save wrote loads as the tensors
+    and containers it holds, read without running any of its code (ember.io.pytorch). weights_only is
+    accepted for PyTorch's sake: every load is weights-only."""
     if map_location is not None and not isinstance(map_location, (str, backend.Device)):
         raise TypeError(f"ember.load: map_location must be a device ('cpu', 'cuda:0', ember.device), got "
                         f"{type(map_location).__name__}; ember checkpoints hold no devices to remap")
     device = backend.Device(map_location if map_location is not None else "cpu")
     backend.array_module(device)  # fail now, before reading, when that device is missing
+    if hasattr(f, "read"):
+        return _load_file(f, name_of(f), device)
+    with open(f, "rb") as file:
+        return _load_file(file, f, device)
+
+
+def _load_file(f, path, device):
+    """load() of the open binary file f, which path names in errors."""
+    start = f.read(8)
+    f.seek(-len(start), io.SEEK_CUR)
+    if pytorch.is_pytorch_file(start):
+        return pytorch.load(f, device, path)
     arrays, metadata = read(f)
     if STRUCTURE not in metadata:
         return {key: Tensor(backend.to_device(array, device)) for key, array in arrays.items()}

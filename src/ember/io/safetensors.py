@@ -19,12 +19,15 @@ import os
 
 import numpy as np
 
+from .. import backend
 from .files import atomic_write
 
-# safetensors' dtype names and the little-endian NumPy dtypes ember has for them.
-DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4", "I16": "<i2", "I8": "i1",
-          "U8": "u1", "BOOL": "?"}
-CODES = {np.dtype(numpy_dtype).name: code for code, numpy_dtype in DTYPES.items()}
+# safetensors' dtype names and the little-endian NumPy dtypes ember has for them. BF16 is read and written
+# through its 16-bit patterns (little-endian uint16), bit for bit, and seen as ember.bfloat16.
+DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2", "I64": "<i8", "I32": "<i4", "I16": "<i2",
+          "I8": "i1", "U64": "<u8", "U32": "<u4", "U16": "<u2", "U8": "u1", "BOOL": "?"}
+CODES = {np.dtype(numpy_dtype).name: code for code, numpy_dtype in DTYPES.items() if code != "BF16"}
+CODES["bfloat16"] = "BF16"
 METADATA = "__metadata__"
 MAX_HEADER = 100_000_000  # the reference implementation's limit too
 ALIGNMENT = 8  # the header is padded so that the data starts at a multiple of 8 bytes
@@ -69,6 +72,8 @@ def _write_parts(f, header, arrays):
 
 def _raw_bytes(array):
     """The array's elements as little-endian, row-major bytes (a view where no conversion is needed)."""
+    if array.dtype.name == "bfloat16":
+        array = array.view(np.uint16)  # the bit patterns, written as they are
     little = array.dtype.newbyteorder("<") if array.dtype.itemsize > 1 else array.dtype
     return np.ascontiguousarray(array, dtype=little).reshape(-1).view(np.uint8).data
 
@@ -105,9 +110,14 @@ def _read_file(f, path):
         f.seek(data_start + begin)
         if f.readinto(array.reshape(-1).view(np.uint8)) != end - begin:
             raise CheckpointError(f"{path}: the file got shorter while it was being read")
-        arrays[name] = array
+        arrays[name] = _bfloat16(array) if header[name]["dtype"] == "BF16" else array
     f.seek(data_start + data_size)
     return arrays, metadata or {}
+
+
+def _bfloat16(patterns):
+    """Little-endian uint16 bit patterns as the bfloat16 numbers they encode."""
+    return patterns.astype(np.uint16, copy=False).view(backend.bfloat16())
 
 
 def _read_header(path, f, start, size):
@@ -130,14 +140,9 @@ def _read_header(path, f, start, size):
 
 
 def _not_safetensors(path, start, problem):
-    """Raise the error for a file that is not safetensors, naming the likely culprit: a pickle."""
-    if start.startswith(b"PK\x03\x04"):
-        problem = ("looks like a zip file, as torch.save writes (a zip of pickles): ember never loads pickles, "
-                   "which can run any code. In PyTorch, convert it with "
-                   "safetensors.torch.save_file(state_dict, 'model.safetensors')")
-    elif start[:1] == b"\x80" and start[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
-        problem = ("looks like a pickle/PyTorch file: ember never loads pickles, which can run any code. "
-                   "In PyTorch, convert it with safetensors.torch.save_file(state_dict, 'model.safetensors')")
+    """Raise the error for a file that is not safetensors, naming the likely culprit: a PyTorch file."""
+    if start.startswith(b"PK\x03\x04") or (start[:1] == b"\x80" and start[1:2] in b"\x02\x03\x04\x05"):
+        problem = "looks like a PyTorch file (a zip or a pickle), not safetensors: read it with ember.load"
     raise CheckpointError(f"{path}: {problem}")
 
 

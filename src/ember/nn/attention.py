@@ -3,6 +3,7 @@
 The math is in ember/ops/attention.py.
 """
 
+from .. import backend
 from .. import functional as F
 from ..creation import empty, zeros
 from ..ops.attention import attention
@@ -149,7 +150,7 @@ class MultiheadAttention(Module):
 
 def _additive(mask, like):
     """A mask as numbers to add to the scores: a bool mask (True: masked out) becomes -inf there, 0 elsewhere."""
-    if mask.dtype.kind == "f":
+    if backend.kind_of(mask.dtype) == "f":
         return mask.to(like.dtype)
     if mask.dtype.kind != "b":
         raise TypeError(f"MultiheadAttention: masks must be bool or floating, got {mask.dtype}")

@@ -6,12 +6,12 @@ spread so that the variance of the signal stays about the same through each laye
 + fan_out) for tanh/sigmoid-like units, gain² / fan for ReLU-like ones (gain² = 2 for ReLU).
 """
 
+import functools
 import math
 import warnings
 
-from .. import backend
+from .. import backend, creation
 from ..autograd import no_grad
-from ..creation import eye
 from ..tensor import Tensor
 
 _GAIN_ONE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
@@ -115,7 +115,63 @@ def eye_(tensor):
     """Fill a 2-D tensor with the identity matrix (a Linear that passes its input through)."""
     if tensor.ndim != 2:
         raise ValueError(f"Only tensors with 2 dimensions are supported, got shape {tensor.shape}")
-    return tensor.copy_(eye(*tensor.shape, dtype=tensor.dtype, device=tensor.device))
+    return tensor.copy_(creation.eye(*tensor.shape, dtype=tensor.dtype, device=tensor.device))
+
+
+@no_grad()
+def dirac_(tensor, groups=1):
+    """Fill a convolution's weight (out, in, *kernel) so that it passes its input through: a 1 at the
+    kernel's centre from input channel d to output channel d of each of the groups, 0 elsewhere."""
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError(f"dirac_: only tensors with 3, 4 or 5 dimensions are supported, got shape {tensor.shape}")
+    out_channels = tensor.shape[0]
+    if out_channels % groups != 0:
+        raise ValueError(f"dirac_: dim 0 ({out_channels}) must be divisible by groups ({groups})")
+    per_group = out_channels // groups
+    centre = tuple(k // 2 for k in tensor.shape[2:])
+    values = backend.xp_of(tensor.array).zeros(tensor.shape, tensor.dtype)
+    for g in range(groups):
+        for d in range(min(per_group, tensor.shape[1])):
+            values[(g * per_group + d, d, *centre)] = 1
+    return tensor.copy_(Tensor(values))
+
+
+@no_grad()
+def orthogonal_(tensor, gain=1, generator=None):
+    """Fill with a (semi-)orthogonal matrix times gain: the rows (or, if there are fewer columns, the columns)
+    are orthonormal. A tensor of more dimensions is seen as a matrix (shape[0], the rest). The matrix is
+    Q of the QR decomposition of a normal random matrix, with the signs of R's diagonal taken into Q so that
+    it is drawn uniformly among orthogonal matrices."""
+    if tensor.ndim < 2:
+        raise ValueError(f"orthogonal_: only tensors with 2 or more dimensions are supported, got shape "
+                         f"{tensor.shape}")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    xp = backend.xp_of(tensor.array)
+    generator = generator or backend.default_generator(tensor.device)
+    flat = generator.normal((max(rows, cols), min(rows, cols)), backend.float64)
+    q, r = xp.linalg.qr(flat)
+    q = q * xp.sign(xp.diagonal(r))
+    if rows < cols:
+        q = q.T
+    return tensor.copy_(Tensor((q * gain).reshape(tensor.shape)))
+
+
+@no_grad()
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    """Fill a 2-D tensor with N(0, std²) numbers, then zero a fraction `sparsity` of each column (the rows
+    picked at random): a sparse start for a Linear's weight, as in Martens (2010)."""
+    if tensor.ndim != 2:
+        raise ValueError(f"sparse_: only tensors with 2 dimensions are supported, got shape {tensor.shape}")
+    rows, cols = tensor.shape
+    zeros = int(math.ceil(sparsity * rows))
+    generator = generator or backend.default_generator(tensor.device)
+    values = generator.normal(tensor.shape, tensor.dtype, 0.0, std)
+    for col in range(cols):
+        values[generator.permutation(rows)[:zeros], col] = 0
+    return tensor.copy_(Tensor(values))
 
 
 def _std_for_xavier(tensor, gain):
@@ -169,6 +225,27 @@ def reset_weight_and_bias(weight, bias):
         fan_in, _ = fan_in_and_fan_out(weight)
         bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
         uniform_(bias, -bound, bound)
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch's old names, without the trailing underscore of an in-place function: deprecated there too.
+
+def _deprecated(fn):
+    old = fn.__name__[:-1]
+
+    @functools.wraps(fn)
+    def warn_then_fill(*args, **kwargs):
+        warnings.warn(f"nn.init.{old} is deprecated; use nn.init.{fn.__name__}", FutureWarning, stacklevel=2)
+        return fn(*args, **kwargs)
+
+    warn_then_fill.__name__ = old
+    return warn_then_fill
+
+
+uniform, normal, constant, eye, dirac = (_deprecated(fn) for fn in (uniform_, normal_, constant_, eye_, dirac_))
+xavier_uniform, xavier_normal = _deprecated(xavier_uniform_), _deprecated(xavier_normal_)
+kaiming_uniform, kaiming_normal = _deprecated(kaiming_uniform_), _deprecated(kaiming_normal_)
+orthogonal, sparse = _deprecated(orthogonal_), _deprecated(sparse_)
 
 
 def __getattr__(name):

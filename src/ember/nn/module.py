@@ -2,53 +2,79 @@
 
 A Module holds parameters (learnable tensors), buffers (state that is saved but not learned, such as
 BatchNorm's running mean) and submodules, found by assigning them as attributes. Calling a module
-runs its forward(). Everything else (parameters(), train()/eval(), to(), state_dict()) walks the
-tree of submodules.
+runs its forward(), with the hooks registered on it around that call. Everything else (parameters(),
+train()/eval(), to(), state_dict()) walks the tree of submodules.
 """
 
+import warnings
 import weakref
-from collections import OrderedDict, namedtuple
-
-import numpy as np
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any, Dict, TypeVar
 
 from .. import backend
 from ..autograd import RemovableHandle, no_grad
+from ..creation import empty_like
 from ..tensor import Tensor, parse_to_args
+from .hooks import BackwardHooks, Hook
 from .parameter import Buffer, Parameter
+from .state_dict import IncompatibleKeys, LoadPlan
 
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+T_destination = TypeVar("T_destination", bound=Dict[str, Any])
 
 
 class Module:
     """Base class of layers and models: subclass it, set parameters and submodules in __init__, and
     write forward()."""
 
-    def __init__(self):
-        object.__setattr__(self, "training", True)
-        object.__setattr__(self, "_parameters", {})
-        object.__setattr__(self, "_buffers", {})
-        object.__setattr__(self, "_non_persistent_buffers", set())
-        object.__setattr__(self, "_modules", {})
-        object.__setattr__(self, "_forward_pre_hooks", [])
-        object.__setattr__(self, "_forward_hooks", [])
-        object.__setattr__(self, "_owner", None)  # (weak reference to the parent, name in it)
+    dump_patches = False  # PyTorch's flag for old checkpoints; ember's state dicts need no patches
+    _version = 1  # saved in each state dict's metadata, so a layer can read state dicts of its older versions
+    call_super_init = False  # True: __init__ passes its arguments on to the next class (for mixins)
+    T_destination = T_destination
+
+    def __init__(self, *args, **kwargs):
+        if not self.call_super_init and kwargs:
+            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword argument "
+                            f"'{next(iter(kwargs))}'")
+        if not self.call_super_init and args:
+            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but {len(args) + 1} "
+                            "were given")
+        for name, value in [("training", True), ("_parameters", {}), ("_buffers", {}),
+                            ("_non_persistent_buffers", set()), ("_modules", {}), ("_owner", None)] + \
+                [(name, []) for name in _HOOK_LISTS]:
+            object.__setattr__(self, name, value)  # _owner: (weak reference to the parent, name in it)
+        if self.call_super_init:
+            super().__init__(*args, **kwargs)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} has no forward()")
 
     def __call__(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
+        return self._call_with_hooks(args, kwargs)
+
+    def _call_with_hooks(self, args, kwargs):
+        """forward() between its hooks: forward pre-hooks, then forward, then forward hooks; the backward
+        hooks are set on the graph around the tensors going in and coming out."""
         for hook in list(self._forward_pre_hooks):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        output = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks):
-            result = hook(self, args, output)
-            if result is not None:
-                output = result
-        return output
+            args, kwargs = hook.before_forward(self, args, kwargs)
+        backward_hooks = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            backward_hooks = BackwardHooks(self, self._backward_hooks, self._backward_pre_hooks)
+            args = backward_hooks.wrap_inputs(args)
+        output, called = None, set()
+        try:
+            output = self.forward(*args, **kwargs)
+            for hook in list(self._forward_hooks):
+                called.add(id(hook))
+                output = hook.after_forward(self, args, kwargs, output)
+        except Exception:
+            for hook in self._forward_hooks:
+                if hook.always_call and id(hook) not in called:
+                    output = hook.after_failed_forward(self, args, kwargs, output)
+            raise
+        return output if backward_hooks is None else backward_hooks.wrap_outputs(output)
 
     # -----------------------------------------------------------------------------------------
     # Registering parameters, buffers and submodules (attribute assignment does it).
@@ -156,12 +182,12 @@ class Module:
 
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):
         """(dotted name, module) for self and every submodule, depth first; a shared one once
-        unless remove_duplicate=False."""
+        unless remove_duplicate=False. memo holds the modules already given (a set)."""
         if remove_duplicate:
             memo = set() if memo is None else memo
-            if id(self) in memo:
+            if self in memo:
                 return
-            memo.add(id(self))
+            memo.add(self)
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
@@ -217,6 +243,54 @@ class Module:
         fn(self)
         return self
 
+    def get_submodule(self, target):
+        """The submodule at a dotted path ('encoder.0'); '' is self."""
+        module = self
+        for name in target.split(".") if target else ():
+            if not hasattr(module, name):
+                raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+            module = getattr(module, name)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{name}` is not an nn.Module")
+        return module
+
+    def get_parameter(self, target):
+        """The parameter at a dotted path ('encoder.0.weight')."""
+        module, name = self._owner_of(target)
+        if name not in module._parameters:
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return module._parameters[name]
+
+    def get_buffer(self, target):
+        """The buffer at a dotted path ('bn.running_mean')."""
+        module, name = self._owner_of(target)
+        if name not in module._buffers:
+            raise AttributeError(f"`{name}` is not a buffer")
+        return module._buffers[name]
+
+    def _owner_of(self, target):
+        """(the submodule holding what a dotted path names, the last name), checking that the name exists."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if not hasattr(module, name):
+            raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+        return module, name
+
+    def set_submodule(self, target, module, strict=False):
+        """Put module at a dotted path ('encoder.0'), replacing what is there; with strict, only where a
+        submodule already is."""
+        if not target:
+            raise ValueError("set_submodule: the target must name a submodule, got ''")
+        if not isinstance(module, Module):
+            raise ValueError(f"set_submodule: `module` must be an nn.Module, got {type(module).__name__}")
+        path, _, name = target.rpartition(".")
+        parent = self.get_submodule(path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{type(parent).__name__} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
+
     def _path(self):
         """This module's dotted name inside the model it was first added to ('' for the root)."""
         names, module = [], self
@@ -244,7 +318,7 @@ class Module:
             raise type(error)(f"{self._describe()}: {error} (input of shape {tuple(x.shape)})") from None
 
     # -----------------------------------------------------------------------------------------
-    # Modes, gradients, devices and dtypes.
+    # Modes and gradients.
 
     def train(self, mode=True):
         """Training mode (the default): Dropout drops, BatchNorm uses the batch's statistics."""
@@ -272,24 +346,34 @@ class Module:
                 else:
                     param.grad.array[...] = 0
 
-    def to(self, *args, device=None, dtype=None):
-        """Move (device) or convert (floating dtype) every parameter and buffer, in place; returns self."""
-        device, dtype = parse_to_args(*args, device=device, dtype=dtype)
-        if dtype is not None and dtype.kind != "f":
-            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
+    def compile(self, *args, **kwargs):
+        """Accepted for PyTorch code and does nothing: ember runs every op eagerly, with no compiler."""
 
-        def convert(array):
-            if dtype is not None and array.dtype.kind == "f":
-                array = array.astype(dtype)
-            if device is not None:
-                array = backend.to_device(array, device)
-            return array
-
-        for tensor in list(self.parameters()) + list(self.buffers()):
-            tensor.array = convert(tensor.array)
-            if tensor.grad is not None:
-                tensor.grad.array = convert(tensor.grad.array)
+    def share_memory(self):
+        """Returns self. PyTorch moves the tensors into shared memory for worker processes; ember's
+        DataLoader workers never see the model's tensors, so they stay where they are."""
         return self
+
+    # -----------------------------------------------------------------------------------------
+    # Devices and dtypes: every conversion changes the numbers of the tensors the module holds, in place,
+    # so that an optimizer made before it still holds the module's parameters.
+
+    def _apply(self, fn, recurse=True):
+        """Give every parameter, buffer and gradient the numbers of fn(tensor); returns self."""
+        with no_grad():
+            for tensor in [*self.parameters(recurse), *self.buffers(recurse)]:
+                tensor.array = fn(tensor).array
+                if tensor.grad is not None:
+                    tensor.grad.array = fn(tensor.grad).array
+        return self
+
+    def to(self, *args, device=None, dtype=None, non_blocking=False, memory_format=None):
+        """Move (device) or convert (floating dtype) every parameter and buffer, in place; returns self.
+        non_blocking and memory_format are accepted for PyTorch code (ember copies at once, in its one layout)."""
+        device, dtype = parse_to_args(*args, device=device, dtype=dtype)
+        if dtype is not None and not backend.is_floating(dtype):
+            raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
+        return self._apply(lambda t: t.to(device=device, dtype=dtype if t.is_floating_point() else None))
 
     def cuda(self, device=None):
         return self.to("cuda" if device is None else f"cuda:{device}")
@@ -303,67 +387,182 @@ class Module:
     def double(self):
         return self.to(backend.float64)
 
-    # -----------------------------------------------------------------------------------------
-    # Saving and loading.
+    def half(self):
+        return self.to(backend.float16)
 
-    def state_dict(self, *, prefix="", keep_vars=False):
+    def bfloat16(self):
+        return self.to(backend.bfloat16())
+
+    def type(self, dst_type):
+        """Cast every parameter and buffer, integer ones too, to dst_type."""
+        dtype = backend.as_dtype(dst_type)
+        if not backend.is_floating(dtype):
+            for name, param in self.named_parameters():
+                if param.requires_grad:
+                    raise RuntimeError(f"{type(self).__name__}.type({dtype}): {name} requires grad, so it must stay "
+                                       "floating point")
+        return self._apply(lambda t: t.to(dtype=dtype))
+
+    def to_empty(self, *, device, recurse=True):
+        """Put every parameter and buffer on device with memory that is not set to any values (to be filled,
+        from a state dict say): in PyTorch the way out of the meta device."""
+        return self._apply(lambda t: empty_like(t, device=backend.Device(device)), recurse)
+
+    def ipu(self, device=None):
+        raise RuntimeError("ember has no ipu devices: its devices are 'cpu' and 'cuda'")
+
+    def xpu(self, device=None):
+        raise AssertionError("ember has no xpu devices: its devices are 'cpu' and 'cuda'")
+
+    def mtia(self, device=None):
+        raise AssertionError("ember has no mtia devices: its devices are 'cpu' and 'cuda'")
+
+    # -----------------------------------------------------------------------------------------
+    # Saving: state_dict.
+
+    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
         """Every parameter and persistent buffer by dotted name, detached (sharing memory) unless
-        keep_vars. A module reached by two paths is listed under both, as in PyTorch."""
-        state = OrderedDict()
-        for module_prefix, module in self.named_modules(prefix=prefix.rstrip("."), remove_duplicate=False):
-            dot = f"{module_prefix}." if module_prefix else ""
-            for name, param in module._parameters.items():
-                if param is not None:
-                    state[dot + name] = param if keep_vars else param.detach()
-            for name, buffer in module._buffers.items():
-                if buffer is not None and name not in module._non_persistent_buffers:
-                    state[dot + name] = buffer if keep_vars else buffer.detach()
+        keep_vars. A module reached by two paths is listed under both, as in PyTorch. Its `_metadata`
+        holds each module's {"version": _version}, by dotted name."""
+        if args:
+            warnings.warn("state_dict: pass destination, prefix and keep_vars by keyword; positional arguments "
+                          "are deprecated", FutureWarning, stacklevel=2)
+            destination, prefix, keep_vars = (list(args) + [destination, prefix, keep_vars][len(args):])[:3]
+        if destination is None:
+            destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        for hook in self._state_dict_pre_hooks:
+            hook(self, prefix, keep_vars)
+        local_metadata = {"version": self._version}
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = local_metadata
+        self._save_to_state_dict(destination, prefix, keep_vars)
+        for name, child in self._modules.items():
+            if child is not None:
+                child.state_dict(destination=destination, prefix=f"{prefix}{name}.", keep_vars=keep_vars)
+        for hook in self._state_dict_post_hooks:
+            if hook(self, destination, prefix, local_metadata) is not None:
+                raise RuntimeError("a state_dict post-hook must return None (it may change the state dict in place)")
+        return destination
+
+    def _save_to_state_dict(self, destination, prefix, keep_vars):
+        """This module's own entries (not its submodules'), into destination."""
+        for name, tensor in self._own_state().items():
+            destination[prefix + name] = tensor if keep_vars else tensor.detach()
+        if self._has_extra_state():
+            destination[prefix + "_extra_state"] = self.get_extra_state()
+
+    def _own_state(self):
+        """{name: tensor} of this module's parameters and persistent buffers."""
+        state = {name: p for name, p in self._parameters.items() if p is not None}
+        state.update((name, b) for name, b in self._buffers.items()
+                     if b is not None and name not in self._non_persistent_buffers)
         return state
 
-    def load_state_dict(self, state_dict, strict=True):
-        """Copy weights in by name. Missing keys, unexpected keys and shape mismatches are all named in
-        one error (with strict=False only mismatched shapes are errors), and nothing is changed then.
-        Values may be ember Tensors, NumPy arrays or anything NumPy can read (a PyTorch tensor)."""
-        own = self.state_dict(keep_vars=True)
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        arrays, problems = {}, []
-        if strict and missing:
-            problems.append("missing keys: " + ", ".join(f"'{k}'" for k in missing))
-        if strict and unexpected:
-            problems.append("unexpected keys: " + ", ".join(f"'{k}'" for k in unexpected))
-        for key, target in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            if isinstance(value, Tensor):
-                value = value.array
-            array = value if backend.is_array(value) else np.asarray(value)
-            if not _uninitialized(target) and tuple(array.shape) != target.shape:
-                problems.append(f"size mismatch for {key}: the state dict has shape {tuple(array.shape)}, "
-                                f"the model has {target.shape}")
-            arrays[key] = array
-        if problems:
-            raise RuntimeError(f"error loading the state dict into {type(self).__name__}:\n  " + "\n  ".join(problems))
-        with no_grad():
-            for key, array in arrays.items():
-                if _uninitialized(own[key]):
-                    own[key].materialize(array.shape)
-                own[key].copy_(Tensor(array))  # copy_ moves it to the target's device and dtype
-        return IncompatibleKeys(missing, unexpected)
+    def _has_extra_state(self):
+        return type(self).get_extra_state is not Module.get_extra_state
+
+    def get_extra_state(self):
+        """State that is not a tensor, saved under `_extra_state` (a module that has some overrides this and
+        set_extra_state)."""
+        raise RuntimeError(f"{type(self).__name__}.get_extra_state() is called only when a module overrides it")
+
+    def set_extra_state(self, state):
+        """Take back what get_extra_state() gave, from a state dict being loaded."""
+        raise RuntimeError(f"{type(self).__name__}.set_extra_state() is called only when a module overrides "
+                           "get_extra_state(): its state dict has an '_extra_state' entry that it cannot take")
 
     # -----------------------------------------------------------------------------------------
-    # Hooks and printing.
+    # Loading: load_state_dict checks everything before it changes anything.
 
-    def register_forward_pre_hook(self, hook):
-        """hook(module, args) runs before forward; a returned value replaces the arguments."""
-        self._forward_pre_hooks.append(hook)
-        return RemovableHandle(self._forward_pre_hooks, hook)
+    def load_state_dict(self, state_dict, strict=True, assign=False):
+        """Copy weights in by name (with assign, take the state dict's tensors themselves). Missing keys,
+        unexpected keys and shape mismatches are all named in one error (with strict=False only mismatched
+        shapes are errors), and nothing is changed then. Values may be ember Tensors, NumPy arrays or
+        anything NumPy can read (a PyTorch tensor). Returns the IncompatibleKeys."""
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict expects a dict-like state dict, got {type(state_dict).__name__}")
+        plan = LoadPlan(getattr(state_dict, "_metadata", None), assign)
+        plan.visit(self, OrderedDict(state_dict), "")
+        if strict and plan.unexpected:
+            plan.problems.insert(0, "unexpected keys: " + ", ".join(f"'{k}'" for k in plan.unexpected))
+        if strict and plan.missing:
+            plan.problems.insert(0, "missing keys: " + ", ".join(f"'{k}'" for k in plan.missing))
+        if plan.problems:
+            raise RuntimeError(f"error loading the state dict into {type(self).__name__}:\n  " +
+                               "\n  ".join(plan.problems))
+        with no_grad():
+            for load in plan.loads:
+                load()
+        keys = IncompatibleKeys(plan.missing, plan.unexpected)
+        for module in reversed(plan.visited):
+            for hook in module._load_state_dict_post_hooks:
+                if hook(module, keys) is not None:
+                    raise RuntimeError("a load_state_dict post-hook must return None (it may change the lists of "
+                                       "incompatible_keys in place)")
+        return keys
 
-    def register_forward_hook(self, hook):
-        """hook(module, args, output) runs after forward; a returned value replaces the output."""
-        self._forward_hooks.append(hook)
-        return RemovableHandle(self._forward_hooks, hook)
+    # -----------------------------------------------------------------------------------------
+    # Hooks. Each register_* returns a handle whose remove() takes the hook away.
+
+    def _register(self, hooks, hook, prepend=False):
+        if prepend:
+            hooks.insert(0, hook)
+        else:
+            hooks.append(hook)
+        return RemovableHandle(hooks, hook)
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args) runs before forward; a returned value replaces the arguments (a tuple, or one
+        argument). With with_kwargs: hook(module, args, kwargs), returning None or (args, kwargs)."""
+        return self._register(self._forward_pre_hooks, Hook(hook, with_kwargs), prepend)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+        """hook(module, args, output) runs after forward; a returned value replaces the output. With
+        with_kwargs: hook(module, args, kwargs, output). With always_call it runs even when forward raises."""
+        return self._register(self._forward_hooks, Hook(hook, with_kwargs, always_call), prepend)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """hook(module, grad_output) runs when the gradients of the module's outputs are known, before those
+        of its inputs are computed; a returned tuple replaces grad_output."""
+        return self._register(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) runs when the gradients of the module's positional tensor
+        inputs are computed (None for the other arguments); a returned tuple replaces grad_input."""
+        return self._register(self._backward_hooks, hook, prepend)
+
+    def register_backward_hook(self, hook):
+        """PyTorch's deprecated form, whose grad_input was that of the last op inside the module; ember gives
+        it the full backward hook's arguments, as PyTorch's documentation advises."""
+        warnings.warn("register_backward_hook is deprecated: ember calls the hook as a full backward hook "
+                      "(grad_input for the module's inputs); use register_full_backward_hook", FutureWarning,
+                      stacklevel=2)
+        return self.register_full_backward_hook(hook)
+
+    def register_state_dict_pre_hook(self, hook):
+        """hook(module, prefix, keep_vars) runs before state_dict() collects this module's entries."""
+        return self._register(self._state_dict_pre_hooks, hook)
+
+    def register_state_dict_post_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata) runs after state_dict() collected this module's
+        entries and its submodules'; it may change state_dict in place."""
+        return self._register(self._state_dict_post_hooks, hook)
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
+        runs before this module's entries are matched; it may change state_dict (rename old keys, say) and
+        add messages to error_msgs, which make load_state_dict fail."""
+        return self._register(self._load_state_dict_pre_hooks, hook)
+
+    def register_load_state_dict_post_hook(self, hook):
+        """hook(module, incompatible_keys) runs after the state dict was loaded (submodules' hooks first).
+        ember checks the keys before it loads anything, so a strict load with missing or unexpected keys fails
+        before the hooks run; they cannot excuse keys, as PyTorch's can."""
+        return self._register(self._load_state_dict_post_hooks, hook)
+
+    # -----------------------------------------------------------------------------------------
+    # Printing and pickling.
 
     def extra_repr(self):
         """The settings shown inside the parentheses when the module is printed."""
@@ -384,11 +583,21 @@ class Module:
     def __dir__(self):
         return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
 
+    def __getstate__(self):
+        """What pickle and copy.deepcopy copy: everything but the weak reference to the parent."""
+        return {**self.__dict__, "_owner": None}
 
-def _uninitialized(tensor):
-    """Whether tensor is a lazy layer's UninitializedParameter or UninitializedBuffer (nn/lazy.py), which
-    takes the shape of what is loaded into it."""
-    return hasattr(tensor, "materialize")
+    def __setstate__(self, state):
+        """Restore a copy, whose submodules learn their places in it again."""
+        self.__dict__.update(state)
+        for name, child in self._modules.items():
+            if child is not None:
+                self._adopt(child, name)
+
+
+_HOOK_LISTS = ("_forward_pre_hooks", "_forward_hooks", "_backward_pre_hooks", "_backward_hooks",
+               "_state_dict_pre_hooks", "_state_dict_post_hooks", "_load_state_dict_pre_hooks",
+               "_load_state_dict_post_hooks")
 
 
 def indent(text):

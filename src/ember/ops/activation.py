@@ -249,7 +249,7 @@ def maybe_in_place(name, x, compute, inplace):
 
 def floating(name, x):
     """x, checked to be floating point (PyTorch has no such activation of integers)."""
-    if x.dtype.kind != "f":
+    if backend.kind_of(x.dtype) != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
     return x
 
@@ -377,7 +377,7 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):  # noqa: A002
 
 def _threshold(threshold, value):
     """x > threshold ? x : value, the value taking x's dtype (an integer tensor stays integer, as in PyTorch)."""
-    return lambda x: where(x > threshold, x, value if x.dtype.kind == "f" else int(value))
+    return lambda x: where(x > threshold, x, value if backend.kind_of(x.dtype) == "f" else int(value))
 
 
 def threshold(input, threshold, value, inplace=False):  # noqa: A002

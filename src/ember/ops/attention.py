@@ -129,7 +129,7 @@ def _check_qkv(query, key, value):
         if t.ndim < 2:
             raise ValueError(f"scaled_dot_product_attention: {name} needs at least 2 dimensions (..., length, "
                              f"features), got shape {tuple(t.shape)}")
-        if t.dtype.kind != "f" or t.dtype != query.dtype:
+        if backend.kind_of(t.dtype) != "f" or t.dtype != query.dtype:
             raise TypeError(f"scaled_dot_product_attention: query, key and value must have one floating point "
                             f"dtype, got {query.dtype}, {key.dtype} and {value.dtype}")
     if query.shape[-1] != key.shape[-1]:
@@ -147,7 +147,7 @@ def _check_qkv(query, key, value):
 
 def _check_mask(mask, query, key):
     """The mask must be bool or float, on the query's device, and broadcast to the scores' shape."""
-    if mask.dtype != backend.bool_ and mask.dtype.kind != "f":
+    if mask.dtype != backend.bool_ and backend.kind_of(mask.dtype) != "f":
         raise TypeError(f"scaled_dot_product_attention: attn_mask must be bool (True: may attend) or floating "
                         f"(added to the scores), got {mask.dtype}")
     if mask.device != query.device:

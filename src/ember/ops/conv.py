@@ -293,7 +293,7 @@ def _check_tensors(name, x, weight, bias, spatial_dims, weight_layout):
     if weight.ndim != spatial_dims + 2:
         kernel = "k" if spatial_dims == 1 else "kh, kw"
         raise ValueError(f"{name}: expected a weight ({weight_layout}, {kernel}), got {tuple(weight.shape)}")
-    if x.dtype.kind != "f" or x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
+    if backend.kind_of(x.dtype) != "f" or x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
         raise TypeError(f"{name}: input, weight and bias must have one floating point dtype, got input {x.dtype}, "
                         f"weight {weight.dtype}" + ("" if bias is None else f", bias {bias.dtype}"))
 

@@ -16,6 +16,8 @@ class Triangle(Function):
     """The lower (tril) or upper (triu) triangle of each matrix from a diagonal on, zeros elsewhere; the
     gradient is cut to the same triangle."""
 
+    moves_data = True
+
     def forward(ctx, x, offset, lower):
         ctx.offset, ctx.lower = offset, lower
         return _triangle(ctx.xp, x, offset, lower)
@@ -32,6 +34,8 @@ class Diagonal(Function):
     """The diagonal (offset above the main one, or below if negative) over two axes, as a view on a new
     last axis; backward puts the gradient on the diagonal of zeros."""
 
+    moves_data = True
+
     def forward(ctx, x, offset, axes):
         ctx.input_shape, ctx.offset, ctx.axes = x.shape, offset, axes
         return diagonal_view(ctx.xp, x, offset, axes)
@@ -45,6 +49,8 @@ class Diagonal(Function):
 class DiagEmbed(Function):
     """Matrices of zeros with x's last axis on their diagonal (the inverse of Diagonal); backward reads the
     diagonal of the gradient."""
+
+    moves_data = True
 
     def forward(ctx, x, offset, axes):
         ctx.offset, ctx.axes = offset, axes

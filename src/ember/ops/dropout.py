@@ -75,7 +75,7 @@ def _dropout(name, x, p, training, inplace, mask_shape=None, op=Dropout):
     """x through op (Dropout or AlphaDropout) with a mask of mask_shape, in training with p > 0;
     otherwise x itself. inplace as for the activations (maybe_in_place)."""
     check_probability(p)
-    if x.dtype.kind != "f":
+    if backend.kind_of(x.dtype) != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
     if not training or p == 0:
         return x

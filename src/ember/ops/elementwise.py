@@ -21,7 +21,7 @@ def _is_number(x):
 
 def _kind_rank(dtype):
     """bool < integer < floating: the order PyTorch promotes across."""
-    return 2 if dtype.kind == "f" else 0 if dtype.kind == "b" else 1
+    return 2 if backend.kind_of(dtype) == "f" else 0 if backend.kind_of(dtype) == "b" else 1
 
 
 def result_dtype(a, b):
@@ -85,12 +85,12 @@ def dtype_of(*operands):
 
 def to_float(x):
     """Math that needs fractions (exp, log, division) turns integer and bool tensors into float32 first."""
-    return x if x.dtype.kind == "f" else cast(x, backend.DEFAULT_FLOAT)
+    return x if backend.kind_of(x.dtype) == "f" else cast(x, backend.DEFAULT_FLOAT)
 
 
 def check_kind(name, dtype, kinds, expected):
     """Refuse operands whose dtype is not of one of the kinds ('b' bool, 'i'/'u' integer, 'f' floating)."""
-    if dtype.kind not in kinds:
+    if backend.kind_of(dtype) not in kinds:
         raise RuntimeError(f"{name}: expected {expected} tensors, got {dtype}")
 
 
@@ -131,7 +131,7 @@ def _divide_rounded(xp, a, b, mode):
     """a / b rounded down ("floor", as Python's //) or toward zero ("trunc"); exact for integers."""
     if mode == "floor":
         return xp.floor_divide(a, b)
-    if dtype_of(a, b).kind == "f":
+    if backend.kind_of(dtype_of(a, b)) == "f":
         return xp.trunc(a / b)
     quotient = abs(a) // abs(b)
     return xp.where((a < 0) != (b < 0), -quotient, quotient)
@@ -357,6 +357,8 @@ class Clamp(Function):
 class Where(Function):
     """where(condition, a, b): a where the condition holds, else b; each gradient follows its branch."""
 
+    moves_data = True
+
     def forward(ctx, condition, a, b):
         ctx.save_for_backward(condition)
         return ctx.xp.where(condition, a, b)
@@ -374,6 +376,8 @@ class Where(Function):
 class Cast(Function):
     """x converted to another dtype; the gradient is converted back."""
 
+    moves_data = True
+
     def forward(ctx, x, dtype):
         ctx.input_dtype = x.dtype
         return x.astype(dtype)
@@ -384,6 +388,8 @@ class Cast(Function):
 
 class ToDevice(Function):
     """x copied to another device; the gradient is copied back."""
+
+    moves_data = True
 
     def forward(ctx, x, device):
         ctx.input_device = backend.device_of(x)
@@ -531,7 +537,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002
 def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
     """input + value·tensor1/tensor2."""
     check_tensors("addcdiv", tensor1=tensor1, tensor2=tensor2)
-    if tensor1.dtype.kind != "f" and tensor2.dtype.kind != "f":
+    if backend.kind_of(tensor1.dtype) != "f" and backend.kind_of(tensor2.dtype) != "f":
         raise RuntimeError("addcdiv: integer division is not supported; make tensor1 or tensor2 floating point")
     return add(input, div(tensor1, tensor2), alpha=value)
 

@@ -14,6 +14,8 @@ class Embedding(Function):
     counts (for each row, how often its id occurs in the batch: scale_grad_by_freq) each row's
     gradient is divided by its count, so that frequent words do not dominate."""
 
+    moves_data = True
+
     def forward(ctx, weight, indices, padding_idx, counts=None):
         ctx.indices, ctx.padding_idx, ctx.counts, ctx.weight_shape = indices, padding_idx, counts, weight.shape
         return weight[indices]

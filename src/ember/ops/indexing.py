@@ -25,6 +25,8 @@ def _picks_repeat(index):
 class GetItem(Function):
     """x[index] with ints, slices, None, ..., integer arrays and boolean masks (NumPy's rules)."""
 
+    moves_data = True
+
     def forward(ctx, x, index):
         ctx.index, ctx.input_shape = index, x.shape
         return x[index]
@@ -43,6 +45,8 @@ class IndexPut(Function):
     applied one after the other (see index_steps). The gradient of a written place goes to the value
     written there; x keeps the gradient of the places not overwritten (all of them when accumulating).
     With in_place it writes into x's own memory (x[index] = v), which backward never needs."""
+
+    moves_data = True
 
     def forward(ctx, x, values, steps, accumulate, in_place):
         ctx.steps, ctx.accumulate = steps, accumulate
@@ -92,6 +96,8 @@ def _as_integer_arrays(xp, index):
 
 class Gather(Function):
     """out[i][j] = x[index[i][j]][j] (for axis 0): along one axis, pick by index; the rest stay put."""
+
+    moves_data = True
 
     def forward(ctx, x, index, axis):
         ctx.index, ctx.input_shape = grid(ctx.xp, index, axis), x.shape

@@ -35,6 +35,8 @@ class Copy(Function):
     """x copied into memory of its own, its dimensions stored in `order` (outermost first; None keeps x's
     order); the gradient passes through."""
 
+    moves_data = True
+
     def forward(ctx, x, order):
         if order is None:
             return x.copy(order="K")

@@ -3,12 +3,17 @@
 Regression compares numbers with numbers (MSE, L1, Huber); classification scores the probability
 the model gave to the right answer (cross-entropy, and binary cross-entropy for a yes/no output).
 Each loss is computed per prediction, then averaged (reduction="mean", the default), added up
-("sum") or left as it is ("none").
+("sum") or left as it is ("none"). PyTorch's older size_average and reduce arguments still work (see
+legacy_reduction). The losses of distributions, of margins and CTC are in distribution_loss.py,
+margin_loss.py and ctc.py.
 """
+
+import warnings
 
 from ..autograd import Function
 from .activation import log_softmax
 from .elementwise import cast, promote, to_float
+from .linalg import linear
 from .reduce import row_sums
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -25,6 +30,13 @@ def _reduce(loss, reduction, count):
 def _upstream(grad, reduction, count):
     """The backward of _reduce: the gradient that reaches each element's loss."""
     return grad / count if reduction == "mean" else grad
+
+
+def reduce_loss(loss, reduction):
+    """A tensor of losses reduced as _reduce does its array: left as it is, added up, or averaged."""
+    if reduction == "none":
+        return loss
+    return loss.sum() if reduction == "sum" else loss.mean()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,9 +332,25 @@ class BinaryCrossEntropyWithLogits(Function):
 # ---------------------------------------------------------------------------------------------
 # Checks: bad input gets a clear error before any computation.
 
-def check_reduction(name, reduction):
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+def check_reduction(name, reduction, allowed=REDUCTIONS):
+    if reduction not in allowed:
+        expected = ", ".join(repr(r) for r in allowed[:-1]) + f" or {allowed[-1]!r}"
+        raise ValueError(f"{name}: reduction must be {expected}, got {reduction!r}")
+
+
+def legacy_reduction(name, size_average, reduce, reduction):
+    """The reduction that PyTorch's deprecated size_average and reduce arguments ask for (with a warning, as
+    PyTorch gives), or reduction when both are None. Each defaults to True: reduce=False keeps each loss
+    ('none'); otherwise size_average=False adds them up ('sum') and True averages them ('mean')."""
+    if size_average is None and reduce is None:
+        return reduction
+    if reduce is not None and not reduce:
+        legacy = "none"
+    else:
+        legacy = "sum" if size_average is not None and not size_average else "mean"
+    warnings.warn(f"{name}: size_average and reduce are deprecated; use reduction={legacy!r} instead",
+                  UserWarning, stacklevel=3)
+    return legacy
 
 
 def _check_same_shape(name, input, target):
@@ -384,13 +412,15 @@ def _check_class_indices(name, input, target, n_classes, ignore_index, probabili
 # ---------------------------------------------------------------------------------------------
 # The functions users call (ember.functional).
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
+                  reduction="mean", label_smoothing=0.0):
     """Cross-entropy from logits: -Σ_c w_c q_c log softmax(input)_c, q the one-hot (or given) target.
 
     input: scores (C,), (N, C) or (N, C, d1, ...); target: class indices () / (N,) / (N, d1, ...)
     of an integer dtype, or class probabilities of the input's shape. Targets equal to ignore_index
     count for nothing; "mean" divides by the total weight of the counted targets.
     """
+    reduction = legacy_reduction("cross_entropy", size_average, reduce, reduction)
     check_reduction("cross_entropy", reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
@@ -406,11 +436,13 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
                               smoothing=float(label_smoothing))
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,  # noqa: A002
+             reduction="mean"):
     """Negative log-likelihood -w[y]·input[y] of log-probabilities (log_softmax's output).
 
     input: (C,), (N, C) or (N, C, d1, ...); target: class indices () / (N,) / (N, d1, ...).
     """
+    reduction = legacy_reduction("nll_loss", size_average, reduce, reduction)
     check_reduction("nll_loss", reduction)
     input, n_classes = _class_scores("nll_loss", input)
     weight = _weight_array("nll_loss", "weight", weight, input, (n_classes,))
@@ -418,41 +450,58 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return NLL.apply(input, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
 
 
-def _difference_loss(name, op, input, target, reduction, delta=None):
+def _difference_loss(name, op, input, target, reduction, weight=None, delta=None, mean_by_weight=True):
+    """A regression loss; with a weight of the input's shape, each element's loss times its weight, whose
+    mean is Σ w·loss / Σ w (mean_by_weight, as PyTorch's mse_loss and l1_loss) or the plain mean."""
     check_reduction(name, reduction)
     _check_same_shape(name, input, target)
-    return op.apply(*promote(to_float(input), target), reduction=reduction, delta=delta)
+    input, target = promote(to_float(input), target)
+    if weight is None:
+        return op.apply(input, target, reduction=reduction, delta=delta)
+    if weight.shape != input.shape:
+        raise ValueError(f"{name}: weight must have the input's shape {input.shape}, got {weight.shape}")
+    loss = op.apply(input, target, reduction="none", delta=delta) * weight
+    if reduction == "mean" and mean_by_weight:
+        return loss.sum() / weight.sum()
+    return reduce_loss(loss, reduction)
 
 
-def mse_loss(input, target, reduction="mean"):
-    """Mean squared error: mean((input - target)²), the regression loss. Shapes must match."""
-    return _difference_loss("mse_loss", MSE, input, target, reduction)
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
+    """Mean squared error: mean((input - target)²), the regression loss. Shapes must match; weight (of the
+    input's shape) weighs each element, and the mean is then Σ w·d² / Σ w."""
+    reduction = legacy_reduction("mse_loss", size_average, reduce, reduction)
+    return _difference_loss("mse_loss", MSE, input, target, reduction, weight)
 
 
-def l1_loss(input, target, reduction="mean"):
-    """Mean absolute error: mean(|input - target|). Shapes must match."""
-    return _difference_loss("l1_loss", L1, input, target, reduction)
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):  # noqa: A002
+    """Mean absolute error: mean(|input - target|). Shapes must match; weight as in mse_loss."""
+    reduction = legacy_reduction("l1_loss", size_average, reduce, reduction)
+    return _difference_loss("l1_loss", L1, input, target, reduction, weight)
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0):
-    """Huber loss: ½d² where |d| < delta, delta·(|d| - ½delta) beyond, d = input - target."""
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):  # noqa: A002
+    """Huber loss: ½d² where |d| < delta, delta·(|d| - ½delta) beyond, d = input - target. weight (of the
+    input's shape) weighs each element; the mean stays the mean over the elements."""
     if not delta > 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta}")
-    return _difference_loss("huber_loss", Huber, input, target, reduction, float(delta))
+    return _difference_loss("huber_loss", Huber, input, target, reduction, weight, float(delta), mean_by_weight=False)
 
 
-def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):  # noqa: A002
     """Smooth L1 loss: ½d²/beta where |d| < beta, |d| - ½beta beyond (beta = 0 is the L1 loss)."""
+    reduction = legacy_reduction("smooth_l1_loss", size_average, reduce, reduction)
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must not be negative, got {beta}")
     if beta == 0:
-        return l1_loss(input, target, reduction)
-    return _difference_loss("smooth_l1_loss", SmoothL1, input, target, reduction, float(beta))
+        return l1_loss(input, target, reduction=reduction)
+    return _difference_loss("smooth_l1_loss", SmoothL1, input, target, reduction, delta=float(beta))
 
 
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
+                         reduction="mean"):
     """-w[y log p + (1 - y) log(1 - p)] for probabilities p = input in [0, 1] (sigmoid's output)."""
     name = "binary_cross_entropy"
+    reduction = legacy_reduction(name, size_average, reduce, reduction)
     check_reduction(name, reduction)
     _check_same_shape(name, input, target)
     input, target = promote(to_float(input), target)
@@ -462,18 +511,53 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
                                     reduction=reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
+                                     reduction="mean", pos_weight=None):
     """w[(1 - y)x + (1 + (pos_weight - 1)y)·log(1 + e^-x)]: binary cross-entropy of sigmoid(x), from logits x.
 
     Stable for any x; pos_weight weighs the positive examples (per class: it broadcasts to the input).
     """
     name = "binary_cross_entropy_with_logits"
+    reduction = legacy_reduction(name, size_average, reduce, reduction)
     check_reduction(name, reduction)
     _check_same_shape(name, input, target)
     input, target = promote(to_float(input), target)
     return BinaryCrossEntropyWithLogits.apply(
         input, target, weight=_weight_array(name, "weight", weight, input),
         pos_weight=_weight_array(name, "pos_weight", pos_weight, input), reduction=reduction)
+
+
+def _check_linear_cross_entropy(input, linear_weight, linear_bias):
+    name = "linear_cross_entropy"
+    if input.ndim not in (1, 2) or linear_weight.ndim < 2 or input.shape[-1] != linear_weight.shape[-1]:
+        raise RuntimeError(f"{name}: expected input (in_features,) or (N, in_features) and linear_weight (C, ..., "
+                           f"in_features); got {input.shape} and {linear_weight.shape}")
+    if linear_bias is not None and linear_bias.shape != linear_weight.shape[:-1]:
+        raise RuntimeError(f"{name}: expected linear_bias of shape {linear_weight.shape[:-1]}, got {linear_bias.shape}")
+    if linear_weight.ndim > 2 and input.ndim == 1:
+        raise RuntimeError(f"{name}: a linear_weight of shape {linear_weight.shape} gives a loss per position, for "
+                           f"input (N, {input.shape[0]}); got input of shape {input.shape}")
+
+
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None,  # noqa: A002
+                         reduction="mean", ignore_index=None, label_smoothing=0.0, options=None):
+    """cross_entropy of the logits input·Wᵀ + b, which are never all needed at once in PyTorch's chunked form
+    (ember computes them whole, so options, PyTorch's chunking settings, must be None).
+
+    input (in_features,) or (N, in_features); linear_weight (C, in_features), or (C, d1, ..., in_features) for
+    logits (N, C, d1, ...); target as in cross_entropy. ignore_index None means -100 for class indices.
+    """
+    if options is not None:
+        raise ValueError("linear_cross_entropy: options (PyTorch's chunking settings) must be None: ember computes "
+                         "the logits in one piece")
+    _check_linear_cross_entropy(input, linear_weight, linear_bias)
+    logits_shape = input.shape[:-1] + linear_weight.shape[:-1]
+    if target.shape == logits_shape and ignore_index is not None:
+        raise RuntimeError("linear_cross_entropy: ignore_index cannot be given with class probabilities as the target")
+    flat_bias = None if linear_bias is None else linear_bias.reshape(-1)
+    logits = linear(input, linear_weight.reshape(-1, input.shape[-1]), flat_bias).reshape(logits_shape)
+    return cross_entropy(logits, target, weight, ignore_index=-100 if ignore_index is None else ignore_index,
+                         reduction=reduction, label_smoothing=label_smoothing)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from .. import backend
 from ..autograd import Function
 from .pointwise import sqrt
 from .reduce import column_sums, row_sums
@@ -204,7 +205,7 @@ def _check_per_channel(name, x, tensors):
 def _check_input(name, x):
     if x.ndim < 2:
         raise ValueError(f"{name}: expected input (N, C, *), got {tuple(x.shape)}")
-    if x.dtype.kind != "f":
+    if backend.kind_of(x.dtype) != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
 
 

@@ -295,7 +295,7 @@ def square(input):  # noqa: A002
 def _step(name, input, how):
     """A step function of input: floats are rounded; integers are already whole (a copy comes back)."""
     check_kind(name, input.dtype, "iuf", "integer or floating point")
-    return Step.apply(input, name=how) if input.dtype.kind == "f" else clone(input)
+    return Step.apply(input, name=how) if backend.kind_of(input.dtype) == "f" else clone(input)
 
 
 def floor(input):  # noqa: A002
@@ -367,7 +367,7 @@ def ldexp(input, other):  # noqa: A002
 
 def frexp(input):  # noqa: A002
     """(mantissa, exponent) with input = mantissa · 2^exponent and 0.5 ≤ |mantissa| < 1 (0 for 0)."""
-    if input.dtype.kind != "f":
+    if backend.kind_of(input.dtype) != "f":
         raise RuntimeError(f"frexp: expected a floating point tensor, got {input.dtype}")
     return mantissa_exponent(*Frexp.apply(input))
 
@@ -375,7 +375,7 @@ def frexp(input):  # noqa: A002
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):  # noqa: A002
     """input with NaN made nan, +inf posinf and -inf neginf (by default the largest and smallest finite
     numbers of the dtype)."""
-    if input.dtype.kind != "f":
+    if backend.kind_of(input.dtype) != "f":
         return clone(input)
     return NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf)
 

@@ -165,7 +165,7 @@ def _check_pool_input(x, spatial_dims, name):
     if x.ndim not in (spatial_dims + 1, spatial_dims + 2):
         raise ValueError(f"{name}: expected input (N, C, {SPATIAL_NAMES[spatial_dims]}) or "
                          f"(C, {SPATIAL_NAMES[spatial_dims]}), got {tuple(x.shape)}")
-    if x.dtype.kind != "f":
+    if backend.kind_of(x.dtype) != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
 
 
@@ -316,7 +316,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise ValueError(f"{name}: scale_factor {scale_factor} makes the input {tuple(spatial)} empty")
         if recompute_scale_factor:
             scales = (None,) * spatial_dims
-    if input.dtype.kind != "f":
+    if backend.kind_of(input.dtype) != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {input.dtype}")
     xp = backend.xp_of(input.array)
     matrices = tuple(_nearest_matrix(xp, n, q, s, input.dtype) for n, q, s in zip(spatial, sizes, scales))

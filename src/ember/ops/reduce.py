@@ -76,7 +76,7 @@ def check_tensor(name, other):
 
 
 def check_floating(name, x):
-    if x.dtype.kind != "f":
+    if backend.kind_of(x.dtype) != "f":
         raise RuntimeError(f"{name}: expected a floating point tensor, got {x.dtype}")
 
 
@@ -162,7 +162,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A001
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A002
     dim = dim_or_axis("mean", dim, axis)
     x = input if dtype is None else cast(input, dtype)
-    if x.dtype.kind != "f":
+    if backend.kind_of(x.dtype) != "f":
         raise RuntimeError(f"mean: expected a floating point tensor or dtype, got {x.dtype}; use x.float().mean()")
     return Mean.apply(x, axes=reduced_axes(dim, x.ndim), keepdims=keepdim)
 
@@ -184,7 +184,7 @@ def _isnan(x):
 def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A002
     """Σ over dim with NaNs counted as zero (they get no gradient)."""
     x = accumulating(input, dtype)
-    if x.dtype.kind == "f":
+    if backend.kind_of(x.dtype) == "f":
         x = where(_isnan(x), 0.0, x)
     return sum(x, dim_or_axis("nansum", dim, axis), keepdim)
 

@@ -34,6 +34,8 @@ def normalize_dims(dim, ndim):
 class Reshape(Function):
     """The same elements in a new shape (view, flatten, squeeze and unsqueeze are all this)."""
 
+    moves_data = True
+
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
         return x.reshape(shape)
@@ -44,6 +46,8 @@ class Reshape(Function):
 
 class Permute(Function):
     """Axes reordered (transpose swaps two); backward applies the inverse order."""
+
+    moves_data = True
 
     def forward(ctx, x, axes):
         ctx.axes = axes
@@ -59,6 +63,8 @@ class Permute(Function):
 class Expand(Function):
     """Size-1 axes repeated (without copying) to a larger shape; the engine sums the gradient back."""
 
+    moves_data = True
+
     def forward(ctx, x, shape):
         return ctx.xp.broadcast_to(x, shape)
 
@@ -68,6 +74,8 @@ class Expand(Function):
 
 class Cat(Function):
     """Tensors joined along an existing axis; backward slices the gradient back apart."""
+
+    moves_data = True
 
     def forward(ctx, *arrays, axis):
         ctx.axis = axis
@@ -86,6 +94,8 @@ class Cat(Function):
 class Stack(Function):
     """Tensors of one shape joined along a new axis."""
 
+    moves_data = True
+
     def forward(ctx, *arrays, axis):
         ctx.axis = axis
         return ctx.xp.stack(arrays, axis=axis)
@@ -97,6 +107,8 @@ class Stack(Function):
 
 class Split(Function):
     """One tensor cut into pieces along an axis (one output per piece); backward joins the gradients."""
+
+    moves_data = True
 
     def forward(ctx, x, sizes, axis):
         ctx.axis = axis
@@ -113,6 +125,8 @@ class Split(Function):
 class Pad(Function):
     """A border of a constant value added around the last axes; backward crops it off."""
 
+    moves_data = True
+
     def forward(ctx, x, widths, value):
         ctx.inside = tuple(slice(before, before + n) for (before, _), n in zip(widths, x.shape))
         return ctx.xp.pad(x, widths, constant_values=value)
@@ -124,6 +138,8 @@ class Pad(Function):
 class Flip(Function):
     """The elements in reverse order along some axes (a copy, as in PyTorch); flipping the gradient the
     same way undoes it."""
+
+    moves_data = True
 
     def forward(ctx, x, axes):
         ctx.axes = axes
@@ -137,6 +153,8 @@ class Unfold(Function):
     """The windows of `size` elements, `step` apart, along an axis, as a new last axis: a view whose
     windows share memory where they overlap. Backward adds each window's gradient back into the places
     it covers, one position of the window at a time."""
+
+    moves_data = True
 
     def forward(ctx, x, axis, size, step):
         ctx.input_shape, ctx.axis, ctx.size, ctx.step = x.shape, axis, size, step

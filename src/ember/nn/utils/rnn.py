@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ... import backend
 from ...creation import full, tensor
 from ...ops.shape import cat, pad, stack
 from ...tensor import Tensor
@@ -148,6 +149,33 @@ def pack_sequence(sequences, enforce_sorted=True):
     """Pack a list of tensors of shape (length_i, *): pad_sequence, then pack_padded_sequence."""
     lengths = [len(s) for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
+
+
+def unpad_sequence(padded_sequences, lengths, batch_first=False):
+    """Undo pad_sequence: the list of tensors (length_i, *) of a padded batch (longest, batch, *), or
+    (batch, longest, *) with batch_first, whose sequence b has lengths[b] steps."""
+    lengths = _host_ints(lengths, "unpad_sequence: lengths")
+    batch = padded_sequences if batch_first else padded_sequences.transpose(0, 1)
+    if len(lengths) != len(batch):
+        raise ValueError(f"unpad_sequence: {len(lengths)} lengths for a batch of {len(batch)} sequences")
+    return [sequence[:length] for sequence, length in zip(batch, lengths.tolist())]
+
+
+def unpack_sequence(packed_sequences):
+    """Undo pack_sequence: the list of tensors (length_i, *) of a PackedSequence, in the original order."""
+    padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
+    return unpad_sequence(padded, lengths, batch_first=True)
+
+
+def invert_permutation(permutation):
+    """The permutation that undoes permutation (a 1-D integer tensor): inverse[permutation[i]] = i.
+    None stays None."""
+    if permutation is None:
+        return None
+    xp = backend.xp_of(permutation.array)
+    inverse = xp.empty_like(permutation.array)
+    inverse[permutation.array] = xp.arange(permutation.numel(), dtype=permutation.dtype)
+    return Tensor(inverse)
 
 
 def __getattr__(name):
