@@ -308,6 +308,21 @@ def test_manual_seed_repeats_random_numbers():
     assert np.isfinite(a).all()
 
 
+def test_post_accumulate_grad_hooks_run_once_with_the_whole_gradient_as_pytorchs():
+    def run(lib):
+        w = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        seen = []
+        w.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+        unused = lib.tensor([1.0], requires_grad=True)
+        unused.register_post_accumulate_grad_hook(lambda t: seen.append("unused"))
+        ((w * w).sum() + (w * 3).sum() + (unused * 0).detach().sum()).backward()  # w reached by two paths
+        (w * 2).sum().backward()
+        return seen
+    assert run(ember) == run(torch) == [[5.0, 7.0, 9.0], [7.0, 9.0, 11.0]]
+    with raises(RuntimeError, "post accumulate grad hooks cannot be registered on non-leaf tensors"):
+        (ember.ones(2, requires_grad=True) * 2).register_post_accumulate_grad_hook(print)
+
+
 # -------------------------------------------------------------------------------------------------
 # Functions written in PyTorch's style (static forward and backward on tensors), each class body run
 # under ember and under PyTorch.

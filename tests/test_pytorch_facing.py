@@ -172,16 +172,25 @@ def test_safe_globals_are_kept_as_a_registry():
     assert serialization.save is ember.save and serialization.load is ember.load
 
 
-def test_distributed_is_importable_and_says_it_is_not_in_ember_yet():
+def test_distributed_without_a_process_group_answers_as_pytorch():
     dist = ember.distributed
-    assert dist.is_available() is False and dist.is_initialized() is False
-    assert torch.distributed.is_initialized() is False
-    for call in (lambda: dist.init_process_group("nccl"), dist.get_rank, dist.destroy_process_group):
-        with raises(RuntimeError, "distributed training is not in ember yet"):
+    assert dist.is_available() is torch.distributed.is_available() is True
+    assert dist.is_initialized() is torch.distributed.is_initialized() is False
+    for call in (dist.get_rank, dist.get_world_size, dist.destroy_process_group, dist.barrier,
+                 lambda: dist.all_reduce(ember.ones(2))):
+        with raises(ValueError, "Default process group has not been initialized, please make sure to call "
+                                "init_process_group."):
             call()
-    with raises(AttributeError, "ember has no torch.distributed.all_to_all: distributed training is not in ember yet"):
+    with pytest.raises(ValueError, match="Default process group has not been initialized"):
+        torch.distributed.get_rank()
+    with raises(AttributeError, "ember has no torch.distributed.all_to_all: ember.distributed has the process "
+                                "group, its collectives and DistributedDataParallel"):
         dist.all_to_all
-    with raises(RuntimeError, "DistributedDataParallel: distributed training is not in ember yet"):
+    with raises(ValueError, "init_process_group: unknown backend 'ucc'; ember has 'mpi', 'gloo' (on MPI) and 'nccl'"):
+        dist.init_process_group("ucc")
+    assert dist.Backend("GLOO") == dist.Backend.GLOO == torch.distributed.Backend("GLOO") == "gloo"
+    assert [op.name for op in dist.ReduceOp] == ["SUM", "AVG", "PRODUCT", "MIN", "MAX"]
+    with raises(RuntimeError, "DistributedDataParallel: call ember.distributed.init_process_group() first"):
         ember.nn.parallel.DistributedDataParallel(ember.nn.Linear(2, 2))
 
 

@@ -245,8 +245,9 @@ def _edge(t):
 # The backward engine.
 
 def _topological_order(roots):
-    """Every node reachable from the roots, each before the nodes that made its inputs."""
-    finished, visited = [], set()
+    """Every node reachable from the roots, each before the nodes that made its inputs, and how many of
+    their edges reach each leaf that has post-accumulate hooks ({id(leaf): [leaf, count]})."""
+    finished, visited, waiting = [], set(), {}
     stack = [(node, False) for node in roots]
     while stack:
         node, inputs_done = stack.pop()
@@ -260,8 +261,25 @@ def _topological_order(roots):
         for edge in node.edges or ():
             if edge is not None and isinstance(edge[0], Function) and edge[0] not in visited:
                 stack.append((edge[0], False))
+        _count_leaf_edges(node.edges or (), waiting)
     finished.reverse()
-    return finished
+    return finished, waiting
+
+
+def _count_leaf_edges(edges, waiting):
+    for edge in edges:
+        if edge is not None and not isinstance(edge[0], Function) and edge[0]._post_hooks:
+            waiting.setdefault(id(edge[0]), [edge[0], 0])[1] += 1
+
+
+def _count_down(edges, waiting, sink):
+    """These edges have been sent (or gave nothing): a leaf whose edges are all done has its whole gradient."""
+    for edge in edges:
+        entry = waiting.get(id(edge[0])) if edge is not None else None
+        if entry is not None:
+            entry[1] -= 1
+            if entry[1] == 0:
+                sink.leaf_done(entry[0])
 
 
 def _unbroadcast(grad, shape, node):
@@ -299,15 +317,24 @@ def run_backward(roots, root_grads, retain_graph=False, sink=None):
     or into `sink` (a Capture: what autograd.grad collects instead). Returns the sink."""
     sink = IntoGrad(root_grads) if sink is None else sink
     slots = {}  # node -> [summed gradient of each of its outputs]
-    for root, grad in zip(roots, root_grads):
-        _send(_edge(root), grad, None, slots, sink)
-    for node in _topological_order([r._ctx for r in roots if r._ctx is not None]):
+    order, waiting = _topological_order([r._ctx for r in roots if r._ctx is not None])
+    root_edges = [_edge(root) for root in roots]
+    _count_leaf_edges(root_edges, waiting)
+    for edge, grad in zip(root_edges, root_grads):
+        _send(edge, grad, None, slots, sink)
+    _count_down(root_edges, waiting, sink)
+    for node in order:
         grads = slots.pop(node, None)
         if grads is None:
+            if waiting:
+                _count_down(node.edges, waiting, sink)
             continue
-        for edge, grad in zip(node.edges, _node_backward(node, grads, sink)):
+        edges = node.edges
+        for edge, grad in zip(edges, _node_backward(node, grads, sink)):
             if edge is not None and grad is not None:
                 _send(edge, grad, node, slots, sink)
+        if waiting:
+            _count_down(edges, waiting, sink)
         if not retain_graph:
             vars(node).clear()  # frees the saved arrays; node.edges is None from now on
     return sink
@@ -359,18 +386,20 @@ def _node_backward(node, grads, sink):
 
 class IntoGrad:
     """Where backward() puts gradients: each leaf's is added into its .grad, after its hooks; given inputs, only
-    those tensors' (leaves or not) are."""
+    those tensors' (leaves or not) are. Once a leaf's gradient is whole, its post-accumulate hooks are called."""
 
     def __init__(self, root_grads, inputs=None):
         self.given = {id(g) for g in root_grads}  # arrays that a new .grad must not share
         self.borrowed = set()  # arrays a .grad took as they came, which may still be on their way to other nodes
         self.inputs = None if inputs is None else {_slot(t): t for t in inputs}
+        self.reached = set()  # ids of the leaves that got a gradient
 
     def leaf(self, leaf, grad):
         if self.inputs is not None and (id(leaf), 0) not in self.inputs:
             return
         if leaf._hooks:
             grad = _run_hooks(leaf._hooks, grad)
+        self.reached.add(id(leaf))
         self._accumulate(leaf, grad)
 
     def node(self, node, grads):
@@ -394,6 +423,11 @@ class IntoGrad:
             t.grad.array = backend.as_array(t.grad.array + grad)
         else:
             t.grad.array += grad
+
+    def leaf_done(self, leaf):
+        if id(leaf) in self.reached:
+            for hook in list(leaf._post_hooks):
+                hook(leaf)
 
 
 def _slot(t):
@@ -419,6 +453,9 @@ class Capture:
             i = self.wanted.get((id(node), index))
             if i is not None and grad is not None:
                 self.grads[i] = grad
+
+    def leaf_done(self, leaf):
+        pass  # no .grad was accumulated
 
 
 def _check_roots(tensors, grads):

@@ -218,6 +218,17 @@ def cupy():
     return _cupy
 
 
+def nccl():
+    """CuPy's bindings of NCCL (cupy.cuda.nccl), which moves data between GPUs: for ember.distributed."""
+    cupy()
+    try:
+        from cupy.cuda import nccl as bindings
+    except ImportError:
+        raise RuntimeError("the nccl backend needs CuPy built with NCCL: pip install 'ember[gpu]' (CuPy and the "
+                           "nvidia-nccl-cu12 wheel)") from None
+    return bindings
+
+
 def cuda_available():
     try:
         return cupy().cuda.runtime.getDeviceCount() > 0

@@ -10,6 +10,7 @@
     ember lab [NAME ...] [--quick]       each claim of the lesson as an experiment, in one HTML report
     ember export RUN_DIR --onnx FILE     a run's best model as an ONNX file (onnxruntime and others run it)
     ember run SCRIPT [ARGS...]           run a PyTorch program unchanged, with torch resolved to ember
+    ember train --nproc 2                data-parallel training on 2 processes (mpiexec -n 2 ember train)
 """
 
 import argparse
@@ -56,6 +57,8 @@ def _parser():
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--out", metavar="RUN_DIR", help="run folder (default runs/<model>-<data>-<time>)")
     train.add_argument("--no-progress", action="store_true", help="no progress bar or per-epoch lines")
+    train.add_argument("--nproc", type=_positive_int, default=1,
+                       help="train on N processes of this machine (mpiexec -n N; --batch-size is the whole batch)")
 
     evaluate = commands.add_parser("evaluate", help="test accuracy of a run's best weights")
     evaluate.add_argument("run_dir", metavar="RUN_DIR")
@@ -143,9 +146,11 @@ def _device(text):
     return chosen
 
 
-def _train(args):
-    from . import models
+def _train(args, argv):
+    from . import distributed, models
     from .apps import recipes, runs
+    if args.nproc > 1 and distributed.launcher.mpi_launch() is None:
+        return _launch(args.nproc, argv)
     options = {"optimizer": args.optimizer, "lr": args.lr, "epochs": args.epochs, "iterations": args.iterations,
                "batch_size": args.batch_size, "block_size": args.block_size, "dropout": args.dropout,
                "weight_decay": args.weight_decay, "patience": args.patience, "eval_batches": args.eval_batches}
@@ -155,16 +160,32 @@ def _train(args):
     if args.model in models.LANGUAGE_MODELS:
         settings["text"] = args.text
         run_dir, results = runs.train_language_model(settings, args.out, args.device, progress)
+        if run_dir is None:
+            return None  # a rank other than 0: rank 0 reports
         print(f"\nvalidation loss {results['val_loss']:.4f} nats per character  "
               f"({results['train_seconds']:.0f} s, {results['tokens_per_second']:,.0f} tokens/s)")
         print(f"sample:\n{results['sample']}")
     else:
         settings.update(dataset=args.dataset, data_dir=args.data_dir)
         run_dir, results = runs.train_classifier(settings, args.out, args.device, progress)
+        if run_dir is None:
+            return None
         print(f"\ntest accuracy {100 * results['test_accuracy']:.2f}%  (test loss {results['test_loss']:.4f}, "
               f"best epoch {results['best_epoch']})")
         print(f"diagnosis: {results['diagnosis']}")
     print(f"run folder: {run_dir}")
+    return None
+
+
+def _launch(nproc, argv):
+    """`ember train --nproc N`: the same command on N processes, started by mpiexec; their exit status."""
+    import subprocess
+    from .distributed import launcher
+    rest = [a for i, a in enumerate(argv) if not a.startswith("--nproc") and (i == 0 or argv[i - 1] != "--nproc")]
+    try:
+        return subprocess.run(launcher.command(nproc, ["-m", "ember.cli", *rest])).returncode
+    except RuntimeError as problem:
+        raise FileNotFoundError(f"--nproc {nproc}: {problem}") from None
 
 
 def _evaluate(args):
@@ -231,21 +252,24 @@ def main(argv=None):
     from .apps.recipes import RunError
     from .train import DivergenceError
     backend.keep_freed_memory()  # each training step reuses the memory the last one freed (README: Memory)
-    command = {"train": _train, "evaluate": _evaluate, "predict": _predict, "generate": _generate,
-               "attention": _attention, "export": _export, "vanishing-gradients": _vanishing_gradients,
-               "lab": _lab}[args.command]
+    from .distributed import end_every_rank
+    command = {"train": lambda args: _train(args, argv), "evaluate": _evaluate, "predict": _predict,
+               "generate": _generate, "attention": _attention, "export": _export,
+               "vanishing-gradients": _vanishing_gradients, "lab": _lab}[args.command]
     try:
-        command(args)
+        status = command(args)
     except (RunError, FileNotFoundError) as problem:
         print(f"ember {args.command}: error: {problem}", file=sys.stderr)
+        end_every_rank(problem)
         return 2
     except DivergenceError as problem:
         print(f"ember {args.command}: {problem}", file=sys.stderr)
+        end_every_rank(problem)
         return 1
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
-    return 0
+    return status or 0  # the exit status of the processes that --nproc started, or 0
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ The program runs as `python SCRIPT ARGS...` would run it, except that `import to
 module path ember has (ember.torch_hook.MODULES) give ember: `sys.argv` is [SCRIPT, ARGS...],
 `__name__` is "__main__", `sys.path[0]` is the script's folder (so its own modules import), and the
 exit status is the program's: what it passes to sys.exit, 0 when it ends, 1 (after the traceback) when
-an exception escapes it. `ember run -m MODULE ARGS...` runs a module as `python -m MODULE` does, so the
+an exception escapes it. Under `mpiexec -n N ember run SCRIPT` each process runs it with RANK, WORLD_SIZE
+and LOCAL_RANK set, as torchrun sets them, and an exception that escapes one rank ends every rank. `ember run -m MODULE ARGS...` runs a module as `python -m MODULE` does, so the
 relative imports of its package work. A name ember lacks fails with an error that says so.
 """
 
@@ -14,7 +15,7 @@ import runpy
 import sys
 import traceback
 
-from . import backend, omissions, torch_hook
+from . import backend, distributed, omissions, torch_hook
 
 USAGE = "usage: {prog} SCRIPT [ARGS...]  or  {prog} -m MODULE [ARGS...]"
 
@@ -24,6 +25,7 @@ def run(target, args=(), module=False):
     status (a SystemExit of the program goes through, as in Python)."""
     torch_hook.as_torch()
     backend.keep_freed_memory()  # as the ember command does: see ember.backend
+    distributed.launcher.export_torch_variables()
     try:
         if module:
             sys.argv = ["-m", *args]
@@ -37,6 +39,7 @@ def run(target, args=(), module=False):
         raise
     except BaseException as error:  # KeyboardInterrupt too: Python prints its traceback as well
         _print_error(error)
+        distributed.end_every_rank(error)
         return 130 if isinstance(error, KeyboardInterrupt) else 1
     return 0
 

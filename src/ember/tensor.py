@@ -46,7 +46,8 @@ class Tensor:
     values written and to x's old value elsewhere).
     """
 
-    __slots__ = ("array", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "__weakref__")
+    __slots__ = ("array", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "_post_hooks",
+                 "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Tensor: numpy_array + tensor calls Tensor.__radd__
 
     def __init__(self, data=None, *sizes, requires_grad=False):
@@ -58,6 +59,7 @@ class Tensor:
         self._output_index = 0
         self._version = 0
         self._hooks = None
+        self._post_hooks = None
         self._requires_grad = False
         self.requires_grad = requires_grad
 
@@ -84,6 +86,7 @@ class Tensor:
         t._output_index = index
         t._version = 0
         t._hooks = None
+        t._post_hooks = None
         return t
 
     # -----------------------------------------------------------------------------------------
@@ -259,6 +262,18 @@ class Tensor:
             hooks = self._ctx._hooks.setdefault(self._output_index, [])
         hooks.append(hook)
         return autograd.RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call hook(self) once backward has accumulated this leaf's whole gradient into .grad (what
+        DistributedDataParallel starts its all-reduces from)."""
+        if self._ctx is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(hook)
+        return autograd.RemovableHandle(self._post_hooks, hook)
 
     def retain_grad(self):
         """Keep .grad on this non-leaf tensor too (normally only leaves get one)."""

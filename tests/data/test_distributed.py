@@ -44,7 +44,8 @@ def test_a_loader_with_a_distributed_sampler_reads_its_share():
 
 
 def test_distributed_sampler_errors():
-    with raises(RuntimeError, "DistributedSampler: pass num_replicas and rank; ember.distributed"):
+    with raises(RuntimeError, "DistributedSampler: pass num_replicas and rank, or call "
+                              "ember.distributed.init_process_group() first"):
         DistributedSampler(range(4))
     with raises(RuntimeError, "pass num_replicas and rank"):
         DistributedSampler(range(4), num_replicas=2)

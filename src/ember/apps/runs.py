@@ -6,6 +6,10 @@
         metrics.csv        the History, one row per epoch (per evaluation, by iteration, for a language model)
         metrics.json       the History, the test (or final validation) results and the diagnosis
         curves.png         learning curves, train against validation
+
+Under `mpiexec -n N` (or `ember train --nproc N`) the N processes train one model together: each takes
+its share of every batch (--batch-size is the whole batch's), the model is a DistributedDataParallel,
+and rank 0 alone writes the run folder and prints.
 """
 
 import json
@@ -14,7 +18,7 @@ import time
 
 import numpy as np
 
-from .. import backend, data, models, nn
+from .. import backend, data, distributed, models, nn
 from ..autograd import no_grad
 from ..creation import from_numpy, tensor
 from ..io import load
@@ -35,9 +39,40 @@ CLASSIFICATION_DATA = {
 }
 
 def _new_run_dir(out, model_name, data_name):
-    folder = out or os.path.join("runs", f"{model_name}-{data_name}-{time.strftime('%Y%m%d-%H%M%S')}")
-    os.makedirs(folder, exist_ok=True)
-    return folder
+    """The run folder, made by rank 0 (the only process, outside a distributed run) and named to every rank."""
+    folder = [out or os.path.join("runs", f"{model_name}-{data_name}-{time.strftime('%Y%m%d-%H%M%S')}")]
+    if _rank() == 0:
+        os.makedirs(folder[0], exist_ok=True)
+    if distributed.is_initialized():
+        distributed.broadcast_object_list(folder, src=0)
+    return folder[0]
+
+
+def _rank():
+    return distributed.get_rank() if distributed.is_initialized() else 0
+
+
+def _join_ranks(config, device):
+    """Under an MPI launcher with N > 1 processes: join the process group (NCCL for GPUs), and return this
+    rank's device (its own GPU) and share of the batch. Alone: device and the whole batch."""
+    size = distributed.launcher.world_size()
+    if size == 1:
+        return device, config["batch_size"]
+    if config["batch_size"] % size:
+        raise RunError(f"--batch-size {config['batch_size']} does not split evenly over {size} processes")
+    on_gpu = device is not None and device.type == "cuda"
+    if not distributed.is_initialized():
+        distributed.init_process_group("nccl" if on_gpu else "mpi")
+    if on_gpu:
+        device = backend.Device(f"cuda:{distributed.get_node_local_rank() % backend.cuda_device_count()}")
+    return device, config["batch_size"] // size
+
+
+def _parallel(model, device):
+    """model on device, wrapped in DistributedDataParallel when several processes train it."""
+    if device is not None:
+        model.to(device)
+    return nn.parallel.DistributedDataParallel(model) if distributed.is_initialized() else model
 
 
 def _write_json(path, obj):
@@ -92,14 +127,22 @@ def train_classifier(settings, out=None, device=None, progress=True):
     labels = np.concatenate([s.tensors[1].numpy() for s in (train, val, test)])
     config = dict(settings, task="classify", in_shape=list(train.tensors[0].shape[1:]),
                   num_classes=int(labels.max()) + 1, standardization=_standardization(raw.train))
+    device, batch_size = _join_ranks(config, device)
     model = _build_classifier(config)
-    print(summary(model, input_size=(config["batch_size"], *config["in_shape"]), verbose=0))
-    optimizer = make_optimizer(config, model)
+    if _rank() == 0:
+        print(summary(model, input_size=(batch_size, *config["in_shape"]), verbose=0))
+    trained = _parallel(model, device)
+    optimizer = make_optimizer(config, trained)
     run_dir = _new_run_dir(out, config["model"], config["dataset"])
-    _write_json(os.path.join(run_dir, "config.json"), config)
-    generator = backend.Generator("cpu", config["seed"])
-    train_loader = data.DataLoader(train, batch_size=config["batch_size"], shuffle=True, generator=generator)
-    val_loader = data.DataLoader(val, batch_size=256)
+    if _rank() == 0:
+        _write_json(os.path.join(run_dir, "config.json"), config)
+    if distributed.is_initialized():
+        train_loader = data.DataLoader(train, batch_size, sampler=data.DistributedSampler(train, seed=config["seed"]))
+        val_loader = data.DataLoader(val, batch_size=256, sampler=data.DistributedSampler(val, shuffle=False))
+    else:
+        generator = backend.Generator("cpu", config["seed"])
+        train_loader = data.DataLoader(train, batch_size=batch_size, shuffle=True, generator=generator)
+        val_loader = data.DataLoader(val, batch_size=256)
     checkpoint = os.path.join(run_dir, "best.safetensors")
     callbacks = [ModelCheckpoint(checkpoint)]
     if config.get("patience"):
@@ -108,8 +151,10 @@ def train_classifier(settings, out=None, device=None, progress=True):
     if scheduler is not None:
         callbacks.append(SchedulerStep(scheduler, interval="batch"))
     loss_fn = nn.CrossEntropyLoss()
-    history = fit(model, loss_fn, optimizer, train_loader, val_loader, epochs=config["epochs"], callbacks=callbacks,
+    history = fit(trained, loss_fn, optimizer, train_loader, val_loader, epochs=config["epochs"], callbacks=callbacks,
                   device=device, progress=progress)
+    if _rank() != 0:
+        return None, None
     model.load_state_dict(load(checkpoint))
     test_results = evaluate(model, loss_fn, data.DataLoader(test, batch_size=256), device=device)
     results = {"test_loss": test_results["loss"], "test_accuracy": test_results["accuracy"],
@@ -265,23 +310,29 @@ def train_language_model(settings, out=None, device=None, progress=True):
     backend.manual_seed(settings["seed"])
     vocab, train, val = _text_windows(settings)
     config = dict(settings, task="language", vocab=vocab.chars)
+    device, batch_size = _join_ranks(config, device)
     model = _build_language_model(config)
-    print(summary(model, input_size=(config["batch_size"], config["block_size"]), dtypes=[backend.int64], verbose=0))
-    optimizer = make_optimizer(config, model)
+    if _rank() == 0:
+        print(summary(model, input_size=(batch_size, config["block_size"]), dtypes=[backend.int64], verbose=0))
+    trained = _parallel(model, device)
+    optimizer = make_optimizer(config, trained)
     run_dir = _new_run_dir(out, config["model"], os.path.basename(config.get("text") or "python-docs"))
-    _write_json(os.path.join(run_dir, "config.json"), config)
+    if _rank() == 0:
+        _write_json(os.path.join(run_dir, "config.json"), config)
+    seed = config["seed"] + 1000 * _rank()  # each rank draws windows of its own
     interval = min(config["eval_interval"], config["iterations"])
     checkpoint = os.path.join(run_dir, "best.safetensors")
     callbacks = [SchedulerStep(schedule(config, optimizer, config["iterations"]), interval="batch"),
                  ModelCheckpoint(checkpoint)]
     started = time.perf_counter()
-    history = fit(model, sequence_cross_entropy, optimizer,
-                  _random_windows(train, config["batch_size"], interval, config["seed"]),
-                  _random_windows(val, config["batch_size"], min(20, config["eval_batches"]), config["seed"] + 2),
+    history = fit(trained, sequence_cross_entropy, optimizer, _random_windows(train, batch_size, interval, seed),
+                  _random_windows(val, batch_size, min(20, config["eval_batches"]), seed + 2),
                   epochs=max(1, config["iterations"] // interval),
                   callbacks=callbacks + ([ProgressBar(iterations_per_epoch=interval)] if progress else []),
                   max_grad_norm=config.get("clip"), device=device, progress=False)
     seconds = time.perf_counter() - started
+    if _rank() != 0:
+        return None, None
     model.load_state_dict(load(checkpoint))
     tokens = config["batch_size"] * config["block_size"] * interval * len(history)
     results = {"val_loss": validation_loss(model, val, config["batch_size"], config["eval_batches"], config["seed"],

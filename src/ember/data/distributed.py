@@ -10,7 +10,7 @@
 
 import itertools
 
-from .. import backend
+from .. import backend, distributed
 from ..creation import randperm
 from .sampler import Sampler
 
@@ -20,14 +20,16 @@ class DistributedSampler(Sampler):
     that all replicas share (shuffled with seed + epoch when shuffle is True).
 
     Every replica gets num_samples indices: without drop_last the order is padded by repeating its start,
-    with drop_last its tail is cut. num_replicas and rank must be given (ember.distributed, which would
-    know them, does not exist yet).
+    with drop_last its tail is cut. num_replicas and rank default to the process group's world size and
+    this process's rank (ember.distributed).
     """
 
     def __init__(self, dataset, num_replicas=None, rank=None, shuffle=True, seed=0, drop_last=False):
-        if num_replicas is None or rank is None:
-            raise RuntimeError("DistributedSampler: pass num_replicas and rank; ember.distributed, which would give "
-                               "the number of processes and this process's rank, does not exist yet")
+        if (num_replicas is None or rank is None) and not distributed.is_initialized():
+            raise RuntimeError("DistributedSampler: pass num_replicas and rank, or call "
+                               "ember.distributed.init_process_group() first (which knows them)")
+        num_replicas = distributed.get_world_size() if num_replicas is None else num_replicas
+        rank = distributed.get_rank() if rank is None else rank
         if not 0 <= rank < num_replicas:
             raise ValueError(f"DistributedSampler: invalid rank {rank}, rank should be in the interval "
                              f"[0, {num_replicas - 1}]")

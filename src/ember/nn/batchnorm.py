@@ -7,9 +7,11 @@ train faster, tolerate larger learning rates and depend less on their initializa
 (ResNets) put one after every convolution. The math is in ember/ops/normalization.py.
 """
 
-from .. import backend
+from .. import backend, distributed
 from .. import functional as F
 from ..creation import empty, ones, tensor, zeros
+from ..ops.normalization import sync_batch_norm
+from ..tensor import Tensor
 from . import init
 from .module import Module
 from .parameter import Parameter
@@ -85,19 +87,24 @@ class _BatchNorm(_NormBase):
             layout = self.layout.replace("C", str(self.num_features))
             raise ValueError(f"{self._describe()}: expected input {layout}, got {tuple(x.shape)}")
 
-    def forward(self, x):
-        self._check_input(x)
+    def _step_momentum(self):
+        """The momentum of this forward's update of the running statistics, counting a training batch."""
         momentum = self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.add_(1)
             if self.momentum is None:  # a plain average: the n-th batch gets weight 1/n
                 momentum = 1.0 / self.num_batches_tracked.item()
+        return 0.0 if momentum is None else momentum
+
+    def forward(self, x):
+        self._check_input(x)
+        momentum = self._step_momentum()
         # Batch statistics in training, and in evaluation too when there are no running ones.
         use_batch = self.training or self.running_mean is None
         running = not self.training or self.track_running_stats  # pass them to be used, or updated
         return self.run_checked(x, lambda: F.batch_norm(
             x, self.running_mean if running else None, self.running_var if running else None, self.weight, self.bias,
-            use_batch, 0.0 if momentum is None else momentum, self.eps))
+            use_batch, momentum, self.eps))
 
 
 class BatchNorm1d(_BatchNorm):
@@ -123,14 +130,26 @@ class BatchNorm3d(_BatchNorm):
 
 
 class SyncBatchNorm(_BatchNorm):
-    """Batch normalization whose statistics, in data-parallel training, would be those of the whole
-    batch across all processes. ember trains in one process, where that is the batch it is given:
-    SyncBatchNorm is BatchNorm of any (N, C, *) input. process_group is kept, unused."""
+    """Batch normalization with the statistics of the whole batch in data-parallel training, where each
+    process holds a share of it (DistributedDataParallel): the per-channel sums are added up over the
+    processes of process_group (the default group; None) before the mean and variance are taken. Outside
+    training, or in a single process, it is BatchNorm of any (N, C, *) input."""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
                  process_group=None, device=None, dtype=None, *, bias=True):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
         self.process_group = process_group
+
+    def forward(self, x):
+        if not (self.training and distributed.is_initialized() and distributed.get_world_size(self.process_group) > 1):
+            return super().forward(x)
+        self._check_input(x)
+        momentum = self._step_momentum()
+        return self.run_checked(x, lambda: sync_batch_norm(
+            x, self.running_mean, self.running_var, self.weight, self.bias, momentum, self.eps, self._sum_over_ranks))
+
+    def _sum_over_ranks(self, array):
+        distributed.all_reduce(Tensor(array), group=self.process_group)
 
     @classmethod
     def convert_sync_batchnorm(cls, module, process_group=None):

@@ -101,6 +101,54 @@ class BatchNorm(Function):
         return (grad_x, *_affine_grads(ctx, grad, x_hat, ctx.axes))
 
 
+class SyncBatchNorm(Function):
+    """Batch normalization in data-parallel training, with the statistics of the whole batch, which is spread
+    over several processes: every rank sums its share per channel, and `reduce` (a sum over the ranks, in
+    place) makes those sums the whole batch's, first of x (the mean), then of (x - mean)² (the variance), as
+    one process holding the whole batch computes them. Backward does the same for the two means that the
+    input gradient needs (of g and of g · x̂); the weight and bias gradients stay this rank's sums, which
+    DistributedDataParallel averages with the others.
+
+    x (N, C, *) on each rank; running = (mean, var) arrays updated in place as BatchNorm's, the variance
+    unbiased over the whole batch's count.
+    """
+
+    def forward(ctx, x, weight, bias, *, running, momentum, eps, reduce):
+        xp = ctx.xp
+        axes = (0,) + tuple(range(2, x.ndim))
+        channel_shape = (1, -1) + (1,) * (x.ndim - 2)
+        sums = xp.concatenate([x.sum(axis=axes), xp.asarray([x.size // x.shape[1]], x.dtype)])
+        reduce(sums)
+        count = sums[-1]
+        mean = (sums[:-1] / count).reshape(channel_shape)
+        x_hat = x - mean
+        var = (x_hat * x_hat).sum(axis=axes)
+        reduce(var)
+        var /= count
+        inv_std = (1.0 / xp.sqrt(var + eps)).reshape(channel_shape)
+        x_hat *= inv_std
+        if running is not None:
+            running_mean, running_var = running
+            running_mean *= 1.0 - momentum
+            running_mean += momentum * mean.reshape(-1)
+            running_var *= 1.0 - momentum
+            running_var += (momentum * count / (count - 1)) * var
+        ctx.save_for_backward(x_hat, inv_std, weight)
+        ctx.axes, ctx.reduce, ctx.count = axes, reduce, count
+        return _scale_shift(x_hat, weight, bias, channel_shape)
+
+    def backward(ctx, grad):
+        x_hat, inv_std, weight = ctx.saved
+        grad_x = None
+        if ctx.needs_input_grad[0]:
+            g = _scaled_grad(grad, weight, inv_std.shape)
+            sums = ctx.xp.concatenate([g.sum(axis=ctx.axes), (g * x_hat).sum(axis=ctx.axes)])
+            ctx.reduce(sums)
+            mean_g, mean_gx = (part.reshape(inv_std.shape) / ctx.count for part in ctx.xp.split(sums, 2))
+            grad_x = (g - mean_g - x_hat * mean_gx) * inv_std
+        return (grad_x, *_affine_grads(ctx, grad, x_hat, ctx.axes))
+
+
 # ---------------------------------------------------------------------------------------------
 # Group normalization: statistics of each example over groups of channels.
 
@@ -233,6 +281,16 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     running = None if running_mean is None else (running_mean.array, running_var.array)
     return BatchNorm.apply(input, weight, bias, training=bool(training), running=running, momentum=float(momentum),
                            eps=float(eps))
+
+
+def sync_batch_norm(input, running_mean, running_var, weight, bias, momentum, eps, reduce):  # noqa: A002
+    """Training-mode batch normalization of input (N, C, *), each rank's share of one batch, with the whole
+    batch's statistics: reduce(array) sums an array over the ranks in place (SyncBatchNorm's forward)."""
+    name = "sync_batch_norm"
+    _check_channel_norm(name, input, running_mean, running_var, weight, bias)
+    running = None if running_mean is None else (running_mean.array, running_var.array)
+    return SyncBatchNorm.apply(input, weight, bias, running=running, momentum=float(momentum), eps=float(eps),
+                               reduce=reduce)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A002

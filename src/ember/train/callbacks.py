@@ -1,10 +1,16 @@
-"""Callbacks: small objects that fit() calls after every batch and epoch, to watch or steer training."""
+"""Callbacks: small objects that fit() calls after every batch and epoch, to watch or steer training.
+
+On several ranks (ember.distributed) every rank runs them alike, and those that print or write files
+(ProgressBar, ModelCheckpoint) do so on rank 0 only.
+"""
 
 import math
 import sys
 import time
 
+from .. import distributed
 from ..io import save
+from ..nn.parallel import DistributedDataParallel
 from ..optim.lr_scheduler import ReduceLROnPlateau
 from ..tensor import Tensor
 
@@ -55,6 +61,16 @@ class _Monitor:
         return better
 
 
+def is_main_process():
+    """Whether this process prints and writes: rank 0, or the only process."""
+    return not distributed.is_initialized() or distributed.get_rank() == 0
+
+
+def _unwrapped(model):
+    """The model inside a DistributedDataParallel (whose state_dict keys would start with "module.")."""
+    return model.module if isinstance(model, DistributedDataParallel) else model
+
+
 def _copy_of_weights(model):
     return {name: Tensor(tensor.array.copy()) for name, tensor in model.state_dict().items()}
 
@@ -91,7 +107,8 @@ class EarlyStopping(_Monitor, Callback):
 
 class ModelCheckpoint(_Monitor, Callback):
     """Save the model's state_dict to `path` (safetensors, written atomically) after each epoch that
-    improves the monitored number (every epoch with save_best_only=False)."""
+    improves the monitored number (every epoch with save_best_only=False). Of a DistributedDataParallel,
+    the state_dict of the model inside, which loads on any number of ranks; only rank 0 writes."""
 
     def __init__(self, path, monitor="val_loss", mode="auto", save_best_only=True):
         super().__init__(monitor, mode, 0.0)
@@ -101,8 +118,8 @@ class ModelCheckpoint(_Monitor, Callback):
         self.reset()
 
     def on_epoch_end(self, state):
-        if self.improved(state) or not self.save_best_only:
-            save(state.model.state_dict(), self.path)
+        if (self.improved(state) or not self.save_best_only) and is_main_process():
+            save(_unwrapped(state.model).state_dict(), self.path)
 
 
 class SchedulerStep(Callback):
@@ -129,21 +146,22 @@ class SchedulerStep(Callback):
 
 class ProgressBar(Callback):
     """Shows training as it goes: on a terminal, a per-batch bar with loss, accuracy, samples/s and
-    the time left (tqdm, when installed); otherwise one plain line per epoch. iterations_per_epoch, for
-    a language model's fit whose "epochs" are stretches of that many iterations between two
-    measurements, makes the lines count iterations instead."""
+    the time left (tqdm, when installed); otherwise one plain line per epoch. Only rank 0 shows it.
+    iterations_per_epoch, for a language model's fit whose "epochs" are stretches of that many
+    iterations between two measurements, makes the lines count iterations instead."""
 
     def __init__(self, stream=None, iterations_per_epoch=None):
         self.stream, self.iterations_per_epoch = stream, iterations_per_epoch
 
     def on_fit_begin(self, state):
         self.out = self.stream or sys.stdout
+        self.shown = is_main_process()
         self.bar = None
         try:
             import tqdm
         except ImportError:
             tqdm = None
-        self.tqdm = tqdm if tqdm is not None and self.out.isatty() else None
+        self.tqdm = tqdm if tqdm is not None and self.out.isatty() and self.shown else None
 
     def on_epoch_begin(self, state):
         self.started, self.samples, self.loss_sum, self.correct = time.perf_counter(), 0, 0.0, None
@@ -168,8 +186,10 @@ class ProgressBar(Callback):
     def on_epoch_end(self, state):
         if self.bar is not None:
             self.bar.close()
-        print(format_epoch(state.history.records[-1], state.epochs, self.samples, self.iterations_per_epoch),
-              file=self.out, flush=True)
+        if self.shown:  # samples of every rank
+            samples = self.samples * (distributed.get_world_size() if distributed.is_initialized() else 1)
+            print(format_epoch(state.history.records[-1], state.epochs, samples, self.iterations_per_epoch),
+                  file=self.out, flush=True)
 
 
 def format_epoch(record, epochs, samples, iterations_per_epoch=None):

@@ -5,12 +5,22 @@ For every batch: forward pass (outputs = model(x)), loss (how wrong the outputs 
 parameter a learning-rate-sized step against its gradient). One pass over the training data is an
 epoch; after each, the model is measured on validation data it never trains on, which is how
 overfitting becomes visible.
+
+Under `mpiexec -n N` (an ember.distributed process group), fit() trains a DistributedDataParallel model on
+N processes, each reading its share of the data (a DistributedSampler, whose shuffle fit sets each epoch):
+the epoch's numbers are summed over the ranks, so every rank's History is that of the whole data, and
+its callbacks decide alike; only rank 0 prints and writes files.
 """
 
 import math
 import time
 
+import numpy as np
+
+from .. import distributed
 from ..autograd import no_grad
+from ..creation import tensor
+from ..nn.parallel import DistributedDataParallel
 from ..nn.utils import clip_grad_norm_
 from .callbacks import ProgressBar
 from .history import History
@@ -46,11 +56,16 @@ def _to(batch, device):
     return batch if device is None else tuple(t.to(device) for t in batch)
 
 
-class _Totals:
-    """Running sums over one epoch, weighted by batch size: mean loss, accuracy, extra metrics."""
+def _several_ranks():
+    return distributed.is_initialized() and distributed.get_world_size() > 1
 
-    def __init__(self, metrics):
-        self.metrics = metrics
+
+class _Totals:
+    """Running sums over one epoch, weighted by batch size: mean loss, accuracy, extra metrics; with
+    across_ranks, the means are of the sums over every rank of the process group."""
+
+    def __init__(self, metrics, across_ranks=False):
+        self.metrics, self.across_ranks = metrics, across_ranks
         self.samples = self.loss = self.correct = 0.0
         self.classification = False
         self.extra = {name: 0.0 for name in metrics}
@@ -70,18 +85,28 @@ class _Totals:
         return correct
 
     def means(self, prefix):
+        if self.across_ranks:
+            self._sum_over_ranks()
         logs = {f"{prefix}loss": self.loss / self.samples}
         if self.classification:
             logs[f"{prefix}accuracy"] = self.correct / self.samples
         logs.update({f"{prefix}{name}": total / self.samples for name, total in self.extra.items()})
         return logs
 
+    def _sum_over_ranks(self):
+        sums = tensor(np.array([self.samples, self.loss, self.correct, self.classification, *self.extra.values()]))
+        distributed.all_reduce(sums)
+        self.samples, self.loss, self.correct, classification, *extra = sums.tolist()
+        self.classification = bool(classification)
+        self.extra = dict(zip(self.extra, extra))
 
-def evaluate(model, loss_fn, data, metrics=None, device=None):
-    """Mean loss (and accuracy, for classification) of model over data, in eval mode, without a graph."""
+
+def evaluate(model, loss_fn, data, metrics=None, device=None, across_ranks=False):
+    """Mean loss (and accuracy, for classification) of model over data, in eval mode, without a graph;
+    across_ranks: over the data of every rank of the process group (each rank calls it with its share)."""
     was_training = model.training
     model.eval()
-    totals = _Totals(metrics or {})
+    totals = _Totals(metrics or {}, across_ranks)
     with no_grad():
         for batch in data:
             x, y = _to(batch, device)
@@ -103,9 +128,14 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, callbac
     gradients' total norm before each step. callbacks (EarlyStopping, ModelCheckpoint,
     SchedulerStep, ...) are called after every batch and epoch; a ProgressBar is added unless one
     is given or progress=False. Stops at once with DivergenceError if the loss becomes NaN or inf.
+    On several ranks (see above), model must be a DistributedDataParallel.
     """
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
+    several = _several_ranks()
+    if several and not isinstance(model, DistributedDataParallel):
+        raise ValueError(f"fit: this process is one of {distributed.get_world_size()} ranks; wrap the model in "
+                         "nn.parallel.DistributedDataParallel, or each rank trains a model of its own")
     metrics = dict(metrics or {})
     callbacks = list(callbacks)
     if progress and not any(isinstance(c, ProgressBar) for c in callbacks):
@@ -123,7 +153,8 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, callbac
                 callback.on_epoch_begin(state)
             started = time.perf_counter()
             model.train()
-            totals = _Totals(metrics)
+            _start_epoch(train_data, epoch)
+            totals = _Totals(metrics, several)
             for state.batch, batch in enumerate(train_data, start=1):
                 x, y = _to(batch, device)
                 outputs = model(x)                 # forward pass
@@ -144,7 +175,8 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, callbac
                     callback.on_batch_end(state)
             record = {"epoch": epoch, **totals.means("train_")}
             if val_data is not None:
-                record.update({f"val_{k}": v for k, v in evaluate(model, loss_fn, val_data, metrics, device).items()})
+                record.update({f"val_{k}": v for k, v in
+                               evaluate(model, loss_fn, val_data, metrics, device, several).items()})
             record["lr"] = optimizer.param_groups[0]["lr"]
             record["seconds"] = time.perf_counter() - started
             history.append(record)
@@ -156,7 +188,16 @@ def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, callbac
     finally:
         for callback in callbacks:
             callback.on_fit_end(state)
+    if several:
+        distributed.barrier()  # what rank 0 wrote (checkpoints) is there for every rank
     return history
+
+
+def _start_epoch(data, epoch):
+    """A sampler that shuffles per epoch (DistributedSampler) is told the epoch (0 for the first)."""
+    sampler = getattr(data, "sampler", None)
+    if hasattr(sampler, "set_epoch"):
+        sampler.set_epoch(epoch - 1)
 
 
 def _length(data):
