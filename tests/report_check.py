@@ -3,6 +3,7 @@ and check it: it loads with no console error and no request to the network, noth
 screen, and every figure renders (a screenshot of it that is not blank).
 
     python -m tests.report_check runs/lab/index.html      (CI runs it on `ember lab --quick`'s report)
+    python -m tests.report_check REPORT.html --screenshots DIR   also saves what each screen shows, a PNG a section
 
 The browser is driven through the Chrome DevTools Protocol over a pipe (--remote-debugging-pipe: JSON
 messages ending in a NUL byte, on file descriptors 3 and 4), so no package beyond the standard library
@@ -27,7 +28,10 @@ SCREENS = {"phone": dict(width=390, height=844, mobile=True), "laptop": dict(wid
 FIGURES = """JSON.stringify({wide: document.documentElement.scrollWidth > window.innerWidth + 1,
   images: [...document.images].map(i => { const r = i.getBoundingClientRect();
     return {alt: i.alt, loaded: i.complete && i.naturalWidth > 0, x: r.left + scrollX, y: r.top + scrollY,
-            width: r.width, height: r.height}; })})"""
+            width: r.width, height: r.height}; }),
+  sections: [document.querySelector("h1"), ...document.querySelectorAll("section")].filter(Boolean).map(s => {
+    const r = s.getBoundingClientRect();
+    return {name: s.id || "top", x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}; })})"""
 
 
 def browser():
@@ -128,8 +132,9 @@ def blank(png):
     return float(levels.std()) < 0.3 or len(colours) < 4
 
 
-def check(path):
-    """Every problem found in the report at path, on each screen (an empty list: all is well)."""
+def check(path, screenshots=None):
+    """Every problem found in the report at path, on each screen (an empty list: all is well). With a folder
+    for screenshots, each screen's view of the heading and of each section is saved there as a PNG."""
     binary = browser()
     if binary is None:
         raise FileNotFoundError("no Chromium found: install Debian's chromium package (apt-get install chromium)")
@@ -149,6 +154,8 @@ def check(path):
                 found.append(f"{screen}: the report has no figures")
             for image in page["images"]:
                 found += [f"{screen}: {p}: {image['alt']!r}" for p in _figure_problems(tools, image)]
+            if screenshots is not None:
+                _save_sections(tools, page["sections"], screen, screenshots)
         finally:
             tools.close()
     return found
@@ -165,11 +172,22 @@ def _figure_problems(tools, image):
     return ["figure renders blank"] if blank(base64.b64decode(shot["data"])) else []
 
 
+def _save_sections(tools, sections, screen, folder):
+    """A screenshot of each section as the screen shows it (the heading: its first screenful)."""
+    os.makedirs(folder, exist_ok=True)
+    for number, section in enumerate(sections):
+        height = SCREENS[screen]["height"] if section["name"] == "top" else section["height"]
+        clip = {"x": 0, "y": section["y"], "width": SCREENS[screen]["width"], "height": height, "scale": 1}
+        shot = tools.call("Page.captureScreenshot", session=True, format="png", clip=clip, captureBeyondViewport=True)
+        with open(os.path.join(folder, f"{screen}-{number:02d}-{section['name']}.png"), "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
+
 def main(argv):
-    if len(argv) != 1:
-        print("usage: python -m tests.report_check REPORT.html", file=sys.stderr)
+    if len(argv) not in (1, 3) or (len(argv) == 3 and argv[1] != "--screenshots"):
+        print("usage: python -m tests.report_check REPORT.html [--screenshots DIR]", file=sys.stderr)
         return 2
-    found = check(argv[0])
+    found = check(argv[0], argv[2] if len(argv) == 3 else None)
     for problem in found:
         print(problem)
     print(f"{argv[0]}: " + ("fine on a phone and a laptop" if not found else f"{len(found)} problems"))

@@ -82,9 +82,12 @@ def test_the_report_is_self_contained(report):
 
 @pytest.mark.skipif(browser() is None and not os.environ.get("EMBER_REQUIRE_BROWSER"),
                     reason="no Chromium here (CI installs Debian's chromium and sets EMBER_REQUIRE_BROWSER)")
-def test_the_report_loads_and_every_figure_renders_in_a_browser(report):
+def test_the_report_loads_and_every_figure_renders_in_a_browser(report, tmp_path):
     folder, _, _ = report
-    assert check(folder / "index.html") == []
+    assert check(folder / "index.html", screenshots=tmp_path) == []
+    names = ["top"] + [e.NAME for e in lab.EXPERIMENTS]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{screen}-{number:02d}-{name}.png" for screen in ("laptop", "phone") for number, name in enumerate(names))
 
 
 @pytest.mark.skipif(browser() is None and not os.environ.get("EMBER_REQUIRE_BROWSER"), reason="no Chromium here")

@@ -110,6 +110,11 @@ def run(settings, seeds, device):
     return results
 
 
+def pixels(count):
+    """'1 pixel', '2 pixels'."""
+    return f"{count} pixel" + ("" if count == 1 else "s")
+
+
 def _mean(results, model, index):
     return float(np.mean([run["accuracy"][index] for run in results["runs"][model]]))
 
@@ -122,14 +127,14 @@ def judge(results):
         Check(f"with {cnn:,} parameters against the MLP's {mlp:,}, the CNN is more accurate on the test images: "
               f"{100 * _mean(results, 'CNN', 0):.1f}% against {100 * _mean(results, 'MLP', 0):.1f}%",
               _mean(results, "CNN", 0) > _mean(results, "MLP", 0)),
-        Check(f"shifted by {shifts[-1]} pixels, the CNN loses {100 * drop['CNN']:.1f} points and the MLP "
+        Check(f"shifted by {pixels(shifts[-1])}, the CNN loses {100 * drop['CNN']:.1f} points and the MLP "
               f"{100 * drop['MLP']:.1f}", drop["CNN"] < drop["MLP"]),
-        Check(f"shifted by {shifts[1]} pixels the CNN is still ahead: {100 * _mean(results, 'CNN', 1):.1f}% against "
+        Check(f"shifted by {pixels(shifts[1])} the CNN is still ahead: {100 * _mean(results, 'CNN', 1):.1f}% against "
               f"{100 * _mean(results, 'MLP', 1):.1f}%", _mean(results, "CNN", 1) > _mean(results, "MLP", 1),
               essential=False),
-        Check(f"the CNN keeps at least half its accuracy when shifted by {shifts[-1]} pixels "
+        Check(f"the CNN keeps at least half its accuracy when shifted by {pixels(shifts[-1])} "
               f"({100 * _mean(results, 'CNN', -1):.1f}%)" if _mean(results, "CNN", -1) >= _mean(results, "CNN", 0) / 2
-              else f"still, a shift of {shifts[-1]} pixels costs the CNN most of its accuracy: its last layer reads "
+              else f"still, a shift of {pixels(shifts[-1])} costs the CNN most of its accuracy: its last layer reads "
               "each feature at a fixed place (pooling forgives a pixel or so, not more)",
               _mean(results, "CNN", -1) >= _mean(results, "CNN", 0) / 2, essential=False),
     ])

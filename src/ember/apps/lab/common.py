@@ -36,12 +36,14 @@ class BatchLosses(Callback):
 
 def train(model, optimizer, train_set, val_set, epochs, batch_size, seed, device, loss_fn=None, callbacks=()):
     """fit() with shuffled batches drawn by seed; returns its History, also when the loss diverged (then
-    history.diverged says where, and the epochs before it are kept)."""
+    history.diverged says where, and the epochs before it are kept). Divergence is an outcome here, so
+    NumPy's warnings of the overflow that leads to it are not shown."""
     loader = data.DataLoader(train_set, batch_size=batch_size, shuffle=True, generator=backend.Generator("cpu", seed))
     val_loader = data.DataLoader(val_set, batch_size=1024)
     try:
-        return fit(model, loss_fn or nn.CrossEntropyLoss(), optimizer, loader, val_loader, epochs=epochs,
-                   callbacks=callbacks, device=device, progress=False)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return fit(model, loss_fn or nn.CrossEntropyLoss(), optimizer, loader, val_loader, epochs=epochs,
+                       callbacks=callbacks, device=device, progress=False)
     except DivergenceError as diverged:
         return diverged.history
 

@@ -24,8 +24,9 @@ OPEN_LSTM = "LSTM, forget gate open (bias 3)"
 
 
 def setup(settings):
-    return {"data": f"made up at random, step by step: one of {SYMBOLS} symbols (one-hot), then `lag` steps of zeros; "
-                    "the answer is the symbol. Lags " + ", ".join(map(str, settings["lags"])),
+    return {"data": f"made up at random, step by step: one of {SYMBOLS} symbols (one-hot), then a gap (the lag) of "
+                    "steps of zeros; the answer is the symbol. Lags of " + ", ".join(map(str, settings["lags"])) +
+                    " steps",
             "models": f"a tanh RNN, an LSTM with its forget gate's bias at 3 (σ(3) = 0.95 of the cell kept per step), "
                       f"an LSTM with PyTorch's initialization and a GRU, each with {settings['hidden']} hidden units "
                       "and a Linear layer reading the last hidden state",
