@@ -21,6 +21,7 @@ def test_ember_train_with_no_options_learns_digits(trained_run, capsys):
     accuracy = float(out.split("test accuracy ")[1].split("%")[0])
     assert accuracy >= 98.5  # LeNet, seed 0: 98.89%
     assert "diagnosis: " in out and f"run folder: {trained_run}" in out
+    assert out.startswith("=") and "├─features (Sequential)" in out and "Total params: " in out  # ember.summary first
     for name in ("config.json", "best.safetensors", "metrics.csv", "metrics.json", "curves.png", "filters.png",
                  "feature_maps.png"):
         assert (trained_run / name).is_file()
@@ -159,6 +160,7 @@ def test_a_language_model_trains_generates_and_evaluates(tmp_path, capsys):
     run_dir = train_language_model(tmp_path, "char-lstm", "the cat sat on the mat. ", iterations=30)
     out = capsys.readouterr().out
     assert "validation loss " in out and "nats per character" in out and "sample:" in out
+    assert "├─lstm (LSTM)" in out and (run_dir / "metrics.csv").read_text().startswith("iteration,train_loss")
     assert main(["generate", str(run_dir), "--prompt", "the ", "--tokens", "20", "--seed", "1"]) == 0
     generated = capsys.readouterr().out.rstrip("\n")
     assert generated.startswith("the ") and len(generated) == 24 and set(generated) <= set("the cat sat on mat.")

@@ -102,6 +102,7 @@ from .ops.shuffle import channel_shuffle, native_channel_shuffle, pixel_shuffle,
 from .tensor import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor,
                      ShortTensor, Size, Tensor)
 from .io import load, save
+from .train.summary import summary  # the layer tree, shapes, parameters and multiply-adds, as torchinfo's
 from .torch_hook import as_torch
 
 # torch.autograd's names that work on tensors sit above the engine (autograd.py imports nothing above it);

@@ -8,6 +8,7 @@
     ember generate RUN_DIR --prompt TEXT text from a language model
     ember attention RUN_DIR --prompt TEXT where each attention head of a GPT looks (a PNG heatmap)
     ember vanishing-gradients            why an LSTM remembers 100 steps and a plain RNN does not
+    ember lab [NAME ...] [--quick]       each claim of the lesson as an experiment, in one HTML report
     ember export RUN_DIR --onnx FILE     a run's best model as an ONNX file (onnxruntime and others run it)
     ember run SCRIPT [ARGS...]           run a PyTorch program unchanged, with torch resolved to ember
     ember train --nproc 2                data-parallel training on 2 processes (mpiexec -n 2 ember train)
@@ -16,6 +17,7 @@
 import argparse
 import math
 import sys
+import time
 import traceback
 
 from . import __version__
@@ -103,12 +105,29 @@ def _parser():
     vanishing.add_argument("--lag", type=_positive_int, default=100)
     vanishing.add_argument("--steps", type=_positive_int, default=400, help="training steps per model")
     vanishing.add_argument("--seed", type=int, default=0)
+    lab = commands.add_parser(
+        "lab", help="each claim of the lesson as an experiment, with a verdict, in one HTML report",
+        description="Run the lesson's experiments (all of them, or those named) and write DIR/index.html: for each "
+                    "claim, the experiment, its figures and numbers over seeds, and a verdict computed from them. "
+                    "Experiments: " + ", ".join(_lab_names()) + ".")
+    lab.add_argument("names", nargs="*", metavar="NAME", help="experiments to run (default: all)")
+    lab.add_argument("--quick", action="store_true",
+                     help="smaller settings and fewer seeds (minutes, not half an hour)")
+    lab.add_argument("--seed", type=int, default=0, help="the first seed (each experiment runs seeds S, S+1, ...)")
+    lab.add_argument("--device", type=_device, help="cpu or cuda (cuda:N)")
+    lab.add_argument("--out", default="runs/lab", metavar="DIR", help="where the report goes (default runs/lab)")
     export = commands.add_parser("export", help="write a run's best model as an ONNX file")
     export.add_argument("run_dir", metavar="RUN_DIR")
     export.add_argument("--onnx", required=True, metavar="FILE", help="the .onnx file to write")
 
     commands.add_parser("run", help="run a PyTorch program unchanged, with torch resolved to ember", add_help=False)
     return parser
+
+
+def _lab_names():
+    """The lab's experiments, as `ember lab` names them (importing the lab only when this is asked)."""
+    from .apps.lab import BY_NAME
+    return list(BY_NAME)
 
 
 def _option(parse, test, requirement):
@@ -252,6 +271,13 @@ def _vanishing_gradients(args):
     print(f"plot: {results['plot']}")
 
 
+def _lab(args):
+    from .apps.lab import run_lab
+    started = time.perf_counter()
+    path = run_lab(args.names, quick=args.quick, seed=args.seed, device=args.device, out=args.out)
+    print(f"report: {path}  ({time.perf_counter() - started:.0f} s)")
+
+
 def _run(argv):
     """`ember run`: its arguments are the program's, so they skip ember's parser (see ember.run)."""
     from . import run
@@ -274,7 +300,7 @@ def main(argv=None):
     backend.keep_freed_memory()  # each training step reuses the memory the last one freed (README: Memory)
     command = {"train": lambda args: _train(args, argv), "evaluate": _evaluate, "predict": _predict,
                "generate": _generate, "attention": _attention, "export": _export,
-               "vanishing-gradients": _vanishing_gradients}[args.command]
+               "vanishing-gradients": _vanishing_gradients, "lab": _lab}[args.command]
     try:
         status = command(args)
     except (RunError, CheckpointError, FileNotFoundError) as problem:

@@ -209,3 +209,15 @@ def test_fit_argument_errors(digit_splits):
         EarlyStopping(patience=0)
     with raises(ValueError, "mode is 'min', 'max' or 'auto'"):
         EarlyStopping(mode="up")
+
+
+def test_a_language_model_history_counts_iterations(tmp_path):
+    from ember.apps.runs import by_iteration
+    from ember.train.callbacks import format_epoch
+    history = History([{"epoch": 1, "train_loss": 2.0, "val_loss": 2.1, "lr": 0.1, "seconds": 1.0},
+                       {"epoch": 2, "train_loss": 1.5, "val_loss": 1.6, "lr": 0.1, "seconds": 1.0}])
+    counted = by_iteration(history, 300)
+    assert counted.columns()[0] == "iteration" and counted["iteration"] == [300, 600] and "epoch" not in counted
+    assert plot_history(counted, tmp_path / "curves.png", x="iteration").exists()
+    line = format_epoch(history.records[1], 5, 100, iterations_per_epoch=300)
+    assert line.startswith("iteration 600/1500  train loss 1.5000")

@@ -2,7 +2,8 @@
 
 vanishing_gradients: a plain RNN cannot learn to remember something for 100 steps, because the
 gradient that would teach it shrinks geometrically on its way back through time; an LSTM whose
-forget gate is open carries both the memory and its gradient across the whole distance.
+forget gate is open carries both the memory and its gradient across the whole distance, and so does a
+GRU, whose update gate can keep the state as it is.
 """
 
 import os
@@ -27,7 +28,7 @@ def remember_task(rng, batch, lag, symbols):
 
 
 class Rememberer(nn.Module):
-    """A recurrent layer ("rnn": tanh RNN, "lstm": LSTM) reading the sequence, and a Linear layer
+    """A recurrent layer ("rnn": tanh RNN, "lstm": LSTM, "gru": GRU) reading the sequence, and a Linear layer
     reading its last hidden state: (batch, time, symbols) -> scores (batch, symbols).
 
     forget_bias, for the LSTM, sets the forget gate's bias: σ(3) ≈ 0.95 keeps 95% of the cell state
@@ -37,7 +38,7 @@ class Rememberer(nn.Module):
 
     def __init__(self, kind, symbols, hidden, forget_bias=None):
         super().__init__()
-        layer = {"rnn": nn.RNN, "lstm": nn.LSTM}[kind]
+        layer = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind]
         self.recurrent = layer(symbols, hidden, batch_first=True)
         self.head = nn.Linear(hidden, symbols)
         if kind == "lstm" and forget_bias is not None:
@@ -65,11 +66,11 @@ def accuracy(model, inputs, answers):
         return (model(inputs).argmax(dim=1) == answers).float().mean().item()
 
 
-def train_rememberer(model, rng, steps, lag, symbols, batch_size, lr):
-    """Adam on fresh random batches of the task; gradients clipped to norm 1."""
+def train_rememberer(model, rng, steps, lag, symbols, batch_size, lr, device=backend.CPU):
+    """Adam on fresh random batches of the task (on device); gradients clipped to norm 1."""
     optimizer = optim.Adam(model.parameters(), lr=lr)
     for _ in range(steps):
-        inputs, answers = remember_task(rng, batch_size, lag, symbols)
+        inputs, answers = (t.to(device) for t in remember_task(rng, batch_size, lag, symbols))
         loss = cross_entropy(model(inputs), answers)
         optimizer.zero_grad()
         loss.backward()
@@ -81,11 +82,12 @@ MODELS = {  # name: (kind, forget bias)
     "RNN (tanh)": ("rnn", None),
     "LSTM, forget gate open (bias 3)": ("lstm", 3.0),
     "LSTM, PyTorch's initial forget bias": ("lstm", None),
+    "GRU": ("gru", None),
 }
 
 
 def vanishing_gradients(out_dir, steps=400, lag=100, hidden=32, symbols=4, batch_size=64, lr=1e-3, seed=0):
-    """Train an RNN and two LSTMs of the same hidden size to remember a symbol for `lag` steps, and
+    """Train an RNN, two LSTMs and a GRU of the same hidden size to remember a symbol for `lag` steps, and
     measure the gradient reaching each step before and after training. Writes
     out_dir/vanishing_gradients.png and returns {model name: {"accuracy", "gradient_at_init",
     "gradient_trained"}, "lag", "chance", "plot"}: accuracy on 1000 fresh sequences, gradient norms

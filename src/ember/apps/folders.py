@@ -7,7 +7,7 @@ own files.
         best.safetensors   the weights of the epoch with the lowest validation loss
         last.safetensors   the training checkpoint of the last epoch (or step): `ember train --resume`
         text.txt           a language model's training text (evaluation reads it from here)
-        metrics.csv        the History, one row per epoch
+        metrics.csv        the History, one row per epoch (per evaluation, by iteration, for a language model)
         metrics.json       the History, the test (or final validation) results and the diagnosis
         curves.png         learning curves, train against validation
 """

@@ -20,7 +20,8 @@ from ..autograd import no_grad
 from ..creation import from_numpy, tensor
 from ..io import load
 from ..ops.activation import softmax
-from ..train import EarlyStopping, ModelCheckpoint, SchedulerStep, diagnose, evaluate, features, fit, plot_history
+from ..train import (EarlyStopping, History, ModelCheckpoint, ProgressBar, SchedulerStep, diagnose, evaluate, features,
+                     fit, plot_history, summary)
 from ..train.attention_maps import save_attention_maps
 from .config import CONFIG, read_config
 from .folders import BEST, LAST, TEXT, check_out, make_run_dir, run_file, write_json, write_text
@@ -83,11 +84,11 @@ def _read_config(run_dir, to_train=False):
     return read_config(run_dir, SAMPLE_SHAPES, to_train)
 
 
-def _write_history(run_dir, history, results):
+def _write_history(run_dir, history, results, x="epoch"):
     history.to_csv(os.path.join(run_dir, "metrics.csv"))
     write_json(os.path.join(run_dir, "metrics.json"), {**history.to_dict(), **results})
     try:
-        plot_history(history, os.path.join(run_dir, "curves.png"))
+        plot_history(history, os.path.join(run_dir, "curves.png"), x=x)
     except ImportError as missing:
         print(f"(no curves.png: {missing})")
 
@@ -177,6 +178,8 @@ def _fit_classifier(config, model, optimizer, splits, run_dir, ranks, progress, 
     The results on rank 0, None on the others."""
     train, val, test = splits
     device, batch_size = ranks
+    if _rank() == 0:
+        print(summary(model, input_size=(batch_size, *config["in_shape"]), verbose=0))
     trained = _parallel(model, device)
     if distributed.is_initialized():
         train_loader = data.DataLoader(train, batch_size, sampler=data.DistributedSampler(train, seed=config["seed"]))
@@ -429,6 +432,8 @@ def _fit_language_model(config, model, optimizer, windows, run_dir, ranks, progr
     The results on rank 0, None on the others."""
     vocab, train, val = windows
     device, batch_size = ranks
+    if _rank() == 0:
+        print(summary(model, input_size=(batch_size, config["block_size"]), dtypes=[backend.int64], verbose=0))
     trained = _parallel(model, device)
     seed = config["seed"] + 1000 * _rank()  # each rank draws windows of its own
     interval = min(config["eval_interval"], config["iterations"])
@@ -437,8 +442,9 @@ def _fit_language_model(config, model, optimizer, windows, run_dir, ranks, progr
     started = time.perf_counter()
     history = fit(trained, sequence_cross_entropy, optimizer, _random_windows(train, batch_size, interval, seed),
                   _random_windows(val, batch_size, min(20, config["eval_batches"]), seed + 2),
-                  epochs=max(1, config["iterations"] // interval), callbacks=callbacks,
-                  max_grad_norm=config.get("clip"), device=device, progress=progress, resume_from=resume_from)
+                  epochs=max(1, config["iterations"] // interval),
+                  callbacks=callbacks + ([ProgressBar(iterations_per_epoch=interval)] if progress else []),
+                  max_grad_norm=config.get("clip"), device=device, progress=False, resume_from=resume_from)
     seconds = time.perf_counter() - started
     if _rank() != 0:
         return None
@@ -448,8 +454,15 @@ def _fit_language_model(config, model, optimizer, windows, run_dir, ranks, progr
                                            device),
                "train_seconds": seconds, "tokens_per_second": tokens / seconds,
                "sample": generate_text(model, vocab, None, 300, device=device)}
-    _write_history(run_dir, history, results)
+    _write_history(run_dir, by_iteration(history, interval), results, x="iteration")
     return results
+
+
+def by_iteration(history, interval):
+    """A language model's history counted in iterations: each record's "epoch" (a stretch of `interval`
+    iterations between two measurements) becomes the iteration it ended at."""
+    return History([{"iteration": record["epoch"] * interval, **{k: v for k, v in record.items() if k != "epoch"}}
+                    for record in history.records])
 
 
 def generate_text(model, vocab, prompt, tokens, temperature=1.0, top_k=None, device=None):

@@ -208,10 +208,12 @@ class SchedulerStep(Callback):
 
 class ProgressBar(Callback):
     """Shows training as it goes: on a terminal, a per-batch bar with loss, accuracy, samples/s and
-    the time left (tqdm, when installed); otherwise one plain line per epoch. Only rank 0 shows it."""
+    the time left (tqdm, when installed); otherwise one plain line per epoch. Only rank 0 shows it.
+    iterations_per_epoch, for a language model's fit whose "epochs" are stretches of that many
+    iterations between two measurements, makes the lines count iterations instead."""
 
-    def __init__(self, stream=None):
-        self.stream = stream
+    def __init__(self, stream=None, iterations_per_epoch=None):
+        self.stream, self.iterations_per_epoch = stream, iterations_per_epoch
 
     def on_fit_begin(self, state):
         self.out = self.stream or sys.stdout
@@ -248,12 +250,17 @@ class ProgressBar(Callback):
             self.bar.close()
         if self.shown:  # samples of every rank
             samples = self.samples * (distributed.get_world_size() if distributed.is_initialized() else 1)
-            print(format_epoch(state.history.records[-1], state.epochs, samples), file=self.out, flush=True)
+            print(format_epoch(state.history.records[-1], state.epochs, samples, self.iterations_per_epoch),
+                  file=self.out, flush=True)
 
 
-def format_epoch(record, epochs, samples):
-    """One line about an epoch: 'epoch 3/20  train loss 0.1234 acc 96.5%  val loss ...'."""
-    parts = [f"epoch {record['epoch']}/{epochs}"]
+def format_epoch(record, epochs, samples, iterations_per_epoch=None):
+    """One line about an epoch: 'epoch 3/20  train loss 0.1234 acc 96.5%  val loss ...' (or 'iteration
+    600/2000  ...' with iterations_per_epoch)."""
+    if iterations_per_epoch is None:
+        parts = [f"epoch {record['epoch']}/{epochs}"]
+    else:
+        parts = [f"iteration {record['epoch'] * iterations_per_epoch}/{epochs * iterations_per_epoch}"]
     for prefix in ("train_", "val_"):
         if f"{prefix}loss" in record:
             part = f"{prefix[:-1]} loss {record[prefix + 'loss']:.4f}"

@@ -28,7 +28,12 @@ from .state import FitState, Totals, random_states, set_random_states
 
 class DivergenceError(RuntimeError):
     """The loss, the gradients or the validation loss became NaN or infinite: training has diverged
-    (often a learning rate too high)."""
+    (often a learning rate too high). `history` holds the epochs measured before it (its `diverged`
+    says where it happened)."""
+
+    def __init__(self, message, history=None):
+        super().__init__(message)
+        self.history = history
 
 
 def _to(batch, device):
@@ -145,7 +150,7 @@ def _epoch(state, epoch, loss_fn, train_data, val_data, device, max_grad_norm):
     if val_data is not None and not math.isfinite(record["val_loss"]):
         state.history.diverged = (epoch, None)
         raise DivergenceError(f"the validation loss became {record['val_loss']} at epoch {epoch}: training "
-                              "diverged (try a lower learning rate)")
+                              "diverged (try a lower learning rate)", state.history)
     state.epoch_done = True
     for callback in state.callbacks:
         callback.on_epoch_end(state)
@@ -186,7 +191,7 @@ def _step(state, batch, loss_fn, device, max_grad_norm):
         origin = autograd.anomaly_origin(loss)
         raise DivergenceError(f"the loss became {value} at epoch {state.epoch}, batch {state.batch}: "
                               "training diverged (try a lower learning rate)"
-                              + (f"; its infinity was first made by {origin}" if origin else ""))
+                              + (f"; its infinity was first made by {origin}" if origin else ""), state.history)
     state.optimizer.zero_grad()
     (loss if state.scaler is None else state.scaler.scale(loss)).backward()  # every parameter's .grad
     if state.scaler is not None:
@@ -223,7 +228,7 @@ def _check_gradients(state, loss, max_grad_norm):
     raise DivergenceError(f"the gradients became NaN or infinite at epoch {state.epoch}, batch {state.batch}"
                           f"{where}, with a finite loss ({loss:.4g}): training stopped before the optimizer step, "
                           "so the weights are still finite (try a lower learning rate, max_grad_norm, or "
-                          "detect_anomaly=True to find the op that made it)")
+                          "detect_anomaly=True to find the op that made it)", state.history)
 
 
 def _start_epoch(data, epoch):

@@ -17,21 +17,22 @@ def pyplot():
     return plt
 
 
-def plot_history(history, path, title="learning curves"):
+def plot_history(history, path, title="learning curves", x="epoch"):
     """Save loss (and accuracy) against epoch, train and validation, as a PNG; the best validation
-    epoch is marked. Returns the path."""
+    epoch is marked. x names the column to plot against: "iteration" for a language model's history,
+    which is measured every so many iterations rather than per pass over the data. Returns the path."""
     plt = pyplot()
     panels = [("loss", "loss")] + ([("accuracy", "accuracy")] if "train_accuracy" in history else [])
     fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6), squeeze=False)
-    epochs = history["epoch"]
-    best = history.best_epoch("val_loss") if "val_loss" in history else None
+    epochs = history[x]
+    best = _best(history, x) if "val_loss" in history else None
     for ax, (column, label) in zip(axes[0], panels):
         ax.plot(epochs, history[f"train_{column}"], marker="o", markersize=3, label="train")
         if f"val_{column}" in history:
             ax.plot(epochs, history[f"val_{column}"], marker="o", markersize=3, label="validation")
         if best is not None:
-            ax.axvline(best, color="gray", linestyle="--", linewidth=1, label=f"best epoch ({best})")
-        ax.set_xlabel("epoch")
+            ax.axvline(best, color="gray", linestyle="--", linewidth=1, label=f"best {x} ({best})")
+        ax.set_xlabel(x)
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
         ax.legend()
@@ -47,3 +48,9 @@ def save_figure(figure, path, dpi):
     a crash leaves the old picture or the new one, never half of one."""
     with atomic_write(path) as f:
         figure.savefig(f, format=os.path.splitext(os.fspath(path))[1][1:] or "png", dpi=dpi)
+
+
+def _best(history, x):
+    """The value of column x where the validation loss was lowest."""
+    losses = history["val_loss"]
+    return history[x][min(range(len(losses)), key=losses.__getitem__)]

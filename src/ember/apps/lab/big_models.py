@@ -1,0 +1,101 @@
+"""Claim 13, big models: a model needs the capacity to learn and the restraint to generalize.
+
+More parameters let a network fit more; without restraint a big one can also memorize its training
+set. The sweep grows an MLP from a few thousand to about a million parameters (counted with
+ember.summary) on a small training set, each size trained without and with regularization.
+"""
+
+import numpy as np
+
+from ... import backend, nn, optim
+from ...train import summary
+from .common import legend_below, percent, plot, scores, splits, train
+from .report import Check, Table, Verdict, svg_figure
+
+NAME = "big-models"
+TITLE = "Big models: parameters against test accuracy, with and without regularization"
+CLAIM = "A model needs the capacity to learn and the restraint to generalize."
+QUICK = dict(seeds=1, train_size=500, widths=[8, 64, 512], epochs=12, lr=1e-3, batch_size=32)
+FULL = dict(seeds=3, train_size=500, widths=[4, 16, 64, 256, 1024], epochs=30, lr=1e-3, batch_size=32)
+VARIANTS = {"plain": (0.0, 0.0), "regularized": (0.3, 0.05)}  # (dropout, weight decay)
+
+
+def setup(settings):
+    return {"data": f"scikit-learn's digits: {settings['train_size']} images to train on, 270 to validate, 270 to "
+                    "test",
+            "models": "MLPs 64 → width → width → 10 (ReLU) for width in " + ", ".join(map(str, settings["widths"])),
+            "training": f"AdamW (lr {settings['lr']}), batches of {settings['batch_size']}, {settings['epochs']} "
+                        "epochs; plain (no dropout, no weight decay) or regularized (dropout 0.3 after each hidden "
+                        "layer, weight decay 0.05)"}
+
+
+def mlp(width, dropout):
+    return nn.Sequential(nn.Linear(64, width), nn.ReLU(), nn.Dropout(dropout), nn.Linear(width, width), nn.ReLU(),
+                         nn.Dropout(dropout), nn.Linear(width, 10))
+
+
+def run(settings, seeds, device):
+    results = {"widths": settings["widths"], "params": [], "runs": {v: [] for v in VARIANTS}}
+    for width in settings["widths"]:
+        results["params"].append(summary(mlp(width, 0.0), input_size=(1, 64), verbose=0).total_params)
+    for seed in seeds:
+        train_set, val, test = splits("digits", seed, settings["train_size"])
+        for variant, (dropout, decay) in VARIANTS.items():
+            accuracies = []
+            for width in settings["widths"]:
+                backend.manual_seed(seed)
+                model = mlp(width, dropout).to(device)
+                optimizer = optim.AdamW(model.parameters(), lr=settings["lr"], weight_decay=decay)
+                train(model, optimizer, train_set, val, settings["epochs"], settings["batch_size"], seed, device)
+                accuracies.append({"train": scores(model, train_set, device)["accuracy"],
+                                   "test": scores(model, test, device)["accuracy"]})
+            results["runs"][variant].append(accuracies)
+    return results
+
+
+def _test(results, variant):
+    """The mean test accuracy at each width."""
+    return np.mean([[point["test"] for point in run] for run in results["runs"][variant]], axis=0)
+
+
+def _gap(results, variant):
+    """The mean training minus test accuracy at each width."""
+    return np.mean([[point["train"] - point["test"] for point in run] for run in results["runs"][variant]], axis=0)
+
+
+def judge(results):
+    params = results["params"]
+    plain, regular = _test(results, "plain"), _test(results, "regularized")
+    best = int(np.argmax(regular))
+    gaps = {variant: _gap(results, variant)[-1] for variant in VARIANTS}
+    return Verdict([
+        Check(f"capacity to learn: test accuracy rises from {100 * max(plain[0], regular[0]):.1f}% with "
+              f"{params[0]:,} parameters to {100 * max(plain.max(), regular.max()):.1f}% at best",
+              max(plain.max(), regular.max()) > max(plain[0], regular[0]) + 0.02),
+        Check(f"restraint to generalize: regularized, the largest model ({params[-1]:,} parameters) is "
+              f"{100 * gaps['regularized']:.1f} points better on its training images than on the test images; plain, "
+              f"{100 * gaps['plain']:.1f} points", gaps["regularized"] < gaps["plain"]),
+        Check(f"... and it is as accurate on the test images: {100 * regular[-1]:.1f}% with regularization, "
+              f"{100 * plain[-1]:.1f}% without", regular[-1] >= plain[-1] - 0.005, essential=False),
+        Check(f"with regularization the largest model is within a point of the best size ({params[best]:,} "
+              f"parameters, {100 * regular[best]:.1f}%)", regular[-1] >= regular[best] - 0.01, essential=False),
+        Check("without regularization the largest model is worse than a smaller one" if plain[-1] < plain.max() - 0.005
+              else "without regularization, too, the largest model did best: bigger did not hurt here",
+              plain[-1] < plain.max() - 0.005, essential=False),
+    ])
+
+
+def evidence(results):
+    fig, ax = plot("Test accuracy against the number of parameters", "parameters (log scale)", "test accuracy",
+                   logx=True)
+    for variant in VARIANTS:
+        values = np.array([[point["test"] for point in run] for run in results["runs"][variant]])
+        ax.errorbar(results["params"], values.mean(axis=0), yerr=[values.mean(axis=0) - values.min(axis=0),
+                    values.max(axis=0) - values.mean(axis=0)], marker="o", capsize=4, label=variant)
+    legend_below(ax)
+    rows = [[width, f"{params:,}"] + [percent([run[i][split] for run in results["runs"][variant]])
+                                      for variant in VARIANTS for split in ("train", "test")]
+            for i, (width, params) in enumerate(zip(results["widths"], results["params"]))]
+    table = Table(["width", "parameters"] + [f"{split} accuracy, {variant}" for variant in VARIANTS
+                                             for split in ("training", "test")], rows)
+    return [svg_figure(fig, "Capacity and restraint: bigger models, with and without regularization")], [table]
