@@ -47,6 +47,9 @@ DIFFERENCES = {
     "threshold": "as x % -2",
     "clamp(x, y, z)": "bounds that broadcast x to a larger shape: PyTorch refuses them when recording the graph, "
                       "ember broadcasts all three as where does",
+    "lerp": "mixed float dtypes: PyTorch takes a 0-d weight of another float dtype (as a number), ember refuses it; "
+            "±inf: PyTorch's end - (end - start)·(1 - weight) for weight ≥ 0.5 gives NaN where ember's start + "
+            "weight·(end - start) gives inf",
     "addcmul": "±inf: ember multiplies tensor1·tensor2 before broadcasting, so inf·0 sums in another order",
     "addcdiv": "mixed float32 and float64 with a subnormal divisor: PyTorch's backward divides in float32",
     "median": "bool: PyTorch has no median of bools ('median_out' not implemented), after its dim checks",
@@ -110,7 +113,7 @@ TABLE = [
     Op("clamp(min=0)", method("clamp", min=0)),
     Op("clamp(x, y, z)", function("clamp"), arity=3, dtypes=FLOATS, one_shape=True),
     Op("where", lambda lib, c, x, y: lib.where(c > 0, x, y), arity=3),
-    Op("lerp", function("lerp"), arity=3, dtypes=FLOATS),
+    Op("lerp", function("lerp"), arity=3, dtypes=FLOATS, one_dtype=True, edges=without(math.inf, -math.inf)),
     Op("addcmul", function("addcmul"), arity=3, dtypes=FLOATS, edges=without(math.inf, -math.inf)),
     Op("addcdiv", function("addcdiv"), arity=3, dtypes=FLOATS, one_dtype=True),
     *[Op(name, function(name), dim=True, edges=EDGES_OF.get(name, EDGES)) for name in REDUCTIONS],
