@@ -18,29 +18,14 @@ from helpers import raises
 
 NAMESPACES = list(api_coverage.NAMESPACES)
 
-# Issue 12 is under way: the engineers of these namespaces have not landed yet. Each mark is strict, so it
-# fails the moment its namespace is complete, and is then taken away; the list must be empty when the
-# issue is called done.
-INCOMPLETE = {"torch", "torch.Tensor", "torch.nn", "torch.nn.functional", "torch.optim"}
-BELOW_TARGET = {"torch.nn", "torch.nn.functional", "torch.optim"}
-
-
-def while_in_progress(params, namespaces):
-    """params (namespaces, or (namespace, ...) tuples), those of namespaces marked as expected (strictly) to
-    fail for now."""
-    mark = pytest.mark.xfail(strict=True, reason="issue 12: its names are being added")
-    return [pytest.param(*p, marks=mark) if isinstance(p, tuple) and p[0] in namespaces else
-            pytest.param(p, marks=mark) if p in namespaces else p for p in params]
-
-
-@pytest.mark.parametrize("namespace", while_in_progress(NAMESPACES, INCOMPLETE))
+@pytest.mark.parametrize("namespace", NAMESPACES)
 def test_every_name_is_implemented_or_in_the_ledger(namespace):
     missing = api_coverage.ledger(namespace)["missing"]
     assert not missing, "\n" + api_coverage.format_missing(namespace, missing) + \
         "\n(implement them, or list them in src/ember/omissions.py with a reason)"
 
 
-@pytest.mark.parametrize("namespace, target", while_in_progress(api_coverage.TARGETS.items(), BELOW_TARGET))
+@pytest.mark.parametrize("namespace, target", api_coverage.TARGETS.items())
 def test_the_issues_coverage_targets(namespace, target):
     share = api_coverage.share(api_coverage.ledger(namespace))
     assert share >= target, f"{namespace}: {100 * share:.0f}% of the in-scope names implemented, target {100 * target:.0f}%"
@@ -80,7 +65,6 @@ def test_the_readme_table_is_the_ledgers():
     (lambda: ember.zeros(2).no_such_method, "ember has no torch.Tensor.no_such_method"),
     (lambda: ember.optim.SparseAdam, "ember has no torch.optim.SparseAdam: it needs sparse gradients"),
     (lambda: ember.nn.Container, "ember has no torch.nn.Container: deprecated"),
-    (lambda: ember.nn.functional.upsample, "ember has no torch.nn.functional.upsample: deprecated"),
     (lambda: ember.nn.init.no_such_init_, "ember has no torch.nn.init.no_such_init_"),
     (lambda: ember.nn.utils.no_such_util, "ember has no torch.nn.utils.no_such_util"),
     (lambda: ember.nn.utils.rnn.no_such_util, "ember has no torch.nn.utils.rnn.no_such_util"),

@@ -32,6 +32,7 @@ _DEPRECATED = "deprecated: PyTorch warns and names its replacement"
 _REMOVED = "removed from PyTorch (calling it raises)"
 _DATAPIPES = "DataPipes, deprecated in PyTorch and moved out of it (torchdata)"
 _INTERNAL = "an internal of PyTorch's module, not API"
+_LEGACY = "a relic of PyTorch's first distributed package (THD), always False in PyTorch"
 
 OUT_OF_SCOPE = {
     "torch": {
@@ -65,9 +66,9 @@ OUT_OF_SCOPE = {
         "clear_autocast_cache": _DISPATCH, "init_num_threads": _DISPATCH, "slice_inverse": _DISPATCH,
         "Sym*": _COMPILE, "sym_*": _COMPILE, "cond": _COMPILE,
         "cudnn_*": _KERNEL, "miopen_*": _KERNEL, "mkldnn_*": _KERNEL, "fbgemm_*": _KERNEL, "native_*": _KERNEL,
-        "*_backward*": _KERNEL, "batch_norm_*": _KERNEL, "conv_tbc": _KERNEL, "constant_pad_nd": _KERNEL,
+        "*_backward*": _KERNEL, "batch_norm_*": _KERNEL, "constant_pad_nd": _KERNEL,
         "convolution": _KERNEL, "grid_sampler*": _KERNEL, "affine_grid_generator": _KERNEL,
-        "embedding_renorm_": _KERNEL, "norm_except_dim": _KERNEL, "max_pool1d_with_indices": _KERNEL,
+        "embedding_renorm_": _KERNEL, "norm_except_dim": _KERNEL,
         "lstm": _KERNEL, "gru": _KERNEL, "rnn_tanh": _KERNEL, "rnn_relu": _KERNEL, "lstm_cell": _KERNEL,
         "gru_cell": _KERNEL, "rnn_tanh_cell": _KERNEL, "rnn_relu_cell": _KERNEL,
         "*autocast_cpu*": _DEPRECATED, "*autocast_gpu*": _DEPRECATED, "*autocast_ipu*": _DEVICES,
@@ -76,6 +77,7 @@ OUT_OF_SCOPE = {
         "uint[1-7]": _DTYPES,
         "has_*": _BUILD,
         "range": _DEPRECATED, "set_default_tensor_type": _DEPRECATED,
+        "is_distributed": _LEGACY,
     },
     "torch.Tensor": {
         "storage": _STORAGE, "storage_type": _STORAGE, "untyped_storage": _STORAGE, "is_set_to": _STORAGE,
@@ -95,7 +97,9 @@ OUT_OF_SCOPE = {
         "is_vulkan": _DEVICES,
         "module_load": _INTERNAL, "output_nr": _INTERNAL,
         "eig": _REMOVED, "lstsq": _REMOVED, "symeig": _REMOVED, "solve": _REMOVED, "reinforce": _REMOVED,
-        "volatile": _REMOVED, "resize": _DEPRECATED,
+        "volatile": _REMOVED, "resize": _DEPRECATED, "resize_as": _DEPRECATED,
+        "is_distributed": _LEGACY, "slice_inverse": _DISPATCH, "name": _INTERNAL,
+        "index": "first-class dimensions (functorch.dim), an experimental way of naming dimensions",
     },
     "torch.nn": {
         "Container": _DEPRECATED, "factory_kwargs": _INTERNAL,
@@ -104,10 +108,9 @@ OUT_OF_SCOPE = {
         "BroadcastingList*": _JIT, "boolean_dispatch": _JIT, "DType": _INTERNAL, "TYPE_CHECKING": _INTERNAL,
         "Tensor": "torch.Tensor, counted in torch", "GRID_SAMPLE_*": _INTERNAL, "assert_int_or_pair": _INTERNAL,
         "*_notes": "a fragment of PyTorch's docstrings", "handle_torch_function": _DISPATCH,
-        "has_torch_function*": _DISPATCH, "native_channel_shuffle": _KERNEL, "conv_tbc": _KERNEL,
+        "has_torch_function*": _DISPATCH, "native_channel_shuffle": _KERNEL,
         "multi_head_attention_forward": _KERNEL, "ScalingType": _DTYPES, "SwizzleType": _DTYPES,
         "scaled_mm": _DTYPES, "scaled_grouped_mm": _DTYPES,
-        "upsample": _DEPRECATED, "upsample_bilinear": _DEPRECATED, "upsample_nearest": _DEPRECATED,
     },
     "torch.utils.data": {
         "*DataPipe": _DATAPIPES, "DataChunk": _DATAPIPES, "functional_datapipe": _DATAPIPES,
@@ -139,16 +142,23 @@ OMITTED = {
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_copy": _STRIDES, "as_strided_scatter": _STRIDES,
         "set_flush_denormal": "NumPy cannot switch how the CPU treats denormal numbers",
         "Event": _STREAMS, "Stream": _STREAMS,
+        "AcceleratorError": "ember does not wrap CuPy's errors: a failing CUDA call raises "
+                            "cupy.cuda.runtime.CUDARuntimeError",
+        "embedding_bag": "the kernel's four internal results; use torch.nn.functional.embedding_bag",
     },
     "torch.Tensor": {
         "apply_": _PER_ELEMENT, "map_": _PER_ELEMENT, "map2_": _PER_ELEMENT,
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_scatter": _STRIDES,
         "new_empty_strided": _STRIDES, "record_stream": _STREAMS,
         "stft": _STFT, "istft": _STFT, "geqrf": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
+        "grad_dtype": "a gradient always has its tensor's dtype in ember",
     },
     "torch.nn": {
         "LinearCrossEntropyOptions": "chunking settings of PyTorch's memory-saving linear_cross_entropy; ember computes "
                                      "the logits in one piece",
+    },
+    "torch.nn.functional": {
+        "grouped_mm": "mixture-of-experts' grouped product for bfloat16 GPU kernels; use matmul on each group",
     },
     "torch.optim": {
         "SparseAdam": "it needs sparse gradients, and ember has no sparse tensors",

@@ -83,6 +83,16 @@ def test_resnet8():
     assert_runs_as_ember(model, ember.randn(2, 3, 16, 16), ember.randn(3, 3, 16, 16), BATCH)
 
 
+@pytest.mark.parametrize("options", [dict(stride=2), dict(stride=2, padding=1, output_padding=1),
+                                     dict(stride=3, padding=2, dilation=2, output_padding=2, groups=2)])
+def test_transposed_convolutions_of_a_decoder(options):
+    ember.manual_seed(0)
+    model = nn.Sequential(nn.ConvTranspose2d(4, 6, 3, **options), nn.ReLU())
+    assert_runs_as_ember(model, ember.randn(2, 4, 5, 6), ember.randn(3, 4, 5, 6), BATCH)
+    model = nn.ConvTranspose1d(4, 2, 4, stride=2, padding=1, bias=False)
+    assert_runs_as_ember(model, ember.randn(2, 4, 7), ember.randn(3, 4, 7), BATCH)
+
+
 def test_char_lstm():
     ember.manual_seed(0)
     model = CharLSTM(30, embed_dim=16, hidden_size=32, num_layers=2)

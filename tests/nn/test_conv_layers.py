@@ -8,7 +8,7 @@ import torch
 
 import ember
 from ember import nn
-from helpers import DEVICES, check_layer, rand, raises, tensor_for, to_numpy
+from helpers import DEVICES, check_layer, check_parity, rand, raises, tensor_for, to_numpy
 
 LAYERS = {
     "Conv2d": (lambda lib: lib.nn.Conv2d(3, 4, 3), (2, 3, 6, 7)),
@@ -22,6 +22,18 @@ LAYERS = {
                         (2, 4, 4, 5)),
     "ConvTranspose2d dilation no bias": (lambda lib: lib.nn.ConvTranspose2d(2, 3, 2, dilation=2, bias=False),
                                          (2, 2, 3, 3)),
+    "Conv3d": (lambda lib: lib.nn.Conv3d(2, 4, (2, 3, 2), stride=(1, 2, 1), padding=1, groups=2), (2, 2, 3, 5, 4)),
+    "Conv3d same unbatched": (lambda lib: lib.nn.Conv3d(2, 3, 2, padding="same", bias=False), (2, 3, 4, 3)),
+    "ConvTranspose1d": (lambda lib: lib.nn.ConvTranspose1d(3, 4, 3, stride=2, padding=1, output_padding=1), (2, 3, 5)),
+    "ConvTranspose3d": (lambda lib: lib.nn.ConvTranspose3d(2, 4, 2, stride=2, groups=2, dilation=(1, 2, 1)),
+                        (2, 2, 2, 3, 2)),
+    "Conv1d reflect": (lambda lib: lib.nn.Conv1d(2, 3, 3, padding=2, padding_mode="reflect"), (2, 2, 6)),
+    "Conv2d replicate same": (lambda lib: lib.nn.Conv2d(2, 3, (2, 3), padding="same", padding_mode="replicate",
+                                                        dilation=(2, 1)), (2, 2, 5, 6)),
+    "Conv2d circular unbatched": (lambda lib: lib.nn.Conv2d(2, 3, 3, padding=(1, 2), padding_mode="circular"),
+                                  (2, 4, 5)),
+    "Conv3d reflect": (lambda lib: lib.nn.Conv3d(1, 2, 2, padding=1, stride=2, padding_mode="reflect"),
+                       (2, 1, 3, 4, 4)),
     "MaxPool2d": (lambda lib: lib.nn.MaxPool2d(2), (2, 3, 8, 8)),
     "MaxPool2d overlapping ceil": (lambda lib: lib.nn.MaxPool2d(3, 2, 1, ceil_mode=True), (2, 3, 8, 7)),
     "MaxPool1d": (lambda lib: lib.nn.MaxPool1d(3, 2, 1, dilation=1), (2, 3, 8)),
@@ -30,6 +42,19 @@ LAYERS = {
                                    (2, 3, 8, 7)),
     "AdaptiveAvgPool2d global": (lambda lib: lib.nn.AdaptiveAvgPool2d(1), (2, 3, 5, 6)),
     "AdaptiveAvgPool2d (3, None)": (lambda lib: lib.nn.AdaptiveAvgPool2d((3, None)), (2, 3, 8, 7)),
+    "MaxPool3d": (lambda lib: lib.nn.MaxPool3d((2, 3, 2), padding=(1, 1, 0), ceil_mode=True), (2, 2, 4, 5, 4)),
+    "AvgPool1d": (lambda lib: lib.nn.AvgPool1d(3, 2, 1, count_include_pad=False), (2, 3, 8)),
+    "AvgPool3d": (lambda lib: lib.nn.AvgPool3d(2, divisor_override=3), (2, 2, 4, 4, 5)),
+    "AdaptiveAvgPool1d": (lambda lib: lib.nn.AdaptiveAvgPool1d(3), (2, 3, 7)),
+    "AdaptiveAvgPool3d": (lambda lib: lib.nn.AdaptiveAvgPool3d((2, None, 3)), (2, 2, 4, 3, 5)),
+    "AdaptiveMaxPool1d": (lambda lib: lib.nn.AdaptiveMaxPool1d(4), (2, 3, 7)),
+    "AdaptiveMaxPool2d indices": (lambda lib: lib.nn.AdaptiveMaxPool2d((2, 3), return_indices=True), (2, 3, 5, 7)),
+    "AdaptiveMaxPool3d": (lambda lib: lib.nn.AdaptiveMaxPool3d(2), (2, 2, 4, 3, 5)),
+    "LPPool1d": (lambda lib: lib.nn.LPPool1d(2, 3, stride=2), (2, 3, 8)),   # even powers: inputs of any sign
+    "LPPool2d": (lambda lib: lib.nn.LPPool2d(1, 2, ceil_mode=True), (2, 3, 5, 5)),
+    "LPPool3d": (lambda lib: lib.nn.LPPool3d(4, (2, 1, 2)), (2, 2, 4, 3, 4)),
+    "Fold": (lambda lib: lib.nn.Fold((4, 5), 2, padding=1, stride=(1, 2)), (2, 12, 15)),
+    "Unfold": (lambda lib: lib.nn.Unfold((2, 3), dilation=(1, 2), stride=2), (2, 3, 6, 7)),
     "BatchNorm2d": (lambda lib: lib.nn.BatchNorm2d(3), (4, 3, 5, 5)),
     "BatchNorm2d eval": (lambda lib: lib.nn.BatchNorm2d(3).eval(), (4, 3, 5, 5)),
     "BatchNorm2d no affine, no running stats": (
@@ -43,6 +68,13 @@ LAYERS = {
     "Upsample x2": (lambda lib: lib.nn.Upsample(scale_factor=2), (2, 4, 3, 3)),
     "Upsample size": (lambda lib: lib.nn.Upsample(size=(5, 7)), (2, 4, 3, 3)),
     "Upsample (2, 3)": (lambda lib: lib.nn.Upsample(scale_factor=(2, 3)), (2, 4, 3, 3)),
+    "Upsample linear": (lambda lib: lib.nn.Upsample(scale_factor=1.5, mode="linear"), (2, 4, 5)),
+    "Upsample bicubic aligned": (lambda lib: lib.nn.Upsample(size=(5, 4), mode="bicubic", align_corners=True),
+                                 (2, 2, 3, 3)),
+    "Upsample trilinear": (lambda lib: lib.nn.Upsample(scale_factor=2, mode="trilinear"), (1, 2, 2, 3, 2)),
+    "Upsample nearest-exact": (lambda lib: lib.nn.Upsample(scale_factor=1.7, mode="nearest-exact"), (2, 2, 3, 3)),
+    "UpsamplingNearest2d": (lambda lib: lib.nn.UpsamplingNearest2d(scale_factor=2), (2, 2, 3, 3)),
+    "UpsamplingBilinear2d": (lambda lib: lib.nn.UpsamplingBilinear2d(size=(5, 4)), (2, 2, 3, 3)),
     "LeNet block": (lambda lib: lib.nn.Sequential(lib.nn.Conv2d(1, 2, 3, padding=1), lib.nn.BatchNorm2d(2),
                                                   lib.nn.ReLU(), lib.nn.MaxPool2d(2), lib.nn.Flatten(),
                                                   lib.nn.Linear(8, 3)), (4, 1, 4, 4)),
@@ -161,11 +193,20 @@ def test_layer_settings_are_checked_when_built():
         nn.Conv2d(3, 4, 3, stride=2, padding="same")
     with raises(ValueError, "Conv2d: kernel_size must be an int ≥ 1 or a tuple of 2 of them, got (3, 3, 3)"):
         nn.Conv2d(3, 4, (3, 3, 3))
-    with raises(NotImplementedError, "Conv2d: ember pads with zeros only (padding_mode='zeros'), got "
-                                     "padding_mode='reflect'"):
-        nn.Conv2d(3, 4, 3, padding_mode="reflect")
-    with raises(ValueError, "ConvTranspose2d: padding must be an int or a pair of ints, got 'same'"):
+    with raises(ValueError, "Conv2d: padding_mode must be one of 'zeros', 'reflect', 'replicate', 'circular', got "
+                            "padding_mode='mirror'"):
+        nn.Conv2d(3, 4, 3, padding_mode="mirror")
+    with raises(TypeError, "unexpected keyword argument 'output_padding'"):  # the transposed convolutions' alone
+        nn.Conv2d(3, 4, 3, output_padding=1)
+    with raises(ValueError, "ConvTranspose2d: padding must be an int or a tuple of ints, got 'same'"):
         nn.ConvTranspose2d(3, 4, 3, padding="same")
+    with raises(ValueError, "ConvTranspose1d: only padding_mode='zeros' is supported, got padding_mode='reflect'"):
+        nn.ConvTranspose1d(3, 4, 3, padding_mode="reflect")
+    with raises(ValueError, "FractionalMaxPool2d: give exactly one of output_size and output_ratio"):
+        nn.FractionalMaxPool2d(2)
+    with raises(ValueError, "FractionalMaxPool3d: output_ratio must be a number in (0, 1) or a tuple of 3 of them, "
+                            "got (0.5, 0.5)"):
+        nn.FractionalMaxPool3d(2, output_ratio=(0.5, 0.5))
     with raises(ValueError, "GroupNorm: num_channels (6) must be divisible by num_groups (4)"):
         nn.GroupNorm(4, 6)
 
@@ -175,3 +216,55 @@ def test_pool_layers_default_their_stride_to_the_kernel_size():
     assert repr(nn.MaxPool2d(2, return_indices=True)) == repr(torch.nn.MaxPool2d(2, return_indices=True))
     out, indices = nn.MaxPool2d(2, return_indices=True)(ember.tensor(rand(1, 1, 4, 4)))
     assert out.shape == indices.shape == (1, 1, 2, 2)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("output_size", [None, (9, 10), (1, 3, 10, 10)])
+def test_conv_transpose_output_size_picks_the_output_padding(device, output_size):
+    make = lambda lib: lib.nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1)  # noqa: E731
+    theirs, ours = make(torch).double(), make(ember).to(device, dtype=ember.float64)
+    ours.load_state_dict(theirs.state_dict())
+    check_parity(lambda lib, x: (ours if lib is ember else theirs)(x, output_size=output_size), rand(1, 3, 5, 5),
+                 device=device)
+    with raises(ValueError, "requested an output size of (11, 10), but valid sizes range from (9, 9) to (10, 10) "
+                            "(for an input of (5, 5))"):
+        ours(ember.ones(1, 3, 5, 5, device=device, dtype=ember.float64), output_size=(11, 10))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("make, shape", [
+    (lambda lib, s: lib.nn.FractionalMaxPool2d(2, output_size=(4, 3), return_indices=True, _random_samples=s),
+     (2, 3, 9, 8)),
+    (lambda lib, s: lib.nn.FractionalMaxPool3d((2, 1, 2), output_ratio=0.5, _random_samples=s), (2, 2, 7, 6, 5)),
+], ids=["FractionalMaxPool2d", "FractionalMaxPool3d"])
+def test_fractional_max_pool_layers_match_pytorch(device, dtype, make, shape):
+    """Given the same samples (a buffer of the layer) both pick the same windows."""
+    samples = rand(*shape[:2], len(shape) - 2, seed=5, low=0, high=1, dtype=dtype)
+    check_layer(lambda lib: make(lib, tensor_for(lib, samples)), rand(*shape), device=device, dtype=dtype)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dims, shape", [(1, (2, 3, 8)), (2, (2, 3, 6, 7)), (3, (2, 2, 4, 4, 6))])
+def test_max_unpool_layers_undo_max_pool_layers(device, dims, shape):
+    """MaxUnpool(MaxPool(x)) keeps each window's maximum in its place and zeros the rest, as PyTorch's."""
+    def roundtrip(lib, x):
+        pooled, indices = getattr(lib.nn, f"MaxPool{dims}d")(2, return_indices=True)(x)
+        return getattr(lib.nn, f"MaxUnpool{dims}d")(2)(pooled, indices, output_size=x.shape)
+    values = np.random.default_rng(0).permutation(int(np.prod(shape))).reshape(shape) / 10.0
+    check_parity(roundtrip, values, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("dims, shape, settings", [
+    (1, (2, 3, 9), dict(kernel_size=3, stride=2)), (2, (2, 3, 6, 9), dict(kernel_size=(2, 3), padding=(1, 0))),
+    (3, (2, 2, 4, 4, 6), dict(kernel_size=2)),
+], ids=["MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"])
+def test_max_unpool_layers_match_pytorch(device, dtype, dims, shape, settings):
+    """The maxima and indices of PyTorch's max pooling, unpooled by both layers (printed form, outputs, gradients)."""
+    values = np.random.default_rng(1).permutation(int(np.prod(shape))).reshape(shape) / 10.0
+    pool = getattr(torch.nn.functional, f"max_pool{dims}d")
+    pooled, indices = (t.numpy() for t in pool(torch.tensor(values), return_indices=True, **settings))
+    check_layer(lambda lib: getattr(lib.nn, f"MaxUnpool{dims}d")(**settings), pooled.astype(dtype), indices,
+                device=device, dtype=dtype)

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,11 +12,13 @@ from helpers import DEVICES, check_op, check_parity, check_twin, rand, raises
 @st.composite
 def conv_cases(draw, spatial_dims):
     """(input shape, weight shape, settings) of a convolution: stride × padding × dilation × groups,
-    with an input large enough for the dilated kernel."""
+    with an input large enough for the dilated kernel (smaller kernels and inputs for volumes, whose
+    gradient checks would be slow)."""
+    largest, extra = (3, 3) if spatial_dims < 3 else (2, 1)
     groups = draw(st.integers(1, 3))
     in_channels = groups * draw(st.integers(1, 2))
     out_channels = groups * draw(st.integers(1, 2))
-    kernel = tuple(draw(st.integers(1, 3)) for _ in range(spatial_dims))
+    kernel = tuple(draw(st.integers(1, largest)) for _ in range(spatial_dims))
     stride = tuple(draw(st.integers(1, 3)) for _ in range(spatial_dims))
     dilation = tuple(draw(st.integers(1, 2)) for _ in range(spatial_dims))
     if all(s == 1 for s in stride) and draw(st.booleans()):
@@ -23,7 +26,7 @@ def conv_cases(draw, spatial_dims):
     else:
         padding = tuple(draw(st.integers(0, 2)) for _ in range(spatial_dims))
     spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
-    spatial = tuple(draw(st.integers(max(1, s - 2 * (p if isinstance(p, int) else 0)), s + 3))
+    spatial = tuple(draw(st.integers(max(1, s - 2 * (p if isinstance(p, int) else 0)), s + extra))
                     for s, p in zip(spans, padding if isinstance(padding, tuple) else (0,) * spatial_dims))
     settings = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
     return (2, in_channels) + spatial, (out_channels, in_channels // groups) + kernel, settings
@@ -36,7 +39,7 @@ def conv_fn(name, settings):
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("name, spatial_dims", [("conv2d", 2), ("conv1d", 1)])
+@pytest.mark.parametrize("name, spatial_dims", [("conv2d", 2), ("conv1d", 1), ("conv3d", 3)])
 @given(data=st.data(), seed=st.integers(0, 100))
 def test_conv_matches_pytorch_and_gradcheck(device, name, spatial_dims, data, seed):
     x_shape, w_shape, settings = data.draw(conv_cases(spatial_dims))
@@ -45,24 +48,27 @@ def test_conv_matches_pytorch_and_gradcheck(device, name, spatial_dims, data, se
 
 
 @st.composite
-def conv_transpose_cases(draw):
+def conv_transpose_cases(draw, spatial_dims):
+    largest, biggest_input = (3, 4) if spatial_dims < 3 else (2, 3)
     groups = draw(st.integers(1, 2))
     in_channels, out_channels = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
-    kernel = tuple(draw(st.integers(1, 3)) for _ in range(2))
-    stride = tuple(draw(st.integers(1, 3)) for _ in range(2))
-    dilation = tuple(draw(st.integers(1, 2)) for _ in range(2))
+    kernel = tuple(draw(st.integers(1, largest)) for _ in range(spatial_dims))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(spatial_dims))
+    dilation = tuple(draw(st.integers(1, 2)) for _ in range(spatial_dims))
     padding = tuple(draw(st.integers(0, (d * (k - 1)) // 2)) for k, d in zip(kernel, dilation))
     output_padding = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation))
-    spatial = tuple(draw(st.integers(1, 4)) for _ in range(2))
+    spatial = tuple(draw(st.integers(1, biggest_input)) for _ in range(spatial_dims))
     settings = dict(stride=stride, padding=padding, output_padding=output_padding, groups=groups, dilation=dilation)
     return (2, in_channels) + spatial, (in_channels, out_channels // groups) + kernel, settings
 
 
 @pytest.mark.parametrize("device", DEVICES)
-@given(case=conv_transpose_cases(), seed=st.integers(0, 100))
-def test_conv_transpose2d_matches_pytorch_and_gradcheck(device, case, seed):
-    x_shape, w_shape, settings = case
-    check_op(conv_fn("conv_transpose2d", settings), rand(*x_shape, seed=seed), rand(*w_shape, seed=seed + 1),
+@pytest.mark.parametrize("name, spatial_dims", [("conv_transpose2d", 2), ("conv_transpose1d", 1),
+                                                ("conv_transpose3d", 3)])
+@given(data=st.data(), seed=st.integers(0, 100))
+def test_conv_transpose_matches_pytorch_and_gradcheck(device, name, spatial_dims, data, seed):
+    x_shape, w_shape, settings = data.draw(conv_transpose_cases(spatial_dims))
+    check_op(conv_fn(name, settings), rand(*x_shape, seed=seed), rand(*w_shape, seed=seed + 1),
              rand(w_shape[1] * settings["groups"], seed=seed + 2), device=device)
 
 
@@ -71,11 +77,14 @@ def test_conv_transpose2d_matches_pytorch_and_gradcheck(device, case, seed):
     ("conv2d", (3, 5, 6), (4, 3, 3, 3), dict(padding=1)),                       # unbatched (C, H, W)
     ("conv1d", (2, 7), (3, 2, 2), dict(stride=2)),                              # unbatched (C, L)
     ("conv_transpose2d", (2, 3, 3), (2, 3, 2, 2), dict(stride=2)),              # unbatched
+    ("conv3d", (2, 3, 4, 3), (3, 2, 2, 2, 1), dict(padding=(1, 0, 0))),         # unbatched (C, D, H, W)
+    ("conv_transpose1d", (2, 5), (2, 3, 2), dict(stride=3, output_padding=1)),  # unbatched
     ("conv2d", (2, 3, 6, 6), (4, 3, 1, 1), {}),                                 # 1×1: no unfolding copy
     ("conv2d", (2, 3, 7, 6), (4, 3, 2, 3), dict(padding="same", dilation=2)),   # even kernel: extra pad after
-], ids=["conv2d unbatched", "conv1d unbatched", "conv_transpose2d unbatched", "conv2d 1x1", "conv2d same even"])
+], ids=["conv2d unbatched", "conv1d unbatched", "conv_transpose2d unbatched", "conv3d unbatched",
+        "conv_transpose1d unbatched", "conv2d 1x1", "conv2d same even"])
 def test_conv_special_cases(device, name, x_shape, w_shape, settings):
-    bias_size = w_shape[1] if name == "conv_transpose2d" else w_shape[0]
+    bias_size = w_shape[1] if name.startswith("conv_transpose") else w_shape[0]
     check_op(conv_fn(name, settings), rand(*x_shape), rand(*w_shape, seed=1), rand(bias_size, seed=2), device=device)
 
 
@@ -102,6 +111,57 @@ def test_thin_weight_gradient_summed_in_blocks_of_windows(device):
                                (y_cols[0] @ cols[0].T).reshape(2, 1, 3, 3), rtol=1e-12)
     check_parity(lambda lib, x, w: lib.nn.functional.conv2d(x, w), rand(4, 1, 120, 120), rand(2, 1, 3, 3, seed=1),
                  device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name, x_shape, w_shape", [
+    ("conv1d", (2, 3, 7), (4, 3, 3)), ("conv2d", (2, 3, 5, 4), (4, 3, 2, 3)),
+    ("conv3d", (1, 2, 3, 4, 3), (3, 2, 2, 2, 2)),
+    ("conv_transpose1d", (2, 3, 4), (3, 2, 3)), ("conv_transpose2d", (2, 3, 3, 2), (3, 2, 2, 3)),
+    ("conv_transpose3d", (1, 2, 2, 3, 2), (2, 3, 2, 2, 2)),
+])
+def test_the_torch_spellings_of_the_convolutions(device, name, x_shape, w_shape):
+    """torch.conv2d and friends: PyTorch's arguments, positional (stride 2, padding 1 here)."""
+    check_parity(lambda lib, x, w: getattr(lib, name)(x, w, None, 2, 1), rand(*x_shape), rand(*w_shape, seed=1),
+                 device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("pad", [0, 1, 2])
+def test_conv_tbc_convolves_time_first_sequences(device, pad):
+    for lib_fn in (lambda lib: lib.conv_tbc, lambda lib: lib.nn.functional.conv_tbc):
+        check_op(lambda lib, x, w, b: lib_fn(lib)(x, w, b, pad), rand(6, 2, 3), rand(3, 3, 4, seed=1),
+                 rand(4, seed=2), device=device)
+
+
+@st.composite
+def unfold_cases(draw):
+    """(image shape, kernel_size, dilation, padding, stride) of a 2-D im2col that has at least one window."""
+    kernel = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    dilation = tuple(draw(st.integers(1, 2)) for _ in range(2))
+    padding = tuple(draw(st.integers(0, 2)) for _ in range(2))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(2))
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    size = tuple(draw(st.integers(max(1, s - 2 * p), s + 3)) for s, p in zip(spans, padding))
+    batch = draw(st.sampled_from([(), (2,)]))
+    return batch + (draw(st.integers(1, 3)),) + size, kernel, dilation, padding, stride
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@given(case=unfold_cases(), seed=st.integers(0, 100))
+def test_unfold_and_fold_match_pytorch(device, case, seed):
+    shape, kernel, dilation, padding, stride = case
+    check_op(lambda lib, x: lib.nn.functional.unfold(x, kernel, dilation, padding, stride), rand(*shape, seed=seed),
+             device=device)
+    blocks = torch.nn.functional.unfold(torch.zeros(shape), kernel, dilation, padding, stride).shape
+    check_op(lambda lib, x: lib.nn.functional.fold(x, shape[-2:], kernel, dilation, padding, stride),
+             rand(*blocks, seed=seed), device=device)
+
+
+def test_fold_of_unfold_counts_the_windows_on_each_pixel():
+    x = ember.ones(1, 1, 3, 4)
+    covered = F.fold(F.unfold(x, 2), (3, 4), 2)
+    assert covered.tolist() == [[[[1, 2, 2, 1], [2, 4, 4, 2], [1, 2, 2, 1]]]]
 
 
 def test_conv_output_sizes():
@@ -151,6 +211,36 @@ def test_conv_errors_say_what_was_expected():
         F.conv_transpose2d(ember.ones(1, 6, 4, 4), w, stride=2, output_padding=2)
     with raises(ValueError, "conv_transpose2d: expected input (N, 6, H, W), got (1, 3, 4, 4)"):
         F.conv_transpose2d(ember.ones(1, 3, 4, 4), w)
+    with raises(ValueError, "conv3d: expected a weight (out_channels, in_channels/groups, kd, kh, kw), got "
+                            "(6, 3, 5, 5)"):
+        F.conv3d(ember.ones(1, 3, 5, 5, 5), w)
+    with raises(ValueError, "conv3d: expected input (N, 3, D, H, W), got (1, 3, 5, 5)"):
+        F.conv3d(ember.ones(1, 3, 5, 5), ember.ones(6, 3, 1, 1, 1))
+    with raises(ValueError, "conv_transpose1d: padding must be an int ≥ 0 or a tuple of 1 of them, got 'same'"):
+        F.conv_transpose1d(ember.ones(1, 2, 3), ember.ones(2, 3, 3), padding="same")
+    with raises(ValueError, "conv_transpose3d: expected a weight (in_channels, out_channels/groups, kd, kh, kw), got "
+                            "(2, 3, 3)"):
+        F.conv_transpose3d(ember.ones(1, 2, 3, 3, 3), ember.ones(2, 3, 3))
+    with raises(RuntimeError, "conv_tbc: expected input (T, N, C_in) and weight (k, C_in, C_out), got input (2, 3) "
+                              "and weight (3, 3, 4)"):
+        F.conv_tbc(ember.ones(2, 3), ember.ones(3, 3, 4), ember.ones(4))
+
+
+def test_unfold_and_fold_errors():
+    with raises(RuntimeError, "unfold: expected input (N, C, H, W) or (C, H, W), got (3, 4)"):
+        F.unfold(ember.ones(3, 4), 2)
+    with raises(ValueError, "unfold: the input (3, 4) padded to (3, 4) is smaller than the kernel (5, 5)"):
+        F.unfold(ember.ones(1, 2, 3, 4), 5)
+    with raises(TypeError, "unfold needs a floating point tensor, got int64"):
+        F.unfold(ember.ones(1, 2, 3, 4, dtype=ember.int64), 2)
+    with raises(RuntimeError, "fold: expected input (N, C·kh·kw, L) or (C·kh·kw, L), got (2, 2, 8, 5)"):
+        F.fold(ember.ones(2, 2, 8, 5), (3, 4), 2)
+    with raises(RuntimeError, "fold: expected input (N, C·4, 6) for output_size (3, 4) and kernel_size (2, 2), got "
+                              "(2, 7, 6)"):
+        F.fold(ember.ones(2, 7, 6), (3, 4), 2)
+    with raises(RuntimeError, "fold: expected input (N, C·4, 6) for output_size (3, 4) and kernel_size (2, 2), got "
+                              "(2, 8, 5)"):
+        F.fold(ember.ones(2, 8, 5), (3, 4), 2)
 
 
 def test_unfold_and_fold_are_adjoint():
@@ -220,3 +310,22 @@ def test_conv2d_equals_its_readable_twin(device, stride, padding, bias):
     check_twin(lambda x, w, b: F.conv2d(x, w, b, stride, padding),
                lambda x, w, b: conv2d_composed(x, w, b, stride, padding),
                rand(2, 3, 7, 6), rand(4, 3, 3, 2, seed=1), b, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("fn, x_shape, w_shape", [
+    (lambda lib, x, w: lib.nn.functional.conv1d(x, w), (0, 3, 5), (4, 3, 3)),
+    (lambda lib, x, w: lib.nn.functional.conv2d(x, w, padding=1, groups=3), (0, 3, 5, 5), (6, 1, 3, 3)),
+    (lambda lib, x, w: lib.nn.functional.conv3d(x, w), (0, 3, 4, 4, 4), (2, 3, 2, 2, 2)),
+    (lambda lib, x, w: lib.nn.functional.conv_transpose2d(x, w, stride=2), (0, 3, 4, 4), (3, 2, 3, 3)),
+    (lambda lib, x, w: lib.nn.functional.conv_transpose3d(x, w), (0, 3, 2, 2, 2), (3, 2, 2, 2, 2)),
+], ids=["conv1d", "conv2d", "conv3d", "conv_transpose2d", "conv_transpose3d"])
+def test_convolutions_of_an_empty_batch(device, fn, x_shape, w_shape):
+    """No images in the batch: an empty output of the right shape, and a zero weight gradient."""
+    check_parity(fn, rand(*x_shape), rand(*w_shape, seed=1), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_unfold_and_fold_of_an_empty_batch(device):
+    check_parity(lambda lib, x: lib.nn.functional.unfold(x, 2), rand(0, 3, 5, 5), device=device)
+    check_parity(lambda lib, x: lib.nn.functional.fold(x, (5, 5), 2), rand(0, 12, 16), device=device)

@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ember
-import ember.nn.functional as F
 
 from helpers import (DEVICES, broadcastable_shapes, check_op, check_parity, dim, dims, rand, raises, seeds, shapes,
                      to_numpy)
@@ -156,16 +155,6 @@ def test_using_one_piece_of_a_split(device):
     check_op(lambda lib, x: lib.chunk(x, 3)[-1].exp(), rand(5, 2), device=device)
 
 
-@pytest.mark.parametrize("device", DEVICES)
-@given(shape=shapes(min_dims=1, max_dims=3), seed=seeds, data=st.data())
-def test_pad_with_a_constant(device, shape, seed, data):
-    pairs = data.draw(st.integers(1, len(shape)), label="pairs")
-    widths = tuple(data.draw(st.lists(st.integers(0, 2), min_size=2 * pairs, max_size=2 * pairs), label="widths"))
-    value = data.draw(st.sampled_from([0.0, 1.5, -3.0]), label="value")
-    check_op(lambda lib, x: lib.nn.functional.pad(x, widths, value=value), rand(*shape, seed=seed), device=device)
-    check_op(lambda lib, x: lib.nn.functional.pad(x, widths), rand(*shape, seed=seed), device=device)
-
-
 def test_shape_ops_that_change_nothing_return_the_same_tensor():
     x = ember.ones(2, 3)
     assert x.reshape(2, 3) is x and x.expand(2, 3) is x and x.contiguous() is x
@@ -217,15 +206,6 @@ def test_split_sizes_that_do_not_add_up():
         ember.ones(2, 3).split(0)
     with raises(RuntimeError, "chunk: chunks must be a positive int, got 0"):
         ember.ones(2, 3).chunk(0)
-
-
-def test_pad_with_too_many_pairs():
-    with raises(ValueError, "pad: expected pairs for at most 2 dimensions, got (1, 1, 1, 1, 1, 1)"):
-        F.pad(ember.ones(2, 3), (1, 1, 1, 1, 1, 1))
-    with raises(ValueError, "pad: expected pairs for at most 2 dimensions, got (1, 1, 1)"):
-        F.pad(ember.ones(2, 3), (1, 1, 1))
-    with raises(NotImplementedError, "pad: mode 'reflect' is not supported"):
-        F.pad(ember.ones(2, 3), (1, 1), mode="reflect")
 
 
 def test_t_of_more_than_two_dims():

@@ -15,7 +15,7 @@ from .. import backend
 from ..nn.positional import _Positional
 from ..nn.rnn import GRU, LSTM, RNN
 from ..ops import (activation, attention, conv, elementwise, embedding, indexing, layout, linalg, normalization,
-                   pointwise, pooling, reduce, shape)
+                   padding, pointwise, pooling, reduce, resample, shape)
 from ..tensor import Tensor
 
 
@@ -277,6 +277,18 @@ def _conv(g, r):
     return g.add("Conv", inputs, group=r.attrs["groups"], **_window_attributes(r.attrs["window"]))
 
 
+def _conv_transpose(g, r):
+    """ONNX's ConvTranspose makes s·(in - 1) + span - pads + output_padding along each axis: the padding of
+    ember's window, and output_padding for the rest of the output size asked for."""
+    x, weight, bias = r.inputs
+    window, out_size = r.attrs["window"], r.attrs["out_size"]
+    made = [s * (n - 1) + span - before - after for s, n, span, (before, after)
+            in zip(window.stride, x.shape[2:], window.span(), window.padding)]
+    inputs = [g.value(x), g.value(weight)] + ([] if bias is None else [g.value(bias)])
+    return g.add("ConvTranspose", inputs, group=r.attrs["groups"], **_window_attributes(window),
+                 output_padding=[n - m for n, m in zip(out_size, made)])
+
+
 def _max_pool(g, r):
     if r.attrs["return_indices"]:
         raise ExportError("return_indices=True cannot be exported")
@@ -295,8 +307,10 @@ def _avg_pool(g, r):
 
 
 def _resample(g, r):
-    """Adaptive average pooling and nearest upsampling: out = A_h · x · A_wᵀ (two MatMuls)."""
+    """Adaptive average pooling and interpolation over one or two axes: out = A_h · x · A_wᵀ (two MatMuls)."""
     matrices = r.attrs["matrices"]
+    if len(matrices) > 2:
+        raise ExportError("resampling over three spatial axes (3-D adaptive pooling, interpolate) cannot be exported")
     out = g.value(r.x)
     if len(matrices) == 2:
         out = g.add("MatMul", [g.constant(backend.to_device(matrices[0], backend.CPU)), out])
@@ -463,11 +477,12 @@ OPS = {
     activation.GELU: _gelu, activation.SiLU: _silu, activation.Softplus: _softplus,
     activation.Softmax: _along_axis("Softmax"), activation.LogSoftmax: _along_axis("LogSoftmax"),
     linalg.MatMul: _binary("MatMul"), linalg.Linear: _linear, conv.Conv: _conv,
-    pooling.MaxPool: _max_pool, pooling.AvgPool: _avg_pool, pooling.Resample: _resample,
+    conv.ConvTranspose: _conv_transpose,
+    pooling.MaxPool: _max_pool, pooling.AvgPool: _avg_pool, resample.Resample: _resample,
     normalization.BatchNorm: _batch_norm, normalization.LayerNorm: _layer_norm, embedding.Embedding: _embedding,
     attention.ScaledDotProductAttention: _attention,
     shape.Reshape: _reshape, shape.Permute: _permute, shape.Expand: _expand, shape.Cat: _cat, shape.Stack: _stack,
-    shape.Split: _split, shape.Pad: _pad, indexing.GetItem: _get_item,
+    shape.Split: _split, padding.ConstantPad: _pad, indexing.GetItem: _get_item,
     reduce.Sum: _reduce("ReduceSum"), reduce.Mean: _reduce("ReduceMean"),
 }
 

@@ -1,6 +1,6 @@
 """Upsampling: making feature maps larger again (in decoders, segmentation and generator networks).
 
-The math (interpolate) is in ember/ops/pooling.py.
+The math (interpolate) is in ember/ops/resample.py.
 """
 
 from .. import functional as F
@@ -8,12 +8,13 @@ from .module import Module
 
 
 class Upsample(Module):
-    """Resizes (N, C, *spatial) to size, or by scale_factor, copying each input pixel to the output
-    pixels that fall on it (mode='nearest', the one ember implements): scale_factor=2 turns every
-    pixel into a 2×2 block."""
+    """Resizes (N, C, *spatial) to size, or by scale_factor, reading each output pixel off the input as
+    mode says: 'nearest' (scale_factor=2 turns every pixel into a 2×2 block), 'linear', 'bilinear',
+    'bicubic', 'trilinear' (with align_corners), 'nearest-exact' or 'area'."""
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
         super().__init__()
+        self.name = type(self).__name__
         self.size = size
         if isinstance(scale_factor, (tuple, list)):
             self.scale_factor = tuple(float(s) for s in scale_factor)
@@ -28,3 +29,17 @@ class Upsample(Module):
     def extra_repr(self):
         what = f"scale_factor={self.scale_factor!r}" if self.scale_factor is not None else f"size={self.size!r}"
         return f"{what}, mode={self.mode!r}"
+
+
+class UpsamplingNearest2d(Upsample):
+    """Upsample(mode='nearest') for images (N, C, H, W)."""
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """Upsample(mode='bilinear', align_corners=True) for images (N, C, H, W)."""
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

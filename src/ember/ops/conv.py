@@ -16,7 +16,8 @@ The backward pass is two more products, dW = grad @ colsᵀ and dcols = Wᵀ @ g
 addition per kernel offset (kh·kw of them), never a loop over images or pixels (only over bands of
 output rows, sized to the processor's cache). A transposed
 convolution is the same three pieces in the other order: its forward is a convolution's input
-gradient.
+gradient. The same Window serves 1-D signals, 2-D images and 3-D volumes (a kernel offset is then a
+triple), and unfold and fold are users' functions too (F.unfold, F.fold).
 
 Memory layout. Arrays keep PyTorch's shape (N, C, *spatial), but a conv layer's numbers lie in memory
 as (C, *spatial, N): *batch-innermost*. The matrix product delivers exactly that, (O, L·N), so the
@@ -32,7 +33,8 @@ import math
 
 from .. import backend
 from ..autograd import Function
-from .shape import pad, stack
+from .padding import pad
+from .shape import stack
 
 
 class Window:
@@ -124,9 +126,10 @@ def is_batch_innermost(y):
     return batch_to_end(y).flags.c_contiguous
 
 
-def unfold(xp, x, window, groups, out_size):
+def grouped_columns(xp, x, window, groups, out_size):
     """The windows of x (N, C, *spatial) as columns, grouped: (groups, C/groups·K, L·N)."""
-    return window.unfold(xp, x, out_size).reshape(groups, -1, math.prod(out_size) * x.shape[0])
+    rows = x.shape[1] // groups * math.prod(window.kernel)
+    return window.unfold(xp, x, out_size).reshape(groups, rows, math.prod(out_size) * x.shape[0])
 
 
 def filter_product(xp, weight, cols, groups, out_size, bias=None):
@@ -199,12 +202,12 @@ def filter_product_transpose(xp, y_cols, y_size, weight, window, groups, shape):
 def row_bands(xp, rows, bytes_per_row):
     """The output rows in bands (slices) whose columns fill at most backend.cache_bytes(xp), one row at least."""
     limit = backend.cache_bytes(xp)
-    step = rows if limit is None else max(1, limit // bytes_per_row)
+    step = rows if limit is None or bytes_per_row == 0 else max(1, limit // bytes_per_row)
     return [slice(start, min(rows, start + step)) for start in range(0, rows, step)]
 
 
 class Conv(Function):
-    """out[n, o] = Σ_c W[o, c] ⋆ x[n, c] + b[o] (⋆: slide and take dot products), for 1-D and 2-D
+    """out[n, o] = Σ_c W[o, c] ⋆ x[n, c] + b[o] (⋆: slide and take dot products), for 1-D, 2-D and 3-D
     inputs: x (N, C, *spatial), weight (O, C/groups, *kernel), bias (O,) or None -> (N, O, *out).
 
     With groups g, the channels split into g independent convolutions (g = C: depthwise).
@@ -213,7 +216,7 @@ class Conv(Function):
 
     def forward(ctx, x, weight, bias, *, window, groups):
         out_size = window.output_size(x.shape[2:])
-        cols = unfold(ctx.xp, x, window, groups, out_size)
+        cols = grouped_columns(ctx.xp, x, window, groups, out_size)
         ctx.window, ctx.groups, ctx.x_shape = window, groups, x.shape
         ctx.save_for_backward(weight, cols if ctx.needs_input_grad[1] else None)
         return filter_product(ctx.xp, weight, cols, groups, out_size, bias)
@@ -251,7 +254,7 @@ class ConvTranspose(Function):
 
     def backward(ctx, grad):
         weight, x_cols = ctx.saved
-        grad_cols = unfold(ctx.xp, grad, ctx.window, ctx.groups, ctx.in_size)
+        grad_cols = grouped_columns(ctx.xp, grad, ctx.window, ctx.groups, ctx.in_size)
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
             grad_x = filter_product(ctx.xp, weight, grad_cols, ctx.groups, ctx.in_size)
@@ -262,9 +265,57 @@ class ConvTranspose(Function):
 
 
 # ---------------------------------------------------------------------------------------------
-# The functions users call (F.conv1d, F.conv2d, F.conv_transpose2d): arguments checked, then the op.
+# im2col and col2im as ops of their own (F.unfold, F.fold): PyTorch's layout of the columns, one per window.
 
-SPATIAL_NAMES = {1: "L", 2: "H, W"}
+def as_blocks(xp, cols, window):
+    """Columns (C, *kernel, *out_size, N), as Window.unfold gives them, in PyTorch's layout (N, C·K, L):
+    row c·K + k of column l is kernel offset k of channel c in the l-th window (row by row)."""
+    per_window = math.prod(cols.shape[:1 + len(window.kernel)])
+    windows = math.prod(cols.shape[1 + len(window.kernel):-1])
+    return xp.moveaxis(cols, -1, 0).reshape(cols.shape[-1], per_window, windows)
+
+
+def from_blocks(xp, blocks, window, shape):
+    """col2im: blocks (N, C·K, L) added onto an image of shape (N, C, *spatial), each column onto the
+    pixels of its window; where windows overlap, their numbers add."""
+    out_size = window.output_size(shape[2:])
+    cols = xp.moveaxis(blocks.reshape(shape[:2] + window.kernel + out_size), 0, -1)
+    padded = batch_innermost(xp, shape[:2] + window.padded_size(shape[2:]), blocks.dtype, 0)
+    window.fold(xp, cols, window.columns_view(xp, padded, out_size))
+    return window.crop(padded)
+
+
+class Im2col(Function):
+    """The windows of x (N, C, *spatial) as the columns of a matrix: (N, C·K, L), K numbers per window
+    (the kernel's size times C), L windows. Backward is col2im: each column's gradient goes back onto
+    the pixels its window came from."""
+
+    def forward(ctx, x, window):
+        ctx.window, ctx.shape = window, x.shape
+        return as_blocks(ctx.xp, window.unfold(ctx.xp, x, window.output_size(x.shape[2:])), window)
+
+    def backward(ctx, grad):
+        return from_blocks(ctx.xp, grad, ctx.window, ctx.shape)
+
+
+class Col2im(Function):
+    """im2col's adjoint: blocks (N, C·K, L) summed into an image (N, C, *spatial) where their windows lie.
+    Backward is im2col of the gradient."""
+
+    def forward(ctx, blocks, window, shape):
+        ctx.window = window
+        return from_blocks(ctx.xp, blocks, window, shape)
+
+    def backward(ctx, grad):
+        window = ctx.window
+        return as_blocks(ctx.xp, window.unfold(ctx.xp, grad, window.output_size(grad.shape[2:])), window)
+
+
+# ---------------------------------------------------------------------------------------------
+# The functions users call (F.conv1d ... F.conv_transpose3d, F.unfold, F.fold): arguments checked, then the op.
+
+SPATIAL_NAMES = {1: "L", 2: "H, W", 3: "D, H, W"}
+KERNEL_NAMES = {1: "k", 2: "kh, kw", 3: "kd, kh, kw"}
 
 
 def ints(value, n, what, name, minimum=0):
@@ -291,8 +342,8 @@ def check_fits(window, spatial, name):
 
 def _check_tensors(name, x, weight, bias, spatial_dims, weight_layout):
     if weight.ndim != spatial_dims + 2:
-        kernel = "k" if spatial_dims == 1 else "kh, kw"
-        raise ValueError(f"{name}: expected a weight ({weight_layout}, {kernel}), got {tuple(weight.shape)}")
+        raise ValueError(f"{name}: expected a weight ({weight_layout}, {KERNEL_NAMES[spatial_dims]}), got "
+                         f"{tuple(weight.shape)}")
     if backend.kind_of(x.dtype) != "f" or x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
         raise TypeError(f"{name}: input, weight and bias must have one floating point dtype, got input {x.dtype}, "
                         f"weight {weight.dtype}" + ("" if bias is None else f", bias {bias.dtype}"))
@@ -333,7 +384,7 @@ def batched(x, spatial_dims, run):
 
 
 def conv(x, weight, bias, stride, padding, dilation, groups, spatial_dims, name):
-    """A convolution over spatial_dims (1 or 2) axes, its arguments checked; see conv2d."""
+    """A convolution over spatial_dims (1, 2 or 3) axes, its arguments checked; see conv2d."""
     _check_tensors(name, x, weight, bias, spatial_dims, "out_channels, in_channels/groups")
     _check_groups(name, groups, weight.shape[0], "out_channels")
     check_input(x, weight.shape[1] * groups, spatial_dims, name)
@@ -359,6 +410,44 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """3-D convolution, over volumes or clips of video: input (N, C_in, D, H, W) or (C_in, D, H, W),
+    weight (C_out, C_in/groups, kd, kh, kw), bias (C_out,) -> (N, C_out, D_out, H_out, W_out), each side
+    as in conv2d."""
+    return conv(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+def conv_transpose(x, weight, bias, stride, padding, output_padding, groups, dilation, spatial_dims, name):
+    """A transposed convolution over spatial_dims (1, 2 or 3) axes, its arguments checked; see conv_transpose2d."""
+    _check_tensors(name, x, weight, bias, spatial_dims, "in_channels, out_channels/groups")
+    _check_groups(name, groups, weight.shape[0], "in_channels")
+    check_input(x, weight.shape[0], spatial_dims, name)
+    _check_bias(name, bias, weight.shape[1] * groups)
+    stride = ints(stride, spatial_dims, "stride", name, minimum=1)
+    dilation = ints(dilation, spatial_dims, "dilation", name, minimum=1)
+    pads = ints(padding, spatial_dims, "padding", name)
+    extra = ints(output_padding, spatial_dims, "output_padding", name)
+    if any(e >= s and e >= d for e, s, d in zip(extra, stride, dilation)):
+        raise ValueError(f"{name}: output_padding {extra} must be smaller than either stride {stride} or "
+                         f"dilation {dilation}")
+    kernel = weight.shape[2:]
+    out_size = tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1
+                     for n, s, p, d, k, e in zip(x.shape[-spatial_dims:], stride, pads, dilation, kernel, extra))
+    if any(n < 1 for n in out_size):
+        raise ValueError(f"{name}: the output size {out_size} for input {tuple(x.shape)} is too small")
+    window = Window(kernel, stride, tuple((p, p) for p in pads), dilation)
+    return batched(x, spatial_dims, lambda x: ConvTranspose.apply(x, weight, bias, window=window, groups=groups,
+                                                                   out_size=out_size))
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,  # noqa: A002
+                     dilation=1):
+    """1-D transposed convolution: input (N, C_in, L) or (C_in, L), weight (C_in, C_out/groups, k), bias
+    (C_out,) -> (N, C_out, L_out), L_out = (L - 1)·stride - 2·padding + dilation·(k - 1) + output_padding + 1."""
+    return conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 1,
+                          "conv_transpose1d")
+
+
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,  # noqa: A002
                      dilation=1):
     """2-D transposed convolution: input (N, C_in, H, W) or (C_in, H, W), weight (C_in, C_out/groups,
@@ -366,26 +455,67 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     H_out = (H - 1)·stride - 2·padding + dilation·(kh - 1) + output_padding + 1.
     output_padding (smaller than stride or dilation) picks among the output sizes that a stride-s
     convolution would map to the same H."""
-    name = "conv_transpose2d"
-    _check_tensors(name, input, weight, bias, 2, "in_channels, out_channels/groups")
-    _check_groups(name, groups, weight.shape[0], "in_channels")
-    check_input(input, weight.shape[0], 2, name)
-    _check_bias(name, bias, weight.shape[1] * groups)
-    stride = ints(stride, 2, "stride", name, minimum=1)
-    dilation = ints(dilation, 2, "dilation", name, minimum=1)
-    pads = ints(padding, 2, "padding", name)
-    extra = ints(output_padding, 2, "output_padding", name)
-    if any(e >= s and e >= d for e, s, d in zip(extra, stride, dilation)):
-        raise ValueError(f"{name}: output_padding {extra} must be smaller than either stride {stride} or "
-                         f"dilation {dilation}")
-    kernel = weight.shape[2:]
-    out_size = tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1
-                     for n, s, p, d, k, e in zip(input.shape[-2:], stride, pads, dilation, kernel, extra))
-    if any(n < 1 for n in out_size):
-        raise ValueError(f"{name}: the output size {out_size} for input {tuple(input.shape)} is too small")
-    window = Window(kernel, stride, tuple((p, p) for p in pads), dilation)
-    return batched(input, 2, lambda x: ConvTranspose.apply(x, weight, bias, window=window, groups=groups,
-                                                            out_size=out_size))
+    return conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
+                          "conv_transpose2d")
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,  # noqa: A002
+                     dilation=1):
+    """3-D transposed convolution: input (N, C_in, D, H, W) or (C_in, D, H, W), weight (C_in, C_out/groups,
+    kd, kh, kw), bias (C_out,) -> (N, C_out, D_out, H_out, W_out), each side as in conv_transpose2d."""
+    return conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 3,
+                          "conv_transpose3d")
+
+
+def conv_tbc(input, weight, bias, pad=0):  # noqa: A002
+    """A 1-D convolution of sequences laid out time first: input (T, N, C_in), weight (k, C_in, C_out),
+    bias (C_out,), pad zeros at both ends of time -> (T + 2·pad - k + 1, N, C_out)."""
+    if input.ndim != 3 or weight.ndim != 3:
+        raise RuntimeError(f"conv_tbc: expected input (T, N, C_in) and weight (k, C_in, C_out), got input "
+                           f"{tuple(input.shape)} and weight {tuple(weight.shape)}")
+    return conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad).permute(2, 0, 1)
+
+
+def _window_2d(kernel_size, dilation, padding, stride, name):
+    """The Window of F.unfold and F.fold (2-D, the same padding on both sides)."""
+    return Window(ints(kernel_size, 2, "kernel_size", name, minimum=1), ints(stride, 2, "stride", name, minimum=1),
+                  tuple((p, p) for p in ints(padding, 2, "padding", name)),
+                  ints(dilation, 2, "dilation", name, minimum=1))
+
+
+def _check_images(x, ndims, layout, name):
+    """F.unfold's and F.fold's input: a floating point tensor of one of ndims dimensions, laid out as layout says."""
+    if x.ndim not in ndims:
+        raise RuntimeError(f"{name}: expected input {layout}, got {tuple(x.shape)}")
+    if backend.kind_of(x.dtype) != "f":
+        raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002
+    """im2col as a function: the kh×kw windows of input (N, C, H, W) or (C, H, W) as columns, (N, C·kh·kw, L),
+    L the number of windows (row by row). A convolution is this followed by one matrix product."""
+    name = "unfold"
+    _check_images(input, (3, 4), "(N, C, H, W) or (C, H, W)", name)
+    window = _window_2d(kernel_size, dilation, padding, stride, name)
+    check_fits(window, input.shape[-2:], name)
+    return batched(input, 2, lambda x: Im2col.apply(x, window=window))
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002
+    """col2im as a function, unfold's adjoint: blocks (N, C·kh·kw, L) or (C·kh·kw, L), one column per window
+    of an image of output_size (h, w), summed into that image (N, C, h, w) where the windows overlap."""
+    name = "fold"
+    _check_images(input, (2, 3), "(N, C·kh·kw, L) or (C·kh·kw, L)", name)
+    window = _window_2d(kernel_size, dilation, padding, stride, name)
+    size = ints(output_size, 2, "output_size", name, minimum=1)
+    check_fits(window, size, name)
+    per_window, blocks = math.prod(window.kernel), math.prod(window.output_size(size))
+    if input.shape[-2] % per_window or input.shape[-1] != blocks:
+        raise RuntimeError(f"{name}: expected input (N, C·{per_window}, {blocks}) for output_size {size} and "
+                           f"kernel_size {window.kernel}, got {tuple(input.shape)}")
+    # (N, C·K, L) has one axis after its channels, as a batch of 1-D signals: batched() reads it so.
+    return batched(input, 1, lambda x: Col2im.apply(
+        x, window=window, shape=(x.shape[0], x.shape[1] // per_window) + size))
 
 
 # ---------------------------------------------------------------------------------------------

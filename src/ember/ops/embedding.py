@@ -5,7 +5,7 @@ vector times the weight matrix is the row it picks, without the multiplication."
 from .. import backend
 from ..autograd import Function, no_grad
 from .elementwise import cast, clamp, where
-from .shape import pad
+from .padding import pad
 
 
 class Embedding(Function):

@@ -7,8 +7,9 @@ import itertools
 
 from .. import backend
 from .indexing import IntegerResult, check_index_dtype, getitem
+from .padding import pad
 from .shape import (atleast_1d, atleast_2d, atleast_3d, cat, chunk, common_dtype, expand, flatten, normalize_dim,
-                    pad, reshape, shape_arg, split, stack)
+                    reshape, shape_arg, split, stack)
 
 # ---------------------------------------------------------------------------------------------
 # Stacks.

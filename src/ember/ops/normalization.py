@@ -11,9 +11,10 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Function
+from .padding import pad
 from .pointwise import sqrt
 from .reduce import column_sums, row_sums
-from .shape import expand, pad
+from .shape import expand
 
 
 def standardize(xp, x, axes, eps):

@@ -3,10 +3,13 @@
 After a convolution has marked where a feature occurs, max pooling keeps only its strongest response
 in each window ("is there an edge around here?"), so the map gets smaller, the next layer sees a
 wider part of the image, and a small shift of the input changes little. Average pooling keeps the
-mean instead. Both slide a window as a convolution does (the same Window geometry), without weights.
+mean instead, LP pooling the p-norm (Σ xᵖ)^(1/p). They slide a window as a convolution does (the same
+Window geometry, over 1, 2 or 3 spatial axes), without weights.
 
-Adaptive average pooling (a fixed output size for any input size) and nearest-neighbour upsampling
-(its opposite) are linear maps along each spatial axis, so they are matrix products here.
+Adaptive pooling gives a fixed output size for any input size. Its average is a linear map along each
+spatial axis (a matrix product, as resizing in ops/resample.py); its maximum, and fractional max
+pooling's (windows at pseudo-random steps), take the largest of given positions (MaxAt). Max unpooling
+puts maxima back where max pooling's indices say, zeros elsewhere.
 """
 
 import math
@@ -14,6 +17,8 @@ import math
 from .. import backend
 from ..autograd import Function
 from .conv import SPATIAL_NAMES, Window, batch_innermost, batched, ints
+from .resample import Resample, average_matrix
+from .scatter import scatter
 
 
 class MaxPool(Function):
@@ -137,25 +142,45 @@ class AvgPool(Function):
         return ctx.window.crop(padded)
 
 
-class Resample(Function):
-    """A linear map along each trailing axis: for two axes, out = A_h · x · A_wᵀ per image, each A
-    (out_size, in_size). Nearest-neighbour upsampling (each row of A picks one input position) and
-    adaptive average pooling (each row averages a range of positions) are both this, and the
-    gradient goes back through the transposes: grad_x = A_hᵀ · grad · A_w."""
+class MaxAt(Function):
+    """The largest of given elements, for windows that a Window cannot describe (adaptive and fractional
+    pooling): x (N, C, *spatial) and positions (N or 1, C or 1, *out, K), each window K flat indices into
+    the spatial plane -> the maxima (N, C, *out) and their flat indices (the first on ties). The gradient
+    goes to each maximum's element: a scatter-add, as windows may share elements."""
 
-    def forward(ctx, x, matrices):
-        ctx.matrices = matrices
-        return _along_axes(ctx.xp, x, matrices, transpose=False)
+    def forward(ctx, x, positions):
+        xp = ctx.xp
+        planes = x.shape[:2]
+        positions = xp.broadcast_to(positions, planes + positions.shape[2:])
+        picked = xp.take_along_axis(x.reshape(planes + (math.prod(x.shape[2:]),)),
+                                    positions.reshape(planes + (math.prod(positions.shape[2:]),)), axis=2)
+        picked = picked.reshape(positions.shape)
+        winner = xp.argmax(picked, axis=-1)[..., None]
+        indices = xp.take_along_axis(positions, winner, axis=-1)[..., 0]
+        ctx.shape = x.shape
+        ctx.save_for_backward(indices)
+        return xp.take_along_axis(picked, winner, axis=-1)[..., 0], indices
 
-    def backward(ctx, grad):
-        return _along_axes(ctx.xp, grad, ctx.matrices, transpose=True)
+    def backward(ctx, grad, grad_indices=None):
+        xp = ctx.xp
+        (indices,) = ctx.saved
+        planes, plane_size = math.prod(ctx.shape[:2]), math.prod(ctx.shape[2:])
+        flat = indices.reshape(planes, math.prod(indices.shape[2:])) + (xp.arange(planes) * plane_size)[:, None]
+        total = xp.zeros(planes * plane_size, dtype=grad.dtype)
+        backend.scatter_add(total, (flat.ravel(),), grad.reshape(-1))
+        return total.reshape(ctx.shape)
 
 
-def _along_axes(xp, x, matrices, transpose):
-    first = x.ndim - len(matrices)
-    for axis, matrix in enumerate(matrices, first):
-        x = xp.moveaxis(xp.tensordot(x, matrix, axes=(axis, 0 if transpose else 1)), -1, axis)
-    return x
+def flat_positions(per_axis, spatial):
+    """Windows given along each axis, per_axis[a] (..., q_a, k_a) of positions, as flat positions in the
+    spatial plane (..., q_1, ..., q_D, k_1·...·k_D): every combination, the kernel in row-major order."""
+    dims = len(per_axis)
+    flat = 0
+    for axis, (positions, n) in enumerate(zip(per_axis, spatial)):
+        q, k = positions.shape[-2:]
+        shape = tuple(q if a == axis else 1 for a in range(dims)) + tuple(k if a == axis else 1 for a in range(dims))
+        flat = flat * n + positions.reshape(positions.shape[:-2] + shape)
+    return flat.reshape(flat.shape[:flat.ndim - dims] + (math.prod(flat.shape[flat.ndim - dims:]),))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,6 +221,7 @@ def pool_window(x, spatial_dims, kernel_size, stride, padding, dilation, ceil_mo
 
 
 def max_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, spatial_dims, name):
+    """Max pooling over spatial_dims (1, 2 or 3) axes, its arguments checked; see max_pool2d."""
     window, out_size = pool_window(x, spatial_dims, kernel_size, stride, padding, dilation, ceil_mode, name)
     return batched(x, spatial_dims, lambda x: MaxPool.apply(x, window=window, out_size=out_size,
                                                              return_indices=return_indices))
@@ -216,6 +242,31 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d")
 
 
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+               return_indices=False):
+    """The maximum of each kd×kh×kw window: (N, C, D, H, W) -> (N, C, D_out, H_out, W_out), as max_pool2d;
+    the indices point into the flattened D·H·W volume."""
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3, "max_pool3d")
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+                            return_indices=False):
+    """max_pool1d's maxima and their indices, whatever return_indices says."""
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 1, "max_pool1d_with_indices")
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+                            return_indices=False):
+    """max_pool2d's maxima and their indices, whatever return_indices says."""
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 2, "max_pool2d_with_indices")
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,  # noqa: A002
+                            return_indices=False):
+    """max_pool3d's maxima and their indices, whatever return_indices says."""
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 3, "max_pool3d_with_indices")
+
+
 def _avg_divisor(xp, window, spatial, out_size, count_include_pad, dtype):
     """How many elements each window's sum is divided by: the kernel's size where windows lie inside
     the (padded) input, fewer where ceil_mode lets one hang over the end, and only the real input
@@ -231,93 +282,279 @@ def _avg_divisor(xp, window, spatial, out_size, count_include_pad, dtype):
     return largest if float(counts.min()) == largest else counts.astype(dtype)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,  # noqa: A002
-               divisor_override=None):
-    """The mean of each kh×kw window: (N, C, H, W) -> (N, C, H_out, W_out); stride defaults to
-    kernel_size. Zero padding counts in the mean unless count_include_pad=False; divisor_override
-    divides every window's sum by that number instead."""
-    name = "avg_pool2d"
-    window, out_size = pool_window(input, 2, kernel_size, stride, padding, 1, ceil_mode, name)
+def avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, spatial_dims, name):
+    """Average pooling over spatial_dims (1, 2 or 3) axes, its arguments checked; see avg_pool2d."""
+    window, out_size = pool_window(x, spatial_dims, kernel_size, stride, padding, 1, ceil_mode, name)
     if divisor_override is not None:
         if isinstance(divisor_override, bool) or not isinstance(divisor_override, int) or divisor_override < 1:
             raise ValueError(f"{name}: divisor_override must be a positive int, got {divisor_override!r}")
         divisor = float(divisor_override)
     else:
-        divisor = _avg_divisor(backend.xp_of(input.array), window, input.shape[-2:], out_size, count_include_pad,
-                               input.dtype)
-    return batched(input, 2, lambda x: AvgPool.apply(x, window=window, out_size=out_size, divisor=divisor))
+        divisor = _avg_divisor(backend.xp_of(x.array), window, x.shape[-spatial_dims:], out_size, count_include_pad,
+                               x.dtype)
+    return batched(x, spatial_dims, lambda x: AvgPool.apply(x, window=window, out_size=out_size, divisor=divisor))
 
 
-def _adaptive_matrix(xp, n, q, dtype):
-    """(q, n): row i averages input positions ⌊i·n/q⌋ to ⌈(i+1)·n/q⌉ - 1 (the windows may overlap)."""
-    i = xp.arange(q)
-    starts, ends = (i * n) // q, -((-(i + 1) * n) // q)
-    positions = xp.arange(n)
-    inside = (positions >= starts[:, None]) & (positions < ends[:, None])
-    return (inside / (ends - starts)[:, None]).astype(dtype)
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):  # noqa: A002
+    """The mean of each window of kernel_size along L: (N, C, L) -> (N, C, L_out), as avg_pool2d."""
+    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1, "avg_pool1d")
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,  # noqa: A002
+               divisor_override=None):
+    """The mean of each kh×kw window: (N, C, H, W) -> (N, C, H_out, W_out); stride defaults to
+    kernel_size. Zero padding counts in the mean unless count_include_pad=False; divisor_override
+    divides every window's sum by that number instead."""
+    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2,
+                    "avg_pool2d")
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,  # noqa: A002
+               divisor_override=None):
+    """The mean of each kd×kh×kw window: (N, C, D, H, W) -> (N, C, D_out, H_out, W_out), as avg_pool2d."""
+    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3,
+                    "avg_pool3d")
+
+
+def lp_pool(x, norm_type, kernel_size, stride, ceil_mode, spatial_dims, name):
+    """Power-average pooling over spatial_dims axes, composed from avg_pool; see lp_pool2d."""
+    if norm_type == math.inf:
+        return max_pool(x.abs(), kernel_size, stride, 0, 1, ceil_mode, False, spatial_dims, name)
+    if norm_type == -math.inf:
+        return -max_pool(-x.abs(), kernel_size, stride, 0, 1, ceil_mode, False, spatial_dims, name)
+    means = avg_pool(x.pow(norm_type), kernel_size, stride, 0, ceil_mode, True, None, spatial_dims, name)
+    kernel = ints(kernel_size, spatial_dims, "kernel_size", name, minimum=1)
+    return (means * math.prod(kernel)).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # noqa: A002
+    """(Σ x^p)^(1/p) over each window along L: (N, C, L) -> (N, C, L_out), as lp_pool2d."""
+    return lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 1, "lp_pool1d")
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # noqa: A002
+    """The p-norm (Σ x^p)^(1/p) of each kh×kw window, p = norm_type: (N, C, H, W) -> (N, C, H_out, W_out).
+    p = 1 is sum pooling, p = ∞ max pooling (of |x|). As in PyTorch, a window that ceil_mode lets hang
+    over the end has its mean taken over the elements it covers, times the kernel's size."""
+    return lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 2, "lp_pool2d")
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # noqa: A002
+    """The p-norm of each kd×kh×kw window: (N, C, D, H, W) -> (N, C, D_out, H_out, W_out), as lp_pool2d."""
+    return lp_pool(input, norm_type, kernel_size, stride, ceil_mode, 3, "lp_pool3d")
+
+
+# ---------------------------------------------------------------------------------------------
+# Adaptive pooling: a fixed output size for any input; window i of q along an axis of n covers
+# positions ⌊i·n/q⌋ to ⌈(i+1)·n/q⌉ - 1.
+
+def adaptive_size(x, output_size, spatial_dims, name):
+    """output_size (an int, or a tuple whose None entries keep that axis's size) as a tuple of ints."""
+    _check_pool_input(x, spatial_dims, name)
+    sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * spatial_dims
+    if len(sizes) == spatial_dims:
+        sizes = tuple(n if q is None else q for n, q in zip(x.shape[-spatial_dims:], sizes))
+    return ints(sizes, spatial_dims, "output_size", name, minimum=1)
+
+
+def adaptive_avg_pool(x, output_size, spatial_dims, name):
+    """Adaptive average pooling over spatial_dims axes: a linear map along each (see Resample)."""
+    sizes = adaptive_size(x, output_size, spatial_dims, name)
+    xp = backend.xp_of(x.array)
+    return Resample.apply(x, matrices=tuple(average_matrix(xp, n, q, x.dtype)
+                                            for n, q in zip(x.shape[-spatial_dims:], sizes)))
+
+
+def adaptive_avg_pool1d(input, output_size):  # noqa: A002
+    """Average pooling to output_size along L, whatever the input's length: (N, C, L) -> (N, C, output_size)."""
+    return adaptive_avg_pool(input, output_size, 1, "adaptive_avg_pool1d")
 
 
 def adaptive_avg_pool2d(input, output_size):  # noqa: A002
     """Average pooling to a given output size, whatever the input size: (N, C, H, W) -> (N, C, *output_size).
     output_size is an int or an (h, w) pair (None keeps that axis); 1 is global average pooling,
     the step from a ResNet's last feature maps to its classifier."""
-    name = "adaptive_avg_pool2d"
-    _check_pool_input(input, 2, name)
-    pair = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
-    if len(pair) == 2:
-        pair = tuple(n if q is None else q for n, q in zip(input.shape[-2:], pair))
-    sizes = ints(pair, 2, "output_size", name, minimum=1)
-    xp = backend.xp_of(input.array)
-    matrices = tuple(_adaptive_matrix(xp, n, q, input.dtype) for n, q in zip(input.shape[-2:], sizes))
-    return Resample.apply(input, matrices=matrices)
+    return adaptive_avg_pool(input, output_size, 2, "adaptive_avg_pool2d")
 
 
-def _nearest_matrix(xp, n, q, scale_factor, dtype):
-    """(q, n): row i picks input position ⌊i·scale⌋ (scale = n/q, or 1/scale_factor when one was
-    given), computed in float32 as PyTorch does, so that both pick the same pixels."""
-    if q == n:
-        sources = xp.arange(q)
-    elif q == 2 * n:
-        sources = xp.arange(q) // 2
+def adaptive_avg_pool3d(input, output_size):  # noqa: A002
+    """Average pooling to a given output size: (N, C, D, H, W) -> (N, C, *output_size), as adaptive_avg_pool2d."""
+    return adaptive_avg_pool(input, output_size, 3, "adaptive_avg_pool3d")
+
+
+def _adaptive_positions(xp, spatial, sizes):
+    """The windows of adaptive pooling as flat positions (1, 1, *sizes, K); a window shorter than the
+    longest repeats its last position, which cannot change its maximum."""
+    per_axis = []
+    for n, q in zip(spatial, sizes):
+        i = xp.arange(q)
+        starts, ends = (i * n) // q, -((-(i + 1) * n) // q)
+        longest = int((ends - starts).max())
+        per_axis.append(xp.minimum(starts[:, None] + xp.arange(longest), ends[:, None] - 1))
+    return flat_positions(per_axis, spatial)[None, None]
+
+
+def adaptive_max_pool(x, output_size, return_indices, spatial_dims, name):
+    """Adaptive max pooling over spatial_dims axes; see adaptive_max_pool2d."""
+    sizes = adaptive_size(x, output_size, spatial_dims, name)
+    positions = _adaptive_positions(backend.xp_of(x.array), x.shape[-spatial_dims:], sizes)
+    out, indices = batched(x, spatial_dims, lambda x: MaxAt.apply(x, positions=positions))
+    return (out, indices) if return_indices else out
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):  # noqa: A002
+    """The maximum of each of output_size windows along L: (N, C, L) -> (N, C, output_size)."""
+    return adaptive_max_pool(input, output_size, return_indices, 1, "adaptive_max_pool1d")
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):  # noqa: A002
+    """Max pooling to a given output size, whatever the input size: (N, C, H, W) -> (N, C, *output_size);
+    with return_indices, also where each maximum was (an index into the flattened H·W plane)."""
+    return adaptive_max_pool(input, output_size, return_indices, 2, "adaptive_max_pool2d")
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):  # noqa: A002
+    """Max pooling to a given output size: (N, C, D, H, W) -> (N, C, *output_size), as adaptive_max_pool2d."""
+    return adaptive_max_pool(input, output_size, return_indices, 3, "adaptive_max_pool3d")
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):  # noqa: A002
+    """adaptive_max_pool1d's maxima and their indices, whatever return_indices says."""
+    return adaptive_max_pool(input, output_size, True, 1, "adaptive_max_pool1d_with_indices")
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):  # noqa: A002
+    """adaptive_max_pool2d's maxima and their indices, whatever return_indices says."""
+    return adaptive_max_pool(input, output_size, True, 2, "adaptive_max_pool2d_with_indices")
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):  # noqa: A002
+    """adaptive_max_pool3d's maxima and their indices, whatever return_indices says."""
+    return adaptive_max_pool(input, output_size, True, 3, "adaptive_max_pool3d_with_indices")
+
+
+# ---------------------------------------------------------------------------------------------
+# Fractional max pooling (Graham, 2014): kernel-sized windows at pseudo-random steps of ⌊α⌋ or ⌈α⌉,
+# α = (n - k)/(q - 1), which shrink a map by a factor between 1 and 2; a random number u per image,
+# channel and axis sets the steps.
+
+def _fractional_starts(xp, u, n, q, k):
+    """Window starts along an axis of n for q windows of k, from u (N, C) in [0, 1): PyTorch's sequence
+    ⌊(i + u)·α⌋ - ⌊u·α⌋, computed in u's dtype as PyTorch does, the last window ending at the end."""
+    alpha = u.dtype.type(n - k) / u.dtype.type(q - 1) if q > 1 else u.dtype.type(0)
+    i = xp.arange(q - 1, dtype=u.dtype)
+    starts = ((i + u[..., None]) * alpha).astype(xp.int64) - (u[..., None] * alpha).astype(xp.int64)
+    return xp.concatenate([starts, xp.full(u.shape + (1,), n - k, dtype=xp.int64)], axis=-1)
+
+
+def fractional_max_pool(x, kernel_size, output_size, output_ratio, random_samples, spatial_dims, name):
+    """Fractional max pooling over spatial_dims (2 or 3) axes: (maxima, indices); see fractional_max_pool2d."""
+    _check_pool_input(x, spatial_dims, name)
+    kernel = ints(kernel_size, spatial_dims, "kernel_size", name, minimum=1)
+    spatial = x.shape[-spatial_dims:]
+    if output_size is None:
+        if output_ratio is None:
+            raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
+        ratios = tuple(output_ratio) if isinstance(output_ratio, (tuple, list)) else (output_ratio,) * spatial_dims
+        if len(ratios) != spatial_dims or not all(0 < r < 1 for r in ratios):
+            raise ValueError(f"{name}: output_ratio must be a number in (0, 1) or a tuple of {spatial_dims} of "
+                             f"them, got {output_ratio!r}")
+        output_size = tuple(int(n * r) for n, r in zip(spatial, ratios))
+    sizes = ints(output_size, spatial_dims, "output_size", name, minimum=1)
+    if any(q + k - 1 > n for n, q, k in zip(spatial, sizes, kernel)):
+        raise ValueError(f"{name}: the input {tuple(spatial)} is too small for kernel_size {kernel} and output_size "
+                         f"{sizes} (each side needs at least output_size + kernel_size - 1)")
+    xp = backend.xp_of(x.array)
+    planes = (1,) * (spatial_dims + 2 - x.ndim) + x.shape[:-spatial_dims]
+    if random_samples is None:
+        samples = backend.default_generator(x.device).uniform(planes + (spatial_dims,), x.dtype)
+    elif tuple(random_samples.shape) != planes + (spatial_dims,):
+        raise ValueError(f"{name}: expected _random_samples of shape {planes + (spatial_dims,)}, got "
+                         f"{tuple(random_samples.shape)}")
     else:
-        scale = backend.float32.type(1.0 / scale_factor if scale_factor else n / q)
-        sources = xp.minimum(xp.floor(xp.arange(q, dtype=backend.float32) * scale).astype(xp.int64), n - 1)
-    return (xp.arange(n) == sources[:, None]).astype(dtype)
+        samples = random_samples.array
+    # PyTorch's samples set the axes in the order (W, H) for images, but (D, H, W) for volumes
+    order = (1, 0) if spatial_dims == 2 else (0, 1, 2)
+    per_axis = [_fractional_starts(xp, samples[..., order[axis]], n, q, k)[..., None] + xp.arange(k)
+                for axis, (n, q, k) in enumerate(zip(spatial, sizes, kernel))]
+    positions = flat_positions(per_axis, spatial)
+    return batched(x, spatial_dims, lambda x: MaxAt.apply(x, positions=positions))
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,  # noqa: A002
-                recompute_scale_factor=None, antialias=False):
-    """Resize the spatial axes of (N, C, *spatial) to size, or scale them by scale_factor (the size
-    rounded down). ember implements mode='nearest': each output pixel copies the input pixel it
-    falls on, so a 2× upsampling repeats every pixel in a 2×2 block."""
-    name = "interpolate"
-    if mode != "nearest":
-        raise NotImplementedError(f"{name}: ember implements mode='nearest' only, got mode={mode!r}")
-    if align_corners is not None or antialias:
-        raise ValueError(f"{name}: align_corners and antialias have no meaning for mode='nearest'")
-    spatial_dims = input.ndim - 2
-    if spatial_dims < 1:
-        raise ValueError(f"{name}: expected input (N, C, *spatial) with at least one spatial axis, got "
-                         f"{tuple(input.shape)}")
-    if (size is None) == (scale_factor is None):
-        raise ValueError(f"{name}: give exactly one of size and scale_factor")
-    spatial = input.shape[2:]
-    if size is not None:
-        sizes = ints(size, spatial_dims, "size", name, minimum=1)
-        scales = (None,) * spatial_dims
-    else:
-        scales = (scale_factor,) * spatial_dims if isinstance(scale_factor, (int, float)) else tuple(scale_factor)
-        if len(scales) != spatial_dims or any(isinstance(s, bool) or not isinstance(s, (int, float)) or s <= 0
-                                              for s in scales):
-            raise ValueError(f"{name}: scale_factor must be a positive number or a tuple of {spatial_dims} of "
-                             f"them, got {scale_factor!r}")
-        sizes = tuple(math.floor(n * float(s)) for n, s in zip(spatial, scales))
-        if any(q < 1 for q in sizes):
-            raise ValueError(f"{name}: scale_factor {scale_factor} makes the input {tuple(spatial)} empty")
-        if recompute_scale_factor:
-            scales = (None,) * spatial_dims
-    if backend.kind_of(input.dtype) != "f":
-        raise TypeError(f"{name} needs a floating point tensor, got {input.dtype}")
-    xp = backend.xp_of(input.array)
-    matrices = tuple(_nearest_matrix(xp, n, q, s, input.dtype) for n, q, s in zip(spatial, sizes, scales))
-    return Resample.apply(input, matrices=matrices)
+def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,  # noqa: A002
+                          _random_samples=None):
+    """Max pooling that shrinks (N, C, H, W) to output_size (or to output_ratio of each side, a number in
+    (0, 1)) with kernel_size windows at pseudo-random places: randomness that regularizes like dropout.
+    _random_samples (N, C, 2) in [0, 1) fixes the places (drawn from the default generator otherwise)."""
+    out, indices = fractional_max_pool(input, kernel_size, output_size, output_ratio, _random_samples, 2,
+                                       "fractional_max_pool2d")
+    return (out, indices) if return_indices else out
+
+
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,  # noqa: A002
+                          _random_samples=None):
+    """Fractional max pooling of (N, C, D, H, W), as fractional_max_pool2d; _random_samples (N, C, 3)."""
+    out, indices = fractional_max_pool(input, kernel_size, output_size, output_ratio, _random_samples, 3,
+                                       "fractional_max_pool3d")
+    return (out, indices) if return_indices else out
+
+
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,  # noqa: A002
+                                       return_indices=False, _random_samples=None):
+    """fractional_max_pool2d's maxima and their indices, whatever return_indices says."""
+    return fractional_max_pool(input, kernel_size, output_size, output_ratio, _random_samples, 2,
+                               "fractional_max_pool2d_with_indices")
+
+
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,  # noqa: A002
+                                       return_indices=False, _random_samples=None):
+    """fractional_max_pool3d's maxima and their indices, whatever return_indices says."""
+    return fractional_max_pool(input, kernel_size, output_size, output_ratio, _random_samples, 3,
+                               "fractional_max_pool3d_with_indices")
+
+
+# ---------------------------------------------------------------------------------------------
+# Unpooling: max pooling's partial inverse, each maximum put back where it was, zeros elsewhere.
+
+def max_unpool(x, indices, kernel_size, stride, padding, output_size, spatial_dims, name):
+    """The maxima x (N, C, *spatial) written at indices (max_pool's return_indices) into zeros of the
+    size the pooled input had, a composition of scatter; see max_unpool2d."""
+    _check_pool_input(x, spatial_dims, name)
+    kernel = ints(kernel_size, spatial_dims, "kernel_size", name, minimum=1)
+    stride = kernel if stride is None else ints(stride, spatial_dims, "stride", name, minimum=1)
+    pads = ints(padding, spatial_dims, "padding", name)
+    if tuple(indices.shape) != tuple(x.shape) or indices.dtype != backend.int64:
+        raise RuntimeError(f"{name}: expected int64 indices of the input's shape {tuple(x.shape)}, got "
+                         f"{indices.dtype} {tuple(indices.shape)}")
+    spatial = x.shape[-spatial_dims:]
+    default = tuple((n - 1) * s - 2 * p + k for n, s, p, k in zip(spatial, stride, pads, kernel))
+    size = default if output_size is None else tuple(output_size)
+    if len(size) == spatial_dims + 2:  # (N, C, *spatial), as PyTorch allows
+        size = size[2:]
+    if len(size) != spatial_dims or any(not d - s < q < d + s for q, d, s in zip(size, default, stride)):
+        raise ValueError(f"{name}: output_size {output_size!r} must give {spatial_dims} sizes, each within a stride "
+                         f"of {default}")
+    plane = math.prod(size)
+    if indices.numel() and not 0 <= int(indices.min()) <= int(indices.max()) < plane:
+        raise RuntimeError(f"{name}: found an index outside the output plane of {plane} elements {size}")
+    planes = x.shape[:-spatial_dims]
+    pooled = planes + (math.prod(x.shape[-spatial_dims:]),)
+    flat = scatter(x.new_zeros(planes + (plane,)), -1, indices.reshape(pooled), x.reshape(pooled))
+    return flat.reshape(planes + size)
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):  # noqa: A002
+    """max_pool1d's partial inverse: (N, C, L) maxima put back at their indices in zeros (N, C, L_out)."""
+    return max_unpool(input, indices, kernel_size, stride, padding, output_size, 1, "max_unpool1d")
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):  # noqa: A002
+    """max_pool2d's partial inverse: each maximum of (N, C, H, W) put back where its index says, in zeros of
+    (N, C, H_out, W_out), H_out = (H - 1)·stride - 2·padding + kernel_size unless output_size says
+    otherwise (the pooled input's size, when pooling dropped its last rows). What was not a maximum stays 0."""
+    return max_unpool(input, indices, kernel_size, stride, padding, output_size, 2, "max_unpool2d")
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):  # noqa: A002
+    """max_pool3d's partial inverse, for (N, C, D, H, W), as max_unpool2d."""
+    return max_unpool(input, indices, kernel_size, stride, padding, output_size, 3, "max_unpool3d")

@@ -1,5 +1,5 @@
 """Shape ops: the same numbers seen in another arrangement (reshapes, permutations, expansions,
-windows), joined (cat, stack), split, padded, flipped or rolled. Their backward puts the gradient
+windows), joined (cat, stack), split, flipped or rolled. Their backward puts the gradient
 back into the input's arrangement (reshape back, permute back, split back, flip back)."""
 
 import builtins
@@ -122,19 +122,6 @@ class Split(Function):
         return ctx.xp.concatenate(grads, axis=ctx.axis)
 
 
-class Pad(Function):
-    """A border of a constant value added around the last axes; backward crops it off."""
-
-    moves_data = True
-
-    def forward(ctx, x, widths, value):
-        ctx.inside = tuple(slice(before, before + n) for (before, _), n in zip(widths, x.shape))
-        return ctx.xp.pad(x, widths, constant_values=value)
-
-    def backward(ctx, grad):
-        return grad[ctx.inside]
-
-
 class Flip(Function):
     """The elements in reverse order along some axes (a copy, as in PyTorch); flipping the gradient the
     same way undoes it."""
@@ -191,6 +178,7 @@ def shape_arg(shape):
 
 
 def reshape(x, *shape):
+    """The same elements in a new shape (-1 infers one size)."""
     shape = shape_arg(shape)
     if shape.count(-1) > 1:
         raise RuntimeError(f"reshape: only one dimension can be -1, got {shape}")
@@ -205,6 +193,7 @@ def reshape(x, *shape):
 
 
 def flatten(x, start_dim=0, end_dim=-1):
+    """x with dims start_dim to end_dim merged into one."""
     if x.ndim == 0:
         return reshape(x, 1)
     start, end = normalize_dim(start_dim, x.ndim), normalize_dim(end_dim, x.ndim)
@@ -217,16 +206,19 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 
 def squeeze(x, dim=None):
+    """x without its size-1 dims (or only dim, if it has size 1)."""
     axes = normalize_dims(dim, x.ndim)  # a 0-d tensor takes dim 0 or -1 (as in PyTorch) and keeps its shape
     return reshape(x, tuple(n for a, n in enumerate(x.shape) if n != 1 or a not in axes))
 
 
 def unsqueeze(x, dim):
+    """x with a new size-1 dim inserted at dim."""
     axis = normalize_dim(dim, x.ndim + 1)
     return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
 
 
 def permute(x, *dims):
+    """x with its dims reordered: x.permute(2, 0, 1) of (A, B, C) is (C, A, B)."""
     dims = shape_arg(dims)
     axes = tuple(normalize_dim(d, x.ndim) for d in dims)
     if sorted(axes) != list(range(x.ndim)):
@@ -235,6 +227,7 @@ def permute(x, *dims):
 
 
 def transpose(x, dim0, dim1):
+    """x with dims dim0 and dim1 swapped."""
     axes = list(range(x.ndim))
     a, b = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
     if x.ndim:  # a 0-d tensor takes dims 0 and -1, and stays as it is
@@ -243,6 +236,7 @@ def transpose(x, dim0, dim1):
 
 
 def expand(x, *sizes):
+    """x broadcast to a larger size without copying (-1 keeps a size): a view."""
     sizes = shape_arg(sizes)
     if len(sizes) < x.ndim:
         raise RuntimeError(f"expand: the new shape {sizes} has fewer dimensions than the tensor {x.shape}")
@@ -288,6 +282,7 @@ def cat(tensors, dim=0):
 
 
 def stack(tensors, dim=0):
+    """The tensors joined along a new dim (their shapes equal)."""
     tensors = list(tensors)
     axis = normalize_dim(dim, tensors[0].ndim + 1) if tensors else None
     _check_same_shapes("stack", tensors)
@@ -300,6 +295,7 @@ def common_dtype(tensors):
 
 
 def split(x, split_size_or_sections, dim=0):
+    """x cut along dim into pieces of split_size (an int) or of the given sizes (a list)."""
     axis = normalize_dim(dim, x.ndim)
     length = x.shape[axis]
     if isinstance(split_size_or_sections, int):
@@ -317,24 +313,11 @@ def split(x, split_size_or_sections, dim=0):
 
 
 def chunk(x, chunks, dim=0):
+    """x split into `chunks` pieces along dim, the last one smaller if the size does not divide."""
     if not isinstance(chunks, int) or chunks <= 0:
         raise RuntimeError(f"chunk: chunks must be a positive int, got {chunks!r}")
     length = x.shape[normalize_dim(dim, x.ndim)]
     return split(x, -(-length // chunks) or 1, dim)
-
-
-def pad(x, pad, mode="constant", value=0.0):
-    """Pad the last len(pad)//2 dimensions; pad = (left, right, top, bottom, ...) from the last dim back."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: mode {mode!r} is not supported; ember pads with mode='constant'")
-    if len(pad) % 2 or len(pad) // 2 > x.ndim:
-        raise ValueError(f"pad: expected pairs for at most {x.ndim} dimensions, got {tuple(pad)}")
-    if any(not isinstance(p, int) or p < 0 for p in pad):
-        raise ValueError(f"pad: widths are non-negative ints, got {tuple(pad)}")
-    widths = [(0, 0)] * x.ndim
-    for i in range(len(pad) // 2):
-        widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
-    return Pad.apply(x, widths=tuple(widths), value=value)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ import numpy as np
 
 from ... import backend
 from ...creation import full, tensor
-from ...ops.shape import cat, pad, stack
+from ...ops.padding import pad
+from ...ops.shape import cat, stack
 from ...tensor import Tensor
 
 
