@@ -22,6 +22,11 @@ import weakref
 
 from . import backend
 
+
+class InputError(ValueError, RuntimeError):
+    """Tensors of shapes or dtypes an op cannot take: a RuntimeError, as PyTorch raises, and a ValueError, as
+    NumPy raises, so that neither kind of `except` misses it."""
+
 # ---------------------------------------------------------------------------------------------
 # Grad modes.
 
@@ -219,10 +224,15 @@ class Function:
         ctx.needs_input_grad = tuple(needs_grad) if recording else (False,) * len(needs_grad)
         if sixteen_bits and not cls.moves_data:
             ctx.low_precision = _low_precision(ctx.xp, arrays)
-        if ctx.low_precision is None:
-            out = ctx.forward(*arrays, **attrs)
-        else:
-            out = _rounded(ctx.forward(*_widened(arrays, ctx.low_precision), **attrs), ctx.low_precision)
+        try:
+            if ctx.low_precision is None:
+                out = ctx.forward(*arrays, **attrs)
+            else:
+                out = _rounded(ctx.forward(*_widened(arrays, ctx.low_precision), **attrs), ctx.low_precision)
+        except ValueError as error:  # NumPy's shape errors (shapes that do not broadcast) are PyTorch's RuntimeError
+            if isinstance(error, InputError):
+                raise
+            raise InputError(f"{cls.__name__}: {error}") from error
 
         node = ctx if recording else None
         if type(out) is tuple:

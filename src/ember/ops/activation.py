@@ -9,14 +9,15 @@ import warnings
 
 from .. import backend
 from ..autograd import Function, is_grad_enabled
-from .elementwise import cast, clamp, to_float, where
+from .elementwise import cast, check_kind, clamp, to_float, where
 from .pointwise import abs  # noqa: A004 (ember.abs)
 from .reduce import amax
-from .shape import chunk, normalize_dim
+from .shape import normalize_dim, split
 
 
 class ReLU(Function):
-    """max(x, 0): passes positives, zeroes negatives; the gradient is 1 where x > 0, else 0."""
+    """max(x, 0): passes positives, zeroes negatives; the gradient is 0 where x ≤ 0, else 1 (NaN passes it on,
+    as in PyTorch)."""
 
     def forward(ctx, x):
         out = ctx.xp.maximum(x, 0)
@@ -25,7 +26,7 @@ class ReLU(Function):
 
     def backward(ctx, grad):
         out, = ctx.saved
-        return grad * (out > 0)
+        return ctx.xp.where(out <= 0, 0, grad)
 
 
 class LeakyReLU(Function):
@@ -42,7 +43,8 @@ class LeakyReLU(Function):
 
 
 class Hardtanh(Function):
-    """x clipped to [low, high]; the gradient passes only strictly inside (0 at the corners, as PyTorch)."""
+    """x clipped to [low, high]; the gradient passes only strictly inside (0 at the corners, as PyTorch) and at
+    NaN."""
 
     def forward(ctx, x, low, high):
         ctx.save_for_backward(x)
@@ -51,14 +53,14 @@ class Hardtanh(Function):
 
     def backward(ctx, grad):
         x, = ctx.saved
-        return grad * ((x > ctx.low) & (x < ctx.high))
+        return ctx.xp.where((x <= ctx.low) | (x >= ctx.high), 0, grad)
 
 
 class ELU(Function):
     """scale·x for x > 0, scale·α(e^(input_scale·x) - 1) otherwise: a ReLU whose negative side bends
     smoothly down to -scale·α, so that mean activations stay near 0. ELU is scale = input_scale = 1;
     SELU fixes α and scale so that activations keep mean 0 and variance 1; CELU is input_scale = 1/α.
-    d/dx = scale for x > 0, else scale·α·input_scale·e^(input_scale·x).
+    d/dx = scale·α·input_scale·e^(input_scale·x) for x ≤ 0, else scale (at NaN too, as PyTorch).
     """
 
     def forward(ctx, x, alpha, scale, input_scale):
@@ -74,7 +76,7 @@ class ELU(Function):
         x, = ctx.saved
         slope = xp.exp(xp.minimum(x, 0) * ctx.input_scale)
         slope *= ctx.scale * ctx.alpha * ctx.input_scale
-        return grad * xp.where(x > 0, ctx.scale, slope)
+        return grad * xp.where(x <= 0, slope, ctx.scale)
 
 
 class Sigmoid(Function):
@@ -180,12 +182,17 @@ class Softplus(Function):
         return grad * xp.where(z > ctx.threshold, 1, sig)
 
 
+def _row_max(x, axis):
+    """The max along axis (kept), the shift that keeps e^x finite; 0 for an empty array, which has none."""
+    return x.max(axis=axis, keepdims=True) if x.size else 0
+
+
 class Softmax(Function):
     """e^x / Σ e^x along an axis: scores into probabilities. Shifted by the max, so ±1e4 stays finite."""
 
     def forward(ctx, x, axis):
         xp = ctx.xp
-        e = xp.exp(x - x.max(axis=axis, keepdims=True))
+        e = xp.exp(x - _row_max(x, axis))
         out = e / e.sum(axis=axis, keepdims=True)
         ctx.save_for_backward(out)
         ctx.axis = axis
@@ -216,7 +223,7 @@ class LogSoftmax(Function):
 
     def forward(ctx, x, axis):
         xp = ctx.xp
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = x - _row_max(x, axis)
         out = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
         ctx.save_for_backward(out)
         ctx.axis = axis
@@ -259,11 +266,13 @@ def floating(name, x):
 
 def relu(input, inplace=False):  # noqa: A002 (PyTorch's argument names)
     """ReLU: max(x, 0) elementwise; same shape as input."""
+    check_kind("relu", input.dtype, "iuf", "integer or floating point")
     return maybe_in_place("relu", input, ReLU.apply, inplace)
 
 
 def relu_(input):  # noqa: A002
     """relu in place."""
+    check_kind("relu_", input.dtype, "iuf", "integer or floating point")
     return in_place("relu_", input, ReLU.apply)
 
 
@@ -386,12 +395,14 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):  # noqa: A002
 
 
 def _threshold(threshold, value):
-    """x > threshold ? x : value, the value taking x's dtype (an integer tensor stays integer, as in PyTorch)."""
-    return lambda x: where(x > threshold, x, value if backend.kind_of(x.dtype) == "f" else int(value))
+    """x ≤ threshold ? value : x (NaN stays NaN), the value taking x's dtype (an integer tensor stays integer, as in
+    PyTorch)."""
+    return lambda x: where(x <= threshold, value if backend.kind_of(x.dtype) == "f" else int(value), x)
 
 
 def threshold(input, threshold, value, inplace=False):  # noqa: A002
     """x where x > threshold, else value."""
+    check_kind("threshold", input.dtype, "iuf", "integer or floating point")
     return maybe_in_place("threshold", input, _threshold(threshold, value), inplace)
 
 
@@ -404,8 +415,8 @@ def threshold_(input, threshold, value):  # noqa: A002
 # Shrinkage: small values to zero (sparse codes, denoising).
 
 def hardshrink(input, lambd=0.5):  # noqa: A002
-    """x where |x| > λ, else 0."""
-    return where(abs(floating("hardshrink", input)) > lambd, input, 0.0)
+    """0 where |x| ≤ λ, else x (NaN stays NaN)."""
+    return where(abs(floating("hardshrink", input)) <= lambd, 0.0, input)
 
 
 def softshrink(input, lambd=0.5):  # noqa: A002
@@ -549,5 +560,6 @@ def glu(input, dim=-1):  # noqa: A002
     axis = normalize_dim(dim, input.ndim)
     if input.shape[axis] % 2:
         raise RuntimeError(f"glu: halving dimension must be even, but dimension {axis} is size {input.shape[axis]}")
-    a, b = chunk(input, 2, axis)
+    half = input.shape[axis] // 2
+    a, b = split(input, [half, half], axis)
     return a * sigmoid(b)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd import Function
 from .elementwise import clamp
-from .shape import expand, normalize_dim
+from .shape import broadcast_shapes, expand, normalize_dim
 
 
 class PNorm(Function):
@@ -70,7 +70,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):  # noqa: A002 (PyTorch'
 
 def _broadcast(x1, x2):
     """x1 and x2 expanded to their common shape, so that a dimension means the same in both."""
-    shape = np.broadcast_shapes(x1.shape, x2.shape)
+    shape = broadcast_shapes(x1.shape, x2.shape)
     return expand(x1, shape), expand(x2, shape)
 
 

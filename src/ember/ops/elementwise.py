@@ -137,6 +137,14 @@ def _divide_rounded(xp, a, b, mode):
     return xp.where((a < 0) != (b < 0), -quotient, quotient)
 
 
+def _integer_power(xp, a, b):
+    """a ** b of integer arrays; where b < 0, PyTorch's integer 1 / a^|b| (rounded toward zero): 1 for a = 1,
+    ±1 for a = -1, else 0."""
+    out = a ** xp.abs(b)
+    reciprocal = xp.where(xp.abs(a) == 1, out, 0)
+    return xp.where(b < 0, reciprocal, out).astype(out.dtype, copy=False)
+
+
 class NotDifferentiable(Function):
     """Base of the ops that PyTorch gives no derivative: their float results join the graph, but backward refuses."""
 
@@ -233,7 +241,7 @@ class Pow(Function):
     and d/db = 0 where a = 0 and b ≥ 0 (0^b is constant there, though ln 0 is -inf)."""
 
     def forward(ctx, a, b):
-        out = a ** b
+        out = _integer_power(ctx.xp, a, b) if backend.is_array(b) and b.dtype.kind in "iu" else a ** b
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -341,7 +349,7 @@ class Clamp(Function):
         xp = ctx.xp
         grad_x = grad_low = grad_high = None
         if ctx.needs_input_grad[0]:
-            inside = xp.ones(x.shape, dtype=bool)
+            inside = xp.ones(grad.shape, dtype=bool)
             if low is not None:
                 inside &= x >= low
             if high is not None:
@@ -419,8 +427,9 @@ def add(input, other, *, alpha=1):  # noqa: A002 (PyTorch's argument names)
 
 
 def _check_not_bool(name, *operands):
+    """Refuse bool tensors and Python bools (PyTorch refuses x - True too)."""
     for x in operands:
-        if not _is_number(x) and x.dtype == backend.bool_:
+        if isinstance(x, bool) or (not _is_number(x) and x.dtype == backend.bool_):
             raise RuntimeError(f"{name}: subtraction of bool tensors is not supported; use ~ or logical_not() to "
                                "invert a mask, ^ or logical_xor() to compare two")
 
@@ -535,6 +544,7 @@ def lerp(input, end, weight):  # noqa: A002
 def addcmul(input, tensor1, tensor2, *, value=1):  # noqa: A002
     """input + value·tensor1·tensor2."""
     check_tensors("addcmul", tensor1=tensor1, tensor2=tensor2)
+    input, tensor1, tensor2 = promote(input, tensor1, tensor2)  # in the dtype of the result, as PyTorch
     return add(input, mul(tensor1, tensor2), alpha=value)
 
 
@@ -543,6 +553,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
     check_tensors("addcdiv", tensor1=tensor1, tensor2=tensor2)
     if backend.kind_of(tensor1.dtype) != "f" and backend.kind_of(tensor2.dtype) != "f":
         raise RuntimeError("addcdiv: integer division is not supported; make tensor1 or tensor2 floating point")
+    input, tensor1, tensor2 = promote(input, tensor1, tensor2)
     return add(input, div(tensor1, tensor2), alpha=value)
 
 

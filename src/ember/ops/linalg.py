@@ -8,7 +8,7 @@ cross product and the distances between two sets of points (cdist). einsum is in
 
 import math
 
-from ..autograd import Function
+from ..autograd import Function, InputError
 from .decompositions import no_out, warn_deprecated
 from .diagonal import diagonal
 from .elementwise import promote
@@ -92,11 +92,11 @@ def matmul(a, b):
     """The matrix product a @ b, with NumPy's rules: vectors, matrices, and batches that broadcast."""
     a, b = promote(a, b)
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError("matmul: both arguments need at least one dimension; use * for a scalar")
+        raise InputError("matmul: both arguments need at least one dimension; use * for a scalar")
     k_a = a.shape[-1]
     k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
     if k_a != k_b:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied ({k_a} != {k_b})")
+        raise InputError(f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied ({k_a} != {k_b})")
     return MatMul.apply(a, b)
 
 

@@ -184,13 +184,16 @@ class Heaviside(NotDifferentiable):
 
 
 class NextAfter(Function):
-    """The next floating point number after a in the direction of b: d/da = 1, d/db = 0 (as PyTorch)."""
+    """The next floating point number after a in the direction of b (b itself where a = b): d/da = 1, but 0 where
+    a = b; d/db = 0 (as PyTorch)."""
 
     def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
         return ctx.xp.nextafter(a, b)
 
     def backward(ctx, grad):
-        return grad, (ctx.xp.zeros_like(grad) if ctx.needs_input_grad[1] else None)
+        a, b = ctx.saved
+        return ctx.xp.where(a == b, 0, grad), (ctx.xp.zeros_like(grad) if ctx.needs_input_grad[1] else None)
 
 
 class Frexp(Function):

@@ -10,7 +10,7 @@ from collections import namedtuple
 
 from .. import backend
 from ..autograd import Function
-from .elementwise import cast, div, maximum, minimum, result_dtype, to_float, where
+from .elementwise import cast, check_kind, div, maximum, minimum, result_dtype, to_float, where
 from .logical import eq, ne
 from .indexing import gather
 from .shape import normalize_dim, normalize_dims, permute, reshape, shape_arg, squeeze
@@ -231,7 +231,7 @@ class Spread(Function):
         centered, out = ctx.saved
         if ctx.root:
             grad = ctx.xp.where(out == 0, 0, grad / (2 * ctx.xp.where(out == 0, 1, out)))
-        return _spread(grad, ctx) * centered * (2 / ctx.divisor)
+        return _spread(grad, ctx) * centered * 2 / ctx.divisor  # NaN and ±inf where the divisor is 0, as PyTorch
 
 
 def _spread_of(name, input, dim, unbiased, keepdim, correction, root):
@@ -386,6 +386,7 @@ def argmin(input, dim=None, keepdim=False, *, axis=None):  # noqa: A002
 
 def _arg(x, dim, keepdim, largest):
     name = "argmax" if largest else "argmin"
+    check_kind(name, x.dtype, "iuf", "integer or floating point")
     if dim is None:
         check_nonempty(name, x, None, ())
         return _arg_extreme(x, None, keepdim, largest)

@@ -118,8 +118,9 @@ def cumprod(input, dim=None, *, dtype=None, axis=None):  # noqa: A002
 
 def logcumsumexp(input, dim=None, *, axis=None):  # noqa: A002
     """log of the running sums of e^x along dim, computed without overflow."""
+    axis = _along("logcumsumexp", input, dim, axis)
     check_floating("logcumsumexp", input)
-    return _scan(LogCumSumExp, input, _along("logcumsumexp", input, dim, axis))
+    return _scan(LogCumSumExp, input, axis)
 
 
 def _running_extreme(name, input, dim, axis, largest):

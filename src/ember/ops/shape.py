@@ -230,7 +230,8 @@ def transpose(x, dim0, dim1):
     """x with dims dim0 and dim1 swapped."""
     axes = list(range(x.ndim))
     a, b = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
-    axes[a], axes[b] = axes[b], axes[a]
+    if x.ndim:  # a 0-d tensor takes dims 0 and -1, and stays as it is
+        axes[a], axes[b] = axes[b], axes[a]
     return Permute.apply(x, axes=tuple(axes))
 
 
@@ -265,18 +266,26 @@ def _check_same_shapes(name, tensors, axis=None):
 
 
 def cat(tensors, dim=0):
-    """The tensors joined along an existing dim (their other sizes equal)."""
+    """The tensors joined along dim, in their common dtype. As in PyTorch, 1-D empty tensors (shape (0,)) are
+    left out whatever the others' shapes are, and 0-d tensors are refused."""
     tensors = list(tensors)
-    axis = normalize_dim(dim, tensors[0].ndim) if tensors else None
+    for i, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(f"cat: zero-dimensional tensor (at position {i}) cannot be concatenated")
+    tensors = common_dtype(tensors) if tensors else []
+    shape = next((t.shape for t in tensors if t.shape != (0,)), (0,))
+    axis = normalize_dim(dim, len(shape)) if tensors else None
+    empty = shape[:axis] + (0,) + shape[axis + 1:] if tensors else None
+    tensors = [Reshape.apply(t, shape=empty) if t.shape == (0,) else t for t in tensors]
     _check_same_shapes("cat", tensors, axis)
-    return Cat.apply(*common_dtype(tensors), axis=axis)
+    return Cat.apply(*tensors, axis=axis)
 
 
 def stack(tensors, dim=0):
     """The tensors joined along a new dim (their shapes equal)."""
     tensors = list(tensors)
+    axis = normalize_dim(dim, tensors[0].ndim + 1) if tensors else None
     _check_same_shapes("stack", tensors)
-    axis = normalize_dim(dim, tensors[0].ndim + 1)
     return Stack.apply(*common_dtype(tensors), axis=axis)
 
 
@@ -461,8 +470,8 @@ def flip(input, dims):  # noqa: A002
     """The elements in reverse order along each of dims (a copy)."""
     if isinstance(dims, int):
         raise TypeError("flip: dims is a tuple or list of ints, got an int")
-    axes = normalize_dims(dims, input.ndim) if input.ndim else ()
-    return Flip.apply(input, axes=axes)
+    axes = normalize_dims(dims, input.ndim)  # checked for a 0-d tensor too, which has nothing to flip
+    return Flip.apply(input, axes=axes if input.ndim else ())
 
 
 def fliplr(input):  # noqa: A002

@@ -9,6 +9,7 @@ number, as in PyTorch.
 import math
 
 from .. import backend
+from .elementwise import check_kind
 from .indexing import gather
 from .reduce import check_nonempty, dim_or_axis, discrete, scalar_result, values_indices
 from .shape import normalize_dim, reshape, squeeze
@@ -51,6 +52,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=None):  # noqa: A0
     """(values, indices) of the k largest (or smallest) elements along dim, in sorted order (also when
     sorted=False, whose order PyTorch leaves open); the first of equal elements comes first."""
     axis = normalize_dim(dim_or_axis("topk", dim, axis, default=-1), input.ndim)
+    check_kind("topk", input.dtype, "iuf", "integer or floating point")
     if input.ndim == 0:
         return scalar_result(topk(reshape(input, 1), k, 0, largest))
     length = input.shape[axis]

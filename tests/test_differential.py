@@ -1,0 +1,182 @@
+"""ember against PyTorch at the edges, op by op (the tester is tests/differential.py): each row of TABLE is
+one op, drawn over edge values, empty and 0-d tensors, broadcasting and dtypes. CI draws a fixed, seeded
+sample; EMBER_HYPOTHESIS=thorough draws many more. A deliberate difference is listed in DIFFERENCES."""
+
+import math
+
+import pytest
+from hypothesis import given
+
+from differential import EDGES, FLOATS, INTEGERS, Op, cases, compare, function, functional, method
+
+UNARY = """abs acos acosh asin asinh atan atanh ceil cos cosh deg2rad digamma erf erfc erfinv exp exp2 expm1 fix
+floor frac lgamma log log10 log1p log2 logit i0 nan_to_num neg positive rad2deg reciprocal round rsqrt sigmoid
+sign sgn signbit sin sinc sinh sqrt square tan tanh trunc relu isnan isinf isfinite isposinf isneginf isreal
+logical_not""".split()
+
+BINARY = """add sub mul div true_divide floor_divide remainder fmod pow float_power atan2 hypot maximum minimum fmax
+fmin copysign nextafter xlogy ldexp logaddexp logaddexp2 heaviside eq ne lt le gt ge logical_and logical_or
+logical_xor""".split()
+
+FLOAT_BINARY = {"atan2", "hypot", "copysign", "nextafter", "logaddexp", "logaddexp2", "ldexp", "xlogy"}
+
+REDUCTIONS = "sum mean prod std var amax amin logsumexp nansum nanmean cumsum cumprod count_nonzero".split()
+INDEXED_REDUCTIONS = "max min argmax argmin median nanmedian cummax cummin logcumsumexp all any".split()
+
+ACTIVATIONS = """relu relu6 elu selu celu gelu silu mish softplus softsign tanhshrink hardtanh hardsigmoid hardswish
+hardshrink softshrink leaky_relu logsigmoid sigmoid tanh""".split()
+
+
+def without(*values):
+    """The edge values less some (compared by their text, so that -0.0 and NaN can be named)."""
+    return tuple(v for v in EDGES if repr(v) not in {repr(x) for x in values})
+
+
+NO_BOOL = FLOATS + INTEGERS[:3]
+NORMAL_LESS = (1e38, -1e38, 1e-38, -1e-38)
+NORMAL = without(*NORMAL_LESS)
+
+# The deliberate differences, each row's by its name: what the row leaves out of its draws, and why.
+DIFFERENCES = {
+    "pow": "bool exponents: PyTorch's backward of a float base to a bool tensor fails (it subtracts 1 from a bool)",
+    "x ** y": "as pow",
+    "x ** 0.5": "-0.0: PyTorch computes x ** 0.5 as sqrt, whose gradient at -0.0 is -inf; ember's pow rule gives +inf",
+    "x % -2": "uint8: PyTorch wraps -2 to 254; NumPy 2 refuses a Python int out of the dtype's range (OverflowError)",
+    "x // -2": "as x % -2",
+    "clamp(-1, 1)": "as x % -2",
+    "threshold": "as x % -2",
+    "clamp(x, y, z)": "bounds that broadcast x to a larger shape: PyTorch refuses them when recording the graph, "
+                      "ember broadcasts all three as where does",
+    "lerp": "mixed float dtypes: PyTorch takes a 0-d weight of another float dtype (as a number), ember refuses it; "
+            "±inf: PyTorch's end - (end - start)·(1 - weight) for weight ≥ 0.5 gives NaN where ember's start + "
+            "weight·(end - start) gives inf",
+    "addcmul": "±inf: ember multiplies tensor1·tensor2 before broadcasting, so inf·0 sums in another order",
+    "addcdiv": "mixed float32 and float64 with a subnormal divisor: PyTorch's backward divides in float32",
+    "median": "bool: PyTorch has no median of bools ('median_out' not implemented), after its dim checks",
+    "nanmedian": "as median",
+    "median all": "integers: PyTorch's median of an empty integer tensor is an uninitialized number, ember's NaN",
+    "cummax": "empty tensors: PyTorch skips the dim check on them, ember checks dim always",
+    "cummin": "as cummax",
+    "std": "±1e38, ±1e-38: ember's variance squares the deviations, which overflow (underflow) float32; PyTorch's "
+           "Welford sums do not",
+    "var": "as std; and NaN, as var_mean", "std all": "as std", "var all": "as std", "std unbiased": "as std", "std_mean": "as std; ±inf as var_mean",
+    "var_mean": "NaN: PyTorch's gradient of a single NaN with no degrees of freedom is inf, ember's NaN; ±inf: "
+                "PyTorch's one-pass mean of infinities is NaN, ember's ±inf",
+    "logcumsumexp": "±1e38: in float32 the log-domain sum of the gradient loses log|grad| next to 1e38; NaN: "
+                    "PyTorch's gradient at a lone NaN is the upstream one, ember's NaN",
+    "digamma": "poles (0, -1, -2) and -inf: PyTorch's derivative there is a large finite number (NaN at -inf), "
+               "ember's inf",
+    "logit": "-0.0: the sign of the infinite gradient",
+    "atan2": "mixed float32 and float64 near float32's smallest normal number: PyTorch's gradient of the float32 "
+             "input is computed in float32, where y² underflows",
+    "hypot": "as atan2",
+    "ldexp": "±inf: inf·0 in the gradient of other, summed in another order",
+    "F.hardswish": "±1e38: PyTorch computes x·(x + 3)/6, which overflows float32 to inf; ember gives x. NaN: as "
+                 "hardsigmoid, of which ember composes it",
+    "F.hardsigmoid": "NaN: ember's hardsigmoid is hardtanh(x + 3)/6, whose gradient passes NaN on as PyTorch's "
+                   "hardtanh does; PyTorch's hardsigmoid gives 0 there",
+    "l1_loss": "NaN and ±inf: PyTorch's gradient at a NaN difference (inf - inf too) is 0, ember's NaN",
+    "huber_loss": "mixed float32 and float64: PyTorch's backward refuses them",
+    "mse_loss": "shapes that differ: ember refuses them (PyTorch broadcasts, with a warning that the result is "
+                "likely wrong)",
+    "smooth_l1_loss": "as mse_loss", "matmul": "mixed float32 and float64: PyTorch refuses, ember promotes",
+}
+
+EDGES_OF = {"std": NORMAL, "var": without(1e38, -1e38, 1e-38, -1e-38, math.nan), "logcumsumexp": without(1e38, -1e38, math.nan),
+            "digamma": without(0.0, -0.0, -1.0, -2.0, -math.inf), "logit": without(-0.0),
+            "ldexp": without(math.inf, -math.inf), "hardswish": without(1e38, -1e38, math.nan),
+            "hardsigmoid": without(math.nan)}
+
+
+TABLE = [
+    *[Op(name, function(name), edges=EDGES_OF.get(name, EDGES)) for name in UNARY],
+    *[Op(name, function(name), arity=2, dtypes=FLOATS if name in FLOAT_BINARY else NO_BOOL if name == "pow" else Op.dtypes,
+        edges=EDGES_OF.get(name, EDGES), one_dtype=name in ("atan2", "hypot")) for name in BINARY],
+    Op("x + y * 2", lambda lib, x, y: x + y * 2, arity=2),
+    Op("x % y", lambda lib, x, y: x % y, arity=2),
+    Op("x // y", lambda lib, x, y: x // y, arity=2),
+    Op("x ** y", lambda lib, x, y: x ** y, arity=2, dtypes=NO_BOOL),
+    Op("x ** 0.0", lambda lib, x: x ** 0.0),
+    Op("x ** -1", lambda lib, x: x ** -1),
+    Op("x ** 0.5", lambda lib, x: x ** 0.5, edges=without(-0.0)),
+    Op("0.0 ** x", lambda lib, x: 0.0 ** x),
+    Op("2 ** x", lambda lib, x: 2 ** x),
+    Op("x / 0", lambda lib, x: x / 0),
+    Op("x % 1.5", lambda lib, x: x % 1.5),
+    Op("x % -2", lambda lib, x: x % -2, dtypes=FLOATS + ("int64", "int32")),
+    Op("x // -2", lambda lib, x: x // -2, dtypes=FLOATS + ("int64", "int32")),
+    Op("div trunc", function("div", rounding_mode="trunc"), arity=2),
+    Op("div floor", function("div", rounding_mode="floor"), arity=2),
+    Op("x * 0.5", lambda lib, x: x * 0.5),
+    Op("x - True", lambda lib, x: x - True, dtypes=FLOATS + ("int64", "uint8")),
+    Op("clamp(-1, 1)", method("clamp", -1, 1), dtypes=FLOATS + ("int64", "int32")),
+    Op("clamp(min=0)", method("clamp", min=0)),
+    Op("clamp(x, y, z)", function("clamp"), arity=3, dtypes=FLOATS, one_shape=True),
+    Op("where", lambda lib, c, x, y: lib.where(c > 0, x, y), arity=3),
+    Op("lerp", function("lerp"), arity=3, dtypes=FLOATS, one_dtype=True, edges=without(math.inf, -math.inf)),
+    Op("addcmul", function("addcmul"), arity=3, dtypes=FLOATS, edges=without(math.inf, -math.inf)),
+    Op("addcdiv", function("addcdiv"), arity=3, dtypes=FLOATS, one_dtype=True),
+    *[Op(name, function(name), dim=True, edges=EDGES_OF.get(name, EDGES)) for name in REDUCTIONS],
+    *[Op(name, function(name), dim=True, dtypes=NO_BOOL if "median" in name else Op.dtypes, edges=EDGES_OF.get(name, EDGES),
+        min_side=1 if name in ("cummax", "cummin") else 0) for name in INDEXED_REDUCTIONS],
+    *[Op(f"{name} all", function(name), dtypes=FLOATS if "median" in name else Op.dtypes, edges=EDGES_OF.get(name, EDGES))
+      for name in REDUCTIONS[:9] + ["max", "min", "median", "all", "any"]],
+    Op("sum keepdim", method("sum", 0, keepdim=True)),
+    Op("sum axis", method("sum", axis=-1)),
+    Op("std unbiased", method("std", 0, correction=0), edges=NORMAL),
+    Op("var_mean", function("var_mean"), dim=True, dtypes=FLOATS, edges=without(math.nan, math.inf, -math.inf)),
+    Op("std_mean", function("std_mean"), dim=True, dtypes=FLOATS, edges=without(*NORMAL_LESS, math.inf, -math.inf)),
+    Op("aminmax", lambda lib, x, d: lib.aminmax(x, dim=d)),
+    Op("norm", function("norm")),
+    Op("norm 1", method("norm", 1)),
+    Op("norm inf", method("norm", float("inf"))),
+    Op("dist", function("dist"), arity=2, dtypes=FLOATS),
+    *[Op(f"F.{name}", functional(name), dtypes=FLOATS, edges=EDGES_OF.get(name, EDGES)) for name in ACTIVATIONS],
+    Op("threshold", functional("threshold", 0.5, -1.0), dtypes=FLOATS + ("int64", "int32")),
+    Op("hardtanh(-2, 2)", functional("hardtanh", -2.0, 2.0), dtypes=FLOATS),
+    Op("softmax", functional("softmax"), dim=True, dtypes=FLOATS),
+    Op("log_softmax", functional("log_softmax"), dim=True, dtypes=FLOATS),
+    Op("softmin", functional("softmin"), dim=True, dtypes=FLOATS),
+    Op("normalize", lambda lib, x, d: lib.nn.functional.normalize(x, dim=d), dim=True, dtypes=FLOATS),
+    Op("glu", functional("glu"), dim=True, dtypes=FLOATS),
+    Op("flip", lambda lib, x, d: x.flip(d), dim=True),
+    Op("sort", function("sort"), dim=True),
+    Op("argsort", function("argsort"), dim=True),
+    Op("topk 1", lambda lib, x, d: x.topk(1, d), dim=True),
+    Op("unsqueeze", function("unsqueeze"), dim=True),
+    Op("squeeze", function("squeeze"), dim=True),
+    Op("transpose", lambda lib, x, d: x.transpose(d, 0), dim=True),
+    Op("flatten", function("flatten")),
+    Op("reshape -1", method("reshape", -1)),
+    Op("t", method("t"), max_dims=2),
+    Op("diff", function("diff"), dim=True),
+    Op("cat", lambda lib, x, y, d: lib.cat([x, y], d), arity=2, dim=True),
+    Op("stack", lambda lib, x, y, d: lib.stack([x, y], d), arity=2, dim=True),
+    Op("matmul", function("matmul"), arity=2, dtypes=FLOATS, one_dtype=True),
+    Op("dot", function("dot"), arity=2, dtypes=FLOATS, min_dims=1, max_dims=1),
+    Op("outer", function("outer"), arity=2, dtypes=FLOATS, min_dims=1, max_dims=1),
+    Op("x[0]", lambda lib, x: x[0]),
+    Op("x[..., -1]", lambda lib, x: x[..., -1]),
+    Op("x[x > 0]", lambda lib, x: x[x > 0]),
+    Op("mse_loss", functional("mse_loss"), arity=2, dtypes=FLOATS, one_shape=True),
+    Op("l1_loss", functional("l1_loss"), arity=2, dtypes=FLOATS, one_shape=True,
+       edges=without(math.nan, math.inf, -math.inf)),
+    Op("smooth_l1_loss", functional("smooth_l1_loss"), arity=2, dtypes=FLOATS, one_shape=True),
+    Op("huber_loss", functional("huber_loss"), arity=2, dtypes=FLOATS, one_shape=True, one_dtype=True),
+    Op("cosine_similarity", lambda lib, x, y: lib.nn.functional.cosine_similarity(x, y, dim=-1), arity=2,
+       dtypes=FLOATS),
+]
+
+@pytest.mark.parametrize("op", TABLE, ids=repr)
+def test_op_agrees_with_pytorch_at_the_edges(op):
+    @given(cases(op))
+    def agree(case):
+        arrays, dim = case
+        compare(op, arrays, dim)
+    agree()
+
+
+def test_the_table_names_each_op_once_and_each_difference_names_a_row():
+    names = [op.name for op in TABLE]
+    assert len(names) == len(set(names))
+    assert set(DIFFERENCES) <= set(names)
