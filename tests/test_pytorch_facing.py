@@ -44,15 +44,33 @@ def test_tf32_and_float32_matmul_precision_are_one_setting(monkeypatch):
         ember.set_float32_matmul_precision("low")
 
 
-def test_num_threads_are_recorded(monkeypatch):
+def blas_thread_counts():
+    """The thread count of each BLAS library loaded (NumPy's; PyTorch's own too, if it has one)."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    return [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+
+
+def test_num_threads_are_recorded_and_set(monkeypatch):
+    before = blas_thread_counts()
     monkeypatch.setattr(ember.settings, "_num_threads", None)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     assert ember.get_num_threads() == 3
-    ember.set_num_threads(5)
-    assert ember.get_num_threads() == 5
+    try:
+        ember.set_num_threads(1)
+        assert ember.get_num_threads() == 1
+        assert set(blas_thread_counts()) == {1}
+    finally:
+        ember.set_num_threads(before[0])  # as the other tests expect
     for bad in (0, 1.5, True):
         with raises(ValueError, f"set_num_threads: expected a positive int, got {bad!r}"):
             ember.set_num_threads(bad)
+
+
+def test_blas_threads_holds_only_inside_the_block():
+    before = blas_thread_counts()
+    with ember.settings.blas_threads(1):
+        assert set(blas_thread_counts()) == {1}
+    assert blas_thread_counts() == before
 
 
 # -------------------------------------------------------------------------------------------------
