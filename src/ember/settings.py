@@ -38,15 +38,38 @@ def get_num_threads():
 
 @contextlib.contextmanager
 def blas_threads(n):
-    """Run the block with n BLAS threads (with threadpoolctl installed; else as it is). For a loop of small
-    matrix products, one thread: each product is too short to share, and threads that must meet after every
-    product wait for each other, the longer the more other processes share the cores."""
+    """Run the block with n BLAS threads (with threadpoolctl installed; else as it is)."""
     controller = _blas_controller()
     if controller is None:
         yield
         return
     with controller.limit(limits=n, user_api="blas"):
         yield
+
+
+@contextlib.contextmanager
+def small_products():
+    """Run a loop of small matrix products (a recurrence's steps) on one BLAS thread while other processes
+    want the cores, else as set. Threads that share each product meet after every one; with a core taken
+    by another process, they wait for each other up to 7 times longer than the product takes alone, but
+    on free cores two threads take a quarter less time than one."""
+    if cores_are_shared():
+        with blas_threads(1):
+            yield
+    else:
+        yield
+
+
+def cores_are_shared():
+    """Whether more threads are ready to run now than this process has cores (Linux counts them, this
+    process's own included, in /proc/loadavg); False where that cannot be read."""
+    try:
+        with open("/proc/loadavg") as f:
+            runnable = int(f.read().split()[3].split("/")[0])
+        cores = len(os.sched_getaffinity(0))
+    except (OSError, AttributeError, ValueError, IndexError):
+        return False
+    return runnable > cores
 
 
 _controller = None

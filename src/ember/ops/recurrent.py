@@ -11,8 +11,7 @@ Speed: the time loop runs here, on raw arrays, not on Tensors. The input project
 is one matrix product before the loop; each step adds one product of h with W_hh for all the gates
 together; backward walks back through time with the gates' derivatives fused, and each weight's
 gradient is again one product over all the steps at the end. The steps' products are small and come one
-after another, so they run on one BLAS thread (settings.blas_threads); the big ones before and after
-the loop use them all.
+after another: while other processes want the cores, they run on one BLAS thread (settings.small_products).
 
 Sequences are laid out *packed*, time-major: the rows x[0:b₀] are step 0 of every sequence, the
 next b₁ rows step 1 of the sequences still running, and so on, with batch_sizes b₀ ≥ b₁ ≥ ...
@@ -67,7 +66,7 @@ class Recurrence(Function):
         w_hh_by_gate = _by_gate(xp, w_hh, k)
         hw = xp.empty((k, batch, hidden), x.dtype)
         ctx.prepare(xp, n, batch, hidden, x.dtype, b_hh)
-        with settings.blas_threads(1):
+        with settings.small_products():
             for start, size in steps:
                 rows = slice(start, start + size)
                 h = states[0][:size]
@@ -89,7 +88,7 @@ class Recurrence(Function):
         d_gates = xp.empty((n, k * hidden), x.dtype)   # all steps', row-major, for the weight products
         d_hidden = ctx.hidden_gate_grads(d_gates)      # the same for the hidden path (GRU: differs)
         dh = xp.empty((batch, hidden), x.dtype)
-        with settings.blas_threads(1):
+        with settings.small_products():
             for start, size in reversed(ctx.steps):
                 rows = slice(start, start + size)
                 xp.add(d_states[0][:size], grad_out[rows], out=dh[:size])  # from the next step and the output
