@@ -13,7 +13,8 @@ SOURCE = pathlib.Path(__file__).resolve().parents[1] / "src" / "ember"
 # serialization and onnx (they are io's save, load and export) and run (it runs scripts through the import
 # hook); cuda sits above amp, as torch.cuda.amp is torch.amp's.
 ORDER = [{"backend", "omissions", "settings"},
-         {"autograd", "dtypes", "printing", "accelerator", "amp", "backends", "compiler", "distributed", "torch_hook"},
+         {"autograd", "dtypes", "printing", "accelerator", "amp", "backends", "compiler", "cpu", "distributed",
+          "torch_hook"},
          {"ops", "cuda"}, {"tensor"}, {"functional", "creation", "linalg", "random", "testing", "autograd_function",
                                        "autograd_functional"}, {"nn"},
          {"io"}, {"optim", "data", "serialization", "onnx"}, {"train", "models", "utils"}, {"apps", "run"}]

@@ -98,6 +98,75 @@ def test_cores_are_shared_reads_the_runnable_threads(monkeypatch, tmp_path):
         assert ember.settings.cores_are_shared() is shared
 
 
+def test_interop_threads_and_warn_always_are_recorded(monkeypatch):
+    monkeypatch.setattr(ember.settings, "_num_interop_threads", None)
+    monkeypatch.setattr(ember.settings, "_warn_always", False)
+    assert ember.get_num_interop_threads() >= 1
+    ember.set_num_interop_threads(3)
+    assert ember.get_num_interop_threads() == 3
+    with raises(ValueError, "set_num_interop_threads: expected a positive int, got 0"):
+        ember.set_num_interop_threads(0)
+    assert ember.is_warn_always_enabled() is torch.is_warn_always_enabled() is False
+    ember.set_warn_always(True)
+    assert ember.is_warn_always_enabled() is True
+
+
+def test_deterministic_algorithms_switch_as_pytorchs(monkeypatch):
+    monkeypatch.setattr(ember.backend, "_deterministic", {"enabled": False, "warn_only": False})
+    for lib in (ember, torch):
+        assert (lib.are_deterministic_algorithms_enabled(), lib.get_deterministic_debug_mode()) == (False, 0)
+    for mode, answers in (("warn", (True, True, 1)), (2, (True, False, 2)), ("default", (False, False, 0))):
+        ember.set_deterministic_debug_mode(mode)
+        assert (ember.are_deterministic_algorithms_enabled(), ember.is_deterministic_algorithms_warn_only_enabled(),
+                ember.get_deterministic_debug_mode()) == answers
+    with raises(RuntimeError, "set_deterministic_debug_mode: expected 0, 1, 2 or one of default, warn, error"):
+        ember.set_deterministic_debug_mode("loud")
+    with raises(TypeError, "use_deterministic_algorithms: mode must be True or False, got 1"):
+        ember.use_deterministic_algorithms(1)
+
+
+def test_deterministic_mode_refuses_or_warns_about_an_algorithm_that_varies(monkeypatch):
+    monkeypatch.setattr(ember.backend, "_deterministic", {"enabled": False, "warn_only": False})
+    ember.backend.check_deterministic("atomic adds")  # nothing happens outside deterministic mode
+    ember.use_deterministic_algorithms(True)
+    with raises(RuntimeError, "atomic adds has no deterministic implementation (use_deterministic_algorithms is on)"):
+        ember.backend.check_deterministic("atomic adds")
+    ember.use_deterministic_algorithms(True, warn_only=True)
+    with pytest.warns(UserWarning, match="atomic adds has no deterministic implementation"):
+        ember.backend.check_deterministic("atomic adds")
+    x = ember.ones(3, requires_grad=True)
+    x[ember.tensor([0, 0, 1])].sum().backward()  # on the CPU, adding into repeated rows is deterministic
+    assert x.grad.tolist() == [2.0, 1.0, 0.0]
+
+
+def test_the_device_module_and_thread_safe_generator():
+    assert ember.get_device_module("cpu") is ember.cpu and ember.get_device_module("cuda") is ember.cuda
+    assert ember.get_device_module() is (ember.cuda if HAS_GPU else ember.cpu)
+    assert ember.cpu.is_available() and ember.cpu.device_count() == torch.cpu.device_count() == 1
+    assert ember.cpu.synchronize() is None and ember.cpu.current_device() == torch.cpu.current_device() == "cpu"
+    assert ember.thread_safe_generator() is torch.thread_safe_generator() is None
+    with pytest.raises(ember.OutOfMemoryError):
+        ember.zeros(2 ** 40, 2 ** 20)  # 4 EiB
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_from_file_maps_a_files_numbers(tmp_path, shared):
+    results = []
+    for lib in (ember, torch):
+        path = tmp_path / f"{lib.__name__}.bin"
+        np.arange(6, dtype=np.float32).tofile(path)
+        t = lib.from_file(str(path), shared=shared, size=4, dtype=lib.float32)
+        t[0] = 100.0
+        results.append((t.tolist(), np.fromfile(path, np.float32).tolist()))
+        if shared:
+            assert lib.from_file(str(path), shared=True, size=8).shape == (8,) and path.stat().st_size == 32
+    assert results[0] == results[1]
+    assert ember.from_file(str(path), size=0).shape == (0,)
+    with raises(RuntimeError, "has 24 bytes, fewer than the 80 that 10 elements of float64 need"):
+        np.arange(6, dtype=np.float32).tofile(path)
+        ember.from_file(str(path), size=10, dtype=ember.float64)
+
+
 # -------------------------------------------------------------------------------------------------
 # Mixed precision: autocast and GradScaler as PyTorch's behave on the CPU.
 
@@ -138,6 +207,26 @@ def test_cuda_autocast_and_grad_scaler_without_a_gpu_warn_and_disable():
         ember.amp.GradScaler()
     with pytest.warns(FutureWarning, match="torch.cuda.amp.GradScaler"), pytest.warns(UserWarning):
         ember.cuda.amp.GradScaler()
+
+
+def test_autocast_settings_outside_a_region(monkeypatch):
+    monkeypatch.setattr(ember.amp, "_enabled", {"cpu": False, "cuda": False})
+    monkeypatch.setattr(ember.amp, "_dtypes", {"cpu": None, "cuda": None})
+    monkeypatch.setattr(ember.amp, "_cache_enabled", {"on": True})
+    for device_type in ("cpu", "cuda"):
+        assert str(ember.get_autocast_dtype(device_type)).removeprefix("ember.") == \
+            str(torch.get_autocast_dtype(device_type)).removeprefix("torch.")
+    ember.set_autocast_dtype("cpu", ember.float16)
+    assert ember.get_autocast_dtype("cpu") == ember.float16
+    ember.set_autocast_enabled("cpu", True)
+    assert ember.is_autocast_enabled("cpu")
+    assert ember.is_autocast_cache_enabled() is torch.is_autocast_cache_enabled() is True
+    ember.set_autocast_cache_enabled(False)
+    assert ember.is_autocast_cache_enabled() is False
+    with raises(RuntimeError, "set_autocast_dtype: expected float16 or bfloat16, got float64"):
+        ember.set_autocast_dtype("cpu", ember.float64)
+    with raises(RuntimeError, "get_autocast_dtype: expected device_type 'cpu' or 'cuda', got 'tpu'"):
+        ember.get_autocast_dtype("tpu")
 
 
 def test_grad_scaler_passes_through_as_pytorchs_disabled_scaler():
@@ -289,6 +378,13 @@ def test_inference_mode_is_no_grad():
         assert (x * 2).requires_grad
     with torch.inference_mode():
         assert not torch.is_grad_enabled()
+    for lib in (ember, torch):
+        assert not lib.is_inference_mode_enabled()
+        with lib.inference_mode():
+            assert lib.is_inference_mode_enabled()
+            with lib.inference_mode(False):
+                assert not lib.is_inference_mode_enabled()
+        assert lib.inference_mode()(lib.is_inference_mode_enabled)() is True
 
 
 def test_seeds():

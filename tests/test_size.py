@@ -11,18 +11,21 @@ import ember
 SOURCE = pathlib.Path(ember.__file__).parent
 
 BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
-    "backend.py": 420,  # issue 12: dtypes uint16-64, bfloat16, the default dtype and device, torch.Generator,
-    # storage_offset
-    "autograd.py": 530,  # torch.autograd's arguments of grad and backward, anomaly detection, and Functions in
+    "backend.py": 460,  # issue 12: dtypes uint16-64, bfloat16, the default dtype and device, torch.Generator,
+    # storage_offset, deterministic mode (use_deterministic_algorithms)
+    "autograd.py": 545,  # torch.autograd's arguments of grad and backward, anomaly detection, and Functions in
     # PyTorch's style handed to autograd_function.py (issue 12); bfloat16/float16 computed in float32 and the
     # ONNX export's tracer (issue 16); post-accumulate-grad hooks, which DistributedDataParallel starts its
-    # all-reduces from (issue 14)
-    "tensor.py": 940,  # issues 11 and 12: the PyTorch methods of every op family and their in-place forms, the
-    # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph
-    "ops": 8200,  # issue 12: torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms,
+    # all-reduces from (issue 14); is_inference_mode_enabled
+    "tensor.py": 1080,  # issues 11 and 12: the PyTorch methods of every op family and their in-place forms, the
+    # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph; the last of the
+    # ledger's Tensor names (detach_, as_subclass, retains_grad, fill_diagonal_, resize_, new, layout); issue 20:
+    # a one-line docstring on each public method and property (the API reference)
+    "ops": 8420,  # issue 20: a one-line docstring on each public function (the API reference); issue 12:
+    # torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms,
     # distances, indexing, scatter, joins, diagonals, layout and the *_copy views; the linear algebra of torch.* and
     # torch.linalg (products, einsum, factorizations, solvers); every loss of torch.nn (CTC, margin, distribution);
-    # SyncBatchNorm across processes (issue 14)
+    # SyncBatchNorm across processes (issue 14); gradient, histogramdd, hash_tensor, torch.batch_norm and friends
     "nn": 4500,  # issue 12: the layers of the activations, dropouts, norms, lazy layers, parameter containers;
     # nn.Module's whole API (hooks, state-dict hooks), all of nn.init and of nn.utils with its parametrizations;
     # every loss module of torch.nn; issue 14: DistributedDataParallel and SyncBatchNorm across processes

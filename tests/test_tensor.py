@@ -339,3 +339,101 @@ def test_augmented_assignment_on_a_plain_tensor_is_in_place():
     alias = x
     x += ember.tensor([1.0, 2.0, 3.0])
     assert x is alias and x._version == 1 and x.tolist() == [1.0, 2.0, 3.0]
+
+
+# -------------------------------------------------------------------------------------------------
+# The rest of PyTorch's Tensor API: detach_, as_subclass, retains_grad, new, fill_diagonal_, resize_ ...
+
+def test_detach_in_place_makes_a_leaf_that_needs_no_gradient():
+    for lib in (ember, torch):
+        x = lib.ones(2, requires_grad=True)
+        y = x * 2
+        assert y.detach_() is y and y.is_leaf and not y.requires_grad and y.grad_fn is None
+        assert lib.detach(x * 3).requires_grad is False
+
+
+def test_as_subclass_shares_memory_and_the_graph():
+    class Marked(ember.Tensor):
+        pass
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    m = x.as_subclass(Marked)
+    assert type(m) is Marked and np.shares_memory(m.array, x.array)
+    (m * 3).sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+    with raises(TypeError, "as_subclass: expected a subclass of Tensor, got <class 'int'>"):
+        x.as_subclass(int)
+
+
+def test_retains_grad_says_whether_retain_grad_was_called_and_calling_it_twice_counts_once():
+    for lib in (ember, torch):
+        x = lib.ones(2, requires_grad=True)
+        y = x * 2
+        assert y.retains_grad is False
+        y.retain_grad()
+        y.retain_grad()
+        (y * 3).sum().backward()
+        assert y.retains_grad is True and y.grad.tolist() == [3.0, 3.0]
+        assert x.retains_grad is False
+
+
+def test_small_questions_answer_as_pytorch():
+    for lib in (ember, torch):
+        x = lib.ones(2, 3)
+        assert (x.is_meta, x.is_mps, x.is_inference(), lib.is_inference(x), lib.get_device(x)) == \
+            (False, False, False, False, -1)
+        assert x.const_data_ptr() == x.data_ptr()
+        assert repr(x.layout).endswith(".strided") and x.layout is lib.strided and isinstance(lib.strided, lib.layout)
+
+
+def test_legacy_new_makes_tensors_of_the_same_dtype():
+    for lib in (ember, torch):
+        x = lib.ones(2, dtype=lib.float64)
+        assert tuple(x.new(2, 3).shape) == (2, 3) and x.new(2, 3).dtype == lib.float64
+        assert x.new([1, 2]).tolist() == [1.0, 2.0] and x.new([1, 2]).dtype == lib.float64
+        assert tuple(x.new().shape) == (0,)
+
+
+@pytest.mark.parametrize("shape, wrap", [((3, 3), False), ((7, 3), True), ((7, 3), False), ((3, 5), True),
+                                         ((2, 2, 2), False)])
+def test_fill_diagonal(shape, wrap):
+    results = [lib.zeros(*shape).fill_diagonal_(5.0, wrap=wrap).numpy() for lib in (ember, torch)]
+    np.testing.assert_array_equal(*results)
+
+
+def test_fill_diagonal_errors():
+    with raises(RuntimeError, "fill_diagonal_: expected a matrix or a tensor with all dimensions equal, got shape"):
+        ember.zeros(2, 3, 4).fill_diagonal_(1.0)
+    with raises(RuntimeError, "fill_diagonal_: a leaf tensor that requires grad cannot be changed in place"):
+        ember.zeros(2, 2, requires_grad=True).fill_diagonal_(1.0)
+
+
+@pytest.mark.parametrize("sizes", [(2, 2), (6,), (3, 1, 2), (0,)])
+def test_resize_keeps_the_numbers_in_order(sizes):
+    for lib in (ember, torch):
+        x = lib.arange(6.0)
+        assert x.resize_(*sizes) is x and tuple(x.shape) == sizes
+    np.testing.assert_array_equal(ember.arange(6.0).resize_(*sizes).numpy(), torch.arange(6.0).resize_(*sizes).numpy())
+    grown = ember.arange(4.0).resize_(3, 3)
+    assert grown.flatten()[:4].tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert ember.resize_as_(ember.ones(4), ember.zeros(2, 2)).shape == (2, 2)
+    with raises(RuntimeError, "resize_: cannot resize a tensor that requires grad"):
+        ember.ones(2, requires_grad=True).resize_(4)
+
+
+@pytest.mark.parametrize("make", [lambda lib: lib.tensor([1.0, -2.0, 0.5]), lambda lib: lib.arange(12).reshape(3, 4),
+                                  lambda lib: lib.tensor(7), lambda lib: lib.tensor([True, False, True])])
+def test_hash_tensor_is_pytorchs(make):
+    for dim in (None, 0, -1):
+        a, b = (make(lib) for lib in (ember, torch))
+        if dim is not None and a.ndim == 0:
+            continue
+        mine, theirs = (lib.hash_tensor(t) if dim is None else t.hash_tensor(dim, keepdim=True)
+                        for lib, t in ((ember, a), (torch, b)))
+        assert mine.dtype == ember.uint64 and mine.tolist() == theirs.tolist()
+
+
+def test_torch_level_forms_of_methods():
+    x = ember.ones(3)
+    assert ember.fill(x, 2.0).tolist() == [2.0] * 3 and x.tolist() == [1.0] * 3
+    assert ember.fill_(x, 4.0) is x and x.tolist() == [4.0] * 3
+    assert ember.zero_(x).tolist() == [0.0] * 3

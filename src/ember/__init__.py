@@ -5,6 +5,8 @@
     (x * x).sum().backward()      # x.grad is now 2x
 """
 
+__version__ = "0.1.0"  # the one place of the version: pyproject.toml reads it, `ember --version` prints it
+
 import math as _math
 import sys as _sys
 
@@ -12,24 +14,27 @@ import numpy as _np
 
 from . import autograd, backend, cuda, data, dtypes, functional, io, nn, ops, optim, random, testing, utils  # noqa: F401
 from . import autograd_function, autograd_functional, linalg  # noqa: F401
-from . import accelerator, amp, backends, compiler, distributed, onnx, serialization, settings  # noqa: F401
-from .amp import GradScaler, autocast, is_autocast_available, is_autocast_enabled
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from . import accelerator, amp, backends, compiler, cpu, distributed, onnx, serialization, settings  # noqa: F401
+from .amp import (GradScaler, autocast, get_autocast_dtype, is_autocast_available, is_autocast_cache_enabled,
+                  is_autocast_enabled, set_autocast_cache_enabled, set_autocast_dtype, set_autocast_enabled)
+from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
 from .autograd import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd import set_detect_anomaly as set_anomaly_enabled
-from .backend import (Generator, get_default_device, get_default_dtype, manual_seed, set_default_device,
-                      set_default_dtype)
+from .backend import (Generator, are_deterministic_algorithms_enabled, get_default_device, get_default_dtype,
+                      get_deterministic_debug_mode, is_deterministic_algorithms_warn_only_enabled, manual_seed,
+                      set_default_device, set_default_dtype, set_deterministic_debug_mode, use_deterministic_algorithms)
 from .backend import Device as device
 from .creation import (arange, as_tensor, asarray, bartlett_window, blackman_window, empty, empty_like, empty_permuted,
-                       empty_strided, eye, from_numpy, frombuffer, full, full_like, hamming_window, hann_window,
+                       empty_strided, eye, from_file, from_numpy, frombuffer, full, full_like, hamming_window, hann_window,
                        kaiser_window, linspace, logspace, normal, ones, ones_like, rand, rand_like, randint,
                        randint_like, randn, randn_like, randperm, range, scalar_tensor, tensor, tril_indices,
                        triu_indices, vander, zeros, zeros_like)
 from .compiler import compile
-from .settings import get_float32_matmul_precision, get_num_threads, set_float32_matmul_precision, set_num_threads
+from .settings import (get_float32_matmul_precision, get_num_interop_threads, get_num_threads, is_warn_always_enabled,
+                       set_float32_matmul_precision, set_num_interop_threads, set_num_threads, set_warn_always)
 from .dtypes import can_cast, finfo, iinfo, promote_types, result_type
 from .ops.sampling import bernoulli, binomial, multinomial, poisson
-from .random import default_generator, fork_rng, get_rng_state, initial_seed, seed, set_rng_state
+from .random import default_generator, fork_rng, get_rng_state, initial_seed, seed, set_rng_state, thread_safe_generator
 from .ops.activation import (celu, celu_, hardshrink, log_softmax, prelu, relu, relu_, rrelu, rrelu_, selu, selu_,
                              sigmoid, softmax, tanh, threshold, threshold_)
 from .ops.elementwise import (add, addcdiv, addcmul, clamp, clamp_max, clamp_min, clip, div, divide, float_power,
@@ -45,8 +50,8 @@ from .ops.indexing import (argwhere, gather, index_put, index_select, masked_fil
 from .ops.join import (block_diag, cartesian_prod, column_stack, combinations, dsplit, dstack, hsplit, hstack,
                        meshgrid, repeat_interleave, row_stack, split_with_sizes, tensor_split, tile, unsafe_chunk,
                        unsafe_split, unsafe_split_with_sizes, vsplit, vstack)
-from .ops.layout import (channels_last, channels_last_3d, clone, contiguous_format, memory_format,
-                         preserve_format)
+from .ops.layout import (channels_last, channels_last_3d, clone, contiguous_format, layout, memory_format,
+                         preserve_format, strided)
 from .ops.decompositions import cholesky, householder_product as orgqr, lu_unpack, qr, svd, torch_lu as lu
 from .ops.einsum import einsum
 from .ops.linalg import (addbmm, addmm, addmv, addr, adjoint, baddbmm, bilinear, bmm, cdist, chain_matmul, cross, dot,
@@ -61,12 +66,12 @@ from .ops.logical import (bitwise_and, bitwise_left_shift, bitwise_not, bitwise_
 from .ops.pointwise import (abs, absolute, ceil, copysign, exp, exp2, expm1, fix, floor, frac, frexp, heaviside,
                             ldexp, log, log10, log1p, log2, logaddexp, logaddexp2, nan_to_num, nextafter,
                             reciprocal, round, rsqrt, sgn, sign, sqrt, square, trunc)
-from .ops.reduce import (all, allclose, amax, amin, aminmax, any, argmax, argmin, count_nonzero, dist, equal, isclose,
-                         logsumexp, max, mean, min, nanmean, nansum, norm, prod, renorm, std, std_mean, sum, var,
-                         var_mean)
+from .ops.reduce import (all, allclose, amax, amin, aminmax, any, argmax, argmin, count_nonzero, dist, equal,
+                         hash_tensor, isclose, logsumexp, max, mean, min, nanmean, nansum, norm, prod, renorm, std,
+                         std_mean, sum, var, var_mean)
 from .ops.scatter import index_add, index_copy, index_fill, index_reduce, scatter, scatter_add, scatter_reduce
-from .ops.scan import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, logcumsumexp, trapezoid,
-                       trapz)
+from .ops.scan import (cummax, cummin, cumprod, cumsum, cumulative_trapezoid, diff, gradient, logcumsumexp,
+                       trapezoid, trapz)
 from .ops.shape import (atleast_1d, atleast_2d, atleast_3d, broadcast_shapes, broadcast_tensors, broadcast_to, cat,
                         chunk, expand, flatten, flip, fliplr, flipud, moveaxis, movedim, permute, ravel, reshape,
                         roll, rot90, split, squeeze, stack, swapaxes, swapdims, t, transpose, unbind, unflatten,
@@ -75,7 +80,9 @@ from .ops.sorting import (argsort, bucketize, isin, kthvalue, msort, searchsorte
                           unique_consecutive)
 from .ops.special import (digamma, erf, erfc, erfinv, i0, igamma, igammac, lgamma, logit, mvlgamma, polygamma, sinc,
                           xlogy)
-from .ops.statistics import bincount, corrcoef, cov, histc, histogram, median, mode, nanmedian, nanquantile, quantile
+from .ops.statistics import (bincount, corrcoef, cov, histc, histogram, histogramdd, median, mode, nanmedian,
+                             nanquantile, quantile)
+from .ops.torch_layers import batch_norm, embedding, instance_norm
 from .ops.torch_losses import (binary_cross_entropy_with_logits, cosine_embedding_loss, ctc_loss,
                                hinge_embedding_loss, kl_div, margin_ranking_loss, poisson_nll_loss,
                                triplet_margin_loss)
@@ -116,6 +123,7 @@ round_, rsqrt_, sigmoid_, sin_ = Tensor.round_, Tensor.rsqrt_, Tensor.sigmoid_, 
 sinc_, sinh_, sqrt_, square_ = Tensor.sinc_, Tensor.sinh_, Tensor.sqrt_, Tensor.square_
 tan_, tanh_, trunc_, xlogy_ = Tensor.tan_, Tensor.tanh_, Tensor.trunc_, Tensor.xlogy_
 index_put_, addmv_ = Tensor.index_put_, Tensor.addmv_
+detach, detach_, fill_, zero_, resize_as_ = Tensor.detach, Tensor.detach_, Tensor.fill_, Tensor.zero_, Tensor.resize_as_
 
 concat = concatenate = cat
 
@@ -150,6 +158,7 @@ def __getattr__(name):
 
 
 def is_tensor(obj):
+    """Whether obj is an ember Tensor (a Parameter counts)."""
     return isinstance(obj, Tensor)
 
 
@@ -157,6 +166,25 @@ def is_tensor(obj):
 numel, is_floating_point, is_complex, is_signed = Tensor.numel, Tensor.is_floating_point, Tensor.is_complex, \
     Tensor.is_signed
 is_nonzero, is_same_size = Tensor.is_nonzero, Tensor.is_same_size
+get_device, is_inference = Tensor.get_device, Tensor.is_inference
+
+# A GPU or the CPU running out of memory: NumPy's error and CuPy's are both MemoryErrors.
+OutOfMemoryError = MemoryError
+
+
+def fill(input, value):  # noqa: A002
+    """A new tensor of input's shape, dtype and device with every element value."""
+    return full_like(input, value)
+
+
+def get_device_module(device=None):
+    """The module of a device type's functions (synchronize, device_count, ...): ember.cuda or ember.cpu; with
+    no device, the accelerator's if there is one, else the CPU's."""
+    if device is None:
+        kind = "cuda" if accelerator.is_available() else "cpu"
+    else:
+        kind = backend.Device(device).type
+    return cuda if kind == "cuda" else cpu
 
 
 def typename(obj):

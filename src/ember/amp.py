@@ -15,6 +15,8 @@ from . import backend
 DEVICE_TYPES = ("cpu", "cuda")
 
 _enabled = {"cpu": False, "cuda": False}
+_dtypes = {"cpu": None, "cuda": None}
+_cache_enabled = {"on": True}
 
 
 def _is_16_bit_float(dtype):
@@ -29,8 +31,7 @@ class autocast:  # noqa: N801 (PyTorch's name)
     with a warning."""
 
     def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
-        if device_type not in DEVICE_TYPES:
-            raise RuntimeError(f"autocast: expected device_type 'cpu' or 'cuda', got {device_type!r}")
+        _check_device_type("autocast", device_type)
         if enabled and device_type == "cuda" and not backend.cuda_available():
             warnings.warn("autocast: CUDA is not available, so autocast is disabled", UserWarning, stacklevel=2)
             enabled = False
@@ -58,9 +59,44 @@ class autocast:  # noqa: N801 (PyTorch's name)
 
 def is_autocast_enabled(device_type="cuda"):
     """Whether code runs inside an enabled autocast region for device_type."""
-    if device_type not in DEVICE_TYPES:
-        raise RuntimeError(f"is_autocast_enabled: expected device_type 'cpu' or 'cuda', got {device_type!r}")
+    _check_device_type("is_autocast_enabled", device_type)
     return _enabled[device_type]
+
+
+def _check_device_type(name, device_type):
+    if device_type not in DEVICE_TYPES:
+        raise RuntimeError(f"{name}: expected device_type 'cpu' or 'cuda', got {device_type!r}")
+
+
+def set_autocast_enabled(device_type, enabled):
+    """Turn autocast on or off for device_type outside a `with autocast(...)` block."""
+    _check_device_type("set_autocast_enabled", device_type)
+    _enabled[device_type] = bool(enabled)
+
+
+def get_autocast_dtype(device_type):
+    """The 16-bit type an autocast region of device_type names: bfloat16 on the CPU and float16 on CUDA unless
+    set (ember still computes in the inputs' dtypes)."""
+    _check_device_type("get_autocast_dtype", device_type)
+    return _dtypes[device_type] or (backend.bfloat16() if device_type == "cpu" else backend.float16)
+
+
+def set_autocast_dtype(device_type, dtype):
+    """Set the 16-bit dtype (float16 or bfloat16) that autocast uses on device_type."""
+    _check_device_type("set_autocast_dtype", device_type)
+    if not _is_16_bit_float(dtype):
+        raise RuntimeError(f"set_autocast_dtype: expected float16 or bfloat16, got {dtype}")
+    _dtypes[device_type] = dtype
+
+
+def is_autocast_cache_enabled():
+    """Whether autocast keeps the 16-bit copies of weights it made (True unless set): ember makes none."""
+    return _cache_enabled["on"]
+
+
+def set_autocast_cache_enabled(enabled):
+    """Turn autocast's cache of cast weights on or off (a setting only: ember keeps no cache)."""
+    _cache_enabled["on"] = bool(enabled)
 
 
 def is_autocast_available(device_type):

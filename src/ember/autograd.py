@@ -24,9 +24,11 @@ from . import backend
 # Grad modes.
 
 _grad_enabled = True
+_inference_enabled = False
 
 
 def is_grad_enabled():
+    """Whether ops record the graph for backward now (off under no_grad and inference_mode)."""
     return _grad_enabled
 
 
@@ -75,6 +77,31 @@ class inference_mode(_GradMode):
     @property
     def mode(self):
         return False if self.inference else _grad_enabled
+
+    def __enter__(self):
+        global _inference_enabled
+        self._previous_inference = _inference_enabled
+        _inference_enabled = self.inference
+        super().__enter__()
+
+    def __exit__(self, *exc_info):
+        global _inference_enabled
+        super().__exit__(*exc_info)
+        _inference_enabled = self._previous_inference
+
+    def __call__(self, fn):
+        inference = self.inference
+
+        @functools.wraps(fn)
+        def in_mode(*args, **kwargs):
+            with inference_mode(inference):
+                return fn(*args, **kwargs)
+        return in_mode
+
+
+def is_inference_mode_enabled():
+    """Whether code runs inside `with inference_mode():`."""
+    return _inference_enabled
 
 
 class enable_grad(_GradMode):
@@ -549,10 +576,12 @@ _anomaly = (False, True)  # (detecting, checking for NaN)
 
 
 def is_anomaly_enabled():
+    """Whether anomaly detection is on (set_detect_anomaly, detect_anomaly)."""
     return _anomaly[0]
 
 
 def is_anomaly_check_nan_enabled():
+    """Whether anomaly detection also checks each backward result for NaN."""
     return _anomaly[0] and _anomaly[1]
 
 
@@ -628,6 +657,7 @@ Tensor = None
 
 
 def set_tensor_type(cls):
+    """Hand the engine the Tensor class, once, from tensor.py (the engine imports nothing above it)."""
     global Tensor
     Tensor = cls
 
@@ -638,6 +668,7 @@ _pytorch_style = None
 
 
 def set_pytorch_style_apply(apply):
+    """Hand the engine the apply of PyTorch-style Functions (autograd_function.py sits above it)."""
     global _pytorch_style
     _pytorch_style = apply
 

@@ -9,6 +9,7 @@ import ctypes
 import math
 import mmap
 import os
+import warnings
 
 import numpy as np
 
@@ -440,6 +441,57 @@ def manual_seed(seed):
 
 
 # ---------------------------------------------------------------------------------------------
+# Deterministic algorithms: every op of ember gives the same bits on every run on the CPU. On a GPU, adding
+# into repeated indices (the backward of indexing, embedding, gather, scatter_add) uses atomic additions, whose
+# order, and so whose rounding, varies from run to run: in deterministic mode those refuse (or warn).
+
+DEBUG_MODES = ("default", "warn", "error")
+_deterministic = {"enabled": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Make ops without a deterministic algorithm raise RuntimeError (with warn_only, warn) when they run."""
+    if not isinstance(mode, bool):
+        raise TypeError(f"use_deterministic_algorithms: mode must be True or False, got {mode!r}")
+    _deterministic.update(enabled=mode, warn_only=bool(warn_only))
+
+
+def are_deterministic_algorithms_enabled():
+    """Whether use_deterministic_algorithms(True) is in force."""
+    return _deterministic["enabled"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    """Whether deterministic mode only warns, rather than refusing, a non-deterministic op."""
+    return _deterministic["warn_only"]
+
+
+def set_deterministic_debug_mode(debug_mode):
+    """The same switch as a level: 0 or "default" (off), 1 or "warn" (warn only), 2 or "error" (raise)."""
+    level = DEBUG_MODES.index(debug_mode) if debug_mode in DEBUG_MODES else debug_mode
+    if level not in (0, 1, 2) or isinstance(level, bool):
+        raise RuntimeError(f"set_deterministic_debug_mode: expected 0, 1, 2 or one of {', '.join(DEBUG_MODES)}, "
+                           f"got {debug_mode!r}")
+    use_deterministic_algorithms(level > 0, warn_only=level == 1)
+
+
+def get_deterministic_debug_mode():
+    """Deterministic mode as a number: 0 off, 1 warn only, 2 refuse."""
+    if not _deterministic["enabled"]:
+        return 0
+    return 1 if _deterministic["warn_only"] else 2
+
+
+def check_deterministic(what):
+    """Called by an algorithm whose result may differ between runs: refuse it (or warn) in deterministic mode."""
+    if _deterministic["enabled"]:
+        message = f"{what} has no deterministic implementation (use_deterministic_algorithms is on)"
+        if not _deterministic["warn_only"]:
+            raise RuntimeError(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
+# ---------------------------------------------------------------------------------------------
 # The few array functions that NumPy and CuPy spell differently.
 
 def scatter_add(target, index, values):
@@ -448,6 +500,8 @@ def scatter_add(target, index, values):
             and getattr(index[0], "dtype", None) is not None and index[0].dtype.kind in "iu":
         _add_rows(target, index[0].ravel(), values.reshape((-1,) + target.shape[1:]))
     else:
+        if type(target) is not np.ndarray:
+            check_deterministic("adding into repeated indices on a GPU (atomic additions)")
         xp_of(target).add.at(target, index, values)
 
 

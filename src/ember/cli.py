@@ -15,6 +15,8 @@
 import argparse
 import sys
 
+from . import __version__
+
 DEFAULT_MODEL = "lenet"  # beats the MLP on digits: 98.89% test accuracy against 98.52% (seed 0)
 DEFAULT_DATASET = "digits"
 
@@ -28,6 +30,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser():
     parser = _Parser(prog="ember", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"ember {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 

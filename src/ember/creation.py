@@ -7,6 +7,7 @@ ember.set_default_dtype changed it), Python ints int64 and bools bool.
 
 import builtins
 import math
+import os
 import warnings
 
 import numpy as np
@@ -116,6 +117,26 @@ def from_numpy(array):
     return Tensor(array if type(array) is np.ndarray else array.view(np.ndarray))
 
 
+def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None, pin_memory=False):
+    """A 1-D tensor of `size` elements of dtype read from a file's bytes through a memory map: with shared, the
+    tensor and the file are one (a change to either shows in the other, and a short file is lengthened); without,
+    the tensor starts as the file's numbers and changes only in memory."""
+    dtype = backend.get_default_dtype() if dtype is None else backend.as_dtype(dtype)
+    if size == 0:
+        return Tensor(np.empty(0, dtype))
+    needed = size * dtype.itemsize
+    present = os.path.getsize(filename)
+    if shared and present < needed:
+        with open(filename, "r+b") as f:
+            f.truncate(needed)
+    elif present < needed:
+        raise RuntimeError(f"from_file: {filename} has {present} bytes, fewer than the {needed} that {size} "
+                           f"elements of {dtype} need")
+    mapped = np.memmap(filename, dtype, mode="r+" if shared else "c", shape=(size,))
+    t = Tensor(mapped.view(np.ndarray))
+    return t if device is None else t.to(device)
+
+
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     """A 1-D tensor sharing memory with a Python buffer (bytes, bytearray, memoryview, array.array):
     count elements of dtype from byte offset on (count=-1: all of the rest)."""
@@ -159,10 +180,12 @@ def _filled(fill, shape, dtype, device, requires_grad):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of zeros of the given size: zeros(2, 3) or zeros((2, 3))."""
     return _filled(0.0, _size("zeros", size), dtype, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of ones of the given size: ones(2, 3) or ones((2, 3))."""
     return _filled(1.0, _size("ones", size), dtype, device, requires_grad)
 
 
@@ -172,6 +195,7 @@ def empty(*size, dtype=None, device=None, requires_grad=False):
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """A tensor of the given size filled with fill_value (its dtype inferred from fill_value unless given)."""
     return _filled(_number(fill_value), _size("full", (size,)), dtype, device, requires_grad)
 
 
@@ -200,18 +224,22 @@ def empty_permuted(size, physical_layout, *, dtype=None, device=None, requires_g
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False):  # noqa: A002 (PyTorch's name)
+    """A tensor of zeros of input's shape (and its dtype and device unless given)."""
     return full_like(input, 0, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    """A tensor of ones of input's shape (and its dtype and device unless given)."""
     return full_like(input, 1, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    """An uninitialized tensor of input's shape (and its dtype and device unless given)."""
     return full_like(input, 0, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    """A tensor of input's shape filled with fill_value."""
     return _filled(_number(fill_value), input.shape, input.dtype if dtype is None else dtype,
                    input.device if device is None else device, requires_grad)
 
@@ -434,17 +462,20 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
 
 
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    """Uniform random numbers in [0, 1) of input's shape."""
     return rand(input.shape, generator=generator, dtype=input.dtype if dtype is None else dtype,
                 device=input.device if device is None else device, requires_grad=requires_grad)
 
 
 def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):  # noqa: A002
+    """Standard normal random numbers of input's shape."""
     return randn(input.shape, generator=generator, dtype=input.dtype if dtype is None else dtype,
                  device=input.device if device is None else device, requires_grad=requires_grad)
 
 
 def randint_like(input, low, high=None, *, generator=None, dtype=None, device=None,  # noqa: A002
                  requires_grad=False):
+    """Random integers in [low, high) of input's shape (randint_like(x, high) starts at 0)."""
     low, high = (0, low) if high is None else (low, high)
     return randint(low, high, input.shape, generator=generator, dtype=input.dtype if dtype is None else dtype,
                    device=input.device if device is None else device, requires_grad=requires_grad)

@@ -32,6 +32,7 @@ _DEPRECATED = "deprecated: PyTorch warns and names its replacement"
 _REMOVED = "removed from PyTorch (calling it raises)"
 _DATAPIPES = "DataPipes, deprecated in PyTorch and moved out of it (torchdata)"
 _INTERNAL = "an internal of PyTorch's module, not API"
+_LEGACY = "a relic of PyTorch's first distributed package (THD), always False in PyTorch"
 
 OUT_OF_SCOPE = {
     "torch": {
@@ -76,6 +77,7 @@ OUT_OF_SCOPE = {
         "uint[1-7]": _DTYPES,
         "has_*": _BUILD,
         "range": _DEPRECATED, "set_default_tensor_type": _DEPRECATED,
+        "is_distributed": _LEGACY,
     },
     "torch.Tensor": {
         "storage": _STORAGE, "storage_type": _STORAGE, "untyped_storage": _STORAGE, "is_set_to": _STORAGE,
@@ -95,7 +97,9 @@ OUT_OF_SCOPE = {
         "is_vulkan": _DEVICES,
         "module_load": _INTERNAL, "output_nr": _INTERNAL,
         "eig": _REMOVED, "lstsq": _REMOVED, "symeig": _REMOVED, "solve": _REMOVED, "reinforce": _REMOVED,
-        "volatile": _REMOVED, "resize": _DEPRECATED,
+        "volatile": _REMOVED, "resize": _DEPRECATED, "resize_as": _DEPRECATED,
+        "is_distributed": _LEGACY, "slice_inverse": _DISPATCH, "name": _INTERNAL,
+        "index": "first-class dimensions (functorch.dim), an experimental way of naming dimensions",
     },
     "torch.nn": {
         "Container": _DEPRECATED, "factory_kwargs": _INTERNAL,
@@ -139,12 +143,16 @@ OMITTED = {
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_copy": _STRIDES, "as_strided_scatter": _STRIDES,
         "set_flush_denormal": "NumPy cannot switch how the CPU treats denormal numbers",
         "Event": _STREAMS, "Stream": _STREAMS,
+        "AcceleratorError": "ember does not wrap CuPy's errors: a failing CUDA call raises "
+                            "cupy.cuda.runtime.CUDARuntimeError",
+        "embedding_bag": "the kernel's four internal results; use torch.nn.functional.embedding_bag",
     },
     "torch.Tensor": {
         "apply_": _PER_ELEMENT, "map_": _PER_ELEMENT, "map2_": _PER_ELEMENT,
         "as_strided": _STRIDES, "as_strided_": _STRIDES, "as_strided_scatter": _STRIDES,
         "new_empty_strided": _STRIDES, "record_stream": _STREAMS,
         "stft": _STFT, "istft": _STFT, "geqrf": _RAW_LAPACK, "ormqr": _RAW_LAPACK,
+        "grad_dtype": "a gradient always has its tensor's dtype in ember",
     },
     "torch.nn": {
         "LinearCrossEntropyOptions": "chunking settings of PyTorch's memory-saving linear_cross_entropy; ember computes "

@@ -52,3 +52,10 @@ def fork_rng(devices=None, enabled=True, device_type="cuda"):
     finally:
         for gen, state in zip(generators, states):
             gen.set_state(state)
+
+
+def thread_safe_generator():
+    """The generator of the DataLoader thread worker that calls it, for transforms to draw from: None here, as
+    PyTorch answers in the main process and in process workers (ember's workers are processes, each drawing
+    from its own default generator, which None stands for)."""
+    return None

@@ -10,6 +10,8 @@ import os
 PRECISIONS = ("highest", "high", "medium")
 
 _num_threads = None
+_num_interop_threads = None
+_warn_always = False
 _matmul_precision = "highest"
 
 
@@ -87,6 +89,33 @@ def _blas_controller():
             import numpy  # noqa: F401 (its BLAS must be loaded to be found)
             _controller = threadpoolctl.ThreadpoolController()
     return _controller or None
+
+
+def set_num_interop_threads(n):
+    """Record the number of threads a program asks for to run independent ops side by side
+    (torch.set_num_interop_threads). ember runs one op after another, so this only records n."""
+    global _num_interop_threads
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"set_num_interop_threads: expected a positive int, got {n!r}")
+    _num_interop_threads = n
+
+
+def get_num_interop_threads():
+    """The number set by set_num_interop_threads, else the number of CPU cores."""
+    return _num_interop_threads or os.cpu_count() or 1
+
+
+def set_warn_always(flag):
+    """Whether warnings that PyTorch gives once per process are to be given every time
+    (torch.set_warn_always). ember's warnings go through Python's warnings module, whose filters decide how
+    often each shows; this records the flag that is_warn_always_enabled() returns."""
+    global _warn_always
+    _warn_always = bool(flag)
+
+
+def is_warn_always_enabled():
+    """Whether warnings that PyTorch gives once are given every time (set_warn_always)."""
+    return _warn_always
 
 
 def set_float32_matmul_precision(precision):

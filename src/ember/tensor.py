@@ -10,9 +10,10 @@ import weakref
 import numpy as np
 
 from . import autograd, backend, dtypes, printing
-from .ops import (activation, copies, decompositions, diagonal as diagonal_ops, elementwise, indexing, join, layout,
+from .ops import (activation, copies, decompositions, diagonal as diagonal_ops, elementwise, indexing, join,
                   linalg, logical, pointwise, reduce, sampling, scan, scatter as scatter_ops, solvers, sorting, special,
                   statistics, trig)
+from .ops import layout as layout_ops  # not `layout`, which Tensor.layout would hide
 from .ops import shape as shape_ops  # not `shape`, which Tensor.shape would hide
 
 
@@ -23,6 +24,7 @@ def _in_place(fn):
     def method(self, *args, **kwargs):
         return self._store(name, fn, self, *args, **kwargs)
     method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"{fn.__name__} in place: self becomes {fn.__name__}(self, ...), under the same autograd rules."
     return method
 
 
@@ -47,7 +49,7 @@ class Tensor:
     """
 
     __slots__ = ("array", "grad", "_requires_grad", "_ctx", "_output_index", "_version", "_hooks", "_post_hooks",
-                 "__weakref__")
+                 "_retains_grad", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Tensor: numpy_array + tensor calls Tensor.__radd__
 
     def __init__(self, data=None, *sizes, requires_grad=False):
@@ -60,6 +62,7 @@ class Tensor:
         self._version = 0
         self._hooks = None
         self._post_hooks = None
+        self._retains_grad = False
         self._requires_grad = False
         self.requires_grad = requires_grad
 
@@ -87,6 +90,7 @@ class Tensor:
         t._version = 0
         t._hooks = None
         t._post_hooks = None
+        t._retains_grad = False
         return t
 
     # -----------------------------------------------------------------------------------------
@@ -94,68 +98,104 @@ class Tensor:
 
     @property
     def shape(self):
+        """The size of each dim, as an ember.Size (a tuple)."""
         return Size(self.array.shape)
 
     @property
     def dtype(self):
+        """The type of the elements (ember.float32, ember.int64, ...)."""
         return self.array.dtype
 
     @property
     def device(self):
+        """Where the numbers live: an ember.device, cpu or cuda:N."""
         return backend.device_of(self.array)
 
     @property
     def is_cuda(self):
+        """Whether the tensor lives on a GPU."""
         return self.device.type == "cuda"
 
     @property
     def is_cpu(self):
+        """Whether the tensor lives on the CPU."""
         return self.device.type == "cpu"
+
+    @property
+    def is_meta(self):
+        """Whether the tensor is on PyTorch's "meta" device (shapes without numbers), which ember lacks."""
+        return self.device.type == "meta"
+
+    @property
+    def is_mps(self):
+        """Whether the tensor is on Apple's GPU ("mps"), which ember has no backend for."""
+        return self.device.type == "mps"
+
+    @property
+    def layout(self):
+        """How the numbers are laid out: ember.strided, a dense array with strides (ember's only layout)."""
+        return layout_ops.strided
 
     def get_device(self):
         """The GPU's number for a CUDA tensor, -1 for a CPU tensor."""
         return -1 if self.is_cpu else self.device.index
 
+    def is_inference(self):
+        """False: ember's inference_mode is no_grad, whose results are ordinary tensors (PyTorch's "inference
+        tensors", which refuse later use in autograd, do not exist in ember)."""
+        return False
+
     @property
     def ndim(self):
+        """The number of dims."""
         return self.array.ndim
 
     def dim(self):
+        """The number of dims (ndim)."""
         return self.array.ndim
 
     ndimension = dim
 
     def size(self, dim=None):
+        """The shape, or with dim the size of that one dim."""
         return self.shape if dim is None else self.array.shape[shape_ops.normalize_dim(dim, self.ndim)]
 
     def is_same_size(self, other):
+        """Whether other has the same shape."""
         return self.shape == other.shape
 
     def numel(self):
+        """The number of elements."""
         return self.array.size
 
     nelement = numel
 
     def element_size(self):
+        """The bytes of one element."""
         return self.array.itemsize
 
     @property
     def itemsize(self):
+        """The bytes of one element."""
         return self.array.itemsize
 
     @property
     def nbytes(self):
+        """The bytes of all the elements."""
         return self.array.nbytes
 
     def data_ptr(self):
         """The address of the first element in memory."""
         return backend.data_address(self.array)
 
+    const_data_ptr = data_ptr
+
     def dim_order(self):
         """The dimensions from the outermost in memory to the innermost (largest stride first)."""
         return tuple(sorted(range(self.ndim), key=lambda d: -abs(self.array.strides[d])))
 
     def is_floating_point(self):
+        """Whether the dtype is a floating one (float16, bfloat16, float32, float64)."""
         return backend.is_floating(self.array.dtype)
 
     def is_complex(self):
@@ -216,6 +256,7 @@ class Tensor:
 
     @property
     def requires_grad(self):
+        """Whether backward computes a gradient for this tensor (settable on leaves)."""
         return self._requires_grad
 
     @requires_grad.setter
@@ -227,6 +268,7 @@ class Tensor:
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True):
+        """Set requires_grad (a leaf only); returns self."""
         self.requires_grad = requires_grad
         return self
 
@@ -247,6 +289,19 @@ class Tensor:
     def detach(self):
         """The same numbers, cut off from the graph (they share memory)."""
         return Tensor(self.array)
+
+    def detach_(self):
+        """Cut this tensor itself off from the graph: it becomes a leaf that does not require grad."""
+        self._ctx, self._output_index, self._requires_grad = None, 0, False
+        return self
+
+    def as_subclass(self, cls):
+        """This tensor as an instance of cls, a subclass of Tensor: the same memory and the same place in
+        the graph (gradients flow through it as through self)."""
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError(f"as_subclass: expected a subclass of Tensor, got {cls!r}")
+        view = shape_ops.Reshape.apply(self, shape=self.shape)  # a node of the graph when self needs a gradient
+        return cls._from_op(view.array, view._ctx, view._output_index)
 
     def register_hook(self, hook):
         """Call hook(grad) when this tensor's gradient is computed; a returned tensor replaces it."""
@@ -277,8 +332,9 @@ class Tensor:
 
     def retain_grad(self):
         """Keep .grad on this non-leaf tensor too (normally only leaves get one)."""
-        if self._ctx is None:
+        if self._ctx is None or self._retains_grad:
             return
+        self._retains_grad = True
         ref = weakref.ref(self)
 
         def keep(grad):
@@ -287,15 +343,22 @@ class Tensor:
                 t.grad = grad.detach() if t.grad is None else Tensor(t.grad.array + grad.array)
         self.register_hook(keep)
 
+    @property
+    def retains_grad(self):
+        """Whether retain_grad() was called on this non-leaf tensor."""
+        return self._retains_grad
+
     # -----------------------------------------------------------------------------------------
     # Conversions.
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         if self.array.size != 1:
             raise RuntimeError(f"a tensor with {self.array.size} elements cannot be converted to a Python number")
         return self.array.item()
 
     def tolist(self):
+        """The elements as nested Python lists of numbers (a number for a 0-d tensor)."""
         return backend.to_device(self.array, backend.CPU).tolist()
 
     def numpy(self):
@@ -337,42 +400,55 @@ class Tensor:
         return out
 
     def cpu(self):
+        """This tensor on the CPU (self if it is there already)."""
         return self.to("cpu")
 
     def cuda(self, device=None):
+        """This tensor on a GPU (device: its number or a device; the current one by default)."""
         return self.to("cuda" if device is None else f"cuda:{device}")
 
     def float(self):
+        """A float32 copy (self if it is float32 already)."""
         return elementwise.cast(self, backend.float32)
 
     def double(self):
+        """A float64 copy (self if it is float64 already)."""
         return elementwise.cast(self, backend.float64)
 
     def half(self):
+        """A float16 copy (self if it is float16 already)."""
         return elementwise.cast(self, backend.float16)
 
     def bfloat16(self):
+        """A bfloat16 copy (self if it is bfloat16 already)."""
         return elementwise.cast(self, backend.bfloat16())
 
     def byte(self):
+        """A uint8 copy (self if it is uint8 already)."""
         return elementwise.cast(self, backend.uint8)
 
     def char(self):
+        """An int8 copy (self if it is int8 already)."""
         return elementwise.cast(self, backend.int8)
 
     def short(self):
+        """An int16 copy (self if it is int16 already)."""
         return elementwise.cast(self, backend.int16)
 
     def long(self):
+        """An int64 copy (self if it is int64 already)."""
         return elementwise.cast(self, backend.int64)
 
     def int(self):
+        """An int32 copy (self if it is int32 already)."""
         return elementwise.cast(self, backend.int32)
 
     def bool(self):
+        """A bool copy (self if it is bool already)."""
         return elementwise.cast(self, backend.bool_)
 
     def type_as(self, other):
+        """self cast to other's dtype."""
         return elementwise.cast(self, other.dtype)
 
     def type(self, dtype=None, non_blocking=False):
@@ -394,8 +470,8 @@ class Tensor:
 
     # Memory layout (ops/layout.py): every ember op takes arrays of any layout; these say which one a
     # tensor has, and make copies in a chosen one.
-    clone, contiguous, is_contiguous = layout.clone, layout.contiguous, layout.is_contiguous
-    stride, storage_offset = layout.stride, layout.storage_offset
+    clone, contiguous, is_contiguous = layout_ops.clone, layout_ops.contiguous, layout_ops.is_contiguous
+    stride, storage_offset = layout_ops.stride, layout_ops.storage_offset
 
     # -----------------------------------------------------------------------------------------
     # New tensors, of this tensor's dtype and on its device unless dtype= or device= say otherwise.
@@ -408,19 +484,28 @@ class Tensor:
         return Tensor(backend.to_device(array.astype(dtype), device), requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        """A tensor of size filled with fill_value, of self's dtype and device unless given."""
         dtype = self.dtype if dtype is None else backend.as_dtype(dtype)
         xp = backend.array_module(self.device if device is None else backend.Device(device))
         return Tensor(xp.full(shape_ops.shape_arg((size,)), fill_value, dtype=dtype), requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        """A tensor of zeros of size, of self's dtype and device unless given."""
         return self.new_full(shape_ops.shape_arg(size), 0, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        """A tensor of ones of size, of self's dtype and device unless given."""
         return self.new_full(shape_ops.shape_arg(size), 1, dtype=dtype, device=device, requires_grad=requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
         """Memory for a new tensor, not yet set (here: zeros)."""
         return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def new(self, *data):
+        """The legacy constructor (torch.Tensor(...)) in this tensor's dtype and on its device: new(2, 3) makes
+        an uninitialized (2, 3) tensor, new([1, 2]) a copy of the numbers, new() an empty tensor."""
+        array = legacy_array(data, "new", self.dtype)
+        return Tensor(backend.to_device(array.astype(self.dtype, copy=False), self.device))
 
     # -----------------------------------------------------------------------------------------
     # Printing.
@@ -675,20 +760,24 @@ class Tensor:
         return self
 
     def add_(self, other, *, alpha=1):
+        """self += alpha · other, in place; returns self."""
         self._check_inplace("add_")
         operand = self._operand(other)
         self.array += operand if alpha == 1 else operand * alpha
         return self._changed()
 
     def sub_(self, other, *, alpha=1):
+        """self -= alpha · other, in place; returns self."""
         return self.add_(other, alpha=-alpha)
 
     def mul_(self, other):
+        """self *= other, in place; returns self."""
         self._check_inplace("mul_")
         self.array *= self._operand(other)
         return self._changed()
 
     def div_(self, other, *, rounding_mode=None):
+        """self /= other, in place (rounding_mode 'trunc' or 'floor' as div); returns self."""
         if rounding_mode is not None or self.dtype.kind != "f":
             return self._store("div_", elementwise.div, self, other, rounding_mode=rounding_mode)
         self._check_inplace("div_")
@@ -696,14 +785,46 @@ class Tensor:
         return self._changed()
 
     def fill_(self, value):
+        """Set every element to value, in place; returns self."""
         self._check_inplace("fill_")
         self.array[...] = self._operand(value)
         return self._changed()
 
     def zero_(self):
+        """Set every element to 0, in place; returns self."""
         return self.fill_(0)
 
+    def fill_diagonal_(self, fill_value, wrap=False):
+        """Set the main diagonal (x[i, i, ...]) to fill_value; all dimensions must be equal, except that a
+        tall matrix (rows > columns) with wrap=True starts the diagonal again every columns + 1 rows."""
+        self._check_inplace("fill_diagonal_")
+        if self.ndim < 2 or (self.ndim > 2 and len(set(self.shape)) > 1):
+            raise RuntimeError(f"fill_diagonal_: expected a matrix or a tensor with all dimensions equal, got "
+                               f"shape {tuple(self.shape)}")
+        backend.xp_of(self.array).fill_diagonal(self.array, fill_value, wrap=wrap)
+        return self._changed()
+
+    def resize_(self, *sizes, memory_format=None):
+        """Give the tensor the shape sizes, in place: its numbers in row-major order are kept as far as they
+        go, and new elements are zeros (PyTorch leaves them uninitialized)."""
+        if self._requires_grad:
+            raise RuntimeError("resize_: cannot resize a tensor that requires grad")
+        shape = shape_ops.shape_arg(sizes)
+        if any(n < 0 for n in shape):
+            raise RuntimeError(f"resize_: sizes must not be negative, got {list(shape)}")
+        flat = self.array.reshape(-1)
+        resized = backend.xp_of(flat).zeros(math.prod(shape), self.dtype)
+        kept = min(flat.size, resized.size)
+        resized[:kept] = flat[:kept]
+        self.array = resized.reshape(shape)
+        return self._changed()
+
+    def resize_as_(self, other, memory_format=None):
+        """resize_ to other's shape."""
+        return self.resize_(other.shape)
+
     def copy_(self, source):
+        """Copy source's numbers into self (broadcast to self's shape, cast to its dtype); returns self."""
         self._check_inplace("copy_")
         self.array[...] = backend.to_device(source.array, self.device)
         return self._changed()
@@ -733,18 +854,22 @@ class Tensor:
         return self._fill_random("normal_", self._generator(generator).normal(self.shape, self.dtype, mean, std))
 
     def exponential_(self, lambd=1.0, *, generator=None):
+        """Fill with numbers drawn from the exponential distribution of rate lambd, in place; returns self."""
         return self._fill_random("exponential_", sampling.exponential(self._generator(generator), self.shape,
                                                                       self.dtype, lambd))
 
     def geometric_(self, p, *, generator=None):
+        """Fill with draws of the geometric distribution (trials to the first success at probability p); self."""
         return self._fill_random("geometric_", sampling.geometric(self._generator(generator), self.shape,
                                                                   self.dtype, p))
 
     def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+        """Fill with numbers drawn from the Cauchy distribution (median, sigma), in place; returns self."""
         return self._fill_random("cauchy_", sampling.cauchy(self._generator(generator), self.shape, self.dtype,
                                                             median, sigma))
 
     def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+        """Fill with numbers whose log is normal (mean, std), in place; returns self."""
         return self._fill_random("log_normal_", sampling.log_normal(self._generator(generator), self.shape,
                                                                     self.dtype, mean, std))
 
@@ -777,20 +902,25 @@ class Tensor:
         return self._changed()
 
     def float_power_(self, exponent):
+        """self ** exponent in float64, in place (self must be float64); returns self."""
         if self.dtype != backend.float64:
             raise RuntimeError(f"float_power_: the result is float64, so the tensor must be float64, got {self.dtype}")
         return self._store("float_power_", elementwise.float_power, self, exponent)
 
     def polygamma_(self, n):
+        """polygamma(n) in place; returns self."""
         return self._store("polygamma_", special.polygamma, n, self)
 
     def cumsum_(self, dim=None, *, dtype=None):
+        """cumsum along dim, in place; returns self."""
         return self._store("cumsum_", scan.cumsum, self, dim, dtype=dtype)
 
     def cumprod_(self, dim=None, *, dtype=None):
+        """cumprod along dim, in place; returns self."""
         return self._store("cumprod_", scan.cumprod, self, dim, dtype=dtype)
 
     def renorm_(self, p, dim, maxnorm):
+        """renorm in place: each slice along dim rescaled to a p-norm of at most maxnorm; returns self."""
         return self._store("renorm_", reduce.renorm, self, p, dim, maxnorm)
 
     # The in-place forms of the math functions (see _in_place).
@@ -865,21 +995,27 @@ class Tensor:
         return self._changed()
 
     def squeeze_(self, dim=None):
+        """squeeze in place; returns self."""
         return self._view_in_place("squeeze_", shape_ops.squeeze(self, dim))
 
     def unsqueeze_(self, dim):
+        """unsqueeze in place; returns self."""
         return self._view_in_place("unsqueeze_", shape_ops.unsqueeze(self, dim))
 
     def t_(self):
+        """t in place; returns self."""
         return self._view_in_place("t_", shape_ops.t(self))
 
     def transpose_(self, dim0, dim1):
+        """transpose in place; returns self."""
         return self._view_in_place("transpose_", shape_ops.transpose(self, dim0, dim1))
 
     def swapaxes_(self, axis0, axis1):
+        """swapaxes in place; returns self."""
         return self._view_in_place("swapaxes_", shape_ops.transpose(self, axis0, axis1))
 
     def swapdims_(self, dim0, dim1):
+        """swapdims in place; returns self."""
         return self._view_in_place("swapdims_", shape_ops.transpose(self, dim0, dim1))
 
     # -----------------------------------------------------------------------------------------
@@ -943,6 +1079,7 @@ class Tensor:
     max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
     aminmax, logsumexp = reduce.aminmax, reduce.logsumexp
     all, any, count_nonzero = reduce.all, reduce.any, reduce.count_nonzero
+    hash_tensor = reduce.hash_tensor
     norm, dist, renorm = reduce.norm, reduce.dist, reduce.renorm
     equal, allclose, isclose = reduce.equal, reduce.allclose, reduce.isclose
     cumsum, cumprod, cummax, cummin = scan.cumsum, scan.cumprod, scan.cummax, scan.cummin
@@ -955,12 +1092,15 @@ class Tensor:
     bincount, histc, histogram = statistics.bincount, statistics.histc, statistics.histogram
 
     def polygamma(self, n):
+        """The n-th derivative of the digamma function, elementwise."""
         return special.polygamma(n, self)
 
     def softmax(self, dim, dtype=None):
+        """softmax along dim (ember.softmax)."""
         return activation.softmax(self, dim, dtype=dtype)
 
     def log_softmax(self, dim, dtype=None):
+        """log_softmax along dim (ember.log_softmax)."""
         return activation.log_softmax(self, dim, dtype=dtype)
 
     def where(self, condition, y):
@@ -997,35 +1137,43 @@ class Tensor:
     diagonal_scatter = diagonal_ops.diagonal_scatter
 
     def flip(self, *dims):  # x.flip(0, 1) and x.flip([0, 1]), as in PyTorch
+        """The elements in reverse order along each of dims."""
         if not dims:
             raise TypeError("flip() missing its dims")
         return shape_ops.flip(self, shape_ops.shape_arg(dims))
 
     def tile(self, *dims):
+        """self repeated along each dim as many times as dims says (dims shorter than ndim count from the right)."""
         return join.tile(self, shape_ops.shape_arg(dims))
 
     def view_as(self, other):
+        """self reshaped to other's shape."""
         return shape_ops.reshape(self, other.shape)
 
     reshape_as = view_as
 
     def expand_as(self, other):
+        """self expanded to other's shape (a view, as expand)."""
         return shape_ops.expand(self, other.shape)
 
     @property
     def T(self):  # noqa: N802 (PyTorch's name)
+        """The dims in reverse order (the transpose of a matrix)."""
         return shape_ops.permute(self, *reversed(range(self.ndim)))
 
     @property
     def mT(self):  # noqa: N802
+        """The last two dims swapped: the transpose of each matrix of a batch."""
         return shape_ops.transpose(self, -2, -1)
 
     @property
     def mH(self):  # noqa: N802 (the conjugate transpose, which for real numbers is mT)
+        """The conjugate transpose of the last two dims: their transpose, since ember's dtypes are real."""
         return linalg.adjoint(self)
 
     @property
     def H(self):  # noqa: N802
+        """The conjugate transpose of a matrix: its transpose, since ember's dtypes are real."""
         if self.ndim != 2:
             raise RuntimeError(f"tensor.H: expected a matrix (2-D tensor), got shape {self.shape}; for batches of "
                                "matrices use tensor.mH")
@@ -1117,38 +1265,47 @@ class _TensorType(type):
 
 
 class FloatTensor(metaclass=_TensorType):
+    """PyTorch's legacy constructor of float32 tensors: FloatTensor([1, 2]) or FloatTensor(2, 3)."""
     dtype = backend.float32
 
 
 class DoubleTensor(metaclass=_TensorType):
+    """PyTorch's legacy constructor of float64 tensors: DoubleTensor([1, 2]) or DoubleTensor(2, 3)."""
     dtype = backend.float64
 
 
 class HalfTensor(metaclass=_TensorType):
+    """PyTorch's legacy constructor of float16 tensors: HalfTensor([1, 2]) or HalfTensor(2, 3)."""
     dtype = backend.float16
 
 
 class LongTensor(metaclass=_TensorType):
+    """PyTorch's legacy constructor of int64 tensors: LongTensor([1, 2]) or LongTensor(2, 3)."""
     dtype = backend.int64
 
 
 class IntTensor(metaclass=_TensorType):
+    """PyTorch's legacy constructor of int32 tensors: IntTensor([1, 2]) or IntTensor(2, 3)."""
     dtype = backend.int32
 
 
 class ShortTensor(metaclass=_TensorType):
+    """PyTorch's legacy constructor of int16 tensors: ShortTensor([1, 2]) or ShortTensor(2, 3)."""
     dtype = backend.int16
 
 
 class CharTensor(metaclass=_TensorType):
+    """PyTorch's legacy constructor of int8 tensors: CharTensor([1, 2]) or CharTensor(2, 3)."""
     dtype = backend.int8
 
 
 class ByteTensor(metaclass=_TensorType):
+    """PyTorch's legacy constructor of uint8 tensors: ByteTensor([1, 2]) or ByteTensor(2, 3)."""
     dtype = backend.uint8
 
 
 class BoolTensor(metaclass=_TensorType):
+    """PyTorch's legacy constructor of bool tensors: BoolTensor([True, False]) or BoolTensor(2, 3)."""
     dtype = backend.bool_
 
 

@@ -31,6 +31,7 @@ MODULES = {
     "torch.backends.cudnn": "ember.backends.cudnn",
     "torch.backends.mps": "ember.backends.mps",
     "torch.compiler": "ember.compiler",
+    "torch.cpu": "ember.cpu",
     "torch.cuda": "ember.cuda",
     "torch.cuda.amp": "ember.cuda.amp",
     "torch.distributed": "ember.distributed",

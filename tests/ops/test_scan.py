@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ember
-from helpers import DEVICES, check_op, check_parity, dim, rand, raises, seeds, shapes
+from helpers import DEVICES, Constant, check_op, check_parity, dim, rand, raises, seeds, shapes
 
 SCANS = {
     "cumsum": lambda lib, x, d: x.cumsum(d),
@@ -134,4 +134,35 @@ def test_trapezoid_with_sample_points(device, shape, seed, data):
 ], ids=lambda v: v if isinstance(v, str) else "")
 def test_errors(fn, error, message):
     with raises(error, message):
+        fn()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("edge_order", [1, 2])
+@given(shape=shapes(min_dims=1, max_dims=3, min_side=3), seed=seeds)
+def test_gradient_with_steps_and_coordinates(device, edge_order, shape, seed):
+    coordinates = [np.cumsum(rand(n, seed=seed + 1 + i, low=0.1, high=1.0)) for i, n in enumerate(shape)]
+    steps = [float(i + 2) for i in range(len(shape))]
+    check_op(lambda lib, x: lib.gradient(x, edge_order=edge_order), rand(*shape, seed=seed), device=device)
+    check_op(lambda lib, x: lib.gradient(x, spacing=steps, edge_order=edge_order), rand(*shape, seed=seed),
+             device=device)
+    check_op(lambda lib, x, *c: lib.gradient(x, spacing=c, edge_order=edge_order), rand(*shape, seed=seed),
+             *map(Constant, coordinates), device=device)
+    check_op(lambda lib, x: lib.gradient(x, spacing=0.5, dim=-1, edge_order=edge_order), rand(*shape, seed=seed),
+             device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_gradient_of_integers_is_float32(device):
+    check_parity(lambda lib, x: lib.gradient(x, dim=[0]), np.array([1, 4, 9, 16, 25]), device=device, backward=False)
+
+
+@pytest.mark.parametrize("fn, message", [
+    (lambda: ember.gradient(ember.ones(2), edge_order=2), "each dimension size to be at least edge_order + 1"),
+    (lambda: ember.gradient(ember.ones(2, 3), spacing=[1.0, 2.0, 3.0]), "one per dimension (2), got a list of 3"),
+    (lambda: ember.gradient(ember.ones(3), edge_order=3), "edge_order must be 1 or 2, got 3"),
+    (lambda: ember.gradient(ember.ones(3), spacing=[ember.ones(2)]), "each coordinate tensor must be 1-D"),
+])
+def test_gradient_errors(fn, message):
+    with raises(RuntimeError, message):
         fn()

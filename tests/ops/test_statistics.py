@@ -193,3 +193,28 @@ def test_histograms_of_equal_values_and_bin_edges(device):
 def test_errors(fn, error, message):
     with raises(error, message):
         fn()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_histogramdd(device, seed):
+    points = rand(40, 3, seed=seed)
+    w = Constant(rand(40, seed=seed + 1, low=0.0, high=2.0))
+    edges = [Constant(np.sort(rand(n, seed=seed + 2 + n))) for n in (3, 4, 5)]
+    check_parity(lambda lib, x, w, *e: (*lib.histogramdd(x, bins=[2, 3, 4]),
+                                        *lib.histogramdd(x, 3, range=[-1.0, 1.0, -0.5, 0.5, 0.0, 1.0], weight=w),
+                                        *lib.histogramdd(x, 2, density=True), *lib.histogramdd(x, list(e)),
+                                        *lib.histogramdd(x.reshape(2, 20, 3), bins=2)),
+                 points, w, *edges, device=device, backward=False)
+
+
+@pytest.mark.parametrize("fn, message", [
+    (lambda: ember.histogramdd(ember.ones(4, 2), bins=[2]), "expected bins for each of the 2 dimensions, got 1"),
+    (lambda: ember.histogramdd(ember.ones(4, 2), 2, range=[0.0, 1.0]), "expected a range of 2 numbers for each"),
+    (lambda: ember.histogramdd(ember.ones(4, 2), 0), "the number of bins must be a positive int, got 0"),
+    (lambda: ember.histogramdd(ember.ones(4, 2), 2, weight=ember.ones(3)), "weight must have the shape of the points"),
+    (lambda: ember.histogramdd(ember.ones(4, 1), [ember.ones(1)]), "must be a 1-D tensor of at least 2 edges"),
+])
+def test_histogramdd_errors(fn, message):
+    with raises(RuntimeError, message):
+        fn()

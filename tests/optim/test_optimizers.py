@@ -616,3 +616,41 @@ def test_lbfgs_state_dict_round_trip_continues_exactly():
 def test_lbfgs_needs_a_closure():
     with raises(TypeError, "LBFGS.step needs a closure"):
         ember.optim.LBFGS([_leaf()]).step()
+
+
+def test_swap_in_optimizer_params_and_state_steps_other_tensors_as_torch():
+    """Inside the context step() updates the swap-in parameters with the swap-in state; outside, nothing moved."""
+    results = []
+    for lib in (ember, torch):
+        params, data = problem(lib)
+        optimizer = lib.optim.Adam(params, lr=0.01)
+        train(lib, optimizer, params, data, 3)
+        before = [to_numpy(p).copy() for p in params]
+        saved = optimizer.state_dict()
+        state = {"param_groups": saved["param_groups"],
+                 "state": {i: {k: v.clone() if isinstance(v, lib.Tensor) else v for k, v in values.items()}
+                           for i, values in saved["state"].items()}}
+        others = {str(i): tensor_for(lib, p.detach().numpy(), "cpu", requires_grad=True) for i, p in
+                  enumerate(params)}
+        with lib.optim.swap_in_optimizer_params_and_state(optimizer, others, state):
+            train(lib, optimizer, list(others.values()), data, 2)
+        for p, b in zip(params, before):
+            np.testing.assert_array_equal(to_numpy(p), b)
+        assert optimizer.param_groups[0]["params"][0] is params[0]
+        results.append([to_numpy(p) for p in others.values()] + [to_numpy(state["state"][0]["exp_avg"])])
+    for o, t in zip(*results):
+        np.testing.assert_allclose(o, t, rtol=1e-12, atol=1e-12)
+
+
+def test_swap_in_optimizer_params_and_state_refuses_what_does_not_fit():
+    params, data = problem(ember)
+    optimizer = ember.optim.SGD(params, lr=0.1, momentum=0.9)
+    swap_in = ember.optim.swap_in_optimizer_params_and_state
+    with raises(RuntimeError, "no state yet"), swap_in(optimizer, {}, optimizer.state_dict()):
+        pass
+    train(ember, optimizer, params, data, 1)
+    with raises(RuntimeError, "2 swap-in parameters for an optimizer of 4"), \
+            swap_in(optimizer, dict(enumerate(params[:2])), optimizer.state_dict()):
+        pass
+    with raises(RuntimeError, "must be a state_dict()"), swap_in(optimizer, dict(enumerate(params)), {}):
+        pass

@@ -1,7 +1,7 @@
 """ember.models: reference models, and the names the `ember` command knows them by.
 
-CLASSIFIERS[name](in_shape=..., num_classes=..., dropout=...) gives class scores (N, num_classes).
-LANGUAGE_MODELS[name](vocab_size=..., block_size=..., dropout=...) gives next-token logits (B, T, V)
+`CLASSIFIERS[name](in_shape=..., num_classes=..., dropout=...)` gives class scores (N, num_classes).
+`LANGUAGE_MODELS[name](vocab_size=..., block_size=..., dropout=...)` gives next-token logits (B, T, V)
 and has generate(ids, max_new_tokens, temperature, top_k).
 """
 

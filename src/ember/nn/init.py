@@ -97,16 +97,19 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
 @no_grad()
 def constant_(tensor, val):
+    """Fill tensor with val, in place, outside the graph; returns tensor."""
     return tensor.fill_(val)
 
 
 @no_grad()
 def ones_(tensor):
+    """Fill tensor with ones, in place, outside the graph; returns tensor."""
     return tensor.fill_(1.0)
 
 
 @no_grad()
 def zeros_(tensor):
+    """Fill tensor with zeros, in place, outside the graph; returns tensor."""
     return tensor.zero_()
 
 

@@ -47,6 +47,7 @@ class Module:
             super().__init__(*args, **kwargs)
 
     def forward(self, *args, **kwargs):
+        """The computation of the module: a subclass defines it, and module(x) calls it with the hooks."""
         raise NotImplementedError(f"{type(self).__name__} has no forward()")
 
     def __call__(self, *args, **kwargs):
@@ -144,6 +145,7 @@ class Module:
         object.__setattr__(child, "_owner", (weakref.ref(self), name))
 
     def register_parameter(self, name, param):
+        """Register param (a Parameter, or None) as the parameter called name."""
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: '{name}' must be an nn.Parameter or None, got {type(param).__name__}")
         self._check_new_name(name, self._parameters)
@@ -161,6 +163,7 @@ class Module:
             self._non_persistent_buffers.add(name)
 
     def add_module(self, name, module):
+        """Register module as the child called name (as assigning self.name = module does)."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: '{name}' must be a Module or None, got {type(module).__name__}")
         self._check_new_name(name, self._modules)
@@ -194,10 +197,12 @@ class Module:
                 yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
     def modules(self):
+        """This module and every submodule, depth first, each once."""
         for _, module in self.named_modules():
             yield module
 
     def named_children(self):
+        """(name, module) for each direct submodule."""
         seen = set()
         for name, child in self._modules.items():
             if child is not None and id(child) not in seen:
@@ -205,6 +210,7 @@ class Module:
                 yield name, child
 
     def children(self):
+        """The direct submodules."""
         for _, child in self.named_children():
             yield child
 
@@ -226,13 +232,16 @@ class Module:
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
+        """The parameters of this module (and, with recurse, of every submodule), each once."""
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """(dotted name, buffer) for each buffer of this module and its submodules."""
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse=True):
+        """The buffers of this module (and, with recurse, of every submodule)."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
@@ -334,11 +343,13 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad=True):
+        """Set requires_grad on every parameter (False freezes the module); returns self."""
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none=True):
+        """Reset the gradients of every parameter: to None (set_to_none) or to zeros."""
         for param in self.parameters():
             if param.grad is not None:
                 if set_to_none:
@@ -376,21 +387,27 @@ class Module:
         return self._apply(lambda t: t.to(device=device, dtype=dtype if t.is_floating_point() else None))
 
     def cuda(self, device=None):
+        """Move the parameters and buffers to a GPU (device: its number or a device); returns self."""
         return self.to("cuda" if device is None else f"cuda:{device}")
 
     def cpu(self):
+        """Move the parameters and buffers to the CPU; returns self."""
         return self.to("cpu")
 
     def float(self):
+        """Cast the floating parameters and buffers to float32; returns self."""
         return self.to(backend.float32)
 
     def double(self):
+        """Cast the floating parameters and buffers to float64; returns self."""
         return self.to(backend.float64)
 
     def half(self):
+        """Cast the floating parameters and buffers to float16; returns self."""
         return self.to(backend.float16)
 
     def bfloat16(self):
+        """Cast the floating parameters and buffers to bfloat16; returns self."""
         return self.to(backend.bfloat16())
 
     def type(self, dst_type):
@@ -409,12 +426,15 @@ class Module:
         return self._apply(lambda t: empty_like(t, device=backend.Device(device)), recurse)
 
     def ipu(self, device=None):
+        """IPUs are not in ember: raises, naming the device."""
         raise RuntimeError("ember has no ipu devices: its devices are 'cpu' and 'cuda'")
 
     def xpu(self, device=None):
+        """XPUs are not in ember: raises, naming the device."""
         raise AssertionError("ember has no xpu devices: its devices are 'cpu' and 'cuda'")
 
     def mtia(self, device=None):
+        """MTIA devices are not in ember: raises, naming the device."""
         raise AssertionError("ember has no mtia devices: its devices are 'cpu' and 'cuda'")
 
     # -----------------------------------------------------------------------------------------

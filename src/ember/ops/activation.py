@@ -258,10 +258,12 @@ def floating(name, x):
 # Rectifiers: the identity for positive inputs, something cheap for negative ones.
 
 def relu(input, inplace=False):  # noqa: A002 (PyTorch's argument names)
+    """ReLU: max(x, 0) elementwise; same shape as input."""
     return maybe_in_place("relu", input, ReLU.apply, inplace)
 
 
 def relu_(input):  # noqa: A002
+    """relu in place."""
     return in_place("relu_", input, ReLU.apply)
 
 
@@ -270,10 +272,12 @@ def _leaky_relu(negative_slope):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):  # noqa: A002
+    """Leaky ReLU: x for x > 0, negative_slope x below; same shape as input."""
     return maybe_in_place("leaky_relu", floating("leaky_relu", input), _leaky_relu(negative_slope), inplace)
 
 
 def leaky_relu_(input, negative_slope=0.01):  # noqa: A002
+    """leaky_relu in place."""
     return in_place("leaky_relu_", floating("leaky_relu_", input), _leaky_relu(negative_slope))
 
 
@@ -289,6 +293,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):  # noqa: A002
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):  # noqa: A002
+    """hardtanh in place."""
     return in_place("hardtanh_", input, _hardtanh("hardtanh_", min_val, max_val))
 
 
@@ -306,10 +311,12 @@ def _elu(alpha, scale=1.0, input_scale=1.0):
 
 
 def elu(input, alpha=1.0, inplace=False):  # noqa: A002
+    """ELU: x for x > 0, alpha (e^x - 1) below; same shape as input."""
     return maybe_in_place("elu", floating("elu", input), _elu(alpha), inplace)
 
 
 def elu_(input, alpha=1.0):  # noqa: A002
+    """elu in place."""
     return in_place("elu_", floating("elu_", input), _elu(alpha))
 
 
@@ -319,6 +326,7 @@ def selu(input, inplace=False):  # noqa: A002
 
 
 def selu_(input):  # noqa: A002
+    """selu in place."""
     return in_place("selu_", floating("selu_", input), _elu(_SELU_ALPHA, _SELU_SCALE))
 
 
@@ -334,6 +342,7 @@ def celu(input, alpha=1.0, inplace=False):  # noqa: A002
 
 
 def celu_(input, alpha=1.0):  # noqa: A002
+    """celu in place."""
     return in_place("celu_", floating("celu_", input), _celu("celu_", alpha))
 
 
@@ -372,6 +381,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  
 
 
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):  # noqa: A002
+    """rrelu in place."""
     return in_place("rrelu_", input, _rrelu("rrelu_", input, lower, upper, training))
 
 
@@ -386,6 +396,7 @@ def threshold(input, threshold, value, inplace=False):  # noqa: A002
 
 
 def threshold_(input, threshold, value):  # noqa: A002
+    """threshold in place."""
     return in_place("threshold_", input, _threshold(threshold, value))
 
 
@@ -413,10 +424,12 @@ def tanhshrink(input):  # noqa: A002
 # Squashing functions: into a bounded range.
 
 def sigmoid(input):  # noqa: A002
+    """The logistic sigmoid 1 / (1 + e^-x), which squashes to (0, 1); same shape as input."""
     return Sigmoid.apply(to_float(input))
 
 
 def tanh(input):  # noqa: A002
+    """The hyperbolic tangent, which squashes to (-1, 1); same shape as input."""
     return Tanh.apply(to_float(input))
 
 
@@ -443,16 +456,19 @@ def logsigmoid(input):  # noqa: A002
 # Smooth ReLUs.
 
 def gelu(input, approximate="none"):  # noqa: A002
+    """GELU: x Φ(x), Φ the standard normal CDF (approximate='tanh': its tanh approximation); same shape."""
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate is 'none' or 'tanh', got {approximate!r}")
     return GELU.apply(floating("gelu", input), approximate=approximate)
 
 
 def silu(input, inplace=False):  # noqa: A002
+    """SiLU (swish): x · sigmoid(x); same shape as input."""
     return maybe_in_place("silu", floating("silu", input), SiLU.apply, inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):  # noqa: A002
+    """Softplus: log(1 + e^(βx)) / β, a smooth ReLU (linear above threshold); same shape as input."""
     return Softplus.apply(floating("softplus", input), beta=float(beta), threshold=float(threshold))
 
 
@@ -497,10 +513,12 @@ def _along_dim(op, name, x, dim, stacklevel, dtype):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """softmax along dim: e^x / Σ e^x, each slice a probability distribution; same shape as input."""
     return _along_dim(Softmax, "softmax", input, dim, _stacklevel, dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
+    """log softmax(x) along dim, computed stably as x - logsumexp(x); same shape as input."""
     return _along_dim(LogSoftmax, "log_softmax", input, dim, _stacklevel, dtype)
 
 

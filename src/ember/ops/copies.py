@@ -14,18 +14,22 @@ def _copied(x):
 
 
 def view_copy(input, size):  # noqa: A002 (PyTorch's argument names)
+    """view, as a new tensor rather than a view."""
     return _copied(reshape(input, size))
 
 
 def permute_copy(input, dims):  # noqa: A002
+    """permute, as a new tensor rather than a view."""
     return _copied(permute(input, dims))
 
 
 def transpose_copy(input, dim0, dim1):  # noqa: A002
+    """transpose, as a new tensor rather than a view."""
     return _copied(transpose(input, dim0, dim1))
 
 
 def t_copy(input):  # noqa: A002
+    """t, as a new tensor rather than a view."""
     return _copied(t(input))
 
 
@@ -35,14 +39,17 @@ def expand_copy(input, size, *, implicit=False):  # noqa: A002
 
 
 def squeeze_copy(input, dim=None):  # noqa: A002
+    """squeeze, as a new tensor rather than a view."""
     return _copied(squeeze(input, dim))
 
 
 def unsqueeze_copy(input, dim):  # noqa: A002
+    """unsqueeze, as a new tensor rather than a view."""
     return _copied(unsqueeze(input, dim))
 
 
 def select_copy(input, dim, index):  # noqa: A002
+    """select, as a new tensor rather than a view."""
     return _copied(select(input, dim, index))
 
 
@@ -54,14 +61,17 @@ def slice_copy(input, dim=0, start=None, end=None, step=1):  # noqa: A002
 
 
 def narrow_copy(input, dim, start, length):  # noqa: A002
+    """narrow, as a new tensor rather than a view."""
     return _copied(narrow(input, dim, start, length))
 
 
 def diagonal_copy(input, offset=0, dim1=0, dim2=1):  # noqa: A002
+    """diagonal, as a new tensor rather than a view."""
     return _copied(diagonal(input, offset, dim1, dim2))
 
 
 def unfold_copy(input, dimension, size, step):  # noqa: A002
+    """Tensor.unfold, as a new tensor rather than a view."""
     return _copied(unfold(input, dimension, size, step))
 
 
@@ -76,12 +86,15 @@ def detach_copy(input):  # noqa: A002
 
 
 def split_copy(input, split_size, dim=0):  # noqa: A002
+    """split, as new tensors rather than views."""
     return tuple(_copied(piece) for piece in split(input, split_size, dim))
 
 
 def split_with_sizes_copy(input, split_sizes, dim=0):  # noqa: A002
+    """split_with_sizes, as new tensors rather than views."""
     return tuple(_copied(piece) for piece in split_with_sizes(input, split_sizes, dim))
 
 
 def unbind_copy(input, dim=0):  # noqa: A002
+    """unbind, as new tensors rather than views."""
     return tuple(_copied(piece) for piece in unbind(input, dim))

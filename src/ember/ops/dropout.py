@@ -149,18 +149,22 @@ def feature_dropout(input, p, train):  # noqa: A002
 
 
 def dropout_(input, p, train):  # noqa: A002
+    """dropout in place."""
     return _in_place_dropout("dropout_", input, p, train, None, Dropout)
 
 
 def feature_dropout_(input, p, train):  # noqa: A002
+    """feature_dropout in place."""
     return _in_place_dropout("feature_dropout_", input, p, train, True, Dropout)
 
 
 def alpha_dropout_(input, p, train):  # noqa: A002
+    """alpha_dropout in place."""
     return _in_place_dropout("alpha_dropout_", input, p, train, None, AlphaDropout)
 
 
 def feature_alpha_dropout_(input, p, train):  # noqa: A002
+    """feature_alpha_dropout in place."""
     return _in_place_dropout("feature_alpha_dropout_", input, p, train, True, AlphaDropout)
 
 

@@ -438,6 +438,7 @@ def rsub(input, other, *, alpha=1):  # noqa: A002
 
 
 def mul(input, other):  # noqa: A002
+    """input × other elementwise; broadcast shapes."""
     return Mul.apply(*promote(input, other))
 
 
@@ -464,6 +465,7 @@ def div(input, other, *, rounding_mode=None):  # noqa: A002
 
 
 def true_divide(dividend, divisor):
+    """dividend / divisor elementwise, always a floating result; broadcast shapes."""
     return div(dividend, divisor)
 
 
@@ -491,6 +493,7 @@ def fmod(input, other):  # noqa: A002
 
 
 def pow(input, exponent):  # noqa: A001, A002 (ember.pow, as torch.pow)
+    """input ** exponent elementwise (a tensor or a number on either side); broadcast shapes."""
     a, b = promote(input, exponent)
     check_kind("pow", dtype_of(a, b), "iuf", "integer or floating point")
     if isinstance(b, int) and b < 0 and dtype_of(a, b).kind in "iu":
@@ -504,6 +507,7 @@ def float_power(input, exponent):  # noqa: A002
 
 
 def neg(input):  # noqa: A002
+    """-input elementwise."""
     if input.dtype == backend.bool_:
         raise RuntimeError("neg: negation of a bool tensor is not supported; use ~ or logical_not() instead")
     return Neg.apply(input)
@@ -546,19 +550,23 @@ def addcdiv(input, tensor1, tensor2, *, value=1):  # noqa: A002
 # Larger, smaller, limited, chosen.
 
 def maximum(input, other):  # noqa: A002
+    """The elementwise maximum of two tensors (NaN wins); broadcast shapes."""
     return Maximum.apply(*promote(input, other))
 
 
 def minimum(input, other):  # noqa: A002
+    """The elementwise minimum of two tensors (NaN wins); broadcast shapes."""
     return Minimum.apply(*promote(input, other))
 
 
 def fmax(input, other):  # noqa: A002
+    """The elementwise maximum, ignoring NaN (a NaN loses to a number); broadcast shapes."""
     check_tensors("fmax", input=input, other=other)
     return FMax.apply(*promote(input, other))
 
 
 def fmin(input, other):  # noqa: A002
+    """The elementwise minimum, ignoring NaN (a NaN loses to a number); broadcast shapes."""
     check_tensors("fmin", input=input, other=other)
     return FMin.apply(*promote(input, other))
 
@@ -571,10 +579,12 @@ def clamp(input, min=None, max=None):  # noqa: A002 (PyTorch's argument names)
 
 
 def clamp_min(input, min):  # noqa: A002
+    """max(input, min) elementwise: clamp with only a lower bound."""
     return clamp(input, min=min)
 
 
 def clamp_max(input, max):  # noqa: A002
+    """min(input, max) elementwise: clamp with only an upper bound."""
     return clamp(input, max=max)
 
 
@@ -593,6 +603,7 @@ def where(condition, a, b):
 # Copies and conversions.
 
 def cast(x, dtype):
+    """x converted to dtype, in the graph (the gradient is cast back)."""
     dtype = backend.as_dtype(dtype)
     return x if x.dtype == dtype else Cast.apply(x, dtype=dtype)
 

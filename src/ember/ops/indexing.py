@@ -226,7 +226,7 @@ def as_fill_value(name, x, value):
 # Picking.
 
 def gather(input, dim, index):  # noqa: A002 (PyTorch's argument names)
-    """out[i][j] = input[index[i][j]][j] for dim 0 (and likewise along any dim): out has index's shape."""
+    """`out[i][j] = input[index[i][j]][j]` for dim 0 (and likewise along any dim): out has index's shape."""
     axis = check_gather_index("gather", input, dim, index)
     if input.ndim == 0:
         return reshape(Gather.apply(reshape(input, 1), index=index.array.reshape(-1), axis=0), index.shape)

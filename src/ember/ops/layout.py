@@ -13,10 +13,8 @@ from ..autograd import Function
 from .shape import normalize_dim
 
 
-class memory_format:  # noqa: N801 (PyTorch's name)
-    """How a copy lays a tensor's dimensions out in memory: ember.contiguous_format (row-major),
-    ember.channels_last ((N, C, H, W) stored as N, H, W, C), ember.channels_last_3d ((N, C, D, H, W) as
-    N, D, H, W, C), or ember.preserve_format (the original's order)."""
+class _Constant:
+    """A named constant of the torch namespace, printed as ember.NAME."""
 
     def __init__(self, name):
         self.name = name
@@ -24,6 +22,19 @@ class memory_format:  # noqa: N801 (PyTorch's name)
     def __repr__(self):
         return f"ember.{self.name}"
 
+
+class memory_format(_Constant):  # noqa: N801 (PyTorch's name)
+    """How a copy lays a tensor's dimensions out in memory: ember.contiguous_format (row-major),
+    ember.channels_last ((N, C, H, W) stored as N, H, W, C), ember.channels_last_3d ((N, C, D, H, W) as
+    N, D, H, W, C), or ember.preserve_format (the original's order)."""
+
+
+class layout(_Constant):  # noqa: N801 (PyTorch's name)
+    """How a tensor's numbers are stored: ember.strided, one dense block with strides, is the only layout
+    ember has (PyTorch's sparse layouts are out of its scope)."""
+
+
+strided = layout("strided")
 
 contiguous_format = memory_format("contiguous_format")
 channels_last = memory_format("channels_last")

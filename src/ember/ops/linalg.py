@@ -89,6 +89,7 @@ class Linear(Function):
 
 
 def matmul(a, b):
+    """The matrix product a @ b, with NumPy's rules: vectors, matrices, and batches that broadcast."""
     a, b = promote(a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul: both arguments need at least one dimension; use * for a scalar")

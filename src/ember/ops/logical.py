@@ -22,26 +22,32 @@ class Discrete(Function):
 # ---------------------------------------------------------------------------------------------
 
 def eq(input, other):  # noqa: A002
+    """input == other elementwise, as a bool tensor."""
     return Discrete.apply(*promote(input, other), name="equal")
 
 
 def ne(input, other):  # noqa: A002
+    """input != other elementwise, as a bool tensor."""
     return Discrete.apply(*promote(input, other), name="not_equal")
 
 
 def lt(input, other):  # noqa: A002
+    """input < other elementwise, as a bool tensor."""
     return Discrete.apply(*promote(input, other), name="less")
 
 
 def le(input, other):  # noqa: A002
+    """input <= other elementwise, as a bool tensor."""
     return Discrete.apply(*promote(input, other), name="less_equal")
 
 
 def gt(input, other):  # noqa: A002
+    """input > other elementwise, as a bool tensor."""
     return Discrete.apply(*promote(input, other), name="greater")
 
 
 def ge(input, other):  # noqa: A002
+    """input >= other elementwise, as a bool tensor."""
     return Discrete.apply(*promote(input, other), name="greater_equal")
 
 
@@ -55,16 +61,19 @@ def logical_and(input, other):  # noqa: A002
 
 
 def logical_or(input, other):  # noqa: A002
+    """The truth of either input, elementwise, as a bool tensor."""
     check_tensors("logical_or", input=input, other=other)
     return Discrete.apply(input, other, name="logical_or")
 
 
 def logical_xor(input, other):  # noqa: A002
+    """The truth of exactly one input, elementwise, as a bool tensor."""
     check_tensors("logical_xor", input=input, other=other)
     return Discrete.apply(input, other, name="logical_xor")
 
 
 def logical_not(input):  # noqa: A002
+    """The truth of each element negated, as a bool tensor."""
     return Discrete.apply(input, name="logical_not")
 
 
@@ -76,22 +85,27 @@ def _bitwise(name, xp_name, operands, kinds="biu"):
 
 
 def bitwise_and(input, other):  # noqa: A002
+    """a & b elementwise, for integers and bools."""
     return _bitwise("bitwise_and", "bitwise_and", (input, other))
 
 
 def bitwise_or(input, other):  # noqa: A002
+    """a | b elementwise, for integers and bools."""
     return _bitwise("bitwise_or", "bitwise_or", (input, other))
 
 
 def bitwise_xor(input, other):  # noqa: A002
+    """a ^ b elementwise, for integers and bools."""
     return _bitwise("bitwise_xor", "bitwise_xor", (input, other))
 
 
 def bitwise_not(input):  # noqa: A002
+    """~input elementwise: each bit flipped (logical not for bools)."""
     return _bitwise("bitwise_not", "invert", (input,))
 
 
 def bitwise_left_shift(input, other):  # noqa: A002
+    """input << other elementwise, for integers."""
     return _bitwise("bitwise_left_shift", "left_shift", (input, other), kinds="iu")
 
 
@@ -113,22 +127,27 @@ def lcm(input, other):  # noqa: A002
 
 
 def isnan(input):  # noqa: A002
+    """Whether each element is NaN."""
     return Discrete.apply(input, name="isnan")
 
 
 def isinf(input):  # noqa: A002
+    """Whether each element is +inf or -inf."""
     return Discrete.apply(input, name="isinf")
 
 
 def isfinite(input):  # noqa: A002
+    """Whether each element is finite (neither infinite nor NaN)."""
     return Discrete.apply(input, name="isfinite")
 
 
 def isposinf(input):  # noqa: A002
+    """Whether each element is +inf."""
     return Discrete.apply(input, math.inf, name="equal")
 
 
 def isneginf(input):  # noqa: A002
+    """Whether each element is -inf."""
     return Discrete.apply(input, -math.inf, name="equal")
 
 

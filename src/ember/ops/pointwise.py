@@ -239,6 +239,7 @@ class LogAddExp(Function):
 # The functions users call (also Tensor's methods).
 
 def abs(input):  # noqa: A001, A002 (PyTorch's names)
+    """|x| elementwise."""
     check_kind("abs", input.dtype, "iuf", "integer or floating point")
     return Abs.apply(input)
 
@@ -247,6 +248,7 @@ absolute = abs
 
 
 def exp(input):  # noqa: A002
+    """e^x elementwise."""
     return Exp.apply(to_float(input))
 
 
@@ -256,34 +258,42 @@ def exp2(input):  # noqa: A002
 
 
 def expm1(input):  # noqa: A002
+    """e^x - 1 elementwise, accurate near 0."""
     return Expm1.apply(to_float(input))
 
 
 def log(input):  # noqa: A002
+    """The natural logarithm elementwise."""
     return Log.apply(to_float(input))
 
 
 def log2(input):  # noqa: A002
+    """The base-2 logarithm elementwise."""
     return Log2.apply(to_float(input))
 
 
 def log10(input):  # noqa: A002
+    """The base-10 logarithm elementwise."""
     return Log10.apply(to_float(input))
 
 
 def log1p(input):  # noqa: A002
+    """log(1 + x) elementwise, accurate near 0."""
     return Log1p.apply(to_float(input))
 
 
 def sqrt(input):  # noqa: A002
+    """√x elementwise."""
     return Sqrt.apply(to_float(input))
 
 
 def rsqrt(input):  # noqa: A002
+    """1 / √x elementwise."""
     return Rsqrt.apply(to_float(input))
 
 
 def reciprocal(input):  # noqa: A002
+    """1 / x elementwise."""
     return Reciprocal.apply(to_float(input))
 
 
@@ -299,10 +309,12 @@ def _step(name, input, how):
 
 
 def floor(input):  # noqa: A002
+    """The largest integer at or below each element."""
     return _step("floor", input, "floor")
 
 
 def ceil(input):  # noqa: A002
+    """The smallest integer at or above each element."""
     return _step("ceil", input, "ceil")
 
 
@@ -356,6 +368,7 @@ def heaviside(input, values):  # noqa: A002
 
 
 def nextafter(input, other):  # noqa: A002
+    """The next floating-point number after input towards other, elementwise."""
     return NextAfter.apply(*float_pair("nextafter", input, other))
 
 

@@ -160,6 +160,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A001
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A002
+    """The mean over dim (all elements by default), keepdim keeping the reduced dims as size 1."""
     dim = dim_or_axis("mean", dim, axis)
     x = input if dtype is None else cast(input, dtype)
     if backend.kind_of(x.dtype) != "f":
@@ -349,6 +350,7 @@ def amax(input, dim=(), keepdim=False, *, axis=None):  # noqa: A002
 
 
 def amin(input, dim=(), keepdim=False, *, axis=None):  # noqa: A002
+    """The smallest value over dim (all dims by default); ties share the gradient."""
     return _amax_or_amin("amin", input, dim_or_axis("amin", dim, axis, default=()), keepdim, largest=False)
 
 
@@ -373,10 +375,12 @@ def _arg_extreme(x, axis, keepdims, largest):
 
 
 def argmax(input, dim=None, keepdim=False, *, axis=None):  # noqa: A002
+    """The index of the largest value over dim (of the flattened input by default)."""
     return _arg(input, dim_or_axis("argmax", dim, axis), keepdim, largest=True)
 
 
 def argmin(input, dim=None, keepdim=False, *, axis=None):  # noqa: A002
+    """The index of the smallest value over dim (of the flattened input by default)."""
     return _arg(input, dim_or_axis("argmin", dim, axis), keepdim, largest=False)
 
 
@@ -427,6 +431,19 @@ def count_nonzero(input, dim=None, *, axis=None):  # noqa: A002
     """How many elements over dim are not zero (int64)."""
     axes = reduced_axes(dim_or_axis("count_nonzero", dim, axis), input.ndim)
     return discrete(lambda xp, a: (a != 0).sum(axis=axes).astype(backend.int64), input)
+
+
+def hash_tensor(input, dim=None, *, keepdim=False, mode=0):  # noqa: A002
+    """A checksum of the elements over dim (uint64): each element widened to 64 bits (float64 or int64),
+    its bits read as an unsigned integer, and all of them combined with exclusive or (mode 0, the only one)."""
+    if mode != 0:
+        raise ValueError(f"hash_tensor: mode must be 0 (the xor of the elements' bits), got {mode!r}")
+    axes = reduced_axes(dim, input.ndim)
+    wide = backend.float64 if backend.kind_of(input.dtype) == "f" else backend.int64
+
+    def xor_of_bits(xp, a):
+        return xp.bitwise_xor.reduce(a.astype(wide).view(backend.uint64), axis=axes, keepdims=keepdim)
+    return discrete(xor_of_bits, input)
 
 
 # ---------------------------------------------------------------------------------------------

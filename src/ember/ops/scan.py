@@ -3,6 +3,9 @@ built on them: differences (diff) and areas under sampled curves by the trapezoi
 
 Each output i of a scan depends on the inputs 0..i, so backward runs the other way: from the end back."""
 
+import numpy as np
+
+from .. import backend
 from ..autograd import Function
 from .elementwise import to_float
 from .logical import ne
@@ -177,6 +180,64 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=None):  # noqa: 
         later, earlier = _neighbours(x, axis)
         x = ne(later, earlier) if x.dtype.kind == "b" else later - earlier
     return x
+
+
+def _steps(name, step, n, ndim):
+    """The n - 1 distances between neighbouring samples along one dimension, as a float64 NumPy array: from a
+    number (equal steps) or from a 1-D tensor of the n sample coordinates."""
+    if not hasattr(step, "dtype"):
+        return np.full(n - 1, float(step))
+    if step.ndim != 1 or step.shape[0] != n:
+        raise RuntimeError(f"{name}: each coordinate tensor must be 1-D with the size of its dimension ({n}), "
+                           f"got shape {tuple(step.shape)}")
+    return np.diff(backend.to_device(step.array, backend.CPU).astype(np.float64))
+
+
+def _derivative(x, axis, h, edge_order):
+    """df/dt along axis from samples f = x at distances h: second-order central differences inside,
+    one-sided differences of edge_order at the two ends."""
+    n = x.shape[axis]
+
+    def stencil(start, coefficients):
+        """Σₖ cₖ·x[start + k + i] for the three neighbours k = 0, 1, 2 and i < len(cₖ) (cₖ along axis)."""
+        count, shape = len(coefficients[0]), [1] * x.ndim
+        shape[axis] = count
+        terms = [_slice(x, axis, start + k, start + k + count) * x.new_tensor(c.reshape(shape))
+                 for k, c in enumerate(coefficients)]
+        return terms[0] + terms[1] + terms[2]
+
+    left, right = h[:-1], h[1:]
+    inside = stencil(0, (-right / (left * (left + right)), (right - left) / (left * right),
+                         left / (right * (left + right))))
+    if edge_order == 1:
+        first = (_slice(x, axis, 1, 2) - _slice(x, axis, 0, 1)) / float(h[0])
+        last = (_slice(x, axis, n - 1, n) - _slice(x, axis, n - 2, n - 1)) / float(h[-1])
+    else:
+        a, b = h[:1], h[1:2]
+        first = stencil(0, (-(2 * a + b) / (a * (a + b)), (a + b) / (a * b), -a / (b * (a + b))))
+        a, b = h[-2:-1], h[-1:]
+        last = stencil(n - 3, (b / (a * (a + b)), -(a + b) / (a * b), (2 * b + a) / (b * (a + b))))
+    return cat([first, inside, last], axis)
+
+
+def gradient(input, *, spacing=1, dim=None, edge_order=1):  # noqa: A002
+    """The derivative of a sampled function along each dim (all by default), one tensor per dim: second-order
+    central differences inside, first- or second-order (edge_order) one-sided ones at the edges. spacing is the
+    distance between samples (a number, one number per dim, or one 1-D tensor of coordinates per dim)."""
+    dims = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
+    axes = [normalize_dim(d, input.ndim) for d in dims]
+    steps = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(axes)
+    if len(steps) != len(axes):
+        raise RuntimeError(f"gradient: expected spacing to be a number or a list of one per dimension "
+                           f"({len(axes)}), got a list of {len(steps)}")
+    if edge_order not in (1, 2):
+        raise RuntimeError(f"gradient: edge_order must be 1 or 2, got {edge_order!r}")
+    if any(input.shape[a] < edge_order + 1 for a in axes):
+        raise RuntimeError(f"gradient: expected each dimension size to be at least edge_order + 1 = "
+                           f"{edge_order + 1}, got shape {tuple(input.shape)}")
+    x = to_float(input)
+    return tuple(_derivative(x, a, _steps("gradient", step, x.shape[a], x.ndim), edge_order)
+                 for a, step in zip(axes, steps))
 
 
 def _trapezoids(name, y, x, dx, dim):

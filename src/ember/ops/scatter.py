@@ -167,7 +167,7 @@ def _flat_positions(xp, index, axis, shape):
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):  # noqa: A002 (PyTorch's names)
-    """input with input[index[i][j]][j] = src[i][j] (for dim 0; likewise along any dim), src a tensor or
+    """input with `input[index[i][j]][j] = src[i][j]` (for dim 0; likewise along any dim), src a tensor or
     one number (also as value=). The deprecated reduce='add' or 'multiply' combines instead of writing."""
     if (src is None) == (value is None):
         raise TypeError("scatter: give src (a tensor or a number) or value, not both")
@@ -178,7 +178,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):  # noqa: A
 
 
 def scatter_add(input, dim, index, src):  # noqa: A002
-    """input with src[i][j] added into input[index[i][j]][j] (for dim 0); repeated places add up."""
+    """input with `src[i][j]` added into `input[index[i][j]][j]` (for dim 0); repeated places add up."""
     if not hasattr(src, "dtype"):
         raise TypeError(f"scatter_add: src must be a tensor, got {type(src).__name__}")
     return _scattered("scatter_add", input, dim, index, src, "sum")

@@ -191,6 +191,7 @@ def shape_arg(shape):
 
 
 def reshape(x, *shape):
+    """The same elements in a new shape (-1 infers one size)."""
     shape = shape_arg(shape)
     if shape.count(-1) > 1:
         raise RuntimeError(f"reshape: only one dimension can be -1, got {shape}")
@@ -205,6 +206,7 @@ def reshape(x, *shape):
 
 
 def flatten(x, start_dim=0, end_dim=-1):
+    """x with dims start_dim to end_dim merged into one."""
     if x.ndim == 0:
         return reshape(x, 1)
     start, end = normalize_dim(start_dim, x.ndim), normalize_dim(end_dim, x.ndim)
@@ -217,16 +219,19 @@ def flatten(x, start_dim=0, end_dim=-1):
 
 
 def squeeze(x, dim=None):
+    """x without its size-1 dims (or only dim, if it has size 1)."""
     axes = normalize_dims(dim, x.ndim)  # a 0-d tensor takes dim 0 or -1 (as in PyTorch) and keeps its shape
     return reshape(x, tuple(n for a, n in enumerate(x.shape) if n != 1 or a not in axes))
 
 
 def unsqueeze(x, dim):
+    """x with a new size-1 dim inserted at dim."""
     axis = normalize_dim(dim, x.ndim + 1)
     return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
 
 
 def permute(x, *dims):
+    """x with its dims reordered: x.permute(2, 0, 1) of (A, B, C) is (C, A, B)."""
     dims = shape_arg(dims)
     axes = tuple(normalize_dim(d, x.ndim) for d in dims)
     if sorted(axes) != list(range(x.ndim)):
@@ -235,6 +240,7 @@ def permute(x, *dims):
 
 
 def transpose(x, dim0, dim1):
+    """x with dims dim0 and dim1 swapped."""
     axes = list(range(x.ndim))
     a, b = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
     axes[a], axes[b] = axes[b], axes[a]
@@ -242,6 +248,7 @@ def transpose(x, dim0, dim1):
 
 
 def expand(x, *sizes):
+    """x broadcast to a larger size without copying (-1 keeps a size): a view."""
     sizes = shape_arg(sizes)
     if len(sizes) < x.ndim:
         raise RuntimeError(f"expand: the new shape {sizes} has fewer dimensions than the tensor {x.shape}")
@@ -271,6 +278,7 @@ def _check_same_shapes(name, tensors, axis=None):
 
 
 def cat(tensors, dim=0):
+    """The tensors joined along an existing dim (their other sizes equal)."""
     tensors = list(tensors)
     axis = normalize_dim(dim, tensors[0].ndim) if tensors else None
     _check_same_shapes("cat", tensors, axis)
@@ -278,6 +286,7 @@ def cat(tensors, dim=0):
 
 
 def stack(tensors, dim=0):
+    """The tensors joined along a new dim (their shapes equal)."""
     tensors = list(tensors)
     _check_same_shapes("stack", tensors)
     axis = normalize_dim(dim, tensors[0].ndim + 1)
@@ -290,6 +299,7 @@ def common_dtype(tensors):
 
 
 def split(x, split_size_or_sections, dim=0):
+    """x cut along dim into pieces of split_size (an int) or of the given sizes (a list)."""
     axis = normalize_dim(dim, x.ndim)
     length = x.shape[axis]
     if isinstance(split_size_or_sections, int):
@@ -307,6 +317,7 @@ def split(x, split_size_or_sections, dim=0):
 
 
 def chunk(x, chunks, dim=0):
+    """x split into `chunks` pieces along dim, the last one smaller if the size does not divide."""
     if not isinstance(chunks, int) or chunks <= 0:
         raise RuntimeError(f"chunk: chunks must be a positive int, got {chunks!r}")
     length = x.shape[normalize_dim(dim, x.ndim)]

@@ -185,14 +185,17 @@ class XLogY(Function):
 # The functions users call (also Tensor's methods).
 
 def erf(input):  # noqa: A002 (PyTorch's argument name)
+    """The error function erf(x) = 2/√π ∫₀ˣ e^(-t²) dt, elementwise."""
     return Erf.apply(to_float(input))
 
 
 def erfc(input):  # noqa: A002
+    """1 - erf(x) elementwise, accurate for large x."""
     return Erfc.apply(to_float(input))
 
 
 def erfinv(input):  # noqa: A002
+    """The inverse of erf elementwise, on (-1, 1)."""
     return Erfinv.apply(to_float(input))
 
 
@@ -227,6 +230,7 @@ def mvlgamma(input, p):  # noqa: A002
 
 
 def i0(input):  # noqa: A002
+    """The modified Bessel function of the first kind, order 0, elementwise."""
     return I0.apply(to_float(input))
 
 

@@ -4,6 +4,8 @@ and counting values into bins (bincount, histc, histogram).
 A median or quantile gets its gradient through the elements it is made of; counts and bins have none.
 """
 
+import functools
+import math
 from collections import namedtuple
 
 from .. import backend
@@ -18,6 +20,7 @@ from .shape import flatten, normalize_dim, permute, reshape
 from .sorting import insertion_points, pick_sorted, sort
 
 histogram_result = namedtuple("histogram", ["hist", "bin_edges"])
+histogramdd_result = namedtuple("histogramdd", ["hist", "bin_edges"])
 
 
 class ShareTies(Function):
@@ -250,13 +253,20 @@ def _check_range(name, low, high):
         raise RuntimeError(f"{name}: the range's min {low} exceeds its max {high}")
 
 
+def _bins_of(xp, a, edges):
+    """(bin, inside): the bin [edgeᵢ, edgeᵢ₊₁) (the last one closed) of each element of the 1-D array a, and
+    whether it falls in one at all."""
+    nbins = len(edges) - 1
+    bin_of = insertion_points(xp, edges, a, right=True) - 1
+    bin_of = xp.where(a == edges[-1], nbins - 1, bin_of)
+    return bin_of, (bin_of >= 0) & (bin_of < nbins)
+
+
 def _histogram(xp, a, edges, weight, density):
     """The count (or the total weight) of a's elements in each bin [edgeᵢ, edgeᵢ₊₁) (the last bin closed); with
     density, divided by the total and the bin's width (a density whose integral is 1)."""
     a, nbins = a.reshape(-1), len(edges) - 1
-    bin_of = insertion_points(xp, edges, a, right=True) - 1
-    bin_of = xp.where(a == edges[-1], nbins - 1, bin_of)
-    inside = (bin_of >= 0) & (bin_of < nbins)
+    bin_of, inside = _bins_of(xp, a, edges)
     w = xp.ones_like(a) if weight is None else weight.reshape(-1)
     hist = xp.bincount(bin_of[inside], weights=w[inside], minlength=nbins).astype(a.dtype)
     return hist / (hist.sum() * xp.diff(edges)) if density else hist
@@ -269,6 +279,56 @@ def _equal_bins(xp, low, high, bins, dtype):
     step = (high - low) / bins
     i = xp.arange(bins + 1)
     return xp.where(i < (bins + 1) // 2, low + i * step, high - (bins - i) * step).astype(dtype)
+
+
+def histogramdd(input, bins, *, range=None, weight=None, density=False):  # noqa: A002
+    """(hist, bin_edges) of points in D dimensions, input (..., D): the count (or total weight) of the points in
+    each cell of a D-dimensional grid of bins, hist (bins₀, ..., bins_D₋₁). bins is a number, one number per
+    dimension (equal bins over range, a flat list [min₀, max₀, min₁, max₁, ...], by default the data's), or one
+    1-D tensor of increasing edges per dimension; with density, a density whose integral is 1."""
+    check_floating("histogramdd", input)
+    if input.ndim < 1:
+        raise RuntimeError("histogramdd: expected points of shape (..., D), got a 0-d tensor")
+    d = input.shape[-1]
+    points = input.reshape(-1, d)
+    bins = list(bins) if isinstance(bins, (list, tuple)) else [bins] * d
+    if len(bins) != d:
+        raise RuntimeError(f"histogramdd: expected bins for each of the {d} dimensions, got {len(bins)}")
+    if range is not None and len(range) != 2 * d:
+        raise RuntimeError(f"histogramdd: expected a range of 2 numbers for each of the {d} dimensions, "
+                           f"got {len(range)} numbers")
+    edges = []
+    for i, b in enumerate(bins):
+        column = points[:, i]
+        if hasattr(b, "dtype"):
+            if b.ndim != 1 or b.numel() < 2:
+                raise RuntimeError(f"histogramdd: the edges of dimension {i} must be a 1-D tensor of at least 2 "
+                                   f"edges, got shape {tuple(b.shape)}")
+            edges.append(b.to(input.dtype))
+            continue
+        if isinstance(b, bool) or not isinstance(b, int) or b <= 0:
+            raise RuntimeError(f"histogramdd: the number of bins must be a positive int, got {b!r}")
+        low, high = _data_range(column, widen=0.5) if range is None else range[2 * i:2 * i + 2]
+        _check_range("histogramdd", low, high)
+        edges.append(discrete(lambda xp, a, low=low, high=high, b=b: _equal_bins(xp, low, high, b, a.dtype), column))
+    if weight is not None and tuple(weight.shape) != tuple(input.shape[:-1]):
+        raise RuntimeError(f"histogramdd: weight must have the shape of the points {tuple(input.shape[:-1])}, "
+                           f"got {tuple(weight.shape)}")
+
+    def count(xp, p, w, *edge_arrays):
+        cells, inside = xp.zeros(len(p), backend.int64), xp.ones(len(p), bool)
+        for i, e in enumerate(edge_arrays):
+            bin_of, within = _bins_of(xp, p[:, i], e)
+            cells, inside = cells * (len(e) - 1) + bin_of, inside & within
+        shape = tuple(len(e) - 1 for e in edge_arrays)
+        w = xp.ones(len(p), p.dtype) if w is None else w.reshape(-1).astype(p.dtype)
+        hist = xp.bincount(cells[inside], weights=w[inside], minlength=math.prod(shape)).astype(p.dtype)
+        hist = hist.reshape(shape)
+        if density:
+            volume = functools.reduce(xp.multiply.outer, [xp.diff(e) for e in edge_arrays])
+            hist = hist / (hist.sum() * volume)
+        return hist
+    return histogramdd_result(discrete(count, points, weight, *edges), tuple(edges))
 
 
 def histc(input, bins=100, min=0, max=0):  # noqa: A002

@@ -18,36 +18,43 @@ def _reduction(name, code):
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):  # noqa: A002
+    """torch.binary_cross_entropy_with_logits: F's loss with the reduction as a number (0 none, 1 mean, 2 sum)."""
     reduction = _reduction("binary_cross_entropy_with_logits", reduction)
     return loss.binary_cross_entropy_with_logits(input, target, weight, pos_weight=pos_weight, reduction=reduction)
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
+    """torch.cosine_embedding_loss: F's loss with the reduction as a number (0 none, 1 mean, 2 sum)."""
     reduction = _reduction("cosine_embedding_loss", reduction)
     return margin_loss.cosine_embedding_loss(input1, input2, target, margin, reduction=reduction)
 
 
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0, zero_infinity=False):
+    """torch.ctc_loss: F's loss with the reduction as a number (0 none, 1 mean, 2 sum)."""
     reduction = _reduction("ctc_loss", reduction)
     return ctc.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)
 
 
 def hinge_embedding_loss(input, target, margin=1.0, reduction=0):  # noqa: A002
+    """torch.hinge_embedding_loss: F's loss with the reduction as a number (0 none, 1 mean, 2 sum)."""
     reduction = _reduction("hinge_embedding_loss", reduction)
     return margin_loss.hinge_embedding_loss(input, target, margin, reduction=reduction)
 
 
 def kl_div(input, target, reduction=0, *, log_target=False):  # noqa: A002
+    """torch.kl_div: F's loss with the reduction as a number (0 none, 1 mean, 2 sum)."""
     reduction = _reduction("kl_div", reduction)
     return distribution_loss.kl_div(input, target, reduction=reduction, log_target=log_target)
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
+    """torch.margin_ranking_loss: F's loss with the reduction as a number (0 none, 1 mean, 2 sum)."""
     reduction = _reduction("margin_ranking_loss", reduction)
     return margin_loss.margin_ranking_loss(input1, input2, target, margin, reduction=reduction)
 
 
 def poisson_nll_loss(input, target, log_input, full, eps, reduction):  # noqa: A002
+    """torch.poisson_nll_loss: F's loss with every argument positional and the reduction as a number."""
     reduction = _reduction("poisson_nll_loss", reduction)
     return distribution_loss.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=reduction)
 

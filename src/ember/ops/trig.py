@@ -179,62 +179,77 @@ class Hypot(Function):
 # The functions users call (also Tensor's methods).
 
 def sin(input):  # noqa: A002
+    """The sine elementwise (radians)."""
     return Sin.apply(to_float(input))
 
 
 def cos(input):  # noqa: A002
+    """The cosine elementwise (radians)."""
     return Cos.apply(to_float(input))
 
 
 def tan(input):  # noqa: A002
+    """The tangent elementwise (radians)."""
     return Tan.apply(to_float(input))
 
 
 def asin(input):  # noqa: A002
+    """arcsin elementwise, on [-1, 1]."""
     return Asin.apply(to_float(input))
 
 
 def acos(input):  # noqa: A002
+    """arccos elementwise, on [-1, 1]."""
     return Acos.apply(to_float(input))
 
 
 def atan(input):  # noqa: A002
+    """arctan elementwise."""
     return Atan.apply(to_float(input))
 
 
 def sinh(input):  # noqa: A002
+    """The hyperbolic sine elementwise."""
     return Sinh.apply(to_float(input))
 
 
 def cosh(input):  # noqa: A002
+    """The hyperbolic cosine elementwise."""
     return Cosh.apply(to_float(input))
 
 
 def asinh(input):  # noqa: A002
+    """The inverse hyperbolic sine elementwise."""
     return Asinh.apply(to_float(input))
 
 
 def acosh(input):  # noqa: A002
+    """The inverse hyperbolic cosine elementwise, on [1, ∞)."""
     return Acosh.apply(to_float(input))
 
 
 def atanh(input):  # noqa: A002
+    """The inverse hyperbolic tangent elementwise, on (-1, 1)."""
     return Atanh.apply(to_float(input))
 
 
 def atan2(input, other):  # noqa: A002
+    """The angle of the point (other, input) elementwise, in (-π, π]; broadcast shapes."""
     return Atan2.apply(*float_pair("atan2", input, other, integers_to_float=True))
 
 
 def hypot(input, other):  # noqa: A002
+    """√(input² + other²) elementwise; broadcast shapes."""
     return Hypot.apply(*float_pair("hypot", input, other))
 
 
 def deg2rad(input):  # noqa: A002
+    """Degrees to radians elementwise."""
     return mul(to_float(input), math.pi / 180)
 
 
 def rad2deg(input):  # noqa: A002
+    """Radians to degrees elementwise."""
     return mul(to_float(input), 180 / math.pi)
 
 

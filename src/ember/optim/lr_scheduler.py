@@ -24,6 +24,7 @@ from .optimizer import Optimizer, check_count
 
 
 def check_optimizer(optimizer, owner):
+    """Refuse anything but an ember optimizer, naming the scheduler that was given it."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"{owner}: {type(optimizer).__name__} is not an Optimizer (pass the optimizer whose "
                         "learning rate it should change, e.g. ember.optim.SGD(model.parameters(), lr=0.1))")

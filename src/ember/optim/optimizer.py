@@ -13,6 +13,7 @@ so it accepts them and they change nothing. `differentiable=True` (backpropagati
 itself) would change what a step does, and is refused.
 """
 
+import contextlib
 import math
 import numbers
 from collections import defaultdict
@@ -337,3 +338,40 @@ class Optimizer:
             raise ValueError(f"load_state_dict: {what} has shape {value.shape}, expected {tuple(shape)}")
         array = backend.to_device(value, param.device).astype(param.dtype, copy=True)
         return Tensor(array)
+
+
+@contextlib.contextmanager
+def swap_in_optimizer_params_and_state(optimizer, swapin_parameters, swapin_optim_state):
+    """For the duration of the context, `optimizer` works on other parameters and state: step() updates the
+    tensors of swapin_parameters (a dict, in the order of the optimizer's parameters) with the state and
+    hyperparameters of swapin_optim_state (a state_dict()). In-place changes to that state's tensors stay in
+    it; the optimizer's own parameters, state and groups come back on exit."""
+    owner = "swap_in_optimizer_params_and_state"
+    if not optimizer.state:
+        raise RuntimeError(f"{owner}: the optimizer has no state yet (take one step first)")
+    if not isinstance(swapin_optim_state, dict) or {"state", "param_groups"} - swapin_optim_state.keys():
+        raise RuntimeError(f"{owner}: swapin_optim_state must be a state_dict() with 'state' and 'param_groups'")
+    saved_groups = swapin_optim_state["param_groups"]
+    params = list(swapin_parameters.values())
+    sizes = [len(group["params"]) for group in optimizer.param_groups]
+    if len(saved_groups) != len(sizes) or [len(group["params"]) for group in saved_groups] != sizes:
+        raise RuntimeError(f"{owner}: swapin_optim_state's parameter groups do not match the optimizer's")
+    if len(params) != sum(sizes):
+        raise RuntimeError(f"{owner}: {len(params)} swap-in parameters for an optimizer of {sum(sizes)}")
+    state = defaultdict(dict)
+    ids = [index for group in saved_groups for index in group["params"]]
+    for param, index in zip(params, ids):
+        state[param] = dict(swapin_optim_state["state"].get(index, {}))
+    live_state, live_groups = optimizer.state, [dict(group) for group in optimizer.param_groups]
+    start = 0
+    for group, saved in zip(optimizer.param_groups, saved_groups):
+        group.update({**saved, "params": params[start:start + len(saved["params"])]})
+        start += len(saved["params"])
+    optimizer.state = state
+    try:
+        yield
+    finally:
+        for group, live in zip(optimizer.param_groups, live_groups):
+            group.clear()
+            group.update(live)
+        optimizer.state = live_state

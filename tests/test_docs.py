@@ -1,0 +1,67 @@
+"""The documentation site (mkdocs.yml, docs/): it builds with warnings as errors, and every entry of its API
+pages has a docstring that starts with a one-line summary."""
+
+import inspect
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import site_pages
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def documented_names():
+    """(page, dotted name, object) of every entry that the API pages render."""
+    for page, (_, namespace, _) in site_pages.API_PAGES.items():
+        owner = site_pages.resolve(namespace)
+        for name in site_pages.public_members(namespace):
+            yield page, f"{namespace.replace(':', '.')}.{name}", inspect.getattr_static(owner, name)
+
+
+def summary(obj):
+    """The first line of an object's own docstring ('' when it has none)."""
+    if isinstance(obj, (staticmethod, classmethod)):
+        obj = obj.__func__
+    return ((obj.__doc__ or "").strip().splitlines() or [""])[0].strip()
+
+
+def test_every_public_name_has_a_one_line_summary():
+    empty = [name for _, name, obj in documented_names() if not summary(obj)]
+    assert empty == [], f"{len(empty)} public names without a docstring: {' '.join(empty)}"
+
+
+def test_the_api_pages_document_each_namespace_whole():
+    pages = site_pages.generated_pages()
+    for page, (_, namespace, _) in site_pages.API_PAGES.items():
+        assert f"::: {namespace.replace(':', '.')}\n" in pages[page]
+        assert len(site_pages.public_members(namespace)) > 0, f"{page} documents nothing"
+    assert "sin" in site_pages.public_members("ember") and "backward" in site_pages.public_members("ember:Tensor")
+    assert "Tensor" not in site_pages.public_members("ember"), "Tensor has a page of its own"
+
+
+def test_the_cli_reference_is_the_parsers_help():
+    page = site_pages.generated_pages()["cli.md"]
+    for command in ("train", "evaluate", "predict", "generate", "attention", "vanishing-gradients", "export", "run"):
+        assert f"## ember {command}\n" in page
+    assert "--version" in page and "--batch-size" in page and "ember run SCRIPT" in page
+
+
+def test_readme_sections_are_found_or_refused():
+    assert "python -m benchmarks" in site_pages.readme_section("Speed")
+    with pytest.raises(ValueError, match="README.md has no section '## Nowhere'"):
+        site_pages.readme_section("Nowhere")
+
+
+def test_the_site_builds_strictly(tmp_path):
+    pytest.importorskip("mkdocstrings", reason="the docs extra: pip install -e '.[docs]'")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr[-3000:]
+    tensor_page = (tmp_path / "api" / "tensor" / "index.html").read_text(encoding="utf-8")
+    assert 'id="ember.Tensor.backward"' in tensor_page
+    assert (tmp_path / "cli" / "index.html").exists() and (tmp_path / "omissions" / "index.html").exists()
