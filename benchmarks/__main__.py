@@ -21,6 +21,8 @@ def parse_args(argv):
     parser.add_argument("--steps", type=int, help="timed steps per measurement (default 30 quick, 60 otherwise)")
     parser.add_argument("--no-ops", action="store_true", help="skip the per-op overhead micro-benchmark")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory pass")
+    parser.add_argument("--under-load", action="store_true",
+                        help="also time each train step beside a CPU-bound neighbour process; report the slowdowns")
     parser.add_argument("--tf32", action="store_true", help="GPU: allow TF32 matmuls in PyTorch (off by default)")
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results"),
                         help="folder for the JSON and PNG (default benchmarks/results)")
@@ -62,7 +64,8 @@ def main(argv=None):
         print(f"{name}: {workload.description}, batch {batch} ...", flush=True)
         try:
             results["workloads"][name] = harness.benchmark_workload(
-                frameworks, workload, warmup, steps, rounds, memory=not args.no_memory, threads=args.threads)
+                frameworks, workload, warmup, steps, rounds, memory=not args.no_memory, threads=args.threads,
+                under_load=args.under_load)
         except (AttributeError, NotImplementedError) as missing:
             results["workloads"][name] = {"not_yet": str(missing)}
     if not args.no_ops:

@@ -1,5 +1,6 @@
 """Timing and memory measurement of ember against PyTorch, side by side in one process."""
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -103,13 +104,31 @@ def peak_memory(run, workload, threads, steps=3):
     return int(done.stdout.strip())
 
 
-def benchmark_workload(frameworks, workload, warmup, steps, rounds, memory=True, seed=0, threads=2):
-    """Train-step and inference medians, and peak memory, for one workload in every framework."""
+@contextlib.contextmanager
+def neighbour():
+    """A CPU-bound process beside the block, busy on one core (a Python loop) until the block ends."""
+    process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)  # let it start spinning
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
+def benchmark_workload(frameworks, workload, warmup, steps, rounds, memory=True, seed=0, threads=2,
+                       under_load=False):
+    """Train-step and inference medians, and peak memory, for one workload in every framework; under_load:
+    the medians again beside a neighbour process, and each framework's slowdown (loaded / alone)."""
     rng = np.random.default_rng(seed)
     inputs, targets = workload.make_data(rng, workload.batch)
     runs = [Run(fw, workload, inputs, targets, seed) for fw in frameworks]
     result = {"train": compare(runs, "train_step", warmup, steps, rounds),
               "inference": compare(runs, "inference", warmup, steps, rounds)}
+    if under_load:
+        with neighbour():
+            loaded = compare(runs, "train_step", warmup, steps, rounds)
+        result["under_load"] = {name: loaded[name] / result["train"][name] for name in loaded}
     if memory:
         result["memory"] = {run.framework.name: peak_memory(run, workload, threads) for run in runs}
     return result

@@ -27,6 +27,7 @@ def _argv_for_record(args):
     parts = [f"--device {args.device}"] if args.device != "cpu" else []
     parts += [f"--workload {w}" for w in args.workload or []]
     parts += ["--quick"] if args.quick else []
+    parts += ["--under-load"] if args.under_load else []
     parts += ["--tf32"] if args.tf32 else []
     return parts
 
@@ -65,6 +66,11 @@ def table(results):
         if memory:
             row += f" | {_mb(memory['ember']):>8s} | {_mb(memory['torch']):>8s}"
         rows.append(row)
+    loaded = {name: r["under_load"] for name, r in results["workloads"].items() if "under_load" in r}
+    if loaded:
+        rows += ["", "beside a CPU-bound neighbour: train step slowdown (loaded / alone)",
+                 "workload   | ember | torch"]
+        rows += [f"{name:10s} | {s['ember']:5.2f} | {s['torch']:5.2f}" for name, s in loaded.items()]
     if "ops" in results:
         rows += ["", "op                  | ember fwd µs | torch fwd µs | ratio | ember fwd+bwd µs | torch fwd+bwd µs | ratio"]
         for label, r in results["ops"].items():

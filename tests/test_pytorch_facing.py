@@ -3,6 +3,7 @@ compile, inference_mode, settings, random seeds, nn.parallel and tensorboard; ea
 torch 2.13 on this machine where PyTorch answers the same question."""
 
 import importlib
+import os
 import warnings
 
 import numpy as np
@@ -44,15 +45,57 @@ def test_tf32_and_float32_matmul_precision_are_one_setting(monkeypatch):
         ember.set_float32_matmul_precision("low")
 
 
-def test_num_threads_are_recorded(monkeypatch):
+def blas_thread_counts():
+    """The thread count of each BLAS library loaded (NumPy's; PyTorch's own too, if it has one)."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    return [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+
+
+def test_num_threads_are_recorded_and_set(monkeypatch):
+    before = blas_thread_counts()
     monkeypatch.setattr(ember.settings, "_num_threads", None)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     assert ember.get_num_threads() == 3
-    ember.set_num_threads(5)
-    assert ember.get_num_threads() == 5
+    try:
+        ember.set_num_threads(1)
+        assert ember.get_num_threads() == 1
+        assert set(blas_thread_counts()) == {1}
+    finally:
+        ember.set_num_threads(before[0])  # as the other tests expect
     for bad in (0, 1.5, True):
         with raises(ValueError, f"set_num_threads: expected a positive int, got {bad!r}"):
             ember.set_num_threads(bad)
+
+
+def test_blas_threads_holds_only_inside_the_block():
+    before = blas_thread_counts()
+    with ember.settings.blas_threads(1):
+        assert set(blas_thread_counts()) == {1}
+    assert blas_thread_counts() == before
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_small_products_run_on_one_thread_while_the_cores_are_shared(monkeypatch, shared):
+    before = blas_thread_counts()
+    if max(before) == 1:
+        ember.set_num_threads(2)  # so that one thread differs from the count as set
+    try:
+        expected = [1] * len(before) if shared else blas_thread_counts()
+        monkeypatch.setattr(ember.settings, "cores_are_shared", lambda: shared)
+        with ember.settings.small_products():
+            assert blas_thread_counts() == expected
+    finally:
+        ember.set_num_threads(before[0])
+
+
+def test_cores_are_shared_reads_the_runnable_threads(monkeypatch, tmp_path):
+    import builtins
+    real_open = builtins.open
+    for runnable, shared in ((1, False), (len(os.sched_getaffinity(0)) + 1, True)):
+        (tmp_path / "loadavg").write_text(f"0.50 0.40 0.30 {runnable}/300 12345\n")
+        monkeypatch.setattr(builtins, "open", lambda path, *a, **k: real_open(
+            tmp_path / "loadavg" if path == "/proc/loadavg" else path, *a, **k))
+        assert ember.settings.cores_are_shared() is shared
 
 
 def test_interop_threads_and_warn_always_are_recorded(monkeypatch):

@@ -10,10 +10,15 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def run_benchmarks(*args):
+def run_module(module, *args):
+    """python -m module args, from the repository's root (where `benchmarks` is the benchmarks' package)."""
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, "-m", "benchmarks", *args], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=300)
+
+
+def run_benchmarks(*args):
+    return run_module("benchmarks", *args)
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +54,22 @@ def test_writes_json_and_png(quick_run):
 def test_unknown_workload_is_an_error():
     done = run_benchmarks("--workload", "nope")
     assert done.returncode != 0 and "unknown workload nope" in done.stderr
+
+
+def test_under_load_reports_both_slowdowns(tmp_path):
+    done = run_benchmarks("--quick", "--workload", "tiny", "--no-ops", "--no-memory", "--under-load",
+                          "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "beside a CPU-bound neighbour: train step slowdown (loaded / alone)" in done.stdout
+    row = next(line for line in done.stdout.splitlines() if line.startswith("tiny ") and line.count("|") == 2)
+    assert all(float(c) > 0 for c in row.split("|")[1:])
+    loaded = json.loads((tmp_path / "cpu.json").read_text())["workloads"]["tiny"]["under_load"]
+    assert set(loaded) == {"ember", "torch"} and all(s > 0 for s in loaded.values())
+
+
+def test_neighbour_runs_only_inside_the_block():
+    check = ("from benchmarks import harness\n"
+             "with harness.neighbour() as process:\n    assert process.poll() is None\n"
+             "assert process.poll() is not None\nprint('ok')")
+    done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout == "ok\n", done.stderr

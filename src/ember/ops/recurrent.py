@@ -10,7 +10,8 @@ and adds to, so the gradient along c survives as long as the forget gate stays o
 Speed: the time loop runs here, on raw arrays, not on Tensors. The input projection of every step
 is one matrix product before the loop; each step adds one product of h with W_hh for all the gates
 together; backward walks back through time with the gates' derivatives fused, and each weight's
-gradient is again one product over all the steps at the end.
+gradient is again one product over all the steps at the end. The steps' products are small and come one
+after another: while other processes want the cores, they run on one BLAS thread (settings.small_products).
 
 Sequences are laid out *packed*, time-major: the rows x[0:b₀] are step 0 of every sequence, the
 next b₁ rows step 1 of the sequences still running, and so on, with batch_sizes b₀ ≥ b₁ ≥ ...
@@ -19,6 +20,7 @@ state, so a step works on state[:bₜ] and the finished sequences' states stay a
 never enters the computation. A padded batch (T, B, features) is the case bₜ = B for every t.
 """
 
+from .. import settings
 from ..autograd import Function
 from .activation import sigmoid, tanh
 from .linalg import linear
@@ -64,13 +66,14 @@ class Recurrence(Function):
         w_hh_by_gate = _by_gate(xp, w_hh, k)
         hw = xp.empty((k, batch, hidden), x.dtype)
         ctx.prepare(xp, n, batch, hidden, x.dtype, b_hh)
-        for start, size in steps:
-            rows = slice(start, start + size)
-            h = states[0][:size]
-            h_prev[rows] = h
-            xp.matmul(h, w_hh_by_gate, out=hw[:, :size])  # every gate's hidden path in one (batched) product
-            ctx.cell(rows, gates[:, rows], xw[:, rows], hw[:, :size], [s[:size] for s in states], out[rows])
-            h[...] = out[rows]
+        with settings.small_products():
+            for start, size in steps:
+                rows = slice(start, start + size)
+                h = states[0][:size]
+                h_prev[rows] = h
+                xp.matmul(h, w_hh_by_gate, out=hw[:, :size])  # every gate's hidden path in one (batched) product
+                ctx.cell(rows, gates[:, rows], xw[:, rows], hw[:, :size], [s[:size] for s in states], out[rows])
+                h[...] = out[rows]
         ctx.save_for_backward(x, w_ih, w_hh, gates, h_prev, out)
         return (out, *states)
 
@@ -85,17 +88,18 @@ class Recurrence(Function):
         d_gates = xp.empty((n, k * hidden), x.dtype)   # all steps', row-major, for the weight products
         d_hidden = ctx.hidden_gate_grads(d_gates)      # the same for the hidden path (GRU: differs)
         dh = xp.empty((batch, hidden), x.dtype)
-        for start, size in reversed(ctx.steps):
-            rows = slice(start, start + size)
-            xp.add(d_states[0][:size], grad_out[rows], out=dh[:size])  # from the next step and the output
-            d = d_step[:, :size]
-            carried = ctx.cell_backward(rows, dh[:size], [s[:size] for s in d_states[1:]], gates[:, rows],
-                                        h_prev[rows], out[rows], d)
-            _gate_major(d_gates[rows], k)[...] = d
-            d_rows = ctx.hidden_rows(rows, d_gates, d_hidden)
-            xp.matmul(d_rows, w_hh, out=d_states[0][:size])  # back to the previous step's h
-            if carried is not None:
-                d_states[0][:size] += carried
+        with settings.small_products():
+            for start, size in reversed(ctx.steps):
+                rows = slice(start, start + size)
+                xp.add(d_states[0][:size], grad_out[rows], out=dh[:size])  # from the next step and the output
+                d = d_step[:, :size]
+                carried = ctx.cell_backward(rows, dh[:size], [s[:size] for s in d_states[1:]], gates[:, rows],
+                                            h_prev[rows], out[rows], d)
+                _gate_major(d_gates[rows], k)[...] = d
+                d_rows = ctx.hidden_rows(rows, d_gates, d_hidden)
+                xp.matmul(d_rows, w_hh, out=d_states[0][:size])  # back to the previous step's h
+                if carried is not None:
+                    d_states[0][:size] += carried
         needs, n_states = ctx.needs_input_grad, ctx.n_states
         grads = [d_gates @ w_ih if needs[0] else None]
         grads += [d if need else None for d, need in zip(d_states, needs[1:1 + n_states])]
