@@ -24,6 +24,7 @@ import enum
 import json
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -88,6 +89,7 @@ class group:  # noqa: N801 (PyTorch's name)
 
 GroupMember = group
 _previous_excepthook = None
+ABORT_GRACE_SECONDS = 0.5  # how long a failing rank lets mpiexec forward its last output before ending the job
 
 
 def is_available():
@@ -225,6 +227,7 @@ def end_every_rank(error):
     print(f"ember.distributed: rank {world.rank()} of {world.size()} failed ({type(error).__name__}: {error}); "
           f"ending all {world.size()} ranks", file=sys.stderr, flush=True)
     sys.stdout.flush()
+    time.sleep(ABORT_GRACE_SECONDS)  # mpiexec forwards what the rank wrote; its abort could cut that short
     world.mpi.abort(1)
 
 
