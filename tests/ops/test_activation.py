@@ -177,6 +177,20 @@ def test_activations_of_integers_follow_pytorchs_dtype(name):
     check_parity(ACTIVATIONS[name][0], np.array([-7, -2, 0, 3, 9]), backward=False)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+@pytest.mark.parametrize("name", ["relu", "relu6", "hardtanh"])
+def test_masked_gradients_keep_infinite_and_nan_upstream_values_as_pytorch(name, dtype):
+    """The gradient outside the mask is 0 even where the incoming one is inf or NaN, and NaN inside stays NaN."""
+    x = np.array([-3.0, -3.0, 0.5, 0.5, 0.5, 9.0, np.nan], dtype=dtype)
+    upstream = np.array([np.inf, np.nan, np.inf, np.nan, -2.0, -np.inf, 1.0], dtype=dtype)
+    grads = []
+    for lib in (ember, torch):
+        t = lib.tensor(x, requires_grad=True)
+        ACTIVATIONS[name][0](lib, t).backward(lib.tensor(upstream))
+        grads.append(to_numpy(t.grad))
+    np.testing.assert_array_equal(*grads)
+
+
 @pytest.mark.parametrize("name", ["elu", "selu", "celu", "leaky_relu", "gelu", "silu", "softplus", "mish", "hardswish",
                                   "hardsigmoid", "logsigmoid", "hardshrink", "softshrink", "rrelu-eval"])
 def test_activations_that_pytorch_refuses_for_integers_say_so(name):
