@@ -157,7 +157,7 @@ def test_import_ember_gives_ember_nn_functional():
 
 def test_float32_erf_is_accurate_to_float32_precision():
     from scipy.special import erf
-    x = np.concatenate([np.linspace(-6, 6, 200001), [0.0, 1e-30, -1e-8, 3.9, 4.0, 4.1]]).astype(np.float32)
+    x = np.concatenate([np.linspace(-6, 6, 200001), [0.0, 1e-30, -1e-8, 3.9, 4.0, 4.1, 4.5, -4.6, 9.0, 1e30, np.inf, -np.inf]]).astype(np.float32)
     exact = erf(x.astype(np.float64))
     ours = ember.backend.erf(x)
     assert ours.dtype == np.float32
