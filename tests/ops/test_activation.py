@@ -157,7 +157,7 @@ def test_import_ember_gives_ember_nn_functional():
 
 def test_float32_erf_is_accurate_to_float32_precision():
     from scipy.special import erf
-    x = np.concatenate([np.linspace(-6, 6, 200001), [0.0, 1e-30, -1e-8, 3.9, 4.0, 4.1]]).astype(np.float32)
+    x = np.concatenate([np.linspace(-6, 6, 200001), [0.0, 1e-30, -1e-8, 3.9, 4.0, 4.1, 4.5, -4.6, 9.0, 1e30, np.inf, -np.inf]]).astype(np.float32)
     exact = erf(x.astype(np.float64))
     ours = ember.backend.erf(x)
     assert ours.dtype == np.float32
@@ -175,6 +175,20 @@ def test_float32_erf_is_accurate_to_float32_precision():
                                   "tanhshrink"])
 def test_activations_of_integers_follow_pytorchs_dtype(name):
     check_parity(ACTIVATIONS[name][0], np.array([-7, -2, 0, 3, 9]), backward=False)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+@pytest.mark.parametrize("name", ["relu", "relu6", "hardtanh"])
+def test_masked_gradients_keep_infinite_and_nan_upstream_values_as_pytorch(name, dtype):
+    """The gradient outside the mask is 0 even where the incoming one is inf or NaN, and NaN inside stays NaN."""
+    x = np.array([-3.0, -3.0, 0.5, 0.5, 0.5, 9.0, np.nan], dtype=dtype)
+    upstream = np.array([np.inf, np.nan, np.inf, np.nan, -2.0, -np.inf, 1.0], dtype=dtype)
+    grads = []
+    for lib in (ember, torch):
+        t = lib.tensor(x, requires_grad=True)
+        ACTIVATIONS[name][0](lib, t).backward(lib.tensor(upstream))
+        grads.append(to_numpy(t.grad))
+    np.testing.assert_array_equal(*grads)
 
 
 @pytest.mark.parametrize("name", ["elu", "selu", "celu", "leaky_relu", "gelu", "silu", "softplus", "mish", "hardswish",

@@ -10,7 +10,8 @@ from collections import namedtuple
 
 from .. import backend
 from ..autograd import Function
-from .elementwise import NotDifferentiable, check_kind, check_tensors, div, float_pair, mul, pow, promote, sub, to_float
+from .elementwise import (NotDifferentiable, check_kind, check_tensors, div, float_pair, mul, pow, promote, sub,
+                          to_float, zero_where)
 from .layout import clone
 
 mantissa_exponent = namedtuple("mantissa_exponent", ["mantissa", "exponent"])
@@ -193,7 +194,7 @@ class NextAfter(Function):
 
     def backward(ctx, grad):
         a, b = ctx.saved
-        return ctx.xp.where(a == b, 0, grad), (ctx.xp.zeros_like(grad) if ctx.needs_input_grad[1] else None)
+        return zero_where(ctx.xp, a == b, grad), (ctx.xp.zeros_like(grad) if ctx.needs_input_grad[1] else None)
 
 
 class Frexp(Function):
