@@ -50,6 +50,16 @@ def test_the_cli_reference_is_the_parsers_help():
     assert "--version" in page and "--batch-size" in page and "ember run SCRIPT" in page
 
 
+def test_the_lab_page_has_a_section_per_experiment_from_its_definition():
+    from ember.apps.lab import EXPERIMENTS
+    page = site_pages.generated_pages()["lab.md"]
+    for number, experiment in enumerate(EXPERIMENTS, start=1):
+        section = page.split(f"## {number}. ")[1].split("\n## ")[0]
+        assert section.startswith(f"{experiment.TITLE} {{#{experiment.NAME}}}\n") and experiment.CLAIM in section
+        assert f"`ember lab {experiment.NAME} --quick --seed 0`" in section and "def judge(results):" in section
+        assert all(f"- **{key}**: " in section for key in experiment.setup(experiment.FULL))
+
+
 def test_readme_sections_are_found_or_refused():
     assert "python -m benchmarks" in site_pages.readme_section("Speed")
     with pytest.raises(ValueError, match="README.md has no section '## Nowhere'"):
@@ -65,3 +75,7 @@ def test_the_site_builds_strictly(tmp_path):
     tensor_page = (tmp_path / "api" / "tensor" / "index.html").read_text(encoding="utf-8")
     assert 'id="ember.Tensor.backward"' in tensor_page
     assert (tmp_path / "cli" / "index.html").exists() and (tmp_path / "omissions" / "index.html").exists()
+    lab_page = (tmp_path / "lab" / "index.html").read_text(encoding="utf-8")
+    assert 'id="neuron"' in lab_page and 'id="big-models"' in lab_page
+    tutorial = (tmp_path / "tutorials" / "01-neurons-and-activations" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../lab/#neuron"' in tutorial
