@@ -60,6 +60,12 @@ def test_the_lab_page_has_a_section_per_experiment_from_its_definition():
         assert all(f"- **{key}**: " in section for key in experiment.setup(experiment.FULL))
 
 
+def test_readme_shows_this_version_and_how_to_build_the_site():
+    import ember
+    documentation = site_pages.readme_section("Documentation")
+    assert f"$ ember --version\nember {ember.__version__}\n" in documentation and "mkdocs serve" in documentation
+
+
 def test_readme_sections_are_found_or_refused():
     assert "python -m benchmarks" in site_pages.readme_section("Speed")
     with pytest.raises(ValueError, match="README.md has no section '## Nowhere'"):
