@@ -43,6 +43,20 @@ def test_the_api_pages_document_each_namespace_whole():
     assert "Tensor" not in site_pages.public_members("ember"), "Tensor has a page of its own"
 
 
+def test_the_most_used_names_have_type_hints():
+    import ember
+    from ember import nn, optim, train
+    typed = [ember.tensor, ember.zeros, ember.randn, ember.arange, ember.Tensor.backward, ember.Tensor.to,
+             ember.Tensor.size, ember.Tensor.item, ember.Tensor.sum, ember.Tensor.reshape, nn.Module.parameters,
+             nn.Module.state_dict, nn.Module.load_state_dict, nn.Module.train, train.fit, train.evaluate, ember.save,
+             ember.load]
+    constructors = [nn.Linear, nn.Conv2d, nn.LSTM, optim.SGD, optim.Adam, optim.AdamW]
+    untyped = [f.__qualname__ for f in typed if inspect.signature(f).return_annotation is inspect.Signature.empty]
+    untyped += [c.__name__ for c in constructors
+                if any(p.annotation is p.empty for p in list(inspect.signature(c).parameters.values())[:2])]
+    assert untyped == [], f"without type hints: {untyped}"
+
+
 def test_the_cli_reference_is_the_parsers_help():
     page = site_pages.generated_pages()["cli.md"]
     for command in ("train", "evaluate", "predict", "generate", "attention", "vanishing-gradients", "export", "run"):
