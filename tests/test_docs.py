@@ -4,6 +4,7 @@ pages has a docstring that starts with a one-line summary."""
 import inspect
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -94,6 +95,12 @@ def test_the_site_builds_strictly(tmp_path):
     assert built.returncode == 0, built.stderr[-3000:]
     tensor_page = (tmp_path / "api" / "tensor" / "index.html").read_text(encoding="utf-8")
     assert 'id="ember.Tensor.backward"' in tensor_page
+    shape_entry = tensor_page.split('id="ember.Tensor.shape"')[1]
+    shape_signature = shape_entry.split('class="doc-signature')[1].split("</pre>")[0]
+    assert "shape: Size" in re.sub(r"<[^>]+>", "", shape_signature), "a property shows the type its getter returns"
+    nn_page = (tmp_path / "api" / "nn" / "index.html").read_text(encoding="utf-8")
+    assert 'id="ember.nn.Conv2d"' in nn_page and 'id="ember.nn.Conv2d.function"' not in nn_page
+    assert "int([x])" not in nn_page, "a class attribute holding a number shows int's docstring"
     assert (tmp_path / "cli" / "index.html").exists() and (tmp_path / "omissions" / "index.html").exists()
     lab_page = (tmp_path / "lab" / "index.html").read_text(encoding="utf-8")
     assert 'id="neuron"' in lab_page and 'id="big-models"' in lab_page
