@@ -48,7 +48,7 @@ def test_the_most_used_names_have_type_hints():
     import ember
     from ember import nn, optim, train
     typed = [ember.tensor, ember.zeros, ember.randn, ember.arange, ember.Tensor.backward, ember.Tensor.to,
-             ember.Tensor.size, ember.Tensor.item, ember.Tensor.sum, ember.Tensor.reshape, nn.Module.parameters,
+             ember.Tensor.size, ember.Tensor.item, ember.Tensor.numpy, ember.Tensor.detach, nn.Module.parameters,
              nn.Module.state_dict, nn.Module.load_state_dict, nn.Module.train, train.fit, train.evaluate, ember.save,
              ember.load]
     constructors = [nn.Linear, nn.Conv2d, nn.LSTM, optim.SGD, optim.Adam, optim.AdamW]

@@ -7,7 +7,6 @@ cross product and the distances between two sets of points (cdist). einsum is in
 """
 
 import math
-from typing import TYPE_CHECKING
 
 from ..autograd import Function, InputError
 from .decompositions import no_out, warn_deprecated
@@ -16,9 +15,6 @@ from .elementwise import promote
 from .pointwise import sqrt
 from .reduce import vector_norm
 from .shape import broadcast_shapes, normalize_dim, permute, reshape, stack, transpose, unbind, unsqueeze
-
-if TYPE_CHECKING:  # for the type hints only: tensor.py imports this module
-    from ..tensor import Tensor
 
 
 class MatMul(Function):
@@ -92,7 +88,7 @@ class Linear(Function):
         return grad_x, grad_w, (grad2.sum(axis=0) if ctx.needs_input_grad[2] else None)
 
 
-def matmul(a: "Tensor", b: "Tensor") -> "Tensor":
+def matmul(a, b):
     """The matrix product a @ b, with NumPy's rules: vectors, matrices, and batches that broadcast."""
     a, b = promote(a, b)
     if a.ndim == 0 or b.ndim == 0:

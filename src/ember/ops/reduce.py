@@ -7,7 +7,6 @@ to the winners for a max. Counts, truth values and indices come out of `Discrete
 import builtins
 import math
 from collections import namedtuple
-from typing import TYPE_CHECKING
 
 from .. import backend
 from ..autograd import Function
@@ -15,9 +14,6 @@ from .elementwise import cast, check_kind, div, maximum, minimum, result_dtype, 
 from .logical import eq, ne
 from .indexing import gather
 from .shape import normalize_dim, normalize_dims, permute, reshape, shape_arg, squeeze
-
-if TYPE_CHECKING:  # for the type hints only: tensor.py imports this module
-    from ..tensor import Tensor
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 min_max = namedtuple("aminmax", ["min", "max"])
@@ -156,16 +152,14 @@ def accumulating(x, dtype):
     return x if dtype is None else cast(x, dtype)
 
 
-def sum(input: "Tensor", dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *, dtype=None,  # noqa: A001, A002 (PyTorch's)
-        axis=None) -> "Tensor":
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A001, A002 (PyTorch's names)
     """Σ over dim (None or (): every dimension); integers and bools are summed as int64."""
     dim = dim_or_axis("sum", dim, axis)
     x = accumulating(input, dtype)
     return Sum.apply(x, axes=reduced_axes(dim, x.ndim), keepdims=keepdim)
 
 
-def mean(input: "Tensor", dim: int | tuple[int, ...] | None = None, keepdim: bool = False, *, dtype=None,  # noqa: A002
-         axis=None) -> "Tensor":
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A002
     """The mean over dim (all elements by default), keepdim keeping the reduced dims as size 1."""
     dim = dim_or_axis("mean", dim, axis)
     x = input if dtype is None else cast(input, dtype)

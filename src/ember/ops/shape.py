@@ -4,13 +4,9 @@ back into the input's arrangement (reshape back, permute back, split back, flip 
 
 import builtins
 import functools
-from typing import TYPE_CHECKING
 
 from ..autograd import Function
 from .elementwise import cast, result_dtype
-
-if TYPE_CHECKING:  # for the type hints only: tensor.py imports this module
-    from ..tensor import Tensor
 
 
 def normalize_dim(dim, ndim):
@@ -181,7 +177,7 @@ def shape_arg(shape):
     return tuple(shape)
 
 
-def reshape(x: "Tensor", *shape: int | tuple[int, ...]) -> "Tensor":
+def reshape(x, *shape):
     """The same elements in a new shape (-1 infers one size)."""
     shape = shape_arg(shape)
     if shape.count(-1) > 1:
@@ -196,7 +192,7 @@ def reshape(x: "Tensor", *shape: int | tuple[int, ...]) -> "Tensor":
     return Reshape.apply(x, shape=shape)
 
 
-def flatten(x: "Tensor", start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+def flatten(x, start_dim=0, end_dim=-1):
     """x with dims start_dim to end_dim merged into one."""
     if x.ndim == 0:
         return reshape(x, 1)
@@ -209,19 +205,19 @@ def flatten(x: "Tensor", start_dim: int = 0, end_dim: int = -1) -> "Tensor":
     return reshape(x, x.shape[:start] + (middle,) + x.shape[end + 1:])
 
 
-def squeeze(x: "Tensor", dim: int | tuple[int, ...] | None = None) -> "Tensor":
+def squeeze(x, dim=None):
     """x without its size-1 dims (or only dim, if it has size 1)."""
     axes = normalize_dims(dim, x.ndim)  # a 0-d tensor takes dim 0 or -1 (as in PyTorch) and keeps its shape
     return reshape(x, tuple(n for a, n in enumerate(x.shape) if n != 1 or a not in axes))
 
 
-def unsqueeze(x: "Tensor", dim: int) -> "Tensor":
+def unsqueeze(x, dim):
     """x with a new size-1 dim inserted at dim."""
     axis = normalize_dim(dim, x.ndim + 1)
     return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
 
 
-def permute(x: "Tensor", *dims: int | tuple[int, ...]) -> "Tensor":
+def permute(x, *dims):
     """x with its dims reordered: x.permute(2, 0, 1) of (A, B, C) is (C, A, B)."""
     dims = shape_arg(dims)
     axes = tuple(normalize_dim(d, x.ndim) for d in dims)
@@ -230,7 +226,7 @@ def permute(x: "Tensor", *dims: int | tuple[int, ...]) -> "Tensor":
     return Permute.apply(x, axes=axes)
 
 
-def transpose(x: "Tensor", dim0: int, dim1: int) -> "Tensor":
+def transpose(x, dim0, dim1):
     """x with dims dim0 and dim1 swapped."""
     axes = list(range(x.ndim))
     a, b = normalize_dim(dim0, x.ndim), normalize_dim(dim1, x.ndim)
