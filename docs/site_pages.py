@@ -113,11 +113,48 @@ def omissions_page():
     return "\n".join(lines) + "\n"
 
 
+def lab_page():
+    """The lab: what `ember lab` does, then a section per experiment, from the experiments' own definitions."""
+    from ember.apps import lab
+    from ember.apps.lab import report
+    sections = ["# The lab\n", "`ember lab` runs each claim of an introductory deep-learning lesson as an experiment "
+                "on real data, over several seeds, and writes one self-contained HTML page (`runs/lab/index.html`; "
+                "`--out DIR` elsewhere) with, for each claim, the experiment, its figures, a table with the spread "
+                "over seeds and a verdict. `ember lab --quick` runs all of them with smaller settings and fewer seeds "
+                "in a few minutes; `ember lab` the full lab, in about half an hour on two CPU cores; "
+                "`--device cuda` on a GPU. Every number also goes to `results.json`.\n",
+                f"A verdict is computed from the numbers when the experiment runs, never written in advance: each "
+                f"experiment states the checks its claim rests on. All pass: the claim **{report.HOLDS}**. Only "
+                f"checks marked non-essential fail: it **{report.CAVEAT}**. An essential one fails: it "
+                f"**{report.FAILS}**, and that check says why.\n",
+                "This page is made from the experiments' definitions (`src/ember/apps/lab/`, one file each): their "
+                "claims, their settings in the full lab and their checks. The measurements are in the report "
+                "that `ember lab` writes on your machine.\n"]
+    sections += [lab_section(number, experiment) for number, experiment in enumerate(lab.EXPERIMENTS, start=1)]
+    return "\n".join(sections)
+
+
+def lab_section(number, experiment):
+    """One experiment of the lab: its claim, why it should hold, what it runs, how to rerun it, what it checks."""
+    from ember.apps.lab import command
+    paragraphs = inspect.getdoc(experiment).split("\n\n")  # "Claim 1, the neuron: the claim ...", then why
+    why = "\n\n".join(paragraphs[1:]) or paragraphs[0].split(": ", 1)[1]
+    setup = "\n".join(f"- **{key}**: {value}" for key, value in experiment.setup(experiment.FULL).items())
+    full, quick = (command([experiment.NAME], quick, 0, None) for quick in (False, True))
+    judge = inspect.getsource(experiment.judge).rstrip().replace("\n", "\n    ")
+    return (f"## {number}. {experiment.TITLE} {{#{experiment.NAME}}}\n\n**Claim:** {experiment.CLAIM}\n\n"
+            f"{why[:1].upper() + why[1:]}\n\n{setup}\n\nRerun it alone: `{full}`, or `{quick}` with smaller "
+            f"settings. Seeds: {experiment.FULL['seeds']} in the full lab, {experiment.QUICK['seeds']} in the quick "
+            f"one.\n\n??? note \"The checks its verdict is computed from: `judge` in "
+            f"src/ember/apps/lab/{experiment.__name__.rsplit('.', 1)[1]}.py\"\n    ```python\n    {judge}\n    ```\n")
+
+
 def generated_pages():
     """{page path: Markdown} of every generated page."""
     pages = {path: api_page(*entry) for path, entry in API_PAGES.items()}
     pages["cli.md"] = cli_page()
     pages["omissions.md"] = omissions_page()
+    pages["lab.md"] = lab_page()
     pages["changelog.md"] = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     return pages
 

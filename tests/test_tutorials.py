@@ -19,7 +19,7 @@ def test_there_is_a_tutorial_for_each_part_of_the_lesson():
 @pytest.mark.parametrize("path", TUTORIALS, ids=lambda path: path.stem)
 def test_the_tutorial_runs_and_links_to_the_lab(path, tmp_path, monkeypatch, capsys):
     text = path.read_text(encoding="utf-8")
-    sections = re.findall(r"runs/lab/index\.html#([\w-]+)", text)
+    sections = re.findall(r"lab\.md#([\w-]+)", text)
     assert sections and all(name in BY_NAME for name in sections)
     assert all(f"ember lab" in text and name in text.split("ember lab", 1)[1] for name in sections)
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)

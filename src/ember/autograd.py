@@ -649,7 +649,7 @@ class set_detect_anomaly(detect_anomaly):  # noqa: N801
 
 def in_module(description, run):
     """run(), with the ops it makes named as made in the module described ("Linear 'encoder.0'");
-    Module.__call__ runs forward through it while anomaly detection is on."""
+    `Module.__call__` runs forward through it while anomaly detection is on."""
     _modules.append(description)
     try:
         return run()

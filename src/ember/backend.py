@@ -198,6 +198,7 @@ class Device:
         return f"device(type='{self.type}'" + ("" if self.index is None else f", index={self.index}") + ")"
 
 
+DeviceLike = str | Device  # what a device= argument takes: "cpu", "cuda:1" or an ember.device
 CPU = Device("cpu")
 DEFAULT_DEVICE = CPU
 

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from . import backend
+from .backend import DeviceLike
 from .ops import elementwise, sampling
 from .ops.shape import shape_arg, stack
 from .tensor import Tensor
@@ -62,7 +63,8 @@ def _numbers(data):
     return data
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad=False):
+def tensor(data, *, dtype: np.dtype | None = None, device: DeviceLike | None = None,
+           requires_grad: bool = False) -> Tensor:
     """A new tensor holding a copy of data (a number, a nested list, a NumPy/CuPy array or a Tensor).
 
     Python floats get the default dtype, ints int64 and bools bool; an array keeps its dtype.
@@ -86,7 +88,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False):
     return _finish(array, dtype, device, requires_grad)
 
 
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data, dtype: np.dtype | None = None, device: DeviceLike | None = None) -> Tensor:
     """Like tensor(), but shares memory with a NumPy/CuPy array or Tensor when nothing has to change."""
     if isinstance(data, Tensor):
         return data if device is None and dtype is None else data.to(device=device, dtype=dtype)
@@ -108,7 +110,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     return out.detach().requires_grad_() if requires_grad else out
 
 
-def from_numpy(array):
+def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with a NumPy array (or an ndarray subclass such as np.memmap, seen as a
     plain ndarray): a change to one shows in the other."""
     if not isinstance(array, np.ndarray):
@@ -179,22 +181,26 @@ def _filled(fill, shape, dtype, device, requires_grad):
     return Tensor(_xp(device).full(shape, fill, dtype=dtype), requires_grad=requires_grad)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
+def zeros(*size: int | tuple[int, ...], dtype: np.dtype | None = None, device: DeviceLike | None = None,
+          requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of the given size: zeros(2, 3) or zeros((2, 3))."""
     return _filled(0.0, _size("zeros", size), dtype, device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
+def ones(*size: int | tuple[int, ...], dtype: np.dtype | None = None, device: DeviceLike | None = None,
+         requires_grad: bool = False) -> Tensor:
     """A tensor of ones of the given size: ones(2, 3) or ones((2, 3))."""
     return _filled(1.0, _size("ones", size), dtype, device, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
+def empty(*size: int | tuple[int, ...], dtype: np.dtype | None = None, device: DeviceLike | None = None,
+          requires_grad: bool = False) -> Tensor:
     """Memory for a tensor, not yet set (here: zeros)."""
     return _filled(0.0, _size("empty", size), dtype, device, requires_grad)
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
+def full(size: int | tuple[int, ...], fill_value: float, *, dtype: np.dtype | None = None,
+         device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given size filled with fill_value (its dtype inferred from fill_value unless given)."""
     return _filled(_number(fill_value), _size("full", (size,)), dtype, device, requires_grad)
 
@@ -223,22 +229,26 @@ def empty_permuted(size, physical_layout, *, dtype=None, device=None, requires_g
     return Tensor(physical.transpose(np.argsort(layout)), requires_grad=requires_grad)
 
 
-def zeros_like(input, *, dtype=None, device=None, requires_grad=False):  # noqa: A002 (PyTorch's name)
+def zeros_like(input: Tensor, *, dtype: np.dtype | None = None,  # noqa: A002 (PyTorch's name)
+               device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros of input's shape (and its dtype and device unless given)."""
     return full_like(input, 0, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def ones_like(input, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+def ones_like(input: Tensor, *, dtype: np.dtype | None = None, device: DeviceLike | None = None,  # noqa: A002
+              requires_grad: bool = False) -> Tensor:
     """A tensor of ones of input's shape (and its dtype and device unless given)."""
     return full_like(input, 1, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def empty_like(input, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+def empty_like(input: Tensor, *, dtype: np.dtype | None = None, device: DeviceLike | None = None,  # noqa: A002
+               requires_grad: bool = False) -> Tensor:
     """An uninitialized tensor of input's shape (and its dtype and device unless given)."""
     return full_like(input, 0, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):  # noqa: A002
+def full_like(input: Tensor, fill_value: float, *, dtype: np.dtype | None = None,  # noqa: A002
+              device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """A tensor of input's shape filled with fill_value."""
     return _filled(_number(fill_value), input.shape, input.dtype if dtype is None else dtype,
                    input.device if device is None else device, requires_grad)
@@ -263,7 +273,8 @@ def _check_range(name, start, end, step):
         raise RuntimeError(f"{name}: the bounds {start} -> {end} go the other way from step {step}")
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+def arange(start: float, end: float | None = None, step: float = 1, *, dtype: np.dtype | None = None,
+           device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """start, start + step, ... up to (not including) end; arange(n) is 0, 1, ..., n - 1."""
     start, end, step = _number(start), _number(end), _number(step)
     if end is None:
@@ -288,7 +299,8 @@ def range(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fal
     return _finish(array, backend.get_default_dtype() if dtype is None else dtype, None, requires_grad)
 
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
+def linspace(start: float, end: float, steps: int, *, dtype: np.dtype | None = None, device: DeviceLike | None = None,
+             requires_grad: bool = False) -> Tensor:
     """steps numbers evenly spaced from start to end, both included."""
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise RuntimeError(f"linspace: steps must be a non-negative int, got {steps!r}")
@@ -302,7 +314,8 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     return _finish(base ** exponents, backend.get_default_dtype() if dtype is None else dtype, None, requires_grad)
 
 
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
+def eye(n: int, m: int | None = None, *, dtype: np.dtype | None = None, device: DeviceLike | None = None,
+        requires_grad: bool = False) -> Tensor:
     """The n×m identity matrix (ones on the diagonal)."""
     for name, size in (("n", n), ("m", m)):
         if size is not None and size < 0:
@@ -412,19 +425,23 @@ def _float_dtype(name, dtype):
     return dtype
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*size: int | tuple[int, ...], generator: backend.Generator | None = None, dtype: np.dtype | None = None,
+         device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """Numbers drawn uniformly from [0, 1)."""
     array = _generator(generator, device).uniform(_size("rand", size), _float_dtype("rand", dtype))
     return Tensor(array, requires_grad=requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*size: int | tuple[int, ...], generator: backend.Generator | None = None, dtype: np.dtype | None = None,
+          device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """Numbers drawn from the standard normal distribution N(0, 1)."""
     array = _generator(generator, device).normal(_size("randn", size), _float_dtype("randn", dtype))
     return Tensor(array, requires_grad=requires_grad)
 
 
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+def randint(low: int, high: int | tuple[int, ...] | None = None, size: tuple[int, ...] | None = None, *,
+            generator: backend.Generator | None = None, dtype: np.dtype | None = None, device: DeviceLike | None = None,
+            requires_grad: bool = False) -> Tensor:
     """Integers drawn uniformly from [low, high): randint(low, high, size), or randint(high, size) from 0."""
     if high is None:
         low, high = 0, low
@@ -439,7 +456,8 @@ def randint(low, high=None, size=None, *, generator=None, dtype=None, device=Non
     return Tensor(array, requires_grad=requires_grad)
 
 
-def randperm(n, *, generator=None, dtype=backend.int64, device=None, requires_grad=False):
+def randperm(n: int, *, generator: backend.Generator | None = None, dtype: np.dtype = backend.int64,
+             device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """0, 1, ..., n - 1 in a random order."""
     if n < 0:
         raise RuntimeError(f"randperm: n must be non-negative, got {n}")
@@ -461,13 +479,15 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
     return Tensor(array, requires_grad=requires_grad)
 
 
-def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):  # noqa: A002
+def rand_like(input: Tensor, *, generator: backend.Generator | None = None,  # noqa: A002
+              dtype: np.dtype | None = None, device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """Uniform random numbers in [0, 1) of input's shape."""
     return rand(input.shape, generator=generator, dtype=input.dtype if dtype is None else dtype,
                 device=input.device if device is None else device, requires_grad=requires_grad)
 
 
-def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False):  # noqa: A002
+def randn_like(input: Tensor, *, generator: backend.Generator | None = None,  # noqa: A002
+               dtype: np.dtype | None = None, device: DeviceLike | None = None, requires_grad: bool = False) -> Tensor:
     """Standard normal random numbers of input's shape."""
     return randn(input.shape, generator=generator, dtype=input.dtype if dtype is None else dtype,
                  device=input.device if device is None else device, requires_grad=requires_grad)

@@ -6,6 +6,7 @@ when gradients are wanted, records how to send them back. Tensor itself holds no
 
 import math
 import weakref
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -52,7 +53,7 @@ class Tensor:
                  "_retains_grad", "__weakref__")
     __array_ufunc__ = None  # NumPy defers to Tensor: numpy_array + tensor calls Tensor.__radd__
 
-    def __init__(self, data=None, *sizes, requires_grad=False):
+    def __init__(self, data=None, *sizes: int, requires_grad: bool = False):
         if sizes or not backend.is_array(data):
             data = legacy_array(() if data is None else (data, *sizes), "Tensor")
         self.array = data
@@ -67,7 +68,7 @@ class Tensor:
         self.requires_grad = requires_grad
 
     @property
-    def data(self):
+    def data(self) -> "Tensor":
         """The same numbers, in the same memory, as a tensor outside the graph: what PyTorch code
         changes behind autograd's back (`p.data.add_(p.grad, alpha=-lr)`); `.array` is the raw array."""
         return Tensor(self.array)
@@ -97,37 +98,37 @@ class Tensor:
     # What it is.
 
     @property
-    def shape(self):
+    def shape(self) -> "Size":
         """The size of each dim, as an ember.Size (a tuple)."""
         return Size(self.array.shape)
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype:
         """The type of the elements (ember.float32, ember.int64, ...)."""
         return self.array.dtype
 
     @property
-    def device(self):
+    def device(self) -> backend.Device:
         """Where the numbers live: an ember.device, cpu or cuda:N."""
         return backend.device_of(self.array)
 
     @property
-    def is_cuda(self):
+    def is_cuda(self) -> bool:
         """Whether the tensor lives on a GPU."""
         return self.device.type == "cuda"
 
     @property
-    def is_cpu(self):
+    def is_cpu(self) -> bool:
         """Whether the tensor lives on the CPU."""
         return self.device.type == "cpu"
 
     @property
-    def is_meta(self):
+    def is_meta(self) -> bool:
         """Whether the tensor is on PyTorch's "meta" device (shapes without numbers), which ember lacks."""
         return self.device.type == "meta"
 
     @property
-    def is_mps(self):
+    def is_mps(self) -> bool:
         """Whether the tensor is on Apple's GPU ("mps"), which ember has no backend for."""
         return self.device.type == "mps"
 
@@ -136,51 +137,51 @@ class Tensor:
         """How the numbers are laid out: ember.strided, a dense array with strides (ember's only layout)."""
         return layout_ops.strided
 
-    def get_device(self):
+    def get_device(self) -> int:
         """The GPU's number for a CUDA tensor, -1 for a CPU tensor."""
         return -1 if self.is_cpu else self.device.index
 
-    def is_inference(self):
+    def is_inference(self) -> bool:
         """False: ember's inference_mode is no_grad, whose results are ordinary tensors (PyTorch's "inference
         tensors", which refuse later use in autograd, do not exist in ember)."""
         return False
 
     @property
-    def ndim(self):
+    def ndim(self) -> int:
         """The number of dims."""
         return self.array.ndim
 
-    def dim(self):
+    def dim(self) -> int:
         """The number of dims (ndim)."""
         return self.array.ndim
 
     ndimension = dim
 
-    def size(self, dim=None):
+    def size(self, dim: int | None = None) -> "Size | int":
         """The shape, or with dim the size of that one dim."""
         return self.shape if dim is None else self.array.shape[shape_ops.normalize_dim(dim, self.ndim)]
 
-    def is_same_size(self, other):
+    def is_same_size(self, other: "Tensor") -> bool:
         """Whether other has the same shape."""
         return self.shape == other.shape
 
-    def numel(self):
+    def numel(self) -> int:
         """The number of elements."""
         return self.array.size
 
     nelement = numel
 
-    def element_size(self):
+    def element_size(self) -> int:
         """The bytes of one element."""
         return self.array.itemsize
 
     @property
-    def itemsize(self):
+    def itemsize(self) -> int:
         """The bytes of one element."""
         return self.array.itemsize
 
     @property
-    def nbytes(self):
+    def nbytes(self) -> int:
         """The bytes of all the elements."""
         return self.array.nbytes
 
@@ -194,19 +195,19 @@ class Tensor:
         """The dimensions from the outermost in memory to the innermost (largest stride first)."""
         return tuple(sorted(range(self.ndim), key=lambda d: -abs(self.array.strides[d])))
 
-    def is_floating_point(self):
+    def is_floating_point(self) -> bool:
         """Whether the dtype is a floating one (float16, bfloat16, float32, float64)."""
         return backend.is_floating(self.array.dtype)
 
-    def is_complex(self):
+    def is_complex(self) -> bool:
         """False: ember has no complex dtypes."""
         return False
 
-    def is_signed(self):
+    def is_signed(self) -> bool:
         """Whether the dtype holds negative numbers (floating dtypes and intN; not uint8 or bool)."""
         return self.is_floating_point() or self.array.dtype.kind == "i"
 
-    def is_nonzero(self):
+    def is_nonzero(self) -> bool:
         """The truth of a one-element tensor."""
         if self.array.size != 1:
             raise RuntimeError(f"is_nonzero: the truth value of a tensor with {self.array.size} elements is "
@@ -255,7 +256,7 @@ class Tensor:
     # Autograd.
 
     @property
-    def requires_grad(self):
+    def requires_grad(self) -> bool:
         """Whether backward computes a gradient for this tensor (settable on leaves)."""
         return self._requires_grad
 
@@ -267,30 +268,31 @@ class Tensor:
             raise RuntimeError("requires_grad can be turned off only on a leaf tensor; use detach() instead")
         self._requires_grad = bool(value)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Set requires_grad (a leaf only); returns self."""
         self.requires_grad = requires_grad
         return self
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         """A leaf was made by the user, not by an op: backward() fills the .grad of leaves."""
         return self._ctx is None
 
     @property
-    def grad_fn(self):
+    def grad_fn(self) -> "autograd.Function | None":
         """The graph node (the op) that made this tensor, or None for a leaf."""
         return self._ctx
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None, create_graph: bool = False,
+                 inputs: "Sequence[Tensor] | None" = None) -> None:
         """Backpropagate: add d(self)/d(leaf) into .grad of every leaf that requires grad (of inputs only, if given)."""
         autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
-    def detach(self):
+    def detach(self) -> "Tensor":
         """The same numbers, cut off from the graph (they share memory)."""
         return Tensor(self.array)
 
-    def detach_(self):
+    def detach_(self) -> "Tensor":
         """Cut this tensor itself off from the graph: it becomes a leaf that does not require grad."""
         self._ctx, self._output_index, self._requires_grad = None, 0, False
         return self
@@ -303,7 +305,7 @@ class Tensor:
         view = shape_ops.Reshape.apply(self, shape=self.shape)  # a node of the graph when self needs a gradient
         return cls._from_op(view.array, view._ctx, view._output_index)
 
-    def register_hook(self, hook):
+    def register_hook(self, hook: Callable) -> autograd.RemovableHandle:
         """Call hook(grad) when this tensor's gradient is computed; a returned tensor replaces it."""
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that does not require grad")
@@ -318,7 +320,7 @@ class Tensor:
         hooks.append(hook)
         return autograd.RemovableHandle(hooks, hook)
 
-    def register_post_accumulate_grad_hook(self, hook):
+    def register_post_accumulate_grad_hook(self, hook: Callable) -> autograd.RemovableHandle:
         """Call hook(self) once backward has accumulated this leaf's whole gradient into .grad (what
         DistributedDataParallel starts its all-reduces from)."""
         if self._ctx is not None:
@@ -330,7 +332,7 @@ class Tensor:
         self._post_hooks.append(hook)
         return autograd.RemovableHandle(self._post_hooks, hook)
 
-    def retain_grad(self):
+    def retain_grad(self) -> None:
         """Keep .grad on this non-leaf tensor too (normally only leaves get one)."""
         if self._ctx is None or self._retains_grad:
             return
@@ -344,24 +346,24 @@ class Tensor:
         self.register_hook(keep)
 
     @property
-    def retains_grad(self):
+    def retains_grad(self) -> bool:
         """Whether retain_grad() was called on this non-leaf tensor."""
         return self._retains_grad
 
     # -----------------------------------------------------------------------------------------
     # Conversions.
 
-    def item(self):
+    def item(self) -> int | float | bool:
         """The value of a one-element tensor as a Python number."""
         if self.array.size != 1:
             raise RuntimeError(f"a tensor with {self.array.size} elements cannot be converted to a Python number")
         return self.array.item()
 
-    def tolist(self):
+    def tolist(self) -> list | int | float | bool:
         """The elements as nested Python lists of numbers (a number for a 0-d tensor)."""
         return backend.to_device(self.array, backend.CPU).tolist()
 
-    def numpy(self):
+    def numpy(self) -> np.ndarray:
         """The data as a NumPy array, sharing memory (CPU tensors that need no gradient only)."""
         if self.requires_grad:
             raise RuntimeError("can't call numpy() on a tensor that requires grad; use tensor.detach().numpy()")
@@ -389,7 +391,7 @@ class Tensor:
             raise TypeError(f"only integer tensors can be used as an index, got {self.dtype}")
         return int(self.item())
 
-    def to(self, *args, device=None, dtype=None):
+    def to(self, *args, device: backend.DeviceLike | None = None, dtype: np.dtype | None = None) -> "Tensor":
         """to(device), to(dtype), to(device, dtype) or to(other_tensor): a copy there (self if nothing changes)."""
         device, dtype = parse_to_args(*args, device=device, dtype=dtype)
         out = self
@@ -399,55 +401,55 @@ class Tensor:
             out = elementwise.to_device(out, device)
         return out
 
-    def cpu(self):
+    def cpu(self) -> "Tensor":
         """This tensor on the CPU (self if it is there already)."""
         return self.to("cpu")
 
-    def cuda(self, device=None):
+    def cuda(self, device: int | backend.DeviceLike | None = None) -> "Tensor":
         """This tensor on a GPU (device: its number or a device; the current one by default)."""
         return self.to("cuda" if device is None else f"cuda:{device}")
 
-    def float(self):
+    def float(self) -> "Tensor":
         """A float32 copy (self if it is float32 already)."""
         return elementwise.cast(self, backend.float32)
 
-    def double(self):
+    def double(self) -> "Tensor":
         """A float64 copy (self if it is float64 already)."""
         return elementwise.cast(self, backend.float64)
 
-    def half(self):
+    def half(self) -> "Tensor":
         """A float16 copy (self if it is float16 already)."""
         return elementwise.cast(self, backend.float16)
 
-    def bfloat16(self):
+    def bfloat16(self) -> "Tensor":
         """A bfloat16 copy (self if it is bfloat16 already)."""
         return elementwise.cast(self, backend.bfloat16())
 
-    def byte(self):
+    def byte(self) -> "Tensor":
         """A uint8 copy (self if it is uint8 already)."""
         return elementwise.cast(self, backend.uint8)
 
-    def char(self):
+    def char(self) -> "Tensor":
         """An int8 copy (self if it is int8 already)."""
         return elementwise.cast(self, backend.int8)
 
-    def short(self):
+    def short(self) -> "Tensor":
         """An int16 copy (self if it is int16 already)."""
         return elementwise.cast(self, backend.int16)
 
-    def long(self):
+    def long(self) -> "Tensor":
         """An int64 copy (self if it is int64 already)."""
         return elementwise.cast(self, backend.int64)
 
-    def int(self):
+    def int(self) -> "Tensor":
         """An int32 copy (self if it is int32 already)."""
         return elementwise.cast(self, backend.int32)
 
-    def bool(self):
+    def bool(self) -> "Tensor":
         """A bool copy (self if it is bool already)."""
         return elementwise.cast(self, backend.bool_)
 
-    def type_as(self, other):
+    def type_as(self, other: "Tensor") -> "Tensor":
         """self cast to other's dtype."""
         return elementwise.cast(self, other.dtype)
 
@@ -476,7 +478,8 @@ class Tensor:
     # -----------------------------------------------------------------------------------------
     # New tensors, of this tensor's dtype and on its device unless dtype= or device= say otherwise.
 
-    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    def new_tensor(self, data, *, dtype: np.dtype | None = None, device: backend.DeviceLike | None = None,
+                   requires_grad=False) -> "Tensor":
         """A copy of data (numbers, nested lists, an array or a tensor)."""
         array = data.array if isinstance(data, Tensor) else np.asarray(data)
         dtype = self.dtype if dtype is None else backend.as_dtype(dtype)
@@ -790,7 +793,7 @@ class Tensor:
         self.array[...] = self._operand(value)
         return self._changed()
 
-    def zero_(self):
+    def zero_(self) -> "Tensor":
         """Set every element to 0, in place; returns self."""
         return self.fill_(0)
 
@@ -823,7 +826,7 @@ class Tensor:
         """resize_ to other's shape."""
         return self.resize_(other.shape)
 
-    def copy_(self, source):
+    def copy_(self, source: "Tensor") -> "Tensor":
         """Copy source's numbers into self (broadcast to self's shape, cast to its dtype); returns self."""
         self._check_inplace("copy_")
         self.array[...] = backend.to_device(source.array, self.device)
@@ -1146,23 +1149,23 @@ class Tensor:
         """self repeated along each dim as many times as dims says (dims shorter than ndim count from the right)."""
         return join.tile(self, shape_ops.shape_arg(dims))
 
-    def view_as(self, other):
+    def view_as(self, other: "Tensor") -> "Tensor":
         """self reshaped to other's shape."""
         return shape_ops.reshape(self, other.shape)
 
     reshape_as = view_as
 
-    def expand_as(self, other):
+    def expand_as(self, other: "Tensor") -> "Tensor":
         """self expanded to other's shape (a view, as expand)."""
         return shape_ops.expand(self, other.shape)
 
     @property
-    def T(self):  # noqa: N802 (PyTorch's name)
+    def T(self) -> "Tensor":  # noqa: N802 (PyTorch's name)
         """The dims in reverse order (the transpose of a matrix)."""
         return shape_ops.permute(self, *reversed(range(self.ndim)))
 
     @property
-    def mT(self):  # noqa: N802
+    def mT(self) -> "Tensor":  # noqa: N802
         """The last two dims swapped: the transpose of each matrix of a batch."""
         return shape_ops.transpose(self, -2, -1)
 
@@ -1195,7 +1198,7 @@ class Tensor:
 class Size(tuple):
     """A tensor's shape, as PyTorch's torch.Size: a tuple of ints (Size([2, 3])) with numel(); print() and
     repr() show torch.Size([2, 3]) as PyTorch does, while in f-strings (ember's error messages) it reads
-    (2, 3). It adds no __new__ to tuple's, so that `.shape` costs little: NumPy refuses a non-int size
+    (2, 3). It adds no `__new__` to tuple's, so that `.shape` costs little: NumPy refuses a non-int size
     where the shape is used."""
 
     __slots__ = ()

@@ -1,9 +1,9 @@
 """Datasets: what a DataLoader draws its samples from.
 
-A map-style dataset is anything with __len__() and __getitem__(i), which returns sample i: often a
+A map-style dataset is anything with `__len__()` and `__getitem__(i)`, which returns sample i: often a
 tuple (features, label). TensorDataset keeps whole tensors, so it can also hand out a batch of
 samples with one indexing per tensor (take), which is what makes loading fast. An iterable-style
-dataset (IterableDataset) is a stream of samples instead: it defines __iter__, and the stream sets
+dataset (IterableDataset) is a stream of samples instead: it defines `__iter__`, and the stream sets
 the order.
 """
 
@@ -20,7 +20,7 @@ from .fetch import fetch, read_samples
 
 
 class Dataset:
-    """The base of map-style datasets: a subclass defines __getitem__(index) and __len__()."""
+    """The base of map-style datasets: a subclass defines `__getitem__(index)` and `__len__()`."""
 
     def __getitem__(self, index):
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
@@ -33,10 +33,10 @@ class Dataset:
 
 
 class IterableDataset(Dataset):
-    """The base of iterable-style datasets, streams of samples: a subclass defines __iter__.
+    """The base of iterable-style datasets, streams of samples: a subclass defines `__iter__`.
 
     With worker processes, each worker iterates its own copy of the dataset; get_worker_info() in
-    __iter__ tells the copy which share of the stream is its own.
+    `__iter__` tells the copy which share of the stream is its own.
     """
 
     def __iter__(self):

@@ -40,7 +40,7 @@ def chunk_sizes(total):
 
 
 class Sampler:
-    """The base of samplers: a subclass defines __iter__ (indices, or lists of indices) and usually __len__."""
+    """The base of samplers: a subclass defines `__iter__` (indices, or lists of indices) and usually `__len__`."""
 
     def __iter__(self):
         raise NotImplementedError(f"{type(self).__name__} must define __iter__")

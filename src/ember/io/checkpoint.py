@@ -17,6 +17,8 @@ loads as it is.
 
 import io
 import json
+import os
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -28,7 +30,7 @@ from .safetensors import CheckpointError, name_of, parse_json, read, write
 STRUCTURE = "ember.structure"
 
 
-def save(obj, f):
+def save(obj: Any, f: str | os.PathLike | BinaryIO) -> None:
     """Write obj to f (a path, written atomically, or an open binary file) as a safetensors file.
 
     A whole nn.Module (or optimizer) is refused: save its state_dict(), which holds only numbers."""
@@ -40,7 +42,8 @@ def save(obj, f):
     write(f, arrays, {STRUCTURE: json.dumps(structure, separators=(",", ":"))})
 
 
-def load(f, map_location=None, weights_only=None):
+def load(f: str | os.PathLike | BinaryIO, map_location: backend.DeviceLike | None = None,
+         weights_only: bool | None = None) -> Any:
     """What save wrote to f (a path or an open binary file), with its tensors on map_location ("cpu" by
     default, or "cuda"); NumPy arrays come back as NumPy arrays. A safetensors file written by another
     tool loads as a flat {name: tensor} dict; a .pt/.pth file that torch.save wrote loads as the tensors

@@ -9,7 +9,10 @@ Conv3d through volumes and video; the transposed convolutions upsample. The math
 The lazy layers (LazyConv2d, ...) read in_channels from their first input (see nn/lazy.py).
 """
 
+import numpy as np
+
 from .. import functional as F
+from ..backend import DeviceLike
 from ..creation import empty
 from ..ops.conv import check_input, conv_padding, ints
 from .init import reset_weight_and_bias
@@ -80,8 +83,10 @@ class _Conv(_ConvNd):
 
     function = None  # F.conv1d, F.conv2d or F.conv3d
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] | str = 0,
+                 dilation: int | tuple[int, ...] = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
+                 device: DeviceLike | None = None, dtype: np.dtype | None = None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
                          padding_mode, device, dtype, output_padding=0)
 

@@ -1,7 +1,9 @@
 """Fully connected layers: every output unit sees every input. The math is in ember/ops/linalg.py."""
 
+import numpy as np
+
 from .. import functional as F
-from ..backend import dtype_name, is_floating
+from ..backend import DeviceLike, dtype_name, is_floating
 from ..creation import empty
 from ..ops.linalg import check_features
 from .init import reset_weight_and_bias
@@ -29,7 +31,8 @@ class Linear(Module):
     The weights start as PyTorch's do: W and b uniform in ±1/√in_features.
     """
 
-    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device: DeviceLike | None = None,
+                 dtype: np.dtype | None = None):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features

@@ -10,8 +10,10 @@ import os
 import warnings
 import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Dict, TypeVar
+
+import numpy as np
 
 from .. import backend
 from ..autograd import RemovableHandle, in_module, is_anomaly_enabled, no_grad
@@ -25,7 +27,7 @@ T_destination = TypeVar("T_destination", bound=Dict[str, Any])
 
 
 class Module:
-    """Base class of layers and models: subclass it, set parameters and submodules in __init__, and
+    """Base class of layers and models: subclass it, set parameters and submodules in `__init__`, and
     write forward()."""
 
     dump_patches = False  # PyTorch's flag for old checkpoints; ember's state dicts need no patches
@@ -147,14 +149,14 @@ class Module:
                 return
         object.__setattr__(child, "_owner", (weakref.ref(self), name))
 
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register param (a Parameter, or None) as the parameter called name."""
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: '{name}' must be an nn.Parameter or None, got {type(param).__name__}")
         self._check_new_name(name, self._parameters)
         self._parameters[name] = param
 
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """State that is not learned but is saved in state_dict (unless persistent=False) and moved by to()."""
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"register_buffer: '{name}' must be a Tensor or None, got {type(tensor).__name__}")
@@ -165,7 +167,7 @@ class Module:
         else:
             self._non_persistent_buffers.add(name)
 
-    def add_module(self, name, module):
+    def add_module(self, name: str, module: "Module | None") -> None:
         """Register module as the child called name (as assigning self.name = module does)."""
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: '{name}' must be a Module or None, got {type(module).__name__}")
@@ -186,7 +188,8 @@ class Module:
     # -----------------------------------------------------------------------------------------
     # Walking the tree.
 
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> "Iterator[tuple[str, Module]]":
         """(dotted name, module) for self and every submodule, depth first; a shared one once
         unless remove_duplicate=False. memo holds the modules already given (a set)."""
         if remove_duplicate:
@@ -199,12 +202,12 @@ class Module:
             if child is not None:
                 yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
-    def modules(self):
+    def modules(self) -> "Iterator[Module]":
         """This module and every submodule, depth first, each once."""
         for _, module in self.named_modules():
             yield module
 
-    def named_children(self):
+    def named_children(self) -> "Iterator[tuple[str, Module]]":
         """(name, module) for each direct submodule."""
         seen = set()
         for name, child in self._modules.items():
@@ -212,7 +215,7 @@ class Module:
                 seen.add(id(child))
                 yield name, child
 
-    def children(self):
+    def children(self) -> "Iterator[Module]":
         """The direct submodules."""
         for _, child in self.named_children():
             yield child
@@ -230,32 +233,34 @@ class Module:
                 seen.add(id(value))
                 yield (f"{module_prefix}.{name}" if module_prefix else name), value
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> "Iterator[tuple[str, Parameter]]":
         """(dotted name, parameter) for every learnable tensor, each once even if shared."""
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> "Iterator[Parameter]":
         """The parameters of this module (and, with recurse, of every submodule), each once."""
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> "Iterator[tuple[str, Tensor]]":
         """(dotted name, buffer) for each buffer of this module and its submodules."""
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> "Iterator[Tensor]":
         """The buffers of this module (and, with recurse, of every submodule)."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
-    def apply(self, fn):
+    def apply(self, fn: Callable[["Module"], object]) -> "Module":
         """Call fn on every submodule and then on self (as nn.init code does)."""
         for child in self.children():
             child.apply(fn)
         fn(self)
         return self
 
-    def get_submodule(self, target):
+    def get_submodule(self, target: str) -> "Module":
         """The submodule at a dotted path ('encoder.0'); '' is self."""
         module = self
         for name in target.split(".") if target else ():
@@ -266,14 +271,14 @@ class Module:
                 raise AttributeError(f"`{name}` is not an nn.Module")
         return module
 
-    def get_parameter(self, target):
+    def get_parameter(self, target: str) -> Parameter:
         """The parameter at a dotted path ('encoder.0.weight')."""
         module, name = self._owner_of(target)
         if name not in module._parameters:
             raise AttributeError(f"`{name}` is not an nn.Parameter")
         return module._parameters[name]
 
-    def get_buffer(self, target):
+    def get_buffer(self, target: str) -> Tensor:
         """The buffer at a dotted path ('bn.running_mean')."""
         module, name = self._owner_of(target)
         if name not in module._buffers:
@@ -288,7 +293,7 @@ class Module:
             raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
         return module, name
 
-    def set_submodule(self, target, module, strict=False):
+    def set_submodule(self, target: str, module: "Module", strict: bool = False) -> None:
         """Put module at a dotted path ('encoder.0'), replacing what is there; with strict, only where a
         submodule already is."""
         if not target:
@@ -332,7 +337,7 @@ class Module:
     # -----------------------------------------------------------------------------------------
     # Modes and gradients.
 
-    def train(self, mode=True):
+    def train(self, mode: bool = True) -> "Module":
         """Training mode (the default): Dropout drops, BatchNorm uses the batch's statistics."""
         if not isinstance(mode, bool):
             raise ValueError(f"training mode is expected to be boolean, got {type(mode).__name__}")
@@ -341,17 +346,17 @@ class Module:
             child.train(mode)  # a call per child, so that a module may override train()
         return self
 
-    def eval(self):
+    def eval(self) -> "Module":
         """Evaluation mode: Dropout passes everything, BatchNorm uses its running statistics."""
         return self.train(False)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> "Module":
         """Set requires_grad on every parameter (False freezes the module); returns self."""
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of every parameter: to None (set_to_none) or to zeros."""
         for param in self.parameters():
             if param.grad is not None:
@@ -381,7 +386,8 @@ class Module:
                     tensor.grad.array = fn(tensor.grad).array
         return self
 
-    def to(self, *args, device=None, dtype=None, non_blocking=False, memory_format=None):
+    def to(self, *args, device: backend.DeviceLike | None = None, dtype: np.dtype | None = None, non_blocking=False,
+           memory_format=None) -> "Module":
         """Move (device) or convert (floating dtype) every parameter and buffer, in place; returns self.
         non_blocking and memory_format are accepted for PyTorch code (ember copies at once, in its one layout)."""
         device, dtype = parse_to_args(*args, device=device, dtype=dtype)
@@ -389,27 +395,27 @@ class Module:
             raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
         return self._apply(lambda t: t.to(device=device, dtype=dtype if t.is_floating_point() else None))
 
-    def cuda(self, device=None):
+    def cuda(self, device: int | backend.DeviceLike | None = None) -> "Module":
         """Move the parameters and buffers to a GPU (device: its number or a device); returns self."""
         return self.to("cuda" if device is None else f"cuda:{device}")
 
-    def cpu(self):
+    def cpu(self) -> "Module":
         """Move the parameters and buffers to the CPU; returns self."""
         return self.to("cpu")
 
-    def float(self):
+    def float(self) -> "Module":
         """Cast the floating parameters and buffers to float32; returns self."""
         return self.to(backend.float32)
 
-    def double(self):
+    def double(self) -> "Module":
         """Cast the floating parameters and buffers to float64; returns self."""
         return self.to(backend.float64)
 
-    def half(self):
+    def half(self) -> "Module":
         """Cast the floating parameters and buffers to float16; returns self."""
         return self.to(backend.float16)
 
-    def bfloat16(self):
+    def bfloat16(self) -> "Module":
         """Cast the floating parameters and buffers to bfloat16; returns self."""
         return self.to(backend.bfloat16())
 
@@ -443,7 +449,7 @@ class Module:
     # -----------------------------------------------------------------------------------------
     # Saving: state_dict.
 
-    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
+    def state_dict(self, *args, destination=None, prefix: str = "", keep_vars: bool = False) -> dict[str, Tensor]:
         """Every parameter and persistent buffer by dotted name, detached (sharing memory) unless
         keep_vars. A module reached by two paths is listed under both, as in PyTorch. Its `_metadata`
         holds each module's {"version": _version}, by dotted name."""
@@ -498,7 +504,8 @@ class Module:
     # -----------------------------------------------------------------------------------------
     # Loading: load_state_dict checks everything before it changes anything.
 
-    def load_state_dict(self, state_dict, strict=True, assign=False):
+    def load_state_dict(self, state_dict: Mapping[str, Tensor], strict: bool = True,
+                        assign: bool = False) -> IncompatibleKeys:
         """Copy weights in by name (with assign, take the state dict's tensors themselves). Missing keys,
         unexpected keys and shape mismatches are all named in one error (with strict=False only mismatched
         shapes are errors), and nothing is changed then. Values may be ember Tensors, NumPy arrays or
@@ -537,22 +544,24 @@ class Module:
             hooks.append(hook)
         return RemovableHandle(hooks, hook)
 
-    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
         """hook(module, args) runs before forward; a returned value replaces the arguments (a tuple, or one
         argument). With with_kwargs: hook(module, args, kwargs), returning None or (args, kwargs)."""
         return self._register(self._forward_pre_hooks, Hook(hook, with_kwargs), prepend)
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
         """hook(module, args, output) runs after forward; a returned value replaces the output. With
         with_kwargs: hook(module, args, kwargs, output). With always_call it runs even when forward raises."""
         return self._register(self._forward_hooks, Hook(hook, with_kwargs, always_call), prepend)
 
-    def register_full_backward_pre_hook(self, hook, prepend=False):
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """hook(module, grad_output) runs when the gradients of the module's outputs are known, before those
         of its inputs are computed; a returned tuple replaces grad_output."""
         return self._register(self._backward_pre_hooks, hook, prepend)
 
-    def register_full_backward_hook(self, hook, prepend=False):
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """hook(module, grad_input, grad_output) runs when the gradients of the module's positional tensor
         inputs are computed (None for the other arguments); a returned tuple replaces grad_input."""
         return self._register(self._backward_hooks, hook, prepend)

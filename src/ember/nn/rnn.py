@@ -12,8 +12,10 @@ import math
 import numbers
 import warnings
 
+import numpy as np
+
 from .. import functional as F
-from ..backend import dtype_name
+from ..backend import DeviceLike, dtype_name
 from ..creation import empty, zeros
 from ..ops.recurrent import RECURRENCES, recurrence, step_slices
 from ..ops.shape import cat, stack
@@ -239,8 +241,9 @@ class LSTM(RNNBase):
     PyTorch's. forward(input, (h0, c0)=None) returns (output, (h_n, c_n)).
     """
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False, proj_size=0, device=None, dtype=None):
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+                 device: DeviceLike | None = None, dtype: np.dtype | None = None):
         if proj_size:
             raise NotImplementedError("LSTM: proj_size is not supported by ember; use a Linear layer on the output")
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,

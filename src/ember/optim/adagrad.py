@@ -1,7 +1,7 @@
 """Adagrad: each coordinate's step shrinks with the sum of its squared gradients so far."""
 
 from .. import backend
-from .optimizer import Optimizer
+from .optimizer import Optimizer, Params
 
 
 class Adagrad(Optimizer):
@@ -13,8 +13,9 @@ class Adagrad(Optimizer):
     accepted and change nothing; differentiable=True is refused (see ember.optim.optimizer).
     """
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
-                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+    def __init__(self, params: Params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach=None, *, maximize: bool = False,
+                 differentiable=False, fused=None):
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value, eps=eps,
                                       foreach=foreach, maximize=maximize, differentiable=differentiable,

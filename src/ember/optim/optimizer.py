@@ -17,9 +17,12 @@ import contextlib
 import math
 import numbers
 from collections import defaultdict
+from collections.abc import Iterable
 
 from .. import autograd, backend
 from ..tensor import Tensor
+
+Params = Iterable[Tensor] | Iterable[dict]  # what an optimizer steps: tensors, or groups of them (dicts)
 
 
 def check_number(owner, name, value, low=0.0, high=math.inf, high_open=False):

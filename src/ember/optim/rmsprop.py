@@ -1,7 +1,7 @@
 """RMSprop: divide each coordinate's step by a running root-mean-square of its gradients."""
 
 from .. import backend
-from .optimizer import Optimizer
+from .optimizer import Optimizer, Params
 
 
 class RMSprop(Optimizer):
@@ -15,8 +15,9 @@ class RMSprop(Optimizer):
     differentiable=True is refused (see ember.optim.optimizer).
     """
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
-                 capturable=False, foreach=None, maximize=False, differentiable=False):
+    def __init__(self, params: Params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable=False, foreach=None,
+                 maximize: bool = False, differentiable=False):
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
                                       centered=centered, capturable=capturable, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable))

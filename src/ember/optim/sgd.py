@@ -1,7 +1,7 @@
 """SGD: stochastic gradient descent, with momentum."""
 
 from ..tensor import Tensor
-from .optimizer import Optimizer
+from .optimizer import Optimizer, Params
 
 
 class SGD(Optimizer):
@@ -14,8 +14,9 @@ class SGD(Optimizer):
     are accepted and change nothing; differentiable=True is refused (see ember.optim.optimizer).
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
-                 maximize=False, foreach=None, differentiable=False, fused=None):
+    def __init__(self, params: Params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False, foreach=None,
+                 differentiable=False, fused=None):
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
                                       nesterov=nesterov, maximize=maximize, foreach=foreach,
                                       differentiable=differentiable, fused=fused))

@@ -15,13 +15,17 @@ its callbacks decide alike; only rank 0 prints and writes files.
 import contextlib
 import math
 import time
+from collections.abc import Callable, Iterable, Sequence
 
 from .. import autograd, distributed
 from ..autograd import no_grad
+from ..backend import DeviceLike
 from ..io import load
+from ..nn import Module
 from ..nn.parallel import DistributedDataParallel
 from ..nn.utils import clip_grad_norm_
-from .callbacks import ProgressBar
+from ..optim import Optimizer
+from .callbacks import Callback, ProgressBar
 from .history import History
 from .state import FitState, Totals, random_states, set_random_states
 
@@ -44,7 +48,8 @@ def _several_ranks():
     return distributed.is_initialized() and distributed.get_world_size() > 1
 
 
-def evaluate(model, loss_fn, data, metrics=None, device=None, across_ranks=False):
+def evaluate(model: Module, loss_fn: Callable, data: Iterable, metrics: dict[str, Callable] | None = None,
+             device: DeviceLike | None = None, across_ranks: bool = False) -> dict[str, float]:
     """Mean loss (and accuracy, for classification) of model over data, in eval mode, without a graph;
     across_ranks: over the data of every rank of the process group (each rank calls it with its share)."""
     was_training = model.training
@@ -61,8 +66,10 @@ def evaluate(model, loss_fn, data, metrics=None, device=None, across_ranks=False
     return totals.means("")
 
 
-def fit(model, loss_fn, optimizer, train_data, val_data=None, epochs=10, callbacks=(), metrics=None,
-        device=None, max_grad_norm=None, progress=True, scaler=None, resume_from=None, detect_anomaly=False):
+def fit(model: Module, loss_fn: Callable, optimizer: Optimizer, train_data: Iterable, val_data: Iterable | None = None,
+        epochs: int = 10, callbacks: Sequence[Callback] = (), metrics: dict[str, Callable] | None = None,
+        device: DeviceLike | None = None, max_grad_norm: float | None = None, progress: bool = True, scaler=None,
+        resume_from: str | None = None, detect_anomaly: bool = False) -> History:
     """Train model for `epochs` passes over train_data, measuring val_data after each; returns a History.
 
     train_data and val_data yield (inputs, targets) batches (a DataLoader). metrics maps names to

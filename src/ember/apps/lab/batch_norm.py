@@ -22,7 +22,9 @@ def setup(settings):
             "model": f"an MLP of {settings['depth']} hidden layers of {settings['width']} (Linear → ReLU, He's "
                      "initialization), and the same with BatchNorm1d after each hidden Linear",
             "training": "plain SGD at learning rates " + ", ".join(map(str, settings["lrs"])) +
-                        f", batches of {settings['batch_size']}, {settings['epochs']} epochs"}
+                        f", batches of {settings['batch_size']}, {settings['epochs']} epochs",
+            "measured": "the training loss per epoch and the validation accuracy at the end, at each learning rate, "
+                        "with and without batch norm; whether the loss diverged (counted as 10%, chance)"}
 
 
 def deep_mlp(depth, width, batch_norm):

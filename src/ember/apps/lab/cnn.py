@@ -86,7 +86,9 @@ def setup(settings):
             "models": "a CNN (two blocks of 3×3 convolution → ReLU → 2×2 max pool, 8 then 16 maps, one Linear layer) "
                       "and an MLP with one hidden layer as wide as gives the same number of parameters",
             "training": f"Adam (lr {settings['lr']}), batches of {settings['batch_size']}, {settings['epochs']} "
-                        "epochs, on the unshifted images only"}
+                        "epochs, on the unshifted images only",
+            "measured": "each model's parameters (ember.summary) and its accuracy on the test images as they are "
+                        "and shifted by " + ", ".join(map(str, settings["shifts"][1:])) + " pixels"}
 
 
 def run(settings, seeds, device):
