@@ -895,7 +895,7 @@ class Tensor:
         if result.shape != self.shape:
             raise RuntimeError(f"{name}: the result has shape {result.shape}, which does not fit in place into "
                                f"shape {self.shape}")
-        if not elementwise.can_cast(result.dtype, self.dtype):
+        if not dtypes.can_cast(result.dtype, self.dtype):
             raise RuntimeError(f"{name}: the result has dtype {result.dtype}, which cannot be stored in place into "
                                f"a {self.dtype} tensor")
         self.array[...] = result.array

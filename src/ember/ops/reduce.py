@@ -10,7 +10,8 @@ from collections import namedtuple
 
 from .. import backend
 from ..autograd import Function
-from .elementwise import cast, check_kind, div, maximum, minimum, result_dtype, to_float, where
+from ..dtypes import promote_types
+from .elementwise import cast, check_kind, div, maximum, minimum, to_float, where
 from .logical import eq, ne
 from .indexing import gather
 from .shape import normalize_dim, normalize_dims, permute, reshape, shape_arg, squeeze
@@ -511,7 +512,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: 
     check_floating("vector_norm", input)
     if dtype is not None:
         dtype = backend.as_dtype(dtype)
-        if result_dtype(input.dtype, dtype) != dtype:
+        if promote_types(input.dtype, dtype) != dtype:
             raise RuntimeError(f"vector_norm: the input's dtype {input.dtype} cannot be narrowed to {dtype}")
         input = cast(input, dtype)
     axes = reduced_axes(dim, input.ndim)

@@ -6,7 +6,8 @@ import builtins
 import functools
 
 from ..autograd import Function
-from .elementwise import cast, result_dtype
+from ..dtypes import promote_types
+from .elementwise import cast
 
 
 def normalize_dim(dim, ndim):
@@ -290,7 +291,7 @@ def stack(tensors, dim=0):
 
 
 def common_dtype(tensors):
-    dtype = functools.reduce(result_dtype, [t.dtype for t in tensors])
+    dtype = functools.reduce(promote_types, [t.dtype for t in tensors])
     return [cast(t, dtype) for t in tensors]
 
 
