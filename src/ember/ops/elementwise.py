@@ -407,10 +407,12 @@ def mul(input, other):  # noqa: A002
 
 def _check_division(name, dividend, divisor):
     """Rounded division and remainders take numbers, not bools; integer division by zero has no answer
-    (PyTorch raises ZeroDivisionError; NumPy would give 0)."""
+    (PyTorch raises ZeroDivisionError; NumPy would give 0), unless the result is empty and divides nothing."""
     dtype = dtype_of(dividend, divisor)
     check_kind(name, dtype, "iuf", "integer or floating point")
-    if dtype.kind in "iu" and (divisor == 0 if _is_number(divisor) else bool((divisor.array == 0).any())):
+    if dtype.kind not in "iu" or any(not _is_number(x) and x.numel() == 0 for x in (dividend, divisor)):
+        return
+    if divisor == 0 if _is_number(divisor) else bool((divisor.array == 0).any()):
         raise RuntimeError(f"{name}: integer division by zero (ZeroDivisionError)")
 
 

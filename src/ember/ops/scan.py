@@ -47,7 +47,8 @@ class CumSum(Function):
 class CumProd(Function):
     """outᵢ = Π_{k≤i} xₖ along an axis. d outⱼ/dxᵢ (j ≥ i) is outⱼ without its factor xᵢ, so before the first
     zero xᵢ's gradient is Σ_{j≥i} gradⱼ·outⱼ / xᵢ; at the first zero it is the same sum with that zero taken
-    as 1 (the products after it are not 0 for it); after the first zero every product still holds it: 0."""
+    as 1 (the products after it are not 0 for it); after the first zero every product still holds it: 0.
+    Along an axis of one element the product is the element: the gradient passes unchanged (no inf / inf)."""
 
     def forward(ctx, x, axis):
         ctx.axis = axis
@@ -58,6 +59,8 @@ class CumProd(Function):
     def backward(ctx, grad):
         xp, axis = ctx.xp, ctx.axis
         x, out = ctx.saved
+        if x.shape[axis] == 1:
+            return grad
         zeros_so_far = xp.cumsum(x == 0, axis=axis)
         before_zero = zeros_so_far == 0
         first_zero = (zeros_so_far == 1) & (x == 0)
