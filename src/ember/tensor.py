@@ -1095,10 +1095,12 @@ class Tensor:
         """The n-th derivative of the digamma function, elementwise."""
         return special.polygamma(n, self)
 
+    @shape_ops.numpy_names
     def softmax(self, dim, dtype=None):
         """softmax along dim (ember.softmax)."""
         return activation.softmax(self, dim, dtype=dtype)
 
+    @shape_ops.numpy_names
     def log_softmax(self, dim, dtype=None):
         """log_softmax along dim (ember.log_softmax)."""
         return activation.log_softmax(self, dim, dtype=dtype)
