@@ -3,6 +3,7 @@ one op, drawn over edge values, empty and 0-d tensors, broadcasting and dtypes. 
 sample; EMBER_HYPOTHESIS=thorough draws many more. A deliberate difference is listed in DIFFERENCES."""
 
 import math
+import pathlib
 
 import pytest
 from hypothesis import given
@@ -56,8 +57,9 @@ DIFFERENCES = {
                "±inf), where PyTorch multiplies each term and sums (inf - inf is NaN), in float32 in another order",
     "addcdiv": "as addcmul, dividing (an empty result's 0-d zero divisor gets 0/0, NaN, where PyTorch sums no "
                "elements); mixed float32 and float64 with a subnormal divisor: PyTorch's backward divides in float32",
-    "prod": "±inf: PyTorch's gradient divides the product by each element (inf/inf is NaN); ember multiplies the "
-            "others", "prod all": "as prod",
+    "prod": "±inf and NaN: PyTorch's gradient divides the product by each element (inf/inf is NaN); ember "
+            "multiplies the others", "prod all": "as prod",
+    "cumprod": "±inf beside a zero: both gradients divide by the elements, ember's and PyTorch's in other places",
     "amax": "NaN: PyTorch shares the gradient among the elements equal to the result, and none equals NaN (0/0); "
             "ember gives it to the NaN", "amin": "as amax", "amax all": "as amax", "amin all": "as amax",
     "nanmean": "NaN: a slice of NaNs only, whose mean is 0/0: PyTorch's gradient there is inf·0 (NaN), ember's 0 "
@@ -90,6 +92,10 @@ DIFFERENCES = {
     "F.gelu": "+inf in float32: PyTorch's vectorized kernel gives NaN (its scalar one and the formula give inf)",
     "F.hardtanh": "NaN: PyTorch's vectorized backward gives 0 there, its scalar one (for the last elements) passes "
                   "the gradient on, as ember does",
+    "F.relu6": "as F.hardtanh", "F.hardshrink": "as F.hardtanh", "F.softshrink": "as F.hardtanh",
+    "F.elu": "NaN: PyTorch's vectorized backward gives NaN there, its scalar one passes the gradient on, as ember does",
+    "F.selu": "as F.elu", "F.celu": "as F.elu",
+    "cat": "1-D empty tensors: PyTorch skips them before it checks dim (a rule kept for old code), ember checks dim",
     "F.hardswish": "±1e38: PyTorch computes x·(x + 3)/6, which overflows float32 to inf; ember gives x. NaN: as "
                  "hardsigmoid, of which ember composes it",
     "F.hardsigmoid": "NaN: ember's hardsigmoid is hardtanh(x + 3)/6, whose gradient passes NaN on as PyTorch's "
@@ -101,15 +107,15 @@ DIFFERENCES = {
     "smooth_l1_loss": "as mse_loss", "matmul": "mixed float32 and float64: PyTorch refuses, ember promotes",
 }
 
-HUGE_LESS = without(1e38, -1e38)
-EDGES_OF = {"std": NORMAL, "prod": without(math.inf, -math.inf), "amax": without(math.nan), "amin": without(math.nan),
-            "nanmean": without(math.nan, 1e38, -1e38), "sum": HUGE_LESS, "nansum": HUGE_LESS, "mean": HUGE_LESS,
-            "gelu": without(math.inf), "hardtanh": without(math.nan), "var": without(*NORMAL_LESS, math.nan),
-            "logcumsumexp": without(1e38, -1e38, math.nan),
-            "digamma": without(0.0, -0.0, -1.0, -2.0, -1e38, -math.inf), "logit": without(-0.0),
-            "ldexp": without(math.inf, -math.inf), "hardswish": without(1e38, -1e38, math.nan),
-            "hardsigmoid": without(math.nan)}
-
+HUGE_LESS, NAN_LESS = without(1e38, -1e38), without(math.nan)
+EDGES_OF = {"std": NORMAL, "var": without(*NORMAL_LESS, math.nan), "logcumsumexp": without(1e38, -1e38, math.nan),
+            "sum": HUGE_LESS, "nansum": HUGE_LESS, "mean": HUGE_LESS, "nanmean": without(math.nan, 1e38, -1e38),
+            "prod": without(math.inf, -math.inf, math.nan), "cumprod": without(math.inf, -math.inf),
+            "amax": NAN_LESS, "amin": NAN_LESS, "digamma": without(0.0, -0.0, -1.0, -2.0, -1e38, -math.inf),
+            "logit": without(-0.0), "ldexp": without(math.inf, -math.inf), "gelu": without(math.inf),
+            "hardswish": without(1e38, -1e38, math.nan), "hardsigmoid": NAN_LESS, "hardtanh": NAN_LESS,
+            "relu6": NAN_LESS, "hardshrink": NAN_LESS, "softshrink": NAN_LESS, "elu": NAN_LESS, "selu": NAN_LESS,
+            "celu": NAN_LESS}
 
 TABLE = [
     *[Op(name, function(name), edges=EDGES_OF.get(name, EDGES)) for name in UNARY],
@@ -174,7 +180,7 @@ TABLE = [
     Op("reshape -1", method("reshape", -1)),
     Op("t", method("t"), max_dims=2),
     Op("diff", function("diff"), dim=True),
-    Op("cat", lambda lib, x, y, d: lib.cat([x, y], d), arity=2, dim=True),
+    Op("cat", lambda lib, x, y, d: lib.cat([x, y], d), arity=2, dim=True, min_side=1),
     Op("stack", lambda lib, x, y, d: lib.stack([x, y], d), arity=2, dim=True),
     Op("matmul", function("matmul"), arity=2, dtypes=FLOATS, one_dtype=True),
     Op("dot", function("dot"), arity=2, dtypes=FLOATS, min_dims=1, max_dims=1),
@@ -204,3 +210,21 @@ def test_the_table_names_each_op_once_and_each_difference_names_a_row():
     names = [op.name for op in TABLE]
     assert len(names) == len(set(names))
     assert set(DIFFERENCES) <= set(names)
+
+
+PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "from-pytorch.md"
+
+
+def differences_section():
+    """The section of the docs' "from PyTorch" page that lists DIFFERENCES, as it must read."""
+    rows = "".join(f"- `{name}`: {reason}\n" for name, reason in DIFFERENCES.items())
+    return ("## At the edges\n\n"
+            "At edge values (0 and -0.0, ±inf, NaN, 1e-38 and 1e38, empty and 0-d tensors) ember gives PyTorch's\n"
+            "values, dtypes, shapes, gradients and error classes, op by op (tests/test_differential.py checks it), but\n"
+            "for these deliberate differences, where PyTorch's answer comes from the way its kernels compute:\n\n"
+            + rows)
+
+
+def test_the_from_pytorch_page_lists_the_differences():
+    assert differences_section() in PAGE.read_text(encoding="utf-8"), \
+        f"docs/from-pytorch.md should hold, before '## Running PyTorch programs':\n{differences_section()}"
