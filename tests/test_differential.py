@@ -56,9 +56,12 @@ DIFFERENCES = {
                "gradient of a broadcast operand sums the upstream gradient first and then multiplies (inf·Σg is "
                "±inf), where PyTorch multiplies each term and sums (inf - inf is NaN), in float32 in another order",
     "addcdiv": "as addcmul, dividing (an empty result's 0-d zero divisor gets 0/0, NaN, where PyTorch sums no "
-               "elements); mixed float32 and float64 with a subnormal divisor: PyTorch's backward divides in float32",
+               "elements); mixed float32 and float64 with a subnormal divisor: PyTorch's backward divides in float32; "
+               "±1e38, ±1e-38: PyTorch's gradient of tensor2 divides by its square, which overflows (underflows) "
+               "float32, ember divides twice",
     "prod": "±inf and NaN: PyTorch's gradient divides the product by each element (inf/inf is NaN); ember "
-            "multiplies the others", "prod all": "as prod",
+            "multiplies the others; ±1e38 beside a zero in float32: ember's running products of the others "
+            "overflow before they meet the zero (inf·0 is NaN), PyTorch takes zeros apart", "prod all": "as prod",
     "cumprod": "±inf beside a zero: both gradients divide by the elements, ember's and PyTorch's in other places",
     "amax": "NaN: PyTorch shares the gradient among the elements equal to the result, and none equals NaN (0/0); "
             "ember gives it to the NaN", "amin": "as amax", "amax all": "as amax", "amin all": "as amax",
@@ -85,14 +88,15 @@ DIFFERENCES = {
     "atan2": "mixed float32 and float64 near float32's smallest normal number: PyTorch's gradient of the float32 "
              "input is computed in float32, where y² underflows",
     "hypot": "as atan2",
-    "ldexp": "±inf: inf·0 in the gradient of other, summed in another order; empty results: ember makes 2^other at "
+    "ldexp": "±inf: inf·0 in the gradient of other, summed in another order; ±1e38: PyTorch's gradient of other "
+             "is grad·out·ln 2, inf where out overflows, ember's grad·input·2^other·ln 2 stays finite; empty results: ember makes 2^other at "
              "other's shape, so a 0-d other of 1e38 gets the gradient 0·inf (NaN) where PyTorch sums no elements (0)",
     "norm": "±1e38, ±1e-38: ember's 2-norm squares the elements, which overflow (underflow) float32; PyTorch's "
             "kernel scales them", "dist": "as norm", "normalize": "as norm", "cosine_similarity": "as norm",
     "F.gelu": "+inf in float32: PyTorch's vectorized kernel gives NaN (its scalar one and the formula give inf)",
     "F.hardtanh": "NaN: PyTorch's vectorized backward gives 0 there, its scalar one (for the last elements) passes "
                   "the gradient on, as ember does",
-    "F.relu6": "as F.hardtanh", "F.hardshrink": "as F.hardtanh", "F.softshrink": "as F.hardtanh",
+    "F.relu6": "as F.hardtanh", "hardtanh(-2, 2)": "as F.hardtanh", "F.hardshrink": "as F.hardtanh", "F.softshrink": "as F.hardtanh",
     "F.elu": "NaN: PyTorch's vectorized backward gives NaN there, its scalar one passes the gradient on, as ember does",
     "F.selu": "as F.elu", "F.celu": "as F.elu",
     "cat": "1-D empty tensors: PyTorch skips them before it checks dim (a rule kept for old code), ember checks dim",
@@ -110,9 +114,9 @@ DIFFERENCES = {
 HUGE_LESS, NAN_LESS = without(1e38, -1e38), without(math.nan)
 EDGES_OF = {"std": NORMAL, "var": without(*NORMAL_LESS, math.nan), "logcumsumexp": without(1e38, -1e38, math.nan),
             "sum": HUGE_LESS, "nansum": HUGE_LESS, "mean": HUGE_LESS, "nanmean": without(math.nan, 1e38, -1e38),
-            "prod": without(math.inf, -math.inf, math.nan), "cumprod": without(math.inf, -math.inf),
+            "prod": without(math.inf, -math.inf, math.nan, 1e38, -1e38), "cumprod": without(math.inf, -math.inf),
             "amax": NAN_LESS, "amin": NAN_LESS, "digamma": without(0.0, -0.0, -1.0, -2.0, -1e38, -math.inf),
-            "logit": without(-0.0), "ldexp": without(math.inf, -math.inf), "gelu": without(math.inf),
+            "logit": without(-0.0), "ldexp": without(math.inf, -math.inf, 1e38, -1e38), "gelu": without(math.inf),
             "hardswish": without(1e38, -1e38, math.nan), "hardsigmoid": NAN_LESS, "hardtanh": NAN_LESS,
             "relu6": NAN_LESS, "hardshrink": NAN_LESS, "softshrink": NAN_LESS, "elu": NAN_LESS, "selu": NAN_LESS,
             "celu": NAN_LESS}
@@ -145,7 +149,7 @@ TABLE = [
     Op("where", lambda lib, c, x, y: lib.where(c > 0, x, y), arity=3),
     Op("lerp", function("lerp"), arity=3, dtypes=FLOATS, one_dtype=True, edges=without(math.inf, -math.inf)),
     Op("addcmul", function("addcmul"), arity=3, dtypes=FLOATS, one_shape=True),
-    Op("addcdiv", function("addcdiv"), arity=3, dtypes=FLOATS, one_shape=True, one_dtype=True),
+    Op("addcdiv", function("addcdiv"), arity=3, dtypes=FLOATS, one_shape=True, one_dtype=True, edges=NORMAL),
     *[Op(name, function(name), dim=True, edges=EDGES_OF.get(name, EDGES)) for name in REDUCTIONS],
     *[Op(name, function(name), dim=True, dtypes=NO_BOOL if "median" in name else Op.dtypes, edges=EDGES_OF.get(name, EDGES),
         min_side=1 if name in ("cummax", "cummin") else 0) for name in INDEXED_REDUCTIONS],
@@ -163,7 +167,7 @@ TABLE = [
     Op("dist", function("dist"), arity=2, dtypes=FLOATS, edges=NORMAL),
     *[Op(f"F.{name}", functional(name), dtypes=FLOATS, edges=EDGES_OF.get(name, EDGES)) for name in ACTIVATIONS],
     Op("threshold", functional("threshold", 0.5, -1.0), dtypes=FLOATS + ("int64", "int32")),
-    Op("hardtanh(-2, 2)", functional("hardtanh", -2.0, 2.0), dtypes=FLOATS),
+    Op("hardtanh(-2, 2)", functional("hardtanh", -2.0, 2.0), dtypes=FLOATS, edges=NAN_LESS),
     Op("softmax", functional("softmax"), dim=True, dtypes=FLOATS),
     Op("log_softmax", functional("log_softmax"), dim=True, dtypes=FLOATS),
     Op("softmin", functional("softmin"), dim=True, dtypes=FLOATS),

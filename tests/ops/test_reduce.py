@@ -200,7 +200,7 @@ NUMPY_NAMES = {
     "kthvalue": lambda lib, x: x.kthvalue(2, axis=1, keepdims=True),
     "quantile": lambda lib, x: x.quantile(0.5, axis=1, keepdims=True),
     "nanquantile": lambda lib, x: lib.nanquantile(x, 0.5, 0, keepdims=True),
-    "softmax": lambda lib, x: (lib.softmax(x, axis=1), x.log_softmax(axis=0)),
+    "softmax": lambda lib, x: (x.softmax(axis=1), x.log_softmax(axis=0)),
     "cat": lambda lib, x: (lib.cat([x, x], axis=1), lib.stack([x, x], axis=1)),
     "squeeze": lambda lib, x: (lib.unsqueeze(x, axis=1), x[:1].squeeze(axis=0)),
     "split": lambda lib, x: (*x.chunk(2, axis=1), *lib.unbind(x, axis=0), *x.tensor_split(2, axis=1)),

@@ -12,7 +12,7 @@ from ..autograd import Function, is_grad_enabled
 from .elementwise import cast, check_kind, clamp, to_float, where
 from .pointwise import abs  # noqa: A004 (ember.abs)
 from .reduce import amax
-from .shape import normalize_dim, numpy_names, split
+from .shape import normalize_dim, split
 
 
 class ReLU(Function):
@@ -524,13 +524,11 @@ def _along_dim(op, name, x, dim, stacklevel, dtype):
     return op.apply(x, axis=normalize_dim(dim, x.ndim))
 
 
-@numpy_names
 def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     """softmax along dim: e^x / Σ e^x, each slice a probability distribution; same shape as input."""
     return _along_dim(Softmax, "softmax", input, dim, _stacklevel, dtype)
 
 
-@numpy_names
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     """log softmax(x) along dim, computed stably as x - logsumexp(x); same shape as input."""
     return _along_dim(LogSoftmax, "log_softmax", input, dim, _stacklevel, dtype)

@@ -20,7 +20,7 @@ mantissa_exponent = namedtuple("mantissa_exponent", ["mantissa", "exponent"])
 # ---------------------------------------------------------------------------------------------
 # Absolute value, powers, roots and logarithms.
 
-def _sign(x):
+def array_sign(x):
     """-1, 0 or 1 by the sign of an array's elements: 0 at 0 and at NaN, as PyTorch."""
     return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
 
@@ -34,7 +34,7 @@ class Abs(Function):
 
     def backward(ctx, grad):
         x, = ctx.saved
-        return grad * _sign(x)
+        return grad * array_sign(x)
 
 
 class Exp(Function):
@@ -159,7 +159,7 @@ class Step(Function):
 
     def forward(ctx, x, name):
         if name == "sign":
-            return _sign(x)
+            return array_sign(x)
         return getattr(ctx.xp, name)(x)
 
     def backward(ctx, grad):

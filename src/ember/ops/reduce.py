@@ -13,6 +13,7 @@ from ..autograd import Function
 from ..dtypes import promote_types
 from .elementwise import cast, check_kind, div, maximum, minimum, to_float, where
 from .logical import eq, ne
+from .pointwise import array_sign
 from .indexing import gather
 from .shape import normalize_dim, normalize_dims, numpy_names, permute, reshape, shape_arg, squeeze
 
@@ -483,10 +484,10 @@ class VectorNorm(Function):
         if p == 0:
             return xp.zeros_like(x)
         if p == 1:
-            return grad * xp.sign(x)
-        if p in (float("inf"), -float("inf")):
+            return grad * array_sign(x)
+        if p in (float("inf"), -float("inf")):  # no winner where the norm is NaN: no gradient, as PyTorch
             winners = xp.abs(x) == out
-            return grad * xp.sign(x) * (winners / winners.sum(axis=ctx.axes, keepdims=True))
+            return grad * array_sign(x) * (winners / xp.maximum(winners.sum(axis=ctx.axes, keepdims=True), 1))
         safe_out = xp.where(out == 0, 1, out)
         if p == 2:
             slope = x / safe_out
