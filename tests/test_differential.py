@@ -51,7 +51,7 @@ DIFFERENCES = {
                       "ember broadcasts all three as where does",
     "lerp": "mixed float dtypes: PyTorch takes a 0-d weight of another float dtype (as a number), ember refuses it; "
             "±inf: PyTorch's end - (end - start)·(1 - weight) for weight ≥ 0.5 gives NaN where ember's start + "
-            "weight·(end - start) gives inf",
+            "weight·(end - start) gives inf; ±1e38 in float32: PyTorch's gradient overflows to inf, ember's does not",
     "addcmul": "shapes that broadcast: ember multiplies tensor1·tensor2 before broadcasting to input's shape, so the "
                "gradient of a broadcast operand sums the upstream gradient first and then multiplies (inf·Σg is "
                "±inf), where PyTorch multiplies each term and sums (inf - inf is NaN), in float32 in another order",
@@ -81,7 +81,8 @@ DIFFERENCES = {
     "var_mean": "NaN: PyTorch's gradient of a single NaN with no degrees of freedom is inf, ember's NaN; ±inf: "
                 "PyTorch's one-pass mean of infinities is NaN, ember's ±inf",
     "logcumsumexp": "±1e38: in float32 the log-domain sum of the gradient loses log|grad| next to 1e38; NaN: "
-                    "PyTorch's gradient at a lone NaN is the upstream one, ember's NaN",
+                    "PyTorch's gradient at a lone NaN is the upstream one, ember's NaN; 0-d tensors: PyTorch passes the "
+                    "gradient of a 0-d ±inf on, ember's e^(x - out) is NaN",
     "digamma": "poles (0, -1, -2, and -1e38, an integer as every float beyond 2^53 is) and -inf: PyTorch's derivative "
                "there is a large finite number (NaN at -inf), ember's inf",
     "logit": "-0.0: the sign of the infinite gradient",
@@ -92,7 +93,9 @@ DIFFERENCES = {
              "is grad·out·ln 2, inf where out overflows, ember's grad·input·2^other·ln 2 stays finite; empty results: ember makes 2^other at "
              "other's shape, so a 0-d other of 1e38 gets the gradient 0·inf (NaN) where PyTorch sums no elements (0)",
     "norm": "±1e38, ±1e-38: ember's 2-norm squares the elements, which overflow (underflow) float32; PyTorch's "
-            "kernel scales them", "dist": "as norm", "normalize": "as norm", "cosine_similarity": "as norm",
+            "kernel scales them", "dist": "as norm", "cosine_similarity": "as norm",
+    "normalize": "as norm; and tiny norms in float32 (1e-10): PyTorch's gradient is its rounding error times 1/‖x‖ "
+                 "(256 for a lone 9.4e-11), ember's the exact 0 (not narrowed: the draws seldom meet it)",
     "F.gelu": "+inf in float32: PyTorch's vectorized kernel gives NaN (its scalar one and the formula give inf)",
     "F.hardtanh": "NaN: PyTorch's vectorized backward gives 0 there, its scalar one (for the last elements) passes "
                   "the gradient on, as ember does",
@@ -111,7 +114,8 @@ DIFFERENCES = {
     "smooth_l1_loss": "as mse_loss", "matmul": "mixed float32 and float64: PyTorch refuses, ember promotes",
 }
 
-HUGE_LESS, NAN_LESS = without(1e38, -1e38), without(math.nan)
+HUGE = (1e38, -1e38)
+HUGE_LESS, NAN_LESS = without(*HUGE), without(math.nan)
 EDGES_OF = {"std": NORMAL, "var": without(*NORMAL_LESS, math.nan), "logcumsumexp": without(1e38, -1e38, math.nan),
             "sum": HUGE_LESS, "nansum": HUGE_LESS, "mean": HUGE_LESS, "nanmean": without(math.nan, 1e38, -1e38),
             "prod": without(math.inf, -math.inf, math.nan, 1e38, -1e38), "cumprod": without(math.inf, -math.inf),
@@ -147,12 +151,13 @@ TABLE = [
     Op("clamp(min=0)", method("clamp", min=0)),
     Op("clamp(x, y, z)", function("clamp"), arity=3, dtypes=FLOATS, one_shape=True),
     Op("where", lambda lib, c, x, y: lib.where(c > 0, x, y), arity=3),
-    Op("lerp", function("lerp"), arity=3, dtypes=FLOATS, one_dtype=True, edges=without(math.inf, -math.inf)),
+    Op("lerp", function("lerp"), arity=3, dtypes=FLOATS, one_dtype=True, edges=without(math.inf, -math.inf, *HUGE)),
     Op("addcmul", function("addcmul"), arity=3, dtypes=FLOATS, one_shape=True),
     Op("addcdiv", function("addcdiv"), arity=3, dtypes=FLOATS, one_shape=True, one_dtype=True, edges=NORMAL),
     *[Op(name, function(name), dim=True, edges=EDGES_OF.get(name, EDGES)) for name in REDUCTIONS],
     *[Op(name, function(name), dim=True, dtypes=NO_BOOL if "median" in name else Op.dtypes, edges=EDGES_OF.get(name, EDGES),
-        min_side=1 if name in ("cummax", "cummin") else 0) for name in INDEXED_REDUCTIONS],
+        min_side=1 if name in ("cummax", "cummin") else 0, min_dims=int(name == "logcumsumexp"))
+      for name in INDEXED_REDUCTIONS],
     *[Op(f"{name} all", function(name), dtypes=FLOATS if "median" in name else Op.dtypes, edges=EDGES_OF.get(name, EDGES))
       for name in REDUCTIONS[:9] + ["max", "min", "median", "all", "any"]],
     Op("sum keepdim", method("sum", 0, keepdim=True)),
