@@ -81,8 +81,8 @@ DIFFERENCES = {
     "var_mean": "NaN: PyTorch's gradient of a single NaN with no degrees of freedom is inf, ember's NaN; ±inf: "
                 "PyTorch's one-pass mean of infinities is NaN, ember's ±inf",
     "logcumsumexp": "±1e38: in float32 the log-domain sum of the gradient loses log|grad| next to 1e38; NaN: "
-                    "PyTorch's gradient at a lone NaN is the upstream one, ember's NaN; 0-d tensors: PyTorch passes the "
-                    "gradient of a 0-d ±inf on, ember's e^(x - out) is NaN",
+                    "PyTorch's gradient at a lone NaN is the upstream one, ember's NaN; 0-d tensors: PyTorch passes "
+                    "the gradient of a 0-d ±inf on, ember's e^(x - out) is NaN",
     "digamma": "poles (0, -1, -2, and -1e38, an integer as every float beyond 2^53 is) and -inf: PyTorch's derivative "
                "there is a large finite number (NaN at -inf), ember's inf",
     "logit": "-0.0: the sign of the infinite gradient",
