@@ -75,10 +75,10 @@ def _values(dtype, edges):
         return st.integers(0, 4)
     if dtype.startswith("int"):
         return st.integers(-3, 3)
-    ordinary = st.floats(-3, 3, width=32)
-    if -0.0 not in [v for v in edges if math.copysign(1, v) < 0]:
-        ordinary = ordinary.map(lambda v: v + 0.0)  # -0.0 + 0.0 is 0.0
-    return st.one_of(st.sampled_from(edges), ordinary)
+    # Not -3 (a pole of digamma); no subnormals where 1e-38 is left out, nor an edge value the row leaves out.
+    ordinary = st.floats(-3, 3, width=32, exclude_min=True, allow_subnormal=1e-38 in edges)
+    left_out = {repr(v) for v in EDGES} - {repr(v) for v in edges}
+    return st.one_of(st.sampled_from(edges), ordinary.filter(lambda v: repr(v) not in left_out))
 
 
 def _shapes(op):
@@ -141,16 +141,28 @@ def builtin_kind(error):
     return RuntimeError if kind is NotImplementedError else kind
 
 
-def _assert_same(ours, theirs, what):
+def _assert_same(ours, theirs, what, computed_in=None):
+    """ours and theirs agree in shape, dtype and values, the values within the tolerance of computed_in (the
+    dtype they were computed in, if less precise than their own: a float64 input's gradient through a float32
+    result is a float32 number)."""
     assert isinstance(ours, ember.Tensor), f"{what}: ember gives {type(ours).__name__}, PyTorch a tensor"
     assert tuple(ours.shape) == tuple(theirs.shape), f"{what}: shape {tuple(ours.shape)}, PyTorch's {theirs.shape}"
     assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch."), \
         f"{what}: dtype {ours.dtype}, PyTorch's {theirs.dtype}"
     if theirs._is_zerotensor():  # PyTorch's stand-in for a gradient of zeros
         theirs = torch.zeros_like(theirs)
-    tolerance = TOLERANCE.get(np.dtype(str(ours.dtype)).type, dict(rtol=0, atol=0))
+    dtype = np.dtype(str(ours.dtype))
+    if computed_in is not None and dtype.kind == computed_in.kind == "f" and computed_in.itemsize < dtype.itemsize:
+        dtype = computed_in
+    tolerance = TOLERANCE.get(dtype.type, dict(rtol=0, atol=0))
     np.testing.assert_allclose(to_numpy(ours).astype(np.float64), to_numpy(theirs).astype(np.float64),
                                err_msg=what, **tolerance)
+
+
+def _least_precise(outputs):
+    """The floating dtype of least precision among the outputs (None if none is floating)."""
+    floating = [np.dtype(str(o.dtype)) for o in outputs if np.dtype(str(o.dtype)).kind == "f"]
+    return min(floating, key=lambda d: d.itemsize, default=None)
 
 
 def _upstream(outputs, seed=1):
@@ -205,4 +217,4 @@ def compare(op, arrays, dim=None):
             assert e.grad is None or not to_numpy(e.grad).any(), f"input {i}: PyTorch gives no gradient"
         elif e.requires_grad:
             assert e.grad is not None, f"input {i}: no gradient, PyTorch gives one"
-            _assert_same(e.grad, t.grad, f"gradient of input {i}")
+            _assert_same(e.grad, t.grad, f"gradient of input {i}", computed_in=_least_precise(ours))

@@ -3,6 +3,7 @@ one op, drawn over edge values, empty and 0-d tensors, broadcasting and dtypes. 
 sample; EMBER_HYPOTHESIS=thorough draws many more. A deliberate difference is listed in DIFFERENCES."""
 
 import math
+import pathlib
 
 import pytest
 from hypothesis import given
@@ -40,7 +41,8 @@ NORMAL = without(*NORMAL_LESS)
 DIFFERENCES = {
     "pow": "bool exponents: PyTorch's backward of a float base to a bool tensor fails (it subtracts 1 from a bool)",
     "x ** y": "as pow",
-    "x ** 0.5": "-0.0: PyTorch computes x ** 0.5 as sqrt, whose gradient at -0.0 is -inf; ember's pow rule gives +inf",
+    "x ** 0.5": "-0.0 and -inf: PyTorch computes x ** 0.5 as sqrt, whose gradient is -inf at -0.0 and NaN at -inf; "
+                "ember's pow rule gives +inf and 0",
     "x % -2": "uint8: PyTorch wraps -2 to 254; NumPy 2 refuses a Python int out of the dtype's range (OverflowError)",
     "x // -2": "as x % -2",
     "clamp(-1, 1)": "as x % -2",
@@ -49,9 +51,25 @@ DIFFERENCES = {
                       "ember broadcasts all three as where does",
     "lerp": "mixed float dtypes: PyTorch takes a 0-d weight of another float dtype (as a number), ember refuses it; "
             "±inf: PyTorch's end - (end - start)·(1 - weight) for weight ≥ 0.5 gives NaN where ember's start + "
-            "weight·(end - start) gives inf",
-    "addcmul": "±inf: ember multiplies tensor1·tensor2 before broadcasting, so inf·0 sums in another order",
-    "addcdiv": "mixed float32 and float64 with a subnormal divisor: PyTorch's backward divides in float32",
+            "weight·(end - start) gives inf; ±1e38 in float32: PyTorch's gradient overflows to inf, ember's does not",
+    "addcmul": "shapes that broadcast: ember multiplies tensor1·tensor2 before broadcasting to input's shape, so the "
+               "gradient of a broadcast operand sums the upstream gradient first and then multiplies (inf·Σg is "
+               "±inf), where PyTorch multiplies each term and sums (inf - inf is NaN), in float32 in another order",
+    "addcdiv": "as addcmul, dividing (an empty result's 0-d zero divisor gets 0/0, NaN, where PyTorch sums no "
+               "elements); mixed float32 and float64 with a subnormal divisor: PyTorch's backward divides in float32; "
+               "±1e38, ±1e-38: PyTorch's gradient of tensor2 divides by its square, which overflows (underflows) "
+               "float32, ember divides twice",
+    "prod": "±inf and NaN: PyTorch's gradient divides the product by each element (inf/inf is NaN); ember "
+            "multiplies the others; ±1e38 beside a zero in float32: ember's running products of the others "
+            "overflow before they meet the zero (inf·0 is NaN), PyTorch takes zeros apart", "prod all": "as prod",
+    "cumprod": "±inf beside a zero: both gradients divide by the elements, ember's and PyTorch's in other places",
+    "amax": "NaN: PyTorch shares the gradient among the elements equal to the result, and none equals NaN (0/0); "
+            "ember gives it to the NaN", "amin": "as amax", "amax all": "as amax", "amin all": "as amax",
+    "nanmean": "NaN: a slice of NaNs only, whose mean is 0/0: PyTorch's gradient there is inf·0 (NaN), ember's 0 "
+               "(NaNs get no gradient)",
+    "sum all": "±1e38 beside small numbers: PyTorch's order of summation loses the small ones (1e38 - 1e38 + 4 gives "
+               "2), NumPy's pairwise sum keeps them", "sum": "as sum all", "nansum": "as sum all",
+    "nansum all": "as sum all", "mean": "as sum all", "mean all": "as sum all",
     "median": "bool: PyTorch has no median of bools ('median_out' not implemented), after its dim checks",
     "nanmedian": "as median",
     "median all": "integers: PyTorch's median of an empty integer tensor is an uninitialized number, ember's NaN",
@@ -63,14 +81,28 @@ DIFFERENCES = {
     "var_mean": "NaN: PyTorch's gradient of a single NaN with no degrees of freedom is inf, ember's NaN; ±inf: "
                 "PyTorch's one-pass mean of infinities is NaN, ember's ±inf",
     "logcumsumexp": "±1e38: in float32 the log-domain sum of the gradient loses log|grad| next to 1e38; NaN: "
-                    "PyTorch's gradient at a lone NaN is the upstream one, ember's NaN",
-    "digamma": "poles (0, -1, -2) and -inf: PyTorch's derivative there is a large finite number (NaN at -inf), "
-               "ember's inf",
+                    "PyTorch's gradient at a lone NaN is the upstream one, ember's NaN; 0-d tensors: PyTorch passes "
+                    "the gradient of a 0-d ±inf on, ember's e^(x - out) is NaN",
+    "digamma": "poles (0, -1, -2, and -1e38, an integer as every float beyond 2^53 is) and -inf: PyTorch's derivative "
+               "there is a large finite number (NaN at -inf), ember's inf",
     "logit": "-0.0: the sign of the infinite gradient",
     "atan2": "mixed float32 and float64 near float32's smallest normal number: PyTorch's gradient of the float32 "
              "input is computed in float32, where y² underflows",
     "hypot": "as atan2",
-    "ldexp": "±inf: inf·0 in the gradient of other, summed in another order",
+    "ldexp": "±inf: inf·0 in the gradient of other, summed in another order; ±1e38: PyTorch's gradient of other "
+             "is grad·out·ln 2, inf where out overflows, ember's grad·input·2^other·ln 2 stays finite; empty results: ember makes 2^other at "
+             "other's shape, so a 0-d other of 1e38 gets the gradient 0·inf (NaN) where PyTorch sums no elements (0)",
+    "norm": "±1e38, ±1e-38: ember's 2-norm squares the elements, which overflow (underflow) float32; PyTorch's "
+            "kernel scales them", "dist": "as norm", "cosine_similarity": "as norm",
+    "normalize": "as norm; and tiny norms in float32 (1e-10): PyTorch's gradient is its rounding error times 1/‖x‖ "
+                 "(256 for a lone 9.4e-11), ember's the exact 0 (not narrowed: the draws seldom meet it)",
+    "F.gelu": "+inf in float32: PyTorch's vectorized kernel gives NaN (its scalar one and the formula give inf)",
+    "F.hardtanh": "NaN: PyTorch's vectorized backward gives 0 there, its scalar one (for the last elements) passes "
+                  "the gradient on, as ember does",
+    "F.relu6": "as F.hardtanh", "hardtanh(-2, 2)": "as F.hardtanh", "F.hardshrink": "as F.hardtanh", "F.softshrink": "as F.hardtanh",
+    "F.elu": "NaN: PyTorch's vectorized backward gives NaN there, its scalar one passes the gradient on, as ember does",
+    "F.selu": "as F.elu", "F.celu": "as F.elu",
+    "cat": "1-D empty tensors: PyTorch skips them before it checks dim (a rule kept for old code), ember checks dim",
     "F.hardswish": "±1e38: PyTorch computes x·(x + 3)/6, which overflows float32 to inf; ember gives x. NaN: as "
                  "hardsigmoid, of which ember composes it",
     "F.hardsigmoid": "NaN: ember's hardsigmoid is hardtanh(x + 3)/6, whose gradient passes NaN on as PyTorch's "
@@ -82,23 +114,29 @@ DIFFERENCES = {
     "smooth_l1_loss": "as mse_loss", "matmul": "mixed float32 and float64: PyTorch refuses, ember promotes",
 }
 
-EDGES_OF = {"std": NORMAL, "var": without(1e38, -1e38, 1e-38, -1e-38, math.nan), "logcumsumexp": without(1e38, -1e38, math.nan),
-            "digamma": without(0.0, -0.0, -1.0, -2.0, -math.inf), "logit": without(-0.0),
-            "ldexp": without(math.inf, -math.inf), "hardswish": without(1e38, -1e38, math.nan),
-            "hardsigmoid": without(math.nan)}
-
+HUGE = (1e38, -1e38)
+HUGE_LESS, NAN_LESS = without(*HUGE), without(math.nan)
+EDGES_OF = {"std": NORMAL, "var": without(*NORMAL_LESS, math.nan), "logcumsumexp": without(1e38, -1e38, math.nan),
+            "sum": HUGE_LESS, "nansum": HUGE_LESS, "mean": HUGE_LESS, "nanmean": without(math.nan, 1e38, -1e38),
+            "prod": without(math.inf, -math.inf, math.nan, 1e38, -1e38), "cumprod": without(math.inf, -math.inf),
+            "amax": NAN_LESS, "amin": NAN_LESS, "digamma": without(0.0, -0.0, -1.0, -2.0, -1e38, -math.inf),
+            "logit": without(-0.0), "ldexp": without(math.inf, -math.inf, 1e38, -1e38), "gelu": without(math.inf),
+            "hardswish": without(1e38, -1e38, math.nan), "hardsigmoid": NAN_LESS, "hardtanh": NAN_LESS,
+            "relu6": NAN_LESS, "hardshrink": NAN_LESS, "softshrink": NAN_LESS, "elu": NAN_LESS, "selu": NAN_LESS,
+            "celu": NAN_LESS}
 
 TABLE = [
     *[Op(name, function(name), edges=EDGES_OF.get(name, EDGES)) for name in UNARY],
     *[Op(name, function(name), arity=2, dtypes=FLOATS if name in FLOAT_BINARY else NO_BOOL if name == "pow" else Op.dtypes,
-        edges=EDGES_OF.get(name, EDGES), one_dtype=name in ("atan2", "hypot")) for name in BINARY],
+        edges=EDGES_OF.get(name, EDGES), one_dtype=name in ("atan2", "hypot"), min_side=int(name == "ldexp"))
+      for name in BINARY],
     Op("x + y * 2", lambda lib, x, y: x + y * 2, arity=2),
     Op("x % y", lambda lib, x, y: x % y, arity=2),
     Op("x // y", lambda lib, x, y: x // y, arity=2),
     Op("x ** y", lambda lib, x, y: x ** y, arity=2, dtypes=NO_BOOL),
     Op("x ** 0.0", lambda lib, x: x ** 0.0),
     Op("x ** -1", lambda lib, x: x ** -1),
-    Op("x ** 0.5", lambda lib, x: x ** 0.5, edges=without(-0.0)),
+    Op("x ** 0.5", lambda lib, x: x ** 0.5, edges=without(-0.0, -math.inf)),
     Op("0.0 ** x", lambda lib, x: 0.0 ** x),
     Op("2 ** x", lambda lib, x: 2 ** x),
     Op("x / 0", lambda lib, x: x / 0),
@@ -113,12 +151,13 @@ TABLE = [
     Op("clamp(min=0)", method("clamp", min=0)),
     Op("clamp(x, y, z)", function("clamp"), arity=3, dtypes=FLOATS, one_shape=True),
     Op("where", lambda lib, c, x, y: lib.where(c > 0, x, y), arity=3),
-    Op("lerp", function("lerp"), arity=3, dtypes=FLOATS, one_dtype=True, edges=without(math.inf, -math.inf)),
-    Op("addcmul", function("addcmul"), arity=3, dtypes=FLOATS, edges=without(math.inf, -math.inf)),
-    Op("addcdiv", function("addcdiv"), arity=3, dtypes=FLOATS, one_dtype=True),
+    Op("lerp", function("lerp"), arity=3, dtypes=FLOATS, one_dtype=True, edges=without(math.inf, -math.inf, *HUGE)),
+    Op("addcmul", function("addcmul"), arity=3, dtypes=FLOATS, one_shape=True),
+    Op("addcdiv", function("addcdiv"), arity=3, dtypes=FLOATS, one_shape=True, one_dtype=True, edges=NORMAL),
     *[Op(name, function(name), dim=True, edges=EDGES_OF.get(name, EDGES)) for name in REDUCTIONS],
     *[Op(name, function(name), dim=True, dtypes=NO_BOOL if "median" in name else Op.dtypes, edges=EDGES_OF.get(name, EDGES),
-        min_side=1 if name in ("cummax", "cummin") else 0) for name in INDEXED_REDUCTIONS],
+        min_side=1 if name in ("cummax", "cummin") else 0, min_dims=int(name == "logcumsumexp"))
+      for name in INDEXED_REDUCTIONS],
     *[Op(f"{name} all", function(name), dtypes=FLOATS if "median" in name else Op.dtypes, edges=EDGES_OF.get(name, EDGES))
       for name in REDUCTIONS[:9] + ["max", "min", "median", "all", "any"]],
     Op("sum keepdim", method("sum", 0, keepdim=True)),
@@ -127,17 +166,17 @@ TABLE = [
     Op("var_mean", function("var_mean"), dim=True, dtypes=FLOATS, edges=without(math.nan, math.inf, -math.inf)),
     Op("std_mean", function("std_mean"), dim=True, dtypes=FLOATS, edges=without(*NORMAL_LESS, math.inf, -math.inf)),
     Op("aminmax", lambda lib, x, d: lib.aminmax(x, dim=d)),
-    Op("norm", function("norm")),
+    Op("norm", function("norm"), edges=NORMAL),
     Op("norm 1", method("norm", 1)),
     Op("norm inf", method("norm", float("inf"))),
-    Op("dist", function("dist"), arity=2, dtypes=FLOATS),
+    Op("dist", function("dist"), arity=2, dtypes=FLOATS, edges=NORMAL),
     *[Op(f"F.{name}", functional(name), dtypes=FLOATS, edges=EDGES_OF.get(name, EDGES)) for name in ACTIVATIONS],
     Op("threshold", functional("threshold", 0.5, -1.0), dtypes=FLOATS + ("int64", "int32")),
-    Op("hardtanh(-2, 2)", functional("hardtanh", -2.0, 2.0), dtypes=FLOATS),
+    Op("hardtanh(-2, 2)", functional("hardtanh", -2.0, 2.0), dtypes=FLOATS, edges=NAN_LESS),
     Op("softmax", functional("softmax"), dim=True, dtypes=FLOATS),
     Op("log_softmax", functional("log_softmax"), dim=True, dtypes=FLOATS),
     Op("softmin", functional("softmin"), dim=True, dtypes=FLOATS),
-    Op("normalize", lambda lib, x, d: lib.nn.functional.normalize(x, dim=d), dim=True, dtypes=FLOATS),
+    Op("normalize", lambda lib, x, d: lib.nn.functional.normalize(x, dim=d), dim=True, dtypes=FLOATS, edges=NORMAL),
     Op("glu", functional("glu"), dim=True, dtypes=FLOATS),
     Op("flip", lambda lib, x, d: x.flip(d), dim=True),
     Op("sort", function("sort"), dim=True),
@@ -150,7 +189,7 @@ TABLE = [
     Op("reshape -1", method("reshape", -1)),
     Op("t", method("t"), max_dims=2),
     Op("diff", function("diff"), dim=True),
-    Op("cat", lambda lib, x, y, d: lib.cat([x, y], d), arity=2, dim=True),
+    Op("cat", lambda lib, x, y, d: lib.cat([x, y], d), arity=2, dim=True, min_side=1),
     Op("stack", lambda lib, x, y, d: lib.stack([x, y], d), arity=2, dim=True),
     Op("matmul", function("matmul"), arity=2, dtypes=FLOATS, one_dtype=True),
     Op("dot", function("dot"), arity=2, dtypes=FLOATS, min_dims=1, max_dims=1),
@@ -164,7 +203,7 @@ TABLE = [
     Op("smooth_l1_loss", functional("smooth_l1_loss"), arity=2, dtypes=FLOATS, one_shape=True),
     Op("huber_loss", functional("huber_loss"), arity=2, dtypes=FLOATS, one_shape=True, one_dtype=True),
     Op("cosine_similarity", lambda lib, x, y: lib.nn.functional.cosine_similarity(x, y, dim=-1), arity=2,
-       dtypes=FLOATS),
+       dtypes=FLOATS, edges=NORMAL),
 ]
 
 @pytest.mark.parametrize("op", TABLE, ids=repr)
@@ -180,3 +219,21 @@ def test_the_table_names_each_op_once_and_each_difference_names_a_row():
     names = [op.name for op in TABLE]
     assert len(names) == len(set(names))
     assert set(DIFFERENCES) <= set(names)
+
+
+PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "from-pytorch.md"
+
+
+def differences_section():
+    """The section of the docs' "from PyTorch" page that lists DIFFERENCES, as it must read."""
+    rows = "".join(f"- `{name}`: {reason}\n" for name, reason in DIFFERENCES.items())
+    return ("## At the edges\n\n"
+            "At edge values (0 and -0.0, ±inf, NaN, 1e-38 and 1e38, empty and 0-d tensors) ember gives PyTorch's\n"
+            "values, dtypes, shapes, gradients and error classes, op by op (tests/test_differential.py checks it), but\n"
+            "for these deliberate differences, where PyTorch's answer comes from the way its kernels compute:\n\n"
+            + rows)
+
+
+def test_the_from_pytorch_page_lists_the_differences():
+    assert differences_section() in PAGE.read_text(encoding="utf-8"), \
+        f"docs/from-pytorch.md should hold, before '## Running PyTorch programs':\n{differences_section()}"

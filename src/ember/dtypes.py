@@ -53,14 +53,12 @@ def promote_types(type1, type2):
 
 
 def _scalar_dtype(number):
-    """The dtype PyTorch gives a Python number in a computation: bool, int64 or the default float."""
+    """The dtype PyTorch gives a Python (or NumPy) number in a computation: bool, int64 or the default float."""
     if isinstance(number, bool):
         return backend.bool_
     if isinstance(number, numbers.Integral):
         return backend.int64
-    if isinstance(number, numbers.Real):
-        return backend.get_default_dtype()
-    raise TypeError(f"result_type: expected tensors or real numbers, got {type(number).__name__}")
+    return backend.get_default_dtype()
 
 
 def _combine(higher, lower):
@@ -75,17 +73,31 @@ def _combine(higher, lower):
     return higher
 
 
-def result_type(tensor1, tensor2):
-    """The dtype of an operation between two tensors or numbers, as PyTorch's type promotion gives it."""
-    by_priority = [None, None, None]  # tensors with dimensions, 0-d tensors, Python numbers
-    for operand in (tensor1, tensor2):
-        if hasattr(operand, "dtype") and hasattr(operand, "ndim"):
+def common_dtype(*operands):
+    """The dtype of an operation among tensors and numbers (None is skipped), as PyTorch's type promotion
+    gives it: tensors with dimensions decide; 0-d tensors and then numbers count only when of a higher
+    category (float32 with a 0-d float64 tensor is float32; int64 with 0.5 is the default float)."""
+    by_priority = [None, None, None]  # tensors with dimensions, 0-d tensors, numbers
+    for operand in operands:
+        if operand is None:
+            continue
+        if isinstance(operand, numbers.Real):
+            rank, dtype = 2, _scalar_dtype(operand)
+        elif hasattr(operand, "dtype") and hasattr(operand, "ndim"):
             rank, dtype = (0 if operand.ndim else 1), operand.dtype
         else:
-            rank, dtype = 2, _scalar_dtype(operand)
+            raise TypeError(f"expected Tensors, numbers or None, got {type(operand).__name__}")
         seen = by_priority[rank]
         by_priority[rank] = dtype if seen is None else promote_types(seen, dtype)
     return _combine(by_priority[0], _combine(by_priority[1], by_priority[2]))
+
+
+def result_type(tensor1, tensor2):
+    """The dtype of an operation between two tensors or numbers, as PyTorch's type promotion gives it."""
+    try:
+        return common_dtype(tensor1, tensor2)
+    except TypeError as error:
+        raise TypeError(f"result_type: {error}") from None
 
 
 def can_cast(from_, to):

@@ -898,7 +898,7 @@ class Tensor:
         if result.shape != self.shape:
             raise RuntimeError(f"{name}: the result has shape {result.shape}, which does not fit in place into "
                                f"shape {self.shape}")
-        if not elementwise.can_cast(result.dtype, self.dtype):
+        if not dtypes.can_cast(result.dtype, self.dtype):
             raise RuntimeError(f"{name}: the result has dtype {result.dtype}, which cannot be stored in place into "
                                f"a {self.dtype} tensor")
         self.array[...] = result.array
@@ -1098,10 +1098,12 @@ class Tensor:
         """The n-th derivative of the digamma function, elementwise."""
         return special.polygamma(n, self)
 
+    @shape_ops.numpy_names
     def softmax(self, dim, dtype=None):
         """softmax along dim (ember.softmax)."""
         return activation.softmax(self, dim, dtype=dtype)
 
+    @shape_ops.numpy_names
     def log_softmax(self, dim, dtype=None):
         """log_softmax along dim (ember.log_softmax)."""
         return activation.log_softmax(self, dim, dtype=dtype)

@@ -191,6 +191,42 @@ def test_ints_slices_and_index_tensors_mixed(device, index):
     check_op(lambda lib, x, d, e: x[index(d, e)], rand(2, 3, 12, 5, 4)[:, :, :11, :, :2], d, e, device=device)
 
 
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("shape, index", [
+    ((2, 3, 4, 5), lambda m, e: (1, m, slice(None))),
+    ((2, 3, 4, 5), lambda m, e: (slice(None), m, e)),
+    ((3, 4, 5, 2), lambda m, e: (m, slice(1, 4), e)),
+    ((2, 3, 4, 5), lambda m, e: (None, Ellipsis, m, slice(0, 3, 2))),
+    ((2, 6, 3, 4), lambda m, e: (e, slice(None), m)),
+    ((2, 5, 3, 4), lambda m, e: (0, Ellipsis, None, m)),
+], ids=["int-mask-slice", "slice-mask-tensor", "mask-slice-tensor", "none-ellipsis-mask-step", "tensor-slice-mask",
+        "int-ellipsis-none-mask"])
+def test_bool_masks_mixed_with_ints_slices_and_index_tensors(device, shape, index):
+    """A k-dimensional mask is one advanced index over k dimensions (its nonzero positions), which broadcasts with
+    the index tensors: adjacent ones stay in place, separated ones go first."""
+    mask = np.array([[True, False, True, True], [False, True, False, True], [True, True, False, False]])
+    check_op(lambda lib, x, m, e: x[index(m, e)], rand(*shape), mask, np.array([[1], [0]]), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("index", [
+    lambda d, e: (1, slice(None), slice(3, 11, 2), d, slice(0, 2)),
+    lambda d, e: (slice(None), e, 1, slice(None), e),
+    lambda d, e: (Ellipsis, None, e),
+    lambda d, e: (slice(None), e, None, slice(2, 5), 0, e),
+], ids=["brief", "slice-tensor-int-slice-tensor", "ellipsis-none-tensor", "slice-tensor-none-slice-int-tensor"])
+def test_setitem_with_mixed_indices_in_a_graph(device, index):
+    """x[index] = v inside a graph: the values land where getitem picks them, v's gradient comes back from there,
+    and the rest of x's gradient passes to the elements not overwritten."""
+    def put(lib, x, v, d, e):
+        y = x * 1.0
+        y[index(d, e)] = v
+        return y * y
+    d, e = np.array([[0, 4], [2, 1]]), np.array([1, 0, 2])  # no index twice: the value written last would win
+    shape = torch.zeros(2, 3, 11, 5, 4)[index(torch.tensor(d), torch.tensor(e))].shape
+    check_op(put, rand(2, 3, 11, 5, 4), rand(*shape, seed=1), d, e, device=device)
+
+
 @pytest.mark.filterwarnings("ignore:Using a non-tuple sequence")  # PyTorch's, about the lists
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("index", [

@@ -179,6 +179,40 @@ def test_dim_given_as_axis(device, name):
     check_parity(AXIS[name], rand(3, 4, seed=5), device=device)
 
 
+# keepdims= for keepdim= (NumPy's name again), with axis or dim, as functions and as methods; and axis= where
+# PyTorch takes it beyond the reductions.
+NUMPY_NAMES = {
+    "sum": lambda lib, x: x.sum(axis=1, keepdims=True), "mean": lambda lib, x: lib.mean(x, 0, keepdims=True),
+    "prod": lambda lib, x: lib.prod(x, dim=0, keepdims=True), "nansum": lambda lib, x: x.nansum(1, keepdims=True),
+    "nanmean": lambda lib, x: lib.nanmean(x, axis=0, keepdims=True), "var": lambda lib, x: x.var(1, keepdims=True),
+    "std": lambda lib, x: lib.std(x, axis=0, keepdims=True),
+    "var_mean": lambda lib, x: lib.var_mean(x, 1, keepdims=True),
+    "std_mean": lambda lib, x: lib.std_mean(x, axis=0, keepdims=True), "amax": lambda lib, x: x.amax(1, keepdims=True),
+    "amin": lambda lib, x: lib.amin(x, axis=0, keepdims=True),
+    "aminmax": lambda lib, x: x.aminmax(dim=1, keepdims=True),
+    "max": lambda lib, x: x.max(axis=1, keepdims=True), "min": lambda lib, x: lib.min(x, 0, keepdims=True),
+    "argmax": lambda lib, x: lib.argmax(x, axis=1, keepdims=True), "argmin": lambda lib, x: x.argmin(0, keepdims=True),
+    "logsumexp": lambda lib, x: lib.logsumexp(x, axis=1, keepdims=True),
+    "all": lambda lib, x: (x > 0).all(1, keepdims=True), "any": lambda lib, x: lib.any(x > 0, axis=0, keepdims=True),
+    "median": lambda lib, x: x.median(axis=1, keepdims=True),
+    "nanmedian": lambda lib, x: lib.nanmedian(x, 0, keepdims=True),
+    "mode": lambda lib, x: lib.mode(x, axis=0, keepdims=True),
+    "kthvalue": lambda lib, x: x.kthvalue(2, axis=1, keepdims=True),
+    "quantile": lambda lib, x: x.quantile(0.5, axis=1, keepdims=True),
+    "nanquantile": lambda lib, x: lib.nanquantile(x, 0.5, 0, keepdims=True),
+    "softmax": lambda lib, x: (x.softmax(axis=1), x.log_softmax(axis=0)),
+    "cat": lambda lib, x: (lib.cat([x, x], axis=1), lib.stack([x, x], axis=1)),
+    "squeeze": lambda lib, x: (lib.unsqueeze(x, axis=1), x[:1].squeeze(axis=0)),
+    "split": lambda lib, x: (*x.chunk(2, axis=1), *lib.unbind(x, axis=0), *x.tensor_split(2, axis=1)),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("name", NUMPY_NAMES)
+def test_numpy_names_keepdims_and_axis(device, name):
+    check_parity(NUMPY_NAMES[name], rand(3, 4, seed=5), device=device)
+
+
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("d", [0, -1, (), None])
 @pytest.mark.parametrize("fn", [
@@ -367,7 +401,9 @@ def test_dim_out_of_range(fn):
     (lambda: ember.arange(3).nanmean(), RuntimeError, "nanmean: expected a floating point tensor, got int64"),
     (lambda: ember.arange(3).var(), RuntimeError, "var: expected a floating point tensor, got int64"),
     (lambda: ember.ones(3).var(unbiased=True, correction=1), TypeError, "var: give unbiased or correction, not both"),
-    (lambda: ember.ones(3).sum(0, axis=0), TypeError, "sum() got both dim and axis; give one"),
+    (lambda: ember.ones(3).sum(0, axis=0), TypeError, "sum() got multiple values for argument 'dim'"),
+    (lambda: ember.ones(3).sum(dim=0, axis=0), TypeError, "sum() got both dim and axis; give one"),
+    (lambda: ember.ones(3).amax(0, keepdim=True, keepdims=True), TypeError, "amax() got both keepdim and keepdims"),
     (lambda: ember.ones(3).logsumexp(), TypeError, "logsumexp() missing its dim argument"),
     (lambda: ember.ones(2, 3).aminmax(dim=(0, 1)), TypeError, "aminmax(): dim must be an int, got tuple"),
     (lambda: ember.ones(0).max(), RuntimeError, "max(): expected a dim to reduce over for a tensor with no elements"),

@@ -120,7 +120,7 @@ def test_trapezoid_with_sample_points(device, shape, seed, data):
     (lambda: ember.ones(3).cumsum(), TypeError, "cumsum() missing its dim argument"),
     (lambda: ember.ones(3).cumsum(1), IndexError, "dimension out of range (expected to be in range of [-1, 0]"),
     (lambda: ember.arange(3).logcumsumexp(0), RuntimeError, "logcumsumexp: expected a floating point tensor"),
-    (lambda: ember.ones(3).cummax(0, axis=0), TypeError, "cummax() got both dim and axis; give one"),
+    (lambda: ember.ones(3).cummax(0, axis=0), TypeError, "cummax() got multiple values for argument 'dim'"),
     (lambda: ember.tensor(1.0).diff(), RuntimeError, "diff: expected a tensor of at least one dimension"),
     (lambda: ember.ones(3).diff(-1), RuntimeError, "diff: the order n must be non-negative, got -1"),
     (lambda: ember.ones(2, 3).diff(dim=0, prepend=ember.zeros(3)), RuntimeError,

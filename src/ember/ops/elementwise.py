@@ -3,7 +3,7 @@ limited or the chosen element (maximum, fmax, clamp, where), copies and casts, a
 elementwise op shares.
 
 Binary ops broadcast like NumPy (and PyTorch); the autograd engine sums each gradient back to its
-input's shape. Operands get one dtype as PyTorch gives them (see common_dtype): a Python number
+input's shape. Operands get one dtype as PyTorch gives them (see dtypes.common_dtype): a Python number
 takes the tensor's dtype when it is of the same kind, so `x * 0.5` stays float32.
 """
 
@@ -13,68 +13,22 @@ import numpy as np
 
 from .. import backend
 from ..autograd import Function
+from ..dtypes import common_dtype
 
 
 def _is_number(x):
     return isinstance(x, (int, float))
 
 
-def _kind_rank(dtype):
-    """bool < integer < floating: the order PyTorch promotes across."""
-    return 2 if backend.kind_of(dtype) == "f" else 0 if backend.kind_of(dtype) == "b" else 1
-
-
-def result_dtype(a, b):
-    """The common dtype of two dtypes, as PyTorch: the higher kind wins (int64 with float32 is float32,
-    where NumPy would say float64); within a kind, the wider."""
-    rank_a, rank_b = _kind_rank(a), _kind_rank(b)
-    if rank_a == rank_b:
-        return np.promote_types(a, b)
-    return a if rank_a > rank_b else b
-
-
-def can_cast(source, target):
-    """Whether a result of dtype source may be stored into a tensor of dtype target (in place): never to a
-    lower kind (a float into an integer tensor, an integer into a bool one)."""
-    return _kind_rank(source) <= _kind_rank(target)
-
-
-def _number_dtype(x):
-    """The dtype a Python number stands for: bool, int64, or the default float."""
-    return backend.bool_ if isinstance(x, bool) else backend.int64 if isinstance(x, int) else backend.DEFAULT_FLOAT
-
-
-def _combine(higher, lower):
-    """The dtype of two groups of operands, the higher in priority first: it wins, unless the lower group
-    is of a higher kind (an integer tensor times a float number is a float)."""
-    if higher is None or lower is None:
-        return lower if higher is None else higher
-    if higher.kind == "f" or (higher.kind != "b" and lower.kind != "f"):
-        return higher
-    return result_dtype(higher, lower)
-
-
-def common_dtype(*operands):
-    """The dtype of an op's result from its operands (tensors, Python numbers, None), as PyTorch: tensors
-    with dimensions decide; 0-d tensors and then numbers count only when of a higher kind (float32 times a
-    0-d float64 tensor is float32; int64 times 0.5 is float32, the default float)."""
-    groups = {"dimensioned": None, "zero_dim": None, "number": None}
-    for x in operands:
-        if x is None:
-            continue
-        if not _is_number(x) and getattr(x, "ndim", None) is None:
-            raise TypeError(f"expected Tensors, numbers or None, got {type(x).__name__}")
-        group, dtype = ("number", _number_dtype(x)) if _is_number(x) else \
-            ("dimensioned" if x.ndim else "zero_dim", x.dtype)
-        groups[group] = dtype if groups[group] is None else result_dtype(groups[group], dtype)
-    return _combine(groups["dimensioned"], _combine(groups["zero_dim"], groups["number"]))
-
-
-def promote(*operands):
-    """An op's operands given the common dtype (tensors cast to it; numbers and None as they are)."""
+def promote(*operands, floating=False):
+    """An op's operands given the common dtype (tensors cast to it; numbers and None as they are). floating:
+    the op's result is floating (true division), so an integer or bool common dtype becomes the default float,
+    each tensor cast straight to it (a 0-d int64 -1 beside a uint8 tensor stays -1.0, as in PyTorch)."""
     if all(x is None or _is_number(x) for x in operands):
         raise TypeError("expected at least one Tensor, got only numbers")
     dtype = common_dtype(*operands)
+    if floating and backend.kind_of(dtype) != "f":
+        dtype = backend.DEFAULT_FLOAT
     return tuple(x if x is None or _is_number(x) else cast(x, dtype) for x in operands)
 
 
@@ -460,10 +414,12 @@ def mul(input, other):  # noqa: A002
 
 def _check_division(name, dividend, divisor):
     """Rounded division and remainders take numbers, not bools; integer division by zero has no answer
-    (PyTorch raises ZeroDivisionError; NumPy would give 0)."""
+    (PyTorch raises ZeroDivisionError; NumPy would give 0), unless the result is empty and divides nothing."""
     dtype = dtype_of(dividend, divisor)
     check_kind(name, dtype, "iuf", "integer or floating point")
-    if dtype.kind in "iu" and (divisor == 0 if _is_number(divisor) else bool((divisor.array == 0).any())):
+    if dtype.kind not in "iu" or any(not _is_number(x) and x.numel() == 0 for x in (dividend, divisor)):
+        return
+    if divisor == 0 if _is_number(divisor) else bool((divisor.array == 0).any()):
         raise RuntimeError(f"{name}: integer division by zero (ZeroDivisionError)")
 
 
@@ -471,8 +427,7 @@ def div(input, other, *, rounding_mode=None):  # noqa: A002
     """input / other: true division (integers give float32), or rounded toward zero ("trunc") or down ("floor")
     in the operands' dtype."""
     if rounding_mode is None:
-        a, b = promote(input, other)
-        return Div.apply(a if _is_number(a) else to_float(a), b if _is_number(b) else to_float(b))
+        return Div.apply(*promote(input, other, floating=True))
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
     a, b = promote(input, other)

@@ -9,7 +9,7 @@ from .. import backend
 from .indexing import IntegerResult, check_index_dtype, getitem
 from .padding import pad
 from .shape import (atleast_1d, atleast_2d, atleast_3d, cat, chunk, common_dtype, expand, flatten, normalize_dim,
-                    reshape, shape_arg, split, stack)
+                    numpy_names, reshape, shape_arg, split, stack)
 
 # ---------------------------------------------------------------------------------------------
 # Stacks.
@@ -65,6 +65,7 @@ def block_diag(*tensors):
 # ---------------------------------------------------------------------------------------------
 # Splits.
 
+@numpy_names
 def tensor_split(input, indices_or_sections, dim=0):  # noqa: A002 (PyTorch's argument names)
     """input cut along dim into n nearly equal pieces (the first ones one longer), or cut at the given
     indices (as Python slices read them: input[:i0], input[i0:i1], ..., input[ik:])."""

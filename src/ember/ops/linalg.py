@@ -45,7 +45,8 @@ class MatMul(Function):
             if b2.ndim == 2 and a2.ndim > 2:
                 # A batch of inputs times one weight matrix: one big product instead of a
                 # batch of products that would then be summed.
-                grad_b = xp.matmul(a2.reshape(-1, a2.shape[-1]).T, grad.reshape(-1, grad.shape[-1]))
+                rows = math.prod(a2.shape[:-1])  # not -1, which an empty batch leaves undetermined
+                grad_b = xp.matmul(a2.reshape(rows, a2.shape[-1]).T, grad.reshape(rows, grad.shape[-1]))
             else:
                 grad_b = xp.matmul(xp.swapaxes(a2, -1, -2), grad)
             grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b

@@ -21,8 +21,13 @@ mantissa_exponent = namedtuple("mantissa_exponent", ["mantissa", "exponent"])
 # ---------------------------------------------------------------------------------------------
 # Absolute value, powers, roots and logarithms.
 
+def array_sign(x):
+    """-1, 0 or 1 by the sign of an array's elements: 0 at 0 and at NaN, as PyTorch."""
+    return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
+
+
 class Abs(Function):
-    """|x|: d/dx = sign(x) (0 at 0)."""
+    """|x|: d/dx = sign(x) (0 at 0 and at NaN, as PyTorch)."""
 
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -30,7 +35,7 @@ class Abs(Function):
 
     def backward(ctx, grad):
         x, = ctx.saved
-        return grad * ctx.xp.sign(x)
+        return grad * array_sign(x)
 
 
 class Exp(Function):
@@ -155,7 +160,7 @@ class Step(Function):
 
     def forward(ctx, x, name):
         if name == "sign":
-            return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
+            return array_sign(x)
         return getattr(ctx.xp, name)(x)
 
     def backward(ctx, grad):

@@ -10,10 +10,12 @@ from collections import namedtuple
 
 from .. import backend
 from ..autograd import Function
-from .elementwise import cast, check_kind, div, maximum, minimum, result_dtype, to_float, where
+from ..dtypes import promote_types
+from .elementwise import cast, check_kind, div, maximum, minimum, to_float, where
 from .logical import eq, ne
+from .pointwise import array_sign
 from .indexing import gather
-from .shape import normalize_dim, normalize_dims, permute, reshape, shape_arg, squeeze
+from .shape import normalize_dim, normalize_dims, numpy_names, permute, reshape, shape_arg, squeeze
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
 min_max = namedtuple("aminmax", ["min", "max"])
@@ -49,15 +51,6 @@ def reduced_axes(dim, ndim):
     if ndim == 0:
         return ()
     return axes or tuple(range(ndim))
-
-
-def dim_or_axis(name, dim, axis, default=None):
-    """The dimension argument, given as dim or, as PyTorch also accepts (NumPy's name), as axis."""
-    if axis is None:
-        return dim
-    if dim != default:
-        raise TypeError(f"{name}() got both dim and axis; give one")
-    return axis
 
 
 def check_nonempty(name, x, dim, axes):
@@ -152,25 +145,25 @@ def accumulating(x, dtype):
     return x if dtype is None else cast(x, dtype)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A001, A002 (PyTorch's names)
+@numpy_names
+def sum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A001, A002 (PyTorch's names)
     """Σ over dim (None or (): every dimension); integers and bools are summed as int64."""
-    dim = dim_or_axis("sum", dim, axis)
     x = accumulating(input, dtype)
     return Sum.apply(x, axes=reduced_axes(dim, x.ndim), keepdims=keepdim)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A002
+@numpy_names
+def mean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     """The mean over dim (all elements by default), keepdim keeping the reduced dims as size 1."""
-    dim = dim_or_axis("mean", dim, axis)
     x = input if dtype is None else cast(input, dtype)
     if backend.kind_of(x.dtype) != "f":
         raise RuntimeError(f"mean: expected a floating point tensor or dtype, got {x.dtype}; use x.float().mean()")
     return Mean.apply(x, axes=reduced_axes(dim, x.ndim), keepdims=keepdim)
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A002
+@numpy_names
+def prod(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     """Π over one dimension, or over all of them when dim is None."""
-    dim = dim_or_axis("prod", dim, axis)
     x = accumulating(input, dtype)
     if dim is None or x.ndim == 0:
         reduced_axes(dim, x.ndim)  # checks dim
@@ -182,17 +175,18 @@ def _isnan(x):
     return ne(x, x)  # only NaN differs from itself
 
 
-def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A002
+@numpy_names
+def nansum(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     """Σ over dim with NaNs counted as zero (they get no gradient)."""
     x = accumulating(input, dtype)
     if backend.kind_of(x.dtype) == "f":
         x = where(_isnan(x), 0.0, x)
-    return sum(x, dim_or_axis("nansum", dim, axis), keepdim)
+    return sum(x, dim, keepdim)
 
 
-def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None):  # noqa: A002
+@numpy_names
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     """The mean over dim of the elements that are not NaN (NaN where all are)."""
-    dim = dim_or_axis("nanmean", dim, axis)
     x = input if dtype is None else cast(input, dtype)
     check_floating("nanmean", x)
     return div(nansum(x, dim, keepdim), sum(~_isnan(x), dim, keepdim))
@@ -246,25 +240,27 @@ def _spread_of(name, input, dim, unbiased, keepdim, correction, root):
                         root=root)
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):  # noqa: A002
+@numpy_names
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """Variance over dim; correction=1 (the default; unbiased=True) divides by n - 1, correction=0 by n."""
-    return _spread_of("var", input, dim_or_axis("var", dim, axis), unbiased, keepdim, correction, root=False)
+    return _spread_of("var", input, dim, unbiased, keepdim, correction, root=False)
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):  # noqa: A002
+@numpy_names
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """Standard deviation over dim: the square root of var (same arguments)."""
-    return _spread_of("std", input, dim_or_axis("std", dim, axis), unbiased, keepdim, correction, root=True)
+    return _spread_of("std", input, dim, unbiased, keepdim, correction, root=True)
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):  # noqa: A002
+@numpy_names
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """(var, mean) over dim."""
-    dim = dim_or_axis("var_mean", dim, axis)
     return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None):  # noqa: A002
+@numpy_names
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):  # noqa: A002
     """(std, mean) over dim."""
-    dim = dim_or_axis("std_mean", dim, axis)
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
@@ -322,17 +318,17 @@ def _extreme(name, x, dim, keepdim, largest):
     return values_indices(values, indices)
 
 
-def max(input, dim=None, keepdim=False, *, axis=None):  # noqa: A001, A002
+@numpy_names
+def max(input, dim=None, keepdim=False):  # noqa: A001, A002
     """The largest element; with dim, (values, indices) along it; with a tensor, the elementwise max."""
-    dim = dim_or_axis("max", dim, axis)
     if not isinstance(dim, (int, type(None))):
         return maximum(input, dim)
     return _extreme("max", input, dim, keepdim, largest=True)
 
 
-def min(input, dim=None, keepdim=False, *, axis=None):  # noqa: A001, A002
+@numpy_names
+def min(input, dim=None, keepdim=False):  # noqa: A001, A002
     """The smallest element; with dim, (values, indices) along it; with a tensor, the elementwise min."""
-    dim = dim_or_axis("min", dim, axis)
     if not isinstance(dim, (int, type(None))):
         return minimum(input, dim)
     return _extreme("min", input, dim, keepdim, largest=False)
@@ -344,19 +340,21 @@ def _amax_or_amin(name, x, dim, keepdim, largest):
     return Extreme.apply(x, axes=axes, keepdims=keepdim, largest=largest)
 
 
-def amax(input, dim=(), keepdim=False, *, axis=None):  # noqa: A002
+@numpy_names
+def amax(input, dim=(), keepdim=False):  # noqa: A002
     """The max over dim (() or None: every dimension); ties share the gradient."""
-    return _amax_or_amin("amax", input, dim_or_axis("amax", dim, axis, default=()), keepdim, largest=True)
+    return _amax_or_amin("amax", input, dim, keepdim, largest=True)
 
 
-def amin(input, dim=(), keepdim=False, *, axis=None):  # noqa: A002
+@numpy_names
+def amin(input, dim=(), keepdim=False):  # noqa: A002
     """The smallest value over dim (all dims by default); ties share the gradient."""
-    return _amax_or_amin("amin", input, dim_or_axis("amin", dim, axis, default=()), keepdim, largest=False)
+    return _amax_or_amin("amin", input, dim, keepdim, largest=False)
 
 
-def aminmax(input, *, dim=None, keepdim=False, axis=None):  # noqa: A002
+@numpy_names
+def aminmax(input, *, dim=None, keepdim=False):  # noqa: A002
     """(min, max) over one dimension, or over all of them."""
-    dim = dim_or_axis("aminmax", dim, axis)
     if dim is not None and not isinstance(dim, int):
         raise TypeError(f"aminmax(): dim must be an int, got {type(dim).__name__}")
     return min_max(_amax_or_amin("aminmax", input, dim, keepdim, largest=False),
@@ -374,14 +372,16 @@ def _arg_extreme(x, axis, keepdims, largest):
     return discrete(find, x)
 
 
-def argmax(input, dim=None, keepdim=False, *, axis=None):  # noqa: A002
+@numpy_names
+def argmax(input, dim=None, keepdim=False):  # noqa: A002
     """The index of the largest value over dim (of the flattened input by default)."""
-    return _arg(input, dim_or_axis("argmax", dim, axis), keepdim, largest=True)
+    return _arg(input, dim, keepdim, largest=True)
 
 
-def argmin(input, dim=None, keepdim=False, *, axis=None):  # noqa: A002
+@numpy_names
+def argmin(input, dim=None, keepdim=False):  # noqa: A002
     """The index of the smallest value over dim (of the flattened input by default)."""
-    return _arg(input, dim_or_axis("argmin", dim, axis), keepdim, largest=False)
+    return _arg(input, dim, keepdim, largest=False)
 
 
 def _arg(x, dim, keepdim, largest):
@@ -397,9 +397,9 @@ def _arg(x, dim, keepdim, largest):
     return _arg_extreme(x, axis, keepdim, largest)
 
 
-def logsumexp(input, dim=None, keepdim=False, *, axis=None):  # noqa: A002
+@numpy_names
+def logsumexp(input, dim=None, keepdim=False):  # noqa: A002
     """log Σ e^x over dim (which PyTorch requires), computed without overflow."""
-    dim = dim_or_axis("logsumexp", dim, axis)
     if dim is None:
         raise TypeError("logsumexp() missing its dim argument")
     return LogSumExp.apply(to_float(input), axes=reduced_axes(dim, input.ndim), keepdims=keepdim)
@@ -418,19 +418,22 @@ def _truth(x, dim, keepdim, every):
     return discrete(test, x)
 
 
-def all(input, dim=None, keepdim=False, *, axis=None):  # noqa: A001, A002
+@numpy_names
+def all(input, dim=None, keepdim=False):  # noqa: A001, A002
     """Whether every element over dim is nonzero (bool; uint8 for a uint8 tensor)."""
-    return _truth(input, dim_or_axis("all", dim, axis), keepdim, every=True)
+    return _truth(input, dim, keepdim, every=True)
 
 
-def any(input, dim=None, keepdim=False, *, axis=None):  # noqa: A001, A002
+@numpy_names
+def any(input, dim=None, keepdim=False):  # noqa: A001, A002
     """Whether some element over dim is nonzero (bool; uint8 for a uint8 tensor)."""
-    return _truth(input, dim_or_axis("any", dim, axis), keepdim, every=False)
+    return _truth(input, dim, keepdim, every=False)
 
 
-def count_nonzero(input, dim=None, *, axis=None):  # noqa: A002
+@numpy_names
+def count_nonzero(input, dim=None):  # noqa: A002
     """How many elements over dim are not zero (int64)."""
-    axes = reduced_axes(dim_or_axis("count_nonzero", dim, axis), input.ndim)
+    axes = reduced_axes(dim, input.ndim)
     return discrete(lambda xp, a: (a != 0).sum(axis=axes).astype(backend.int64), input)
 
 
@@ -481,10 +484,10 @@ class VectorNorm(Function):
         if p == 0:
             return xp.zeros_like(x)
         if p == 1:
-            return grad * xp.sign(x)
-        if p in (float("inf"), -float("inf")):
+            return grad * array_sign(x)
+        if p in (float("inf"), -float("inf")):  # no winner where the norm is NaN: no gradient, as PyTorch
             winners = xp.abs(x) == out
-            return grad * xp.sign(x) * (winners / winners.sum(axis=ctx.axes, keepdims=True))
+            return grad * array_sign(x) * (winners / xp.maximum(winners.sum(axis=ctx.axes, keepdims=True), 1))
         safe_out = xp.where(out == 0, 1, out)
         if p == 2:
             slope = x / safe_out
@@ -511,7 +514,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: 
     check_floating("vector_norm", input)
     if dtype is not None:
         dtype = backend.as_dtype(dtype)
-        if result_dtype(input.dtype, dtype) != dtype:
+        if promote_types(input.dtype, dtype) != dtype:
             raise RuntimeError(f"vector_norm: the input's dtype {input.dtype} cannot be narrowed to {dtype}")
         input = cast(input, dtype)
     axes = reduced_axes(dim, input.ndim)

@@ -10,8 +10,8 @@ from ..autograd import Function
 from .elementwise import to_float
 from .logical import ne
 from .indexing import gather, getitem
-from .reduce import accumulating, check_floating, dim_or_axis, discrete, scalar_result, sum, values_indices
-from .shape import cat, normalize_dim, reshape
+from .reduce import accumulating, check_floating, discrete, scalar_result, sum, values_indices
+from .shape import cat, normalize_dim, numpy_names, reshape
 
 
 def _from_the_end(xp, scan, a, axis):
@@ -47,7 +47,8 @@ class CumSum(Function):
 class CumProd(Function):
     """outᵢ = Π_{k≤i} xₖ along an axis. d outⱼ/dxᵢ (j ≥ i) is outⱼ without its factor xᵢ, so before the first
     zero xᵢ's gradient is Σ_{j≥i} gradⱼ·outⱼ / xᵢ; at the first zero it is the same sum with that zero taken
-    as 1 (the products after it are not 0 for it); after the first zero every product still holds it: 0."""
+    as 1 (the products after it are not 0 for it); after the first zero every product still holds it: 0.
+    Along an axis of one element the product is the element: the gradient passes unchanged (no inf / inf)."""
 
     def forward(ctx, x, axis):
         ctx.axis = axis
@@ -58,6 +59,8 @@ class CumProd(Function):
     def backward(ctx, grad):
         xp, axis = ctx.xp, ctx.axis
         x, out = ctx.saved
+        if x.shape[axis] == 1:
+            return grad
         zeros_so_far = xp.cumsum(x == 0, axis=axis)
         before_zero = zeros_so_far == 0
         first_zero = (zeros_so_far == 1) & (x == 0)
@@ -91,9 +94,8 @@ class LogCumSumExp(Function):
         return part(xp.maximum(grad, 0)) - part(xp.maximum(-grad, 0))
 
 
-def _along(name, input, dim, axis):
-    """The axis of a scan along dim (given as dim or axis, which PyTorch requires)."""
-    dim = dim_or_axis(name, dim, axis)
+def _along(name, input, dim):
+    """The axis of a scan along dim (which PyTorch requires)."""
     if dim is None:
         raise TypeError(f"{name}() missing its dim argument")
     return normalize_dim(dim, input.ndim)
@@ -106,28 +108,31 @@ def _scan(op, x, axis):
     return op.apply(x, axis=axis)
 
 
-def cumsum(input, dim=None, *, dtype=None, axis=None):  # noqa: A002 (PyTorch's names)
+@numpy_names
+def cumsum(input, dim=None, *, dtype=None):  # noqa: A002 (PyTorch's names)
     """Running sums along dim; integers and bools are summed as int64."""
-    return _scan(CumSum, accumulating(input, dtype), _along("cumsum", input, dim, axis))
+    return _scan(CumSum, accumulating(input, dtype), _along("cumsum", input, dim))
 
 
-def cumprod(input, dim=None, *, dtype=None, axis=None):  # noqa: A002
+@numpy_names
+def cumprod(input, dim=None, *, dtype=None):  # noqa: A002
     """Running products along dim (zeros are fine for the gradient); integers and bools as int64."""
-    return _scan(CumProd, accumulating(input, dtype), _along("cumprod", input, dim, axis))
+    return _scan(CumProd, accumulating(input, dtype), _along("cumprod", input, dim))
 
 
-def logcumsumexp(input, dim=None, *, axis=None):  # noqa: A002
+@numpy_names
+def logcumsumexp(input, dim=None):  # noqa: A002
     """log of the running sums of e^x along dim, computed without overflow."""
-    axis = _along("logcumsumexp", input, dim, axis)
+    axis = _along("logcumsumexp", input, dim)
     check_floating("logcumsumexp", input)
     return _scan(LogCumSumExp, input, axis)
 
 
-def _running_extreme(name, input, dim, axis, largest):
+def _running_extreme(name, input, dim, largest):
     """(values, indices) of the running max (min) along dim: on ties and NaNs the index is the latest one."""
-    axis = _along(name, input, dim, axis)
+    axis = _along(name, input, dim)
     if input.ndim == 0:
-        return scalar_result(_running_extreme(name, reshape(input, 1), 0, None, largest))
+        return scalar_result(_running_extreme(name, reshape(input, 1), 0, largest))
 
     def latest(xp, a):
         best = running(xp, xp.maximum if largest else xp.minimum, a, axis)
@@ -138,14 +143,16 @@ def _running_extreme(name, input, dim, axis, largest):
     return values_indices(gather(input, axis, indices), indices)
 
 
-def cummax(input, dim=None, *, axis=None):  # noqa: A002
+@numpy_names
+def cummax(input, dim=None):  # noqa: A002
     """(values, indices) of the running maximum along dim; the gradient goes to the element each value is."""
-    return _running_extreme("cummax", input, dim, axis, largest=True)
+    return _running_extreme("cummax", input, dim, largest=True)
 
 
-def cummin(input, dim=None, *, axis=None):  # noqa: A002
+@numpy_names
+def cummin(input, dim=None):  # noqa: A002
     """(values, indices) of the running minimum along dim; the gradient goes to the element each value is."""
-    return _running_extreme("cummin", input, dim, axis, largest=False)
+    return _running_extreme("cummin", input, dim, largest=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,14 +167,14 @@ def _neighbours(x, axis):
     return _slice(x, axis, 1, None), _slice(x, axis, None, -1)
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None, *, axis=None):  # noqa: A002
+@numpy_names
+def diff(input, n=1, dim=-1, prepend=None, append=None):  # noqa: A002
     """The n-th forward difference along dim, out[i] = x[i + 1] - x[i] applied n times (for bools, x[i + 1] != x[i]),
     of input with prepend and append (tensors of its dimensions) joined before and after it along dim."""
     if input.ndim == 0:
         raise RuntimeError("diff: expected a tensor of at least one dimension, got a 0-d tensor")
     if n < 0:
         raise RuntimeError(f"diff: the order n must be non-negative, got {n}")
-    dim = dim_or_axis("diff", dim, axis, default=-1)
     axis = normalize_dim(dim, input.ndim)
     parts = [t for t in (prepend, input, append) if t is not None]
     for t in parts:
@@ -264,17 +271,18 @@ def _trapezoids(name, y, x, dx, dim):
     return heights * widths, axis
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1, axis=None):
+@numpy_names
+def trapezoid(y, x=None, *, dx=None, dim=-1):
     """∫ y along dim by the trapezoidal rule, with samples at x (or spaced dx apart; default 1)."""
-    areas, axis = _trapezoids("trapezoid", y, x, dx, dim_or_axis("trapezoid", dim, axis, default=-1))
+    areas, axis = _trapezoids("trapezoid", y, x, dx, dim)
     return sum(areas, axis)
 
 
 trapz = trapezoid  # PyTorch's older name
 
 
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1, axis=None):
+@numpy_names
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """The running ∫ y along dim by the trapezoidal rule: one value fewer than y has along dim."""
-    areas, axis = _trapezoids("cumulative_trapezoid", y, x, dx,
-                              dim_or_axis("cumulative_trapezoid", dim, axis, default=-1))
+    areas, axis = _trapezoids("cumulative_trapezoid", y, x, dx, dim)
     return cumsum(areas, axis)

@@ -6,7 +6,8 @@ import builtins
 import functools
 
 from ..autograd import Function
-from .elementwise import cast, result_dtype
+from ..dtypes import promote_types
+from .elementwise import cast
 
 
 def normalize_dim(dim, ndim):
@@ -17,6 +18,20 @@ def normalize_dim(dim, ndim):
     if not low <= dim <= high:
         raise IndexError(f"dimension out of range (expected to be in range of [{low}, {high}], but got {dim})")
     return dim % builtins.max(ndim, 1)
+
+
+def numpy_names(fn):
+    """fn that takes NumPy's names for its arguments too, as PyTorch's functions do: axis for dim, keepdims for
+    keepdim (x.sum(axis=0, keepdims=True))."""
+    @functools.wraps(fn)
+    def with_numpy_names(*args, **kwargs):
+        for numpy_name, name in (("axis", "dim"), ("keepdims", "keepdim")):
+            if numpy_name in kwargs:
+                if name in kwargs:
+                    raise TypeError(f"{fn.__name__}() got both {name} and {numpy_name}; give one")
+                kwargs[name] = kwargs.pop(numpy_name)
+        return fn(*args, **kwargs)
+    return with_numpy_names
 
 
 def normalize_dims(dim, ndim):
@@ -205,12 +220,14 @@ def flatten(x, start_dim=0, end_dim=-1):
     return reshape(x, x.shape[:start] + (middle,) + x.shape[end + 1:])
 
 
+@numpy_names
 def squeeze(x, dim=None):
     """x without its size-1 dims (or only dim, if it has size 1)."""
     axes = normalize_dims(dim, x.ndim)  # a 0-d tensor takes dim 0 or -1 (as in PyTorch) and keeps its shape
     return reshape(x, tuple(n for a, n in enumerate(x.shape) if n != 1 or a not in axes))
 
 
+@numpy_names
 def unsqueeze(x, dim):
     """x with a new size-1 dim inserted at dim."""
     axis = normalize_dim(dim, x.ndim + 1)
@@ -265,6 +282,7 @@ def _check_same_shapes(name, tensors, axis=None):
                              + ("" if axis is None else f"; only dimension {axis} may differ"))
 
 
+@numpy_names
 def cat(tensors, dim=0):
     """The tensors joined along dim, in their common dtype. As in PyTorch, 1-D empty tensors (shape (0,)) are
     left out whatever the others' shapes are, and 0-d tensors are refused."""
@@ -281,6 +299,7 @@ def cat(tensors, dim=0):
     return Cat.apply(*tensors, axis=axis)
 
 
+@numpy_names
 def stack(tensors, dim=0):
     """The tensors joined along a new dim (their shapes equal)."""
     tensors = list(tensors)
@@ -290,7 +309,7 @@ def stack(tensors, dim=0):
 
 
 def common_dtype(tensors):
-    dtype = functools.reduce(result_dtype, [t.dtype for t in tensors])
+    dtype = functools.reduce(promote_types, [t.dtype for t in tensors])
     return [cast(t, dtype) for t in tensors]
 
 
@@ -312,6 +331,7 @@ def split(x, split_size_or_sections, dim=0):
     return pieces if isinstance(pieces, tuple) else (pieces,)
 
 
+@numpy_names
 def chunk(x, chunks, dim=0):
     """x split into `chunks` pieces along dim, the last one smaller if the size does not divide."""
     if not isinstance(chunks, int) or chunks <= 0:
@@ -439,6 +459,7 @@ def _as_3d(shape):
     return (*shape, 1) if shape else (1, 1, 1)
 
 
+@numpy_names
 def unbind(input, dim=0):  # noqa: A002
     """The slices of input along dim, as a tuple of tensors without that dimension."""
     if input.ndim == 0:

@@ -11,8 +11,8 @@ import math
 from .. import backend
 from .elementwise import check_kind
 from .indexing import gather
-from .reduce import check_nonempty, dim_or_axis, discrete, scalar_result, values_indices
-from .shape import normalize_dim, reshape, squeeze
+from .reduce import check_nonempty, discrete, scalar_result, values_indices
+from .shape import normalize_dim, numpy_names, reshape, squeeze
 
 
 def sort_order(xp, a, axis, descending=False):
@@ -30,17 +30,19 @@ def _picked(input, axis, pick):
     return values_indices(gather(input, axis, indices), indices)
 
 
-def sort(input, dim=-1, descending=False, *, stable=False, axis=None):  # noqa: A002 (PyTorch's names)
+@numpy_names
+def sort(input, dim=-1, descending=False, *, stable=False):  # noqa: A002 (PyTorch's names)
     """(values, indices) of input sorted along dim; always stable (stable=True is what ember does anyway)."""
-    axis = normalize_dim(dim_or_axis("sort", dim, axis, default=-1), input.ndim)
+    axis = normalize_dim(dim, input.ndim)
     if input.ndim == 0:
         return scalar_result(sort(reshape(input, 1), 0, descending))
     return _picked(input, axis, lambda xp, a: sort_order(xp, a, axis, descending))
 
 
-def argsort(input, dim=-1, descending=False, *, stable=False, axis=None):  # noqa: A002
+@numpy_names
+def argsort(input, dim=-1, descending=False, *, stable=False):  # noqa: A002
     """The indices that sort input along dim (stable)."""
-    return sort(input, dim, descending, stable=stable, axis=axis).indices
+    return sort(input, dim, descending, stable=stable).indices
 
 
 def msort(input):  # noqa: A002
@@ -48,10 +50,11 @@ def msort(input):  # noqa: A002
     return sort(input, 0).values
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=None):  # noqa: A002
+@numpy_names
+def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     """(values, indices) of the k largest (or smallest) elements along dim, in sorted order (also when
     sorted=False, whose order PyTorch leaves open); the first of equal elements comes first."""
-    axis = normalize_dim(dim_or_axis("topk", dim, axis, default=-1), input.ndim)
+    axis = normalize_dim(dim, input.ndim)
     check_kind("topk", input.dtype, "iuf", "integer or floating point")
     if input.ndim == 0:
         return scalar_result(topk(reshape(input, 1), k, 0, largest))
@@ -79,9 +82,9 @@ def pick_sorted(name, input, dim, keepdim, place):
     return values_indices(values, indices)
 
 
-def kthvalue(input, k, dim=-1, keepdim=False, *, axis=None):  # noqa: A002
+@numpy_names
+def kthvalue(input, k, dim=-1, keepdim=False):  # noqa: A002
     """(values, indices) of the k-th smallest element along dim (k counts from 1)."""
-    dim = dim_or_axis("kthvalue", dim, axis, default=-1)
     length = input.shape[normalize_dim(dim, input.ndim)] if input.ndim else 1
     if not 1 <= k <= length:
         raise RuntimeError(f"kthvalue: k must be in [1, {length}] for a dimension of size {length}, got {k}")

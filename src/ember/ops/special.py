@@ -69,11 +69,11 @@ class Erfinv(Function):
 # The gamma family and the Bessel function i0.
 
 class Lgamma(Function):
-    """ln |Γ(x)|: d/dx = ψ(x), the digamma function."""
+    """ln |Γ(x)|: d/dx = ψ(x), the digamma function. +inf at the poles (0, -1, -2, ...) and at -inf, their limit."""
 
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return _call(ctx.xp, "gammaln", x)
+        return ctx.xp.where(x == -math.inf, math.inf, _call(ctx.xp, "gammaln", x))
 
     def backward(ctx, grad):
         x, = ctx.saved

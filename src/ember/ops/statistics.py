@@ -14,9 +14,9 @@ from .elementwise import clamp, to_float
 from .pointwise import sqrt
 from .indexing import gather, getitem
 from .linalg import matmul
-from .reduce import check_floating, dim_or_axis, discrete, mean, sum
+from .reduce import check_floating, discrete, mean, sum
 from .scan import running
-from .shape import flatten, normalize_dim, permute, reshape
+from .shape import flatten, normalize_dim, numpy_names, permute, reshape
 from .sorting import insertion_points, pick_sorted, sort
 
 histogram_result = namedtuple("histogram", ["hist", "bin_edges"])
@@ -54,8 +54,7 @@ def _lower_middle_of_numbers(xp, ranked, axis):
     return xp.where(numbers > 0, (numbers - 1) // 2, 0)
 
 
-def _median(name, input, dim, keepdim, axis, place):
-    dim = dim_or_axis(name, dim, axis)
+def _median(name, input, dim, keepdim, place):
     if dim is not None:
         return pick_sorted(name, input, dim, keepdim, place)
     if input.numel() == 0:
@@ -64,14 +63,16 @@ def _median(name, input, dim, keepdim, axis, place):
     return ShareTies.apply(flat, pick_sorted(name, flat, 0, False, place).values.detach())
 
 
-def median(input, dim=None, keepdim=False, *, axis=None):  # noqa: A002 (PyTorch's names)
+@numpy_names
+def median(input, dim=None, keepdim=False):  # noqa: A002 (PyTorch's names)
     """The lower of the two middle elements (NaN if there is a NaN); with dim, (values, indices) along it."""
-    return _median("median", input, dim, keepdim, axis, _lower_middle)
+    return _median("median", input, dim, keepdim, _lower_middle)
 
 
-def nanmedian(input, dim=None, keepdim=False, *, axis=None):  # noqa: A002
+@numpy_names
+def nanmedian(input, dim=None, keepdim=False):  # noqa: A002
     """median of the elements that are not NaN (NaN where all are)."""
-    return _median("nanmedian", input, dim, keepdim, axis, _lower_middle_of_numbers)
+    return _median("nanmedian", input, dim, keepdim, _lower_middle_of_numbers)
 
 
 def _most_frequent(xp, ranked, axis):
@@ -85,9 +86,10 @@ def _most_frequent(xp, ranked, axis):
     return xp.argmax(run_lengths, axis=axis).reshape([1 if d == axis else n for d, n in enumerate(ranked.shape)])
 
 
-def mode(input, dim=-1, keepdim=False, *, axis=None):  # noqa: A002
+@numpy_names
+def mode(input, dim=-1, keepdim=False):  # noqa: A002
     """(values, indices) of the most frequent value along dim (the smallest, on a tie) and of its last occurrence."""
-    return pick_sorted("mode", input, dim_or_axis("mode", dim, axis, default=-1), keepdim, _most_frequent)
+    return pick_sorted("mode", input, dim, keepdim, _most_frequent)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,17 +150,17 @@ def _quantile(name, input, q, dim, keepdim, interpolation, skip_nan):
     return reshape(out, (() if one_level else (len(levels),)) + kept)
 
 
-def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", axis=None):  # noqa: A002
+@numpy_names
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):  # noqa: A002
     """The q-th quantiles (q a number or a 1-D tensor in [0, 1]) of input along dim (None: of all elements): the
     value at place q·(n - 1) of the sorted slice, between neighbours by `interpolation` (linear, lower, higher,
     midpoint, nearest). NaN where the slice has a NaN. A tensor q adds a first dimension, one per quantile."""
-    dim = dim_or_axis("quantile", dim, axis)
     return _quantile("quantile", input, q, dim, keepdim, interpolation, skip_nan=False)
 
 
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", axis=None):  # noqa: A002
+@numpy_names
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):  # noqa: A002
     """quantile of the elements that are not NaN (NaN where all are)."""
-    dim = dim_or_axis("nanquantile", dim, axis)
     return _quantile("nanquantile", input, q, dim, keepdim, interpolation, skip_nan=True)
 
 
