@@ -65,11 +65,11 @@ def _float_mode(data):
     return "maxprec" if whole and plain else "fixed"
 
 
-def with_extras(body, extras):
-    """body followed by the extras (dtype=..., grad_fn=...), each on the same line while that line stays within
-    linewidth, as PyTorch lays them out, else on a line of its own under the body."""
-    text = body
-    width = len(body.rsplit("\n", 1)[-1]) + 2
+def with_extras(text, extras):
+    """text ("tensor(" and the numbers) followed by the extras (dtype=..., grad_fn=...), each on the same line while
+    that line keeps within linewidth, as PyTorch lays them out (counting two characters more), else on a line of
+    its own under the numbers."""
+    width = len(text.rsplit("\n", 1)[-1]) + 2
     for extra in extras:
         if width + len(extra) + 2 > PRINT_OPTIONS["linewidth"]:
             text += ",\n" + " " * len("tensor(") + extra

@@ -38,7 +38,8 @@ def history(lib, make_schedulers, steps=100, kind="SGD", metrics=None):
 
 SCHEDULES = {
     "StepLR": lambda lib, opt: lib.optim.lr_scheduler.StepLR(opt, step_size=7, gamma=0.5),
-    "StepLR_float_step_size": lambda lib, opt: lib.optim.lr_scheduler.StepLR(opt, 2.5, gamma=0.9),  # the text tutorial's 1.0
+    # A float step_size, as the text-classification tutorial's StepLR(optimizer, 1.0, gamma=0.1):
+    "StepLR_float_step_size": lambda lib, opt: lib.optim.lr_scheduler.StepLR(opt, 2.5, gamma=0.9),
     "MultiStepLR": lambda lib, opt: lib.optim.lr_scheduler.MultiStepLR(opt, milestones=[10, 25, 60], gamma=0.3),
     "ExponentialLR": lambda lib, opt: lib.optim.lr_scheduler.ExponentialLR(opt, gamma=0.97),
     "CosineAnnealingLR": lambda lib, opt: lib.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100),
