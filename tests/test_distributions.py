@@ -132,6 +132,13 @@ def test_parameters_and_values_outside_the_support_are_refused_as_in_pytorch():
     with raises(NotImplementedError, "Categorical.rsample: its draws cannot be reparameterized"):
         Categorical(ember.ones(3)).rsample()
     assert Categorical(ember.tensor([-0.2, 0.8]), validate_args=False).probs.shape == (2,)
+    ember.distributions.Distribution.set_default_validate_args(False)
+    try:
+        assert Normal(0.0, -1.0).scale.item() == -1.0
+    finally:
+        ember.distributions.Distribution.set_default_validate_args(True)
+    with raises(ValueError, "GreaterThan(lower_bound=0.0)"):
+        Normal(0.0, -1.0)
 
 
 def test_a_distribution_ember_lacks_is_named_in_the_error():

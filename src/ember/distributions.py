@@ -45,10 +45,6 @@ class Distribution:
     def _extended_shape(self, sample_shape=()):
         return Size(sample_shape) + self.batch_shape + self.event_shape
 
-    @property
-    def stddev(self):
-        return self.variance.sqrt()
-
     def _check(self, ok, value, what, constraint):
         """Raise PyTorch's ValueError where ok (a bool tensor) is False somewhere and validation is on."""
         if self._validate_args and not bool(ok.all()):
