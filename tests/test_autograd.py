@@ -646,3 +646,27 @@ def test_autograd_functional_errors():
     with raises(NotImplementedError, "vjp(create_graph=True): ember's gradients are first order"):
         F.vjp(lambda a: a.sum(), x, create_graph=True)
     assert F.vjp(lambda a: (a * a).sum(), x)[1].tolist() == [2.0, 2.0]
+
+
+def _structure(node):
+    """The graph under node as nested tuples of what each next_functions entry is: 'leaf', None or a subtree."""
+    if node is None:
+        return None
+    if type(node).__name__ == "AccumulateGrad":
+        return "leaf"
+    return tuple((_structure(child), index) for child, index in node.next_functions)
+
+
+def test_grad_fn_next_functions_walk_the_graph_as_pytorchs_do():
+    structures, leaves = [], []
+    for lib in (ember, torch):
+        w = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        x = lib.tensor([0.5, -1.0, 2.0])
+        loss = (w * x).sum() * 2 + w.exp().sum()
+        structures.append(_structure(loss.grad_fn))
+        times_two = loss.grad_fn.next_functions[0][0]
+        w_times_x = times_two.next_functions[0][0].next_functions[0][0]  # under the sum
+        leaves.append(w_times_x.next_functions[0][0].variable is w)
+    assert structures[0] == structures[1]
+    assert leaves == [True, True]
+    assert repr(ember.tensor([1.0], requires_grad=True).exp().grad_fn.next_functions[0][0]) == "<AccumulateGrad>"

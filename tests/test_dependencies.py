@@ -16,7 +16,7 @@ ORDER = [{"backend", "omissions", "settings"},
          {"autograd", "dtypes", "printing", "accelerator", "amp", "backends", "compiler", "cpu", "distributed",
           "torch_hook"},
          {"ops", "cuda"}, {"tensor"}, {"functional", "creation", "linalg", "random", "testing", "autograd_function",
-                                       "autograd_functional"}, {"nn"},
+                                       "autograd_functional"}, {"nn", "distributions"},
          {"io"}, {"optim", "data", "serialization", "onnx"}, {"train", "models", "utils"}, {"apps", "run"}]
 LEVEL = {part: level for level, parts in enumerate(ORDER) for part in parts}
 ANYTHING = {"cli", "__init__"}  # the command and the package's public face may import from every part

@@ -52,3 +52,20 @@ def test_lines_hold_at_most_linewidth_characters(options, linewidth):
 def test_printoptions_errors():
     with raises(ValueError, "set_printoptions: profile must be one of default, short, full, got 'long'"):
         ember.set_printoptions(profile="long")
+
+
+@pytest.mark.parametrize("data", [[True, True], [True, False], [[False], [True]], [False]],
+                         ids=["all-true", "mixed", "column", "false"])
+def test_bools_are_padded_to_the_widest_word_present_as_pytorch_pads_them(data):
+    assert repr(ember.tensor(data)) == repr(torch.tensor(data))
+
+
+@pytest.mark.parametrize("shape", [(1, 6), (1, 7), (1, 8), (3, 8), (3, 2), (1, 5), (2, 4)])
+def test_dtype_and_requires_grad_go_under_the_numbers_when_the_line_would_be_too_long(shape):
+    """The layout of PyTorch's repr: an extra goes on a line of its own once the last line has no room for it."""
+    for dtype_name in ("float32", "float64"):
+        theirs = torch.arange(float(shape[0] * shape[1])).reshape(shape).to(getattr(torch, dtype_name)) - 20.5
+        ours = ember.tensor(theirs.numpy())
+        for a in (ours, theirs):
+            a.requires_grad_()
+        assert repr(ours).replace("ember.", "torch.") == repr(theirs)

@@ -107,6 +107,22 @@ RUNS = {
                              ["step 20 train loss", "saving model"]),
     "makemore gru": (["--type", "gru", "--max-steps", "21", "--num-workers", "0"], ["step 20 train loss"]),
     "gradient_descent": ([], ["by hand: loss", "autograd: loss", "nn: loss", "two-layer net: loss"]),
+    # The tutorials and examples a new user tries first (each in tests/programs names the one it follows).
+    "blitz": (["--train-size", "80", "--test-size", "20", "--epochs", "1", "--workers", "2"],
+              ["products agree: True", "elementwise products agree: True", "conv1.bias.grad after backward",
+               "Finished Training", "Accuracy for class: truck"]),
+    "polynomial_examples": (["--steps", "200"], ["custom function: loss", "optim: loss", "dynamic: loss"]),
+    "nn_tutorial": (["--train-size", "300", "--epochs", "1"], ["cross_entropy:", "wrapped, adaptive pool:"]),
+    "seq2seq_attention": (["--pairs", "64", "--epochs", "2"], ["final loss", "attention (1, 8, "]),
+    "char_rnn_classification": (["--n-iters", "300", "--n-confusion", "50"], ["confusion diagonal", "> Satoshi"]),
+    "dcgan": (["--num-images", "128", "--num-epochs", "1"], ["[0/1][0/2]", "mean losses"]),
+    "transfer_learning": (["--size", "96", "--epochs", "2"], ["Best val Acc", "frozen weights unchanged: True"]),
+    "reinforce": (["--episodes", "10"], ["final running reward"]),
+    "reinforce actor-critic": (["--episodes", "10", "--method", "actor-critic"], ["final running reward"]),
+    "text_classification": (["--train-size", "600", "--epochs", "2"], ["test accuracy", "This is a"]),
+    "amp_checkpoint": (["--num-batches", "3", "--epochs", "2", "--out-dir", "out"],
+                       ["resumed at epoch 2", "warm start: missing ['head.weight', 'head.bias']",
+                        "saving the whole model: TypeError", "logged 4 rows"]),
 }
 
 
@@ -319,3 +335,209 @@ def test_makemores_lazy_sampler_draws_ten_billion_samples_without_allocating_the
     x, y = loader.next()
     assert tuple(x.shape) == (4, train.get_output_length()) and len(loader.train_loader.sampler) == int(1e10)
     assert math.isclose(len(loader.train_loader), 1e10 / 4)
+
+
+# -------------------------------------------------------------------------------------------------
+# The tutorials' models, given the same weights, give PyTorch's numbers too.
+
+def test_blitz_classifier_takes_pytorchs_sgd_momentum_steps():
+    theirs_module, ours_module = both("blitz")
+    torch.manual_seed(0)
+    theirs = theirs_module.Net()
+    ours = same_weights(ours_module.Net(), theirs)
+    rng = np.random.default_rng(0)
+    batches = [(rng.standard_normal((4, 3, 32, 32)).astype(np.float32), rng.integers(0, 10, 4)) for _ in range(2)]
+    for lib, model in ((ember, ours), (torch, theirs)):
+        optimizer = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+        for images, labels in batches:
+            optimizer.zero_grad()
+            loss = lib.nn.CrossEntropyLoss()(model(lib.tensor(images)), lib.tensor(labels))
+            loss.backward()
+            optimizer.step()
+        model.last_loss = loss.item()
+    assert ours.last_loss == pytest.approx(theirs.last_loss, rel=1e-5)
+    assert_same_weights(ours, theirs)
+
+
+def test_polynomial_custom_function_and_module_give_pytorchs_losses_and_gradients():
+    theirs_module, ours_module = both("polynomial_examples")
+    x = np.linspace(-math.pi, math.pi, 50)
+    results = []
+    for lib, module in ((ember, ours_module), (torch, theirs_module)):
+        a, b, c, d = (lib.tensor(v, dtype=lib.float64, requires_grad=True) for v in (0.1, -1.0, 0.2, 0.3))
+        xs = lib.tensor(x)
+        loss = (a + b * module.LegendrePolynomial3.apply(c + d * xs) - lib.sin(xs)).pow(2).sum()
+        loss.backward()
+        results.append([loss] + [t.grad for t in (a, b, c, d)])
+    for what, o, t in zip(("loss", "grad a", "grad b", "grad c", "grad d"), *results):
+        assert_close(o, t, what, rtol=1e-10, atol=1e-10)
+    torch.manual_seed(0)
+    theirs = theirs_module.Polynomial3().double()
+    ours = same_weights(ours_module.Polynomial3().double(), theirs)
+    for lib, model in ((ember, ours), (torch, theirs)):
+        lib.nn.MSELoss(reduction="sum")(model(lib.tensor(x)), lib.sin(lib.tensor(x))).backward()
+    assert_same_grads(ours, theirs, rtol=1e-10, atol=1e-10)
+
+
+def test_nn_tutorial_models_give_pytorchs_cross_entropy_and_gradients():
+    theirs_module, ours_module = both("nn_tutorial")
+    x, y = theirs_module.make_digits(16, np.random.default_rng(0))
+    torch.manual_seed(0)
+    for make in ("Mnist_CNN", "Mnist_Logistic"):
+        theirs = getattr(theirs_module, make)()
+        ours = same_weights(getattr(ours_module, make)(), theirs)
+        losses = []
+        for lib, model in ((ember, ours), (torch, theirs)):
+            loss = lib.nn.functional.cross_entropy(model(lib.tensor(x)), lib.tensor(y))
+            loss.backward()
+            losses.append(loss)
+        assert_close(*losses, f"{make} loss")
+        assert_same_grads(ours, theirs)
+    xs = [lib.tensor(x[:4]) for lib in (ember, torch)]
+    out = [module.log_softmax(xb @ xb.T) for module, xb in zip((ours_module, theirs_module), xs)]
+    assert_close(*out, "the hand-written log_softmax")
+
+
+def test_seq2seq_attention_gives_pytorchs_loss_gradients_and_greedy_decoding():
+    theirs_module, ours_module = both("seq2seq_attention")
+    torch.manual_seed(0)
+    models = {}
+    for name, args in (("EncoderRNN", (12, 16)), ("AttnDecoderRNN", (16, 10))):
+        theirs = getattr(theirs_module, name)(*args).eval()  # eval: dropout off
+        models[name] = (same_weights(getattr(ours_module, name)(*args).eval(), theirs), theirs)
+    rng = np.random.default_rng(0)
+    source, target = rng.integers(2, 12, (3, 8)), rng.integers(0, 10, (3, 8))
+    outputs = []
+    for lib, side in ((ember, 0), (torch, 1)):
+        encoder, decoder = models["EncoderRNN"][side], models["AttnDecoderRNN"][side]
+        encoder_outputs, encoder_hidden = encoder(lib.tensor(source))
+        decoder_outputs, _, attentions = decoder(encoder_outputs, encoder_hidden, lib.tensor(target))
+        loss = lib.nn.NLLLoss()(decoder_outputs.view(-1, 10), lib.tensor(target).view(-1))
+        loss.backward()
+        with lib.no_grad():
+            greedy, _, _ = decoder(*encoder(lib.tensor(source)))
+        outputs.append((loss, attentions, greedy.topk(1)[1]))
+    for what, o, t in zip(("loss", "attention", "greedy tokens"), *outputs):
+        assert_close(o, t, what)
+    for ours, theirs in models.values():
+        assert_same_grads(ours, theirs)
+
+
+def test_char_rnn_by_hand_steps_on_p_data_as_pytorch():
+    theirs_module, ours_module = both("char_rnn_classification")
+    torch.manual_seed(0)
+    theirs = theirs_module.RNN(theirs_module.n_letters, 32, theirs_module.n_categories)
+    ours = same_weights(ours_module.RNN(ours_module.n_letters, 32, ours_module.n_categories), theirs)
+    results = []
+    for module, model in ((ours_module, ours), (theirs_module, theirs)):
+        for name, category in (("Nakamura", 4), ("Dubois", 1)):
+            line = module.lineToTensor(name)
+            output, loss = module.train(model, module.torch.tensor([category]), line, 0.05)
+        results.append((output, loss, module.categoryFromOutput(output)))
+    assert_close(results[0][0], results[1][0], "output")
+    assert results[0][1] == pytest.approx(results[1][1], rel=1e-5) and results[0][2] == results[1][2]
+    assert_same_weights(ours, theirs)
+
+
+def test_dcgan_discriminator_and_generator_steps_are_pytorchs():
+    theirs_module, ours_module = both("dcgan")
+    torch.manual_seed(0)
+    nets = []
+    for name in ("Generator", "Discriminator"):
+        theirs = getattr(theirs_module, name)(1)
+        theirs.apply(theirs_module.weights_init)
+        nets.append((same_weights(getattr(ours_module, name)(1), theirs), theirs))
+    real = theirs_module.blobs(8, torch.Generator().manual_seed(0)).numpy()
+    noise = np.random.default_rng(0).standard_normal((8, 16, 1, 1)).astype(np.float32)
+    losses = []
+    for lib, side in ((ember, 0), (torch, 1)):
+        netG, netD = nets[0][side], nets[1][side]
+        optimizerD = lib.optim.Adam(netD.parameters(), lr=0.0002, betas=(0.5, 0.999))
+        optimizerG = lib.optim.Adam(netG.parameters(), lr=0.0002, betas=(0.5, 0.999))
+        criterion = lib.nn.BCELoss()
+        netD.zero_grad()
+        label = lib.full((8,), 1.0)
+        errD_real = criterion(netD(lib.tensor(real)).view(-1), label)
+        errD_real.backward()
+        fake = netG(lib.tensor(noise))
+        label.fill_(0.0)
+        errD_fake = criterion(netD(fake.detach()).view(-1), label)
+        errD_fake.backward()
+        optimizerD.step()
+        netG.zero_grad()
+        label.fill_(1.0)
+        errG = criterion(netD(fake).view(-1), label)
+        errG.backward()
+        optimizerG.step()
+        losses.append((errD_real + errD_fake, errG))
+    for what, o, t in zip(("loss of D", "loss of G"), *losses):
+        assert_close(o, t, what)
+    for ours, theirs in nets:
+        assert_same_weights(ours, theirs)
+        for name, buffer in theirs.named_buffers():  # the batch norms' running statistics
+            assert_close(dict(ours.named_buffers())[name], buffer, name)
+
+
+def test_transfer_learning_fine_tunes_with_pytorchs_parameter_groups_and_steplr():
+    theirs_module, ours_module = both("transfer_learning")
+    torch.manual_seed(0)
+    theirs = theirs_module.TinyResNet()
+    theirs.fc = torch.nn.Linear(16, 2)
+    ours = ours_module.TinyResNet()
+    ours.fc = ember.nn.Linear(16, 2)
+    same_weights(ours, theirs)
+    data = theirs_module.images(8, 2, torch.Generator().manual_seed(0))
+    images, labels = data.tensors[0].numpy(), data.tensors[1].numpy()
+    for lib, model in ((ember, ours), (torch, theirs)):
+        for param in model.layer1.parameters():
+            param.requires_grad = False
+        body = [p for name, p in model.named_parameters() if not name.startswith("fc.") and p.requires_grad]
+        optimizer = lib.optim.SGD([{"params": body}, {"params": model.fc.parameters(), "lr": 0.01}], lr=0.001,
+                                  momentum=0.9)
+        scheduler = lib.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.1)
+        for _ in range(2):
+            optimizer.zero_grad()
+            lib.nn.CrossEntropyLoss()(model(lib.tensor(images)), lib.tensor(labels)).backward()
+            optimizer.step()
+            scheduler.step()
+        model.lrs = [group["lr"] for group in optimizer.param_groups]
+    assert ours.lrs == pytest.approx(theirs.lrs)
+    assert_same_weights(ours, theirs)
+    assert all(p.grad is None for p in ours.layer1.parameters())
+
+
+def test_reinforce_finishes_an_episode_with_pytorchs_policy_gradient_step():
+    theirs_module, ours_module = both("reinforce")
+    torch.manual_seed(0)
+    theirs = theirs_module.Policy().eval()  # eval: the policy's dropout off
+    ours = same_weights(ours_module.Policy().eval(), theirs)
+    rng = np.random.default_rng(0)
+    states, actions = rng.uniform(-0.05, 0.05, (6, 4)), rng.integers(0, 2, 6)
+    for lib, module, model in ((ember, ours_module, ours), (torch, theirs_module, theirs)):
+        for state, action in zip(states, actions):
+            m = lib.distributions.Categorical(model(lib.from_numpy(state).float().unsqueeze(0)))
+            model.saved_log_probs.append(m.log_prob(lib.tensor([action])))
+            model.rewards.append(1.0)
+        module.finish_episode_reinforce(model, lib.optim.Adam(model.parameters(), lr=1e-2), 0.99)
+    assert_same_weights(ours, theirs)
+
+
+def test_text_classifier_on_embedding_bag_offsets_steps_as_pytorch():
+    theirs_module, ours_module = both("text_classification")
+    torch.manual_seed(0)
+    theirs = theirs_module.TextClassificationModel(30, 8, 4)
+    ours = same_weights(ours_module.TextClassificationModel(30, 8, 4), theirs)
+    rng = np.random.default_rng(0)
+    text, offsets, labels = rng.integers(0, 30, 17), np.array([0, 5, 6, 12]), rng.integers(0, 4, 4)
+    losses = []
+    for lib, model in ((ember, ours), (torch, theirs)):
+        optimizer = lib.optim.SGD(model.parameters(), lr=5)
+        for _ in range(2):
+            optimizer.zero_grad()
+            loss = lib.nn.CrossEntropyLoss()(model(lib.tensor(text), lib.tensor(offsets)), lib.tensor(labels))
+            loss.backward()
+            lib.nn.utils.clip_grad_norm_(model.parameters(), 0.1)
+            optimizer.step()
+        losses.append(loss)
+    assert_close(*losses, "loss")
+    assert_same_weights(ours, theirs)

@@ -13,7 +13,8 @@ SOURCE = pathlib.Path(ember.__file__).parent
 BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     "backend.py": 460,  # issue 12: dtypes uint16-64, bfloat16, the default dtype and device, torch.Generator,
     # storage_offset, deterministic mode (use_deterministic_algorithms)
-    "autograd.py": 615,  # torch.autograd's arguments of grad and backward, anomaly detection (issue 15: naming the
+    "autograd.py": 629,  # issue 11: grad_fn.next_functions and AccumulateGrad (the blitz prints them);
+    # torch.autograd's arguments of grad and backward, anomaly detection (issue 15: naming the
     # op, its layer's module path and the lines that created it, forward and backward), InputError (issue 21:
     # NumPy's shape errors in a forward raised as it), and Functions in
     # PyTorch's style handed to autograd_function.py (issue 12); bfloat16/float16 computed in float32 and the
@@ -23,7 +24,9 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph; the last of the
     # ledger's Tensor names (detach_, as_subclass, retains_grad, fill_diagonal_, resize_, new, layout); issue 20:
     # a one-line docstring on each public method and property (the API reference)
-    "ops": 9170,  # issue 19: zero_where; issue 21: PyTorch's edge semantics the differential tester checks; issue 20: a one-line docstring on each public function (the API reference); issue 12:
+    "ops": 9195,  # issue 11: out= of add, sub, mul, div and matmul (the blitz's tensors page); issue 19: zero_where;
+    # issue 21: PyTorch's edge semantics the differential tester checks; issue 20: a one-line docstring on each
+    # public function (the API reference); issue 12:
     # torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms,
     # distances, indexing, scatter, joins, diagonals, layout and the *_copy views; the linear algebra of torch.* and
     # torch.linalg (products, einsum, factorizations, solvers); every loss of torch.nn (CTC, margin, distribution);

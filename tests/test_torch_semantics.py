@@ -134,3 +134,47 @@ def test_from_numpy_takes_ndarray_subclasses_and_shares_memory(tmp_path):
     assert ember.from_numpy(array).array is array
     with raises(TypeError, "from_numpy() expects a numpy.ndarray, got list"):
         ember.from_numpy([1.0])
+
+
+OUT_CASES = {
+    "matmul": lambda lib, a, b, out: lib.matmul(a, b, out=out),
+    "mul": lambda lib, a, b, out: lib.mul(a, b, out=out),
+    "add": lambda lib, a, b, out: lib.add(a, b, alpha=2, out=out),
+    "sub": lambda lib, a, b, out: lib.sub(a, b, out=out),
+    "div": lambda lib, a, b, out: lib.div(a, b, rounding_mode="floor", out=out),
+}
+
+
+@pytest.mark.parametrize("name", OUT_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("device", DEVICES)
+def test_out_writes_the_result_into_the_tensor_given_as_pytorch_does(name, dtype, device):
+    a = np.random.default_rng(0).standard_normal((3, 3)).astype(dtype)
+    b = np.random.default_rng(1).uniform(0.5, 2, (3, 3)).astype(dtype)
+    results = []
+    for lib in (ember, torch):
+        out = lib.empty((3, 3), dtype=getattr(lib, np.dtype(dtype).name), device=device)
+        result = OUT_CASES[name](lib, lib.tensor(a, device=device), lib.tensor(b, device=device), out)
+        assert result is out
+        results.append(to_numpy(out))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)
+
+
+def test_out_is_resized_cast_and_refused_as_in_pytorch():
+    a = ember.ones(2, 2)
+    empty = ember.zeros(0)
+    assert ember.matmul(a, a, out=empty) is empty and empty.shape == (2, 2) and empty.tolist() == [[2.0, 2.0]] * 2
+    with pytest.warns(UserWarning, match=r"mul\(\): out of shape \(3,\) was resized to \(2, 2\)"):
+        ember.mul(a, a, out=ember.zeros(3))
+    assert ember.add(ember.ones(2, dtype=ember.long), 1, out=ember.zeros(2)).tolist() == [2.0, 2.0]  # int into float
+    with raises(RuntimeError, "add(): expected out of dtype float32, got int64"):
+        ember.add(a, 1, out=ember.zeros(2, 2, dtype=ember.long))
+    with raises(RuntimeError, "matmul(): expected out of dtype float32, got float64"):  # matmul takes no cast
+        ember.matmul(a, a, out=ember.zeros(2, 2, dtype=ember.float64))
+    with raises(TypeError, "add(): argument 'out' must be Tensor, not list"):
+        ember.add(a, 1, out=[1])
+    w = ember.ones(2, requires_grad=True)
+    with raises(RuntimeError, "mul(): functions with out=... arguments don't support automatic differentiation"):
+        ember.mul(w, 2, out=ember.zeros(2))
+    with ember.no_grad():
+        assert ember.mul(w, 2, out=ember.zeros(2)).tolist() == [2.0, 2.0]

@@ -192,6 +192,14 @@ class Function:
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
 
+    @property
+    def next_functions(self):
+        """Per input, (the node its gradient goes to, that node's output index): the op that made the input,
+        an AccumulateGrad for a leaf that requires grad, (None, 0) for a constant."""
+        return tuple((None, 0) if edge is None else
+                     ((edge[0], edge[1]) if isinstance(edge[0], Function) else (AccumulateGrad(edge[0]), 0))
+                     for edge in self.edges or ())
+
     def __init_subclass__(cls, **kwargs):
         """A subclass with a static forward is in PyTorch's style (see the module's docstring)."""
         super().__init_subclass__(**kwargs)
@@ -252,6 +260,17 @@ class Function:
             if _anomaly[0]:
                 _watch_forward(ctx, inputs, results)
         return results if type(out) is tuple else results[0]
+
+
+class AccumulateGrad:
+    """The graph's end at a leaf that requires grad: its gradient is added into variable.grad."""
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_functions = ()
+
+    def __repr__(self):
+        return "<AccumulateGrad>"
 
 
 def _low_precision(xp, arrays):

@@ -37,6 +37,9 @@ def array2string_options(data):
         options["suppress_small"] = True
     elif data.dtype.kind == "f" and PRINT_OPTIONS["sci_mode"]:
         options["formatter"] = {"float_kind": _scientific(data, PRINT_OPTIONS["precision"])}
+    elif data.dtype.kind == "b":  # padded to the widest word present, as PyTorch pads: [True, True], [ True, False]
+        width = 4 if data.all() else 5
+        options["formatter"] = {"bool": lambda value: str(bool(value)).rjust(width)}
     return options
 
 
@@ -60,3 +63,18 @@ def _float_mode(data):
     largest, smallest = float(magnitudes.max()), float(magnitudes.min())  # Python floats: no float16 overflow
     plain = largest < 1e8 and largest <= 1000 * smallest
     return "maxprec" if whole and plain else "fixed"
+
+
+def with_extras(text, extras):
+    """text ("tensor(" and the numbers) followed by the extras (dtype=..., grad_fn=...), each on the same line while
+    that line keeps within linewidth, as PyTorch lays them out (counting two characters more), else on a line of
+    its own under the numbers."""
+    width = len(text.rsplit("\n", 1)[-1]) + 2
+    for extra in extras:
+        if width + len(extra) + 2 > PRINT_OPTIONS["linewidth"]:
+            text += ",\n" + " " * len("tensor(") + extra
+            width = len("tensor(") + len(extra)
+        else:
+            text += ", " + extra
+            width += len(extra) + 2
+    return text

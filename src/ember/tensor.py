@@ -538,7 +538,7 @@ class Tensor:
             extras.append(f"grad_fn={self._ctx!r}")
         elif self.requires_grad:
             extras.append("requires_grad=True")
-        return "tensor(" + ", ".join([body] + extras) + ")"
+        return printing.with_extras("tensor(" + body, extras) + ")"
 
     # -----------------------------------------------------------------------------------------
     # Operators.

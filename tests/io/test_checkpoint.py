@@ -317,8 +317,30 @@ def test_saving_a_whole_module_or_optimizer_is_refused(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_map_location_must_be_a_device(tmp_path):
+def test_map_location_must_be_a_device_a_dict_or_a_function(tmp_path):
     ember.save({"w": ember.ones(1)}, tmp_path / "w.pt")
     assert ember.load(tmp_path / "w.pt", map_location=ember.device("cpu"))["w"].device == ember.device("cpu")
-    with raises(TypeError, "ember.load: map_location must be a device ('cpu', 'cuda:0', ember.device), got function"):
-        ember.load(tmp_path / "w.pt", map_location=lambda storage, location: storage)
+    with raises(TypeError, "ember.load: map_location must be a device ('cpu', 'cuda:0', ember.device), a dict or a "
+                           "function (storage, location), got int"):
+        ember.load(tmp_path / "w.pt", map_location=5)
+    with raises(TypeError, "ember.load: map_location(storage, location) must return a tensor (the one it is given"):
+        ember.load(tmp_path / "w.pt", map_location=lambda storage, location: None)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_map_location_as_pytorchs_dict_or_function(tmp_path, device):
+    ember.save({"model": {"w": ember.ones(2)}, "steps": (ember.zeros(1),), "step": 3}, tmp_path / "c.pt")
+    by_dict = ember.load(tmp_path / "c.pt", map_location={"cpu": device, "cuda:1": "cpu"})
+    assert by_dict["model"]["w"].device == ember.device(device)
+    kept = ember.load(tmp_path / "c.pt", map_location=lambda storage, loc: storage)  # the examples' idiom
+    assert kept["model"]["w"].device == ember.device("cpu") and kept["step"] == 3
+    assert_same(kept["model"]["w"], np.ones(2, np.float32))
+    locations = []
+    moved = ember.load(tmp_path / "c.pt", map_location=lambda storage, loc: locations.append(loc) or storage.to(device))
+    assert isinstance(moved["steps"], tuple) and moved["steps"][0].device == ember.device(device)
+    assert locations == ["cpu", "cpu"]
+    torch.save(torch.nn.Linear(2, 3).state_dict(), tmp_path / "linear.pt")  # a file of PyTorch's too
+    theirs = torch.load(tmp_path / "linear.pt", map_location=lambda storage, loc: storage)
+    ours = ember.load(tmp_path / "linear.pt", map_location=lambda storage, loc: storage)
+    assert list(ours) == list(theirs)
+    assert_same(ours["weight"], theirs["weight"].numpy())

@@ -38,6 +38,8 @@ def history(lib, make_schedulers, steps=100, kind="SGD", metrics=None):
 
 SCHEDULES = {
     "StepLR": lambda lib, opt: lib.optim.lr_scheduler.StepLR(opt, step_size=7, gamma=0.5),
+    # A float step_size, as the text-classification tutorial's StepLR(optimizer, 1.0, gamma=0.1):
+    "StepLR_float_step_size": lambda lib, opt: lib.optim.lr_scheduler.StepLR(opt, 2.5, gamma=0.9),
     "MultiStepLR": lambda lib, opt: lib.optim.lr_scheduler.MultiStepLR(opt, milestones=[10, 25, 60], gamma=0.3),
     "ExponentialLR": lambda lib, opt: lib.optim.lr_scheduler.ExponentialLR(opt, gamma=0.97),
     "CosineAnnealingLR": lambda lib, opt: lib.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100),
@@ -240,7 +242,7 @@ BAD = [
     (lambda: S.StepLR("sgd", step_size=5), TypeError, "StepLR: str is not an Optimizer"),
     (lambda: S.ReduceLROnPlateau(torch.optim.SGD([torch.zeros(1, requires_grad=True)])), TypeError,
      "ReduceLROnPlateau: SGD is not an Optimizer"),
-    (lambda: S.StepLR(_opt(), step_size=0), ValueError, "StepLR: step_size must be a positive int, got 0"),
+    (lambda: S.StepLR(_opt(), step_size=0), ValueError, "StepLR: step_size must be a positive number of epochs, got 0"),
     (lambda: S.MultiStepLR(_opt(), milestones=[30, 10]), ValueError,
      "MultiStepLR: milestones must be increasing ints >= 0, got [30, 10]"),
     (lambda: S.MultiStepLR(_opt(), milestones=[10, 10]), ValueError, "milestones must be increasing"),

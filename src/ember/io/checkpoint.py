@@ -48,10 +48,18 @@ def load(f: str | os.PathLike | BinaryIO, map_location: backend.DeviceLike | Non
     default, or "cuda"); NumPy arrays come back as NumPy arrays. A safetensors file written by another
     tool loads as a flat {name: tensor} dict; a .pt/.pth file that torch.save wrote loads as the tensors
     and containers it holds, read without running any of its code (ember.io.pytorch). weights_only is
-    accepted for PyTorch's sake: every load is weights-only."""
+    accepted for PyTorch's sake: every load is weights-only.
+
+    map_location may also be PyTorch's dict from saved locations to devices, or its function (storage,
+    location) -> storage: tensors are read onto the host ("cpu"), so the dict's "cpu" entry applies, and
+    the function is called with each tensor and "cpu" (`lambda storage, loc: storage` keeps it there)."""
+    if isinstance(map_location, dict):
+        map_location = map_location.get("cpu")
+    elif callable(map_location):
+        return _map_tensors(load(f), lambda t: _mapped(map_location, t))
     if map_location is not None and not isinstance(map_location, (str, backend.Device)):
-        raise TypeError(f"ember.load: map_location must be a device ('cpu', 'cuda:0', ember.device), got "
-                        f"{type(map_location).__name__}; ember checkpoints hold no devices to remap")
+        raise TypeError(f"ember.load: map_location must be a device ('cpu', 'cuda:0', ember.device), a dict or a "
+                        f"function (storage, location), got {type(map_location).__name__}")
     device = backend.Device(map_location if map_location is not None else "cpu")
     backend.array_module(device)  # fail now, before reading, when that device is missing
     if hasattr(f, "read"):
@@ -75,6 +83,26 @@ def _load_file(f, path, device):
         return _decode(structure, arrays, device)
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(f"{what} is corrupt ({type(e).__name__}: {e})") from None
+
+
+def _mapped(map_location, tensor):
+    """map_location(tensor, "cpu"), which must be a Tensor."""
+    result = map_location(tensor, "cpu")
+    if not isinstance(result, Tensor):
+        raise TypeError(f"ember.load: map_location(storage, location) must return a tensor (the one it is given, or "
+                        f"it moved to a device), got {type(result).__name__}")
+    return result
+
+
+def _map_tensors(value, fn):
+    """value with fn applied to each Tensor inside its dicts, lists and tuples."""
+    if isinstance(value, Tensor):
+        return fn(value)
+    if isinstance(value, dict):
+        return type(value)((k, _map_tensors(v, fn)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map_tensors(v, fn) for v in value)
+    return value
 
 
 def _host_array(value):

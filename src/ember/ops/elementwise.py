@@ -8,11 +8,12 @@ takes the tensor's dtype when it is of the same kind, so `x * 0.5` stays float32
 """
 
 import math
+import warnings
 
 import numpy as np
 
-from .. import backend
-from ..autograd import Function
+from .. import backend, dtypes
+from ..autograd import Function, is_grad_enabled
 from ..dtypes import common_dtype
 
 
@@ -381,10 +382,10 @@ def _check_alpha(name, alpha, dtype):
     return bool(alpha) if dtype.kind == "b" else alpha
 
 
-def add(input, other, *, alpha=1):  # noqa: A002 (PyTorch's argument names)
+def add(input, other, *, alpha=1, out=None):  # noqa: A002 (PyTorch's argument names)
     """input + alpha·other."""
     a, b = promote(input, other)
-    return Add.apply(a, b, alpha=_check_alpha("add", alpha, dtype_of(a, b)))
+    return into_out("add", Add.apply(a, b, alpha=_check_alpha("add", alpha, dtype_of(a, b))), out)
 
 
 def _check_not_bool(name, *operands):
@@ -395,11 +396,11 @@ def _check_not_bool(name, *operands):
                                "invert a mask, ^ or logical_xor() to compare two")
 
 
-def sub(input, other, *, alpha=1):  # noqa: A002
+def sub(input, other, *, alpha=1, out=None):  # noqa: A002
     """input - alpha·other."""
     _check_not_bool("sub", input, other)
     a, b = promote(input, other)
-    return Sub.apply(a, b, alpha=_check_alpha("sub", alpha, dtype_of(a, b)))
+    return into_out("sub", Sub.apply(a, b, alpha=_check_alpha("sub", alpha, dtype_of(a, b))), out)
 
 
 def rsub(input, other, *, alpha=1):  # noqa: A002
@@ -407,9 +408,31 @@ def rsub(input, other, *, alpha=1):  # noqa: A002
     return sub(other, input, alpha=alpha)
 
 
-def mul(input, other):  # noqa: A002
+def mul(input, other, *, out=None):  # noqa: A002
     """input × other elementwise; broadcast shapes."""
-    return Mul.apply(*promote(input, other))
+    return into_out("mul", Mul.apply(*promote(input, other)), out)
+
+
+def into_out(name, result, out, exact_dtype=False):
+    """PyTorch's out= argument: result written into out (resized to result's shape), and out returned; without
+    out, result. As in PyTorch, out= records no graph: tensors that require grad are refused while grad is on.
+    out's dtype must be one that result's casts to (exact_dtype: result's own)."""
+    if out is None:
+        return result
+    if not isinstance(out, type(result)):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if is_grad_enabled() and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad")
+    if out.dtype != result.dtype if exact_dtype else not dtypes.can_cast(result.dtype, out.dtype):
+        raise RuntimeError(f"{name}(): expected out of dtype {result.dtype}, got {out.dtype}")
+    if out.shape != result.shape:
+        if out.numel():
+            warnings.warn(f"{name}(): out of shape {tuple(out.shape)} was resized to {tuple(result.shape)}; PyTorch "
+                          "deprecates resizing an out with elements (give one of zero elements)", UserWarning,
+                          stacklevel=3)
+        out.resize_(result.shape)
+    return out.copy_(result)
 
 
 def _check_division(name, dividend, divisor):
@@ -423,9 +446,13 @@ def _check_division(name, dividend, divisor):
         raise RuntimeError(f"{name}: integer division by zero (ZeroDivisionError)")
 
 
-def div(input, other, *, rounding_mode=None):  # noqa: A002
+def div(input, other, *, rounding_mode=None, out=None):  # noqa: A002
     """input / other: true division (integers give float32), or rounded toward zero ("trunc") or down ("floor")
     in the operands' dtype."""
+    return into_out("div", _divided(input, other, rounding_mode), out)
+
+
+def _divided(input, other, rounding_mode):  # noqa: A002
     if rounding_mode is None:
         return Div.apply(*promote(input, other, floating=True))
     if rounding_mode not in ("trunc", "floor"):

@@ -11,7 +11,7 @@ import math
 from ..autograd import Function, InputError
 from .decompositions import no_out, warn_deprecated
 from .diagonal import diagonal
-from .elementwise import promote
+from .elementwise import into_out, promote
 from .pointwise import sqrt
 from .reduce import vector_norm
 from .shape import broadcast_shapes, normalize_dim, permute, reshape, stack, transpose, unbind, unsqueeze
@@ -89,8 +89,12 @@ class Linear(Function):
         return grad_x, grad_w, (grad2.sum(axis=0) if ctx.needs_input_grad[2] else None)
 
 
-def matmul(a, b):
+def matmul(a, b, *, out=None):
     """The matrix product a @ b, with NumPy's rules: vectors, matrices, and batches that broadcast."""
+    return into_out("matmul", _matrix_product(a, b), out, exact_dtype=True)
+
+
+def _matrix_product(a, b):
     a, b = promote(a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise InputError("matmul: both arguments need at least one dimension; use * for a scalar")

@@ -186,7 +186,8 @@ class StepLR(LRScheduler):
     """Decay by gamma every step_size epochs: lr = base_lr · gamma^⌊epoch / step_size⌋."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        check_count("StepLR", "step_size", step_size)
+        if isinstance(step_size, bool) or not isinstance(step_size, numbers.Real) or not step_size > 0:
+            raise ValueError(f"StepLR: step_size must be a positive number of epochs, got {step_size!r}")
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
