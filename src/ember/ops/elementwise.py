@@ -72,15 +72,25 @@ def common_dtype(*operands):
 
 def promote(*operands):
     """An op's operands given the common dtype (tensors cast to it; numbers and None as they are)."""
+    if _share_one_dtype(operands):  # the common case, decided without the rules below
+        return operands
     if all(x is None or _is_number(x) for x in operands):
         raise TypeError("expected at least one Tensor, got only numbers")
     dtype = common_dtype(*operands)
     return tuple(x if x is None or _is_number(x) else cast(x, dtype) for x in operands)
 
 
+def _share_one_dtype(operands):
+    """Whether every operand is a tensor (no number, no None) and all have the first one's dtype."""
+    dtype = getattr(operands[0], "dtype", None)
+    return dtype is not None and all(getattr(x, "dtype", None) == dtype for x in operands)
+
+
 def dtype_of(*operands):
     """The dtype of the first tensor among promoted operands (the dtype they share)."""
-    return next(x.dtype for x in operands if x is not None and not _is_number(x))
+    for x in operands:
+        if x is not None and not _is_number(x):
+            return x.dtype
 
 
 def to_float(x):
