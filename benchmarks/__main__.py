@@ -8,6 +8,7 @@ import argparse
 import dataclasses
 import os
 import sys
+import time
 
 
 def parse_args(argv):
@@ -23,6 +24,10 @@ def parse_args(argv):
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory pass")
     parser.add_argument("--under-load", action="store_true",
                         help="also time each train step beside a CPU-bound neighbour process; report the slowdowns")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time by the main thread's CPU time, not the wall clock: steadier on a busy machine "
+                             "(other processes barely change it); needs --threads 1, as other threads' time "
+                             "would go uncounted")
     parser.add_argument("--tf32", action="store_true", help="GPU: allow TF32 matmuls in PyTorch (off by default)")
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results"),
                         help="folder for the JSON and PNG (default benchmarks/results)")
@@ -31,6 +36,10 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.cpu_time and (args.threads != 1 or args.device != "cpu" or args.under_load):
+        sys.exit("benchmarks: --cpu-time counts the main thread's CPU time only: use it with --threads 1 on the "
+                 "CPU, and not with --under-load (CPU time does not see the wait for a core)")
+    clock = time.thread_time if args.cpu_time else time.perf_counter
     # Thread counts must be fixed before NumPy and PyTorch load their BLAS.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
@@ -65,12 +74,12 @@ def main(argv=None):
         try:
             results["workloads"][name] = harness.benchmark_workload(
                 frameworks, workload, warmup, steps, rounds, memory=not args.no_memory, threads=args.threads,
-                under_load=args.under_load)
+                under_load=args.under_load, clock=clock)
         except (AttributeError, NotImplementedError) as missing:
             results["workloads"][name] = {"not_yet": str(missing)}
     if not args.no_ops:
         print("per-op overhead ...", flush=True)
-        results["ops"] = harness.op_overhead(frameworks, repeats=200 if args.quick else 1000)
+        results["ops"] = harness.op_overhead(frameworks, repeats=200 if args.quick else 1000, clock=clock)
     print()
     print(report.table(results))
     paths = report.write(results, args.out, args.device)

@@ -66,16 +66,18 @@ class Run:
         self.model.train()
 
 
-def timed(fn, count):
+def timed(fn, count, clock=time.perf_counter):
+    """Seconds each of count calls of fn took, by clock: the wall clock, or time.thread_time (the CPU time of
+    this thread, which a busy machine's other processes barely change, but which misses any other thread's)."""
     times = []
     for _ in range(count):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return times
 
 
-def compare(runs, what, warmup, steps, rounds):
+def compare(runs, what, warmup, steps, rounds, clock=time.perf_counter):
     """Median seconds of runs[i].<what> for each run, warmed up, then timed in rounds that
     alternate which framework goes first."""
     times = {run.framework.name: [] for run in runs}
@@ -84,7 +86,7 @@ def compare(runs, what, warmup, steps, rounds):
     per_round = max(1, steps // rounds)
     for r in range(rounds):
         for run in (runs if r % 2 == 0 else runs[::-1]):
-            times[run.framework.name] += timed(getattr(run, what), per_round)
+            times[run.framework.name] += timed(getattr(run, what), per_round, clock)
     return {name: statistics.median(t) for name, t in times.items()}
 
 
@@ -117,14 +119,14 @@ def neighbour():
 
 
 def benchmark_workload(frameworks, workload, warmup, steps, rounds, memory=True, seed=0, threads=2,
-                       under_load=False):
+                       under_load=False, clock=time.perf_counter):
     """Train-step and inference medians, and peak memory, for one workload in every framework; under_load:
     the medians again beside a neighbour process, and each framework's slowdown (loaded / alone)."""
     rng = np.random.default_rng(seed)
     inputs, targets = workload.make_data(rng, workload.batch)
     runs = [Run(fw, workload, inputs, targets, seed) for fw in frameworks]
-    result = {"train": compare(runs, "train_step", warmup, steps, rounds),
-              "inference": compare(runs, "inference", warmup, steps, rounds)}
+    result = {"train": compare(runs, "train_step", warmup, steps, rounds, clock),
+              "inference": compare(runs, "inference", warmup, steps, rounds, clock)}
     if under_load:
         with neighbour():
             loaded = compare(runs, "train_step", warmup, steps, rounds)
@@ -134,7 +136,7 @@ def benchmark_workload(frameworks, workload, warmup, steps, rounds, memory=True,
     return result
 
 
-def op_overhead(frameworks, repeats):
+def op_overhead(frameworks, repeats, clock=time.perf_counter):
     """Per-op cost of add and matmul, forward and forward+backward, on 1-element and 1000×1000 inputs:
     the small sizes measure Python overhead, the large ones the arithmetic."""
     rng = np.random.default_rng(0)
@@ -161,7 +163,7 @@ def op_overhead(frameworks, repeats):
                 forward().backward(grad)
                 fw.sync()
             timed(forward_backward, 3)
-            row[fw.name] = {"forward": statistics.median(timed(forward, count)),
-                            "forward+backward": statistics.median(timed(forward_backward, count))}
+            row[fw.name] = {"forward": statistics.median(timed(forward, count, clock)),
+                            "forward+backward": statistics.median(timed(forward_backward, count, clock))}
         results[label] = row
     return results

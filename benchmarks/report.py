@@ -10,6 +10,7 @@ def machine_facts(args, torch, ember, steps, warmup):
     facts = {"date": datetime.date.today().isoformat(), "device": args.device, "threads": args.threads,
              "steps": steps, "warmup": warmup, "python": platform.python_version(),
              "ember": ember.__version__, "torch": torch.__version__, "cpu": _cpu_name(),
+             "clock": "main-thread CPU time" if args.cpu_time else "wall clock",
              "command": "python -m benchmarks " + " ".join(_argv_for_record(args))}
     try:
         import threadpoolctl
@@ -26,7 +27,9 @@ def machine_facts(args, torch, ember, steps, warmup):
 def _argv_for_record(args):
     parts = [f"--device {args.device}"] if args.device != "cpu" else []
     parts += [f"--workload {w}" for w in args.workload or []]
+    parts += [f"--threads {args.threads}"] if args.threads != 2 else []
     parts += ["--quick"] if args.quick else []
+    parts += ["--cpu-time"] if args.cpu_time else []
     parts += ["--under-load"] if args.under_load else []
     parts += ["--tf32"] if args.tf32 else []
     return parts
@@ -79,7 +82,7 @@ def table(results):
                         f"{e['forward'] / t['forward']:5.2f} | {e['forward+backward'] * 1e6:16.1f} | "
                         f"{t['forward+backward'] * 1e6:16.1f} | {e['forward+backward'] / t['forward+backward']:5.2f}")
     meta = results["meta"]
-    rows += ["", f"{meta['date']}, {meta['cpu']}, {meta['threads']} threads, device {meta['device']}, "
+    rows += ["", f"{meta['date']}, {meta['cpu']}, {meta['threads']} threads, {meta['clock']}, device {meta['device']}, "
                  f"torch {meta['torch']}, NumPy BLAS {meta['numpy_blas']}"]
     return "\n".join(rows)
 

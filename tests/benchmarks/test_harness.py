@@ -73,3 +73,15 @@ def test_neighbour_runs_only_inside_the_block():
              "assert process.poll() is not None\nprint('ok')")
     done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.stdout == "ok\n", done.stderr
+
+
+def test_cpu_time_mode_records_its_clock_and_needs_one_thread(tmp_path):
+    done = run_benchmarks("--quick", "--workload", "tiny", "--no-ops", "--no-memory", "--cpu-time", "--threads", "1",
+                          "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "1 threads, main-thread CPU time" in done.stdout
+    results = json.loads((tmp_path / "cpu.json").read_text())
+    assert results["meta"]["clock"] == "main-thread CPU time" and "--cpu-time" in results["meta"]["command"]
+    assert all(t > 0 for t in results["workloads"]["tiny"]["train"].values())
+    refused = run_benchmarks("--workload", "tiny", "--cpu-time")
+    assert refused.returncode != 0 and "use it with --threads 1" in refused.stderr

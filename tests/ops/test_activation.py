@@ -140,6 +140,15 @@ def test_relu_of_integers_stays_integer():
     check_parity(lambda lib, x: lib.relu(x), np.array([-2, 0, 3]), backward=False)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_relu_at_nan_infinities_and_signed_zeros_is_pytorchs_to_the_sign_bit(dtype):
+    import torch
+    x = np.array([np.nan, -np.inf, np.inf, -0.0, 0.0, -1.5, 2.5], dtype=dtype)
+    ours, theirs = ember.relu(ember.tensor(x)).numpy(), torch.relu(torch.tensor(x)).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
 def test_gelu_approximate_must_be_none_or_tanh():
     with raises(ValueError, "gelu: approximate is 'none' or 'tanh', got 'erf'"):
         ember.nn.functional.gelu(ember.ones(2), approximate="erf")

@@ -148,3 +148,11 @@ def test_attention_equals_its_readable_twin(device, masked):
     mask = rand(5, 6, seed=4) if masked else None
     check_twin(lambda q, k, v, m: ember.functional.scaled_dot_product_attention(q, k, v, m), attention_composed,
                rand(2, 5, 4, seed=1), rand(2, 6, 4, seed=2), rand(2, 6, 3, seed=3), mask, device=device)
+
+
+@pytest.mark.parametrize("keys", [1, 2, 3, 7, 64, 65])
+def test_max_over_keys_by_halves_equals_numpy_max(keys):
+    from ember.ops.attention import _max_keys
+    scores = rand(2, 3, keys, 5, seed=keys)
+    scores[0, 1, keys // 2, 2] = np.nan
+    np.testing.assert_array_equal(_max_keys(np, scores), scores.max(axis=-2, keepdims=True))

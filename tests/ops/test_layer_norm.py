@@ -63,3 +63,20 @@ def test_layer_norm_equals_its_readable_twin(device, affine):
     weight, bias = (rand(3, 4, seed=1), rand(3, 4, seed=2)) if affine else (None, None)
     check_twin(lambda x, w, b: ember.functional.layer_norm(x, (3, 4), w, b),
                lambda x, w, b: layer_norm_composed(x, (3, 4), w, b), rand(2, 5, 3, 4), weight, bias, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("norm", ["layer_norm", "rms_norm"])
+@pytest.mark.parametrize("affine", ["weight and bias", "weight", "bias", "none"])
+def test_normalization_under_no_grad_equals_the_recorded_forward(device, norm, affine):
+    x = ember.tensor(rand(3, 4, 5), device=device)
+    params = {name: ember.tensor(rand(5, seed=seed), device=device, requires_grad=True)
+              for seed, name in enumerate(("weight", "bias"), 1) if name in affine}
+    if norm == "rms_norm":
+        params.pop("bias", None)
+    x_before = x.tolist()
+    recorded = getattr(ember.nn.functional, norm)(x.requires_grad_(), (5,), **params)
+    with ember.no_grad():
+        inferred = getattr(ember.nn.functional, norm)(x, (5,), **params)
+    np.testing.assert_array_equal(inferred.tolist(), recorded.tolist())
+    assert x.tolist() == x_before

@@ -94,10 +94,12 @@ class Window:
         return xp.moveaxis(self.view(xp, padded, out_size), 0, -1)
 
     def unfold(self, xp, x, out_size):
-        """im2col: x (N, C, *spatial) -> the windows as columns (C, *kernel, *out_size, N), one copy
-        per kernel offset."""
-        windows = self.columns_view(xp, self.pad(xp, x), out_size)
-        cols = xp.empty(windows.shape, dtype=x.dtype)
+        """im2col: x (N, C, *spatial) -> the windows as columns (C, *kernel, *out_size, N)."""
+        return self.copy_columns(xp, self.columns_view(xp, self.pad(xp, x), out_size))
+
+    def copy_columns(self, xp, windows):
+        """The columns of windows (a columns_view, or a band of one) as a new array, one copy per kernel offset."""
+        cols = xp.empty(windows.shape, dtype=windows.dtype)
         for offset in self.offsets():
             index = (slice(None),) + offset
             xp.copyto(cols[index], windows[index])
@@ -142,6 +144,41 @@ def filter_product(xp, weight, cols, groups, out_size, bias=None):
     out = xp.matmul(weight.reshape(groups, out_channels // groups, -1), cols)   # (groups, O/groups, L·N)
     out = xp.moveaxis(out.reshape((out_channels,) + out_size + (-1,)), -1, 0)
     return out if bias is None else add_bias_in_place(out, bias)
+
+
+def banded_filter_product(xp, weight, padded, window, groups, out_size):
+    """filter_product∘unfold of padded (N, C, *padded_size) -> (N, O, *out_size), in bands of output rows:
+    each band's columns are made, multiplied and dropped while still in the processor's cache, so the
+    unfolded input (kh·kw times as large as the input) never exists whole."""
+    out_channels, n = weight.shape[0], padded.shape[0]
+    w = weight.reshape(groups, out_channels // groups, -1)                        # (groups, O/groups, C/groups·K)
+    windows = window.columns_view(xp, padded, out_size)                          # (C, *kernel, *out_size, N)
+    per_row = math.prod(out_size[1:]) * n                                        # columns per output row
+    out = xp.empty((groups, out_channels // groups, math.prod(out_size) * n), padded.dtype)
+    for rows in row_bands(xp, out_size[0], per_row * groups * w.shape[2] * padded.itemsize):
+        cols = window.copy_columns(xp, windows[window_band(window, rows)])
+        xp.matmul(w, cols.reshape(groups, w.shape[2], -1), out=out[..., rows.start * per_row:rows.stop * per_row])
+    return xp.moveaxis(out.reshape((out_channels,) + out_size + (n,)), -1, 0)
+
+
+def banded_weight_grad(xp, y_cols, padded, window, out_size, weight_shape):
+    """weight_grad with the columns of padded (N, C, *padded_size) made band by band of output rows, as
+    banded_filter_product makes them: y_cols (groups, O/groups, L·N) -> dW of weight_shape."""
+    groups = y_cols.shape[0]
+    windows = window.columns_view(xp, padded, out_size)
+    per_row = y_cols.shape[-1] // out_size[0]
+    column = windows.shape[0] * math.prod(window.kernel)  # numbers in one column: C·K
+    grad = None
+    for rows in row_bands(xp, out_size[0], per_row * column * padded.itemsize):
+        cols = window.copy_columns(xp, windows[window_band(window, rows)]).reshape(groups, column // groups, -1)
+        part = weight_grad(xp, y_cols[..., rows.start * per_row:rows.stop * per_row], cols, weight_shape)
+        grad = part if grad is None else xp.add(grad, part, out=grad)
+    return grad
+
+
+def window_band(window, rows):
+    """The index of a band of output rows (a slice) in a columns_view (C, *kernel, *out_size, N)."""
+    return (slice(None),) * (1 + len(window.kernel)) + (rows,)
 
 
 def add_bias_in_place(out, bias):
@@ -194,7 +231,7 @@ def filter_product_transpose(xp, y_cols, y_size, weight, window, groups, shape):
     per_row = y_cols.shape[-1] // y_size[0]                                      # columns per output row
     for rows in row_bands(xp, y_size[0], per_row * w_t.shape[0] * w_t.shape[1] * y_cols.itemsize):
         cols = xp.matmul(w_t, y_cols[..., rows.start * per_row:rows.stop * per_row])
-        band = (slice(None),) * (1 + len(window.kernel)) + (rows,)
+        band = window_band(window, rows)
         window.fold(xp, cols.reshape(windows[band].shape), windows[band])
     return window.crop(padded)
 
@@ -210,23 +247,25 @@ class Conv(Function):
     """out[n, o] = Σ_c W[o, c] ⋆ x[n, c] + b[o] (⋆: slide and take dot products), for 1-D, 2-D and 3-D
     inputs: x (N, C, *spatial), weight (O, C/groups, *kernel), bias (O,) or None -> (N, O, *out).
 
-    With groups g, the channels split into g independent convolutions (g = C: depthwise).
-    The unfolded input is kept for backward only when the weight needs a gradient.
+    With groups g, the channels split into g independent convolutions (g = C: depthwise). The
+    padded input is kept for backward when the weight needs a gradient, and unfolded again there,
+    band by band: never the whole unfolded input (kh·kw times as large) at once.
     """
 
     def forward(ctx, x, weight, bias, *, window, groups):
         out_size = window.output_size(x.shape[2:])
-        cols = grouped_columns(ctx.xp, x, window, groups, out_size)
-        ctx.window, ctx.groups, ctx.x_shape = window, groups, x.shape
-        ctx.save_for_backward(weight, cols if ctx.needs_input_grad[1] else None)
-        return filter_product(ctx.xp, weight, cols, groups, out_size, bias)
+        padded = window.pad(ctx.xp, x)
+        ctx.window, ctx.groups, ctx.x_shape, ctx.out_size = window, groups, x.shape, out_size
+        ctx.save_for_backward(weight, padded if ctx.needs_input_grad[1] else None)
+        out = banded_filter_product(ctx.xp, weight, padded, window, groups, out_size)
+        return out if bias is None else add_bias_in_place(out, bias)
 
     def backward(ctx, grad):
-        weight, cols = ctx.saved
+        weight, padded = ctx.saved
         grad_cols = as_columns(grad, ctx.groups)
         grad_x = grad_w = grad_b = None
         if ctx.needs_input_grad[1]:
-            grad_w = weight_grad(ctx.xp, grad_cols, cols, weight.shape)
+            grad_w = banded_weight_grad(ctx.xp, grad_cols, padded, ctx.window, ctx.out_size, weight.shape)
         if ctx.needs_input_grad[0]:
             grad_x = filter_product_transpose(ctx.xp, grad_cols, grad.shape[2:], weight, ctx.window, ctx.groups,
                                               ctx.x_shape)

@@ -25,6 +25,8 @@ def promote(*operands, floating=False):
     """An op's operands given the common dtype (tensors cast to it; numbers and None as they are). floating:
     the op's result is floating (true division), so an integer or bool common dtype becomes the default float,
     each tensor cast straight to it (a 0-d int64 -1 beside a uint8 tensor stays -1.0, as in PyTorch)."""
+    if _share_one_dtype(operands) and not (floating and backend.kind_of(operands[0].dtype) != "f"):
+        return operands  # the common case, decided without the rules of dtypes.common_dtype
     if all(x is None or _is_number(x) for x in operands):
         raise TypeError("expected at least one Tensor, got only numbers")
     dtype = common_dtype(*operands)
@@ -33,9 +35,17 @@ def promote(*operands, floating=False):
     return tuple(x if x is None or _is_number(x) else cast(x, dtype) for x in operands)
 
 
+def _share_one_dtype(operands):
+    """Whether every operand is a tensor (no number, no None) and all have the first one's dtype."""
+    dtype = getattr(operands[0], "dtype", None)
+    return dtype is not None and all(getattr(x, "dtype", None) == dtype for x in operands)
+
+
 def dtype_of(*operands):
     """The dtype of the first tensor among promoted operands (the dtype they share)."""
-    return next(x.dtype for x in operands if x is not None and not _is_number(x))
+    for x in operands:
+        if x is not None and not _is_number(x):
+            return x.dtype
 
 
 def to_float(x):

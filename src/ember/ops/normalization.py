@@ -202,11 +202,14 @@ class LayerNorm(Function):
         if ctx.centered:
             x = x - (row_sums(xp, x) * (1.0 / n))[:, None]
         inv_std = 1.0 / xp.sqrt(row_sums(xp, x * x) * (1.0 / n) + eps)[:, None]
-        normalized = x * inv_std
+        inference = True not in ctx.needs_input_grad  # nothing is saved: the new arrays may be written over
+        normalized = _in_place(xp.multiply, x, inv_std, inference and ctx.centered)  # centered x is new
         ctx.save_for_backward(normalized, inv_std, weight)
-        out = normalized if weight is None else normalized * weight.reshape(n)
+        out = normalized
+        if weight is not None:
+            out = _in_place(xp.multiply, out, weight.reshape(n), inference)
         if bias is not None:
-            out = out + bias.reshape(n)
+            out = _in_place(xp.add, out, bias.reshape(n), inference or weight is not None)
         return out.reshape(ctx.input_shape)
 
     def backward(ctx, grad):
@@ -228,6 +231,11 @@ class LayerNorm(Function):
         if ctx.needs_input_grad[2]:
             grad_b = column_sums(xp, grad).reshape(ctx.normalized_shape)
         return grad_x, grad_w, grad_b
+
+
+def _in_place(ufunc, a, b, overwrite):
+    """ufunc(a, b), written into a when overwrite (a is a new array that nothing else holds)."""
+    return ufunc(a, b, out=a) if overwrite else ufunc(a, b)
 
 
 class RMSNorm(LayerNorm):
