@@ -62,9 +62,10 @@ def test_under_load_reports_both_slowdowns(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "beside a CPU-bound neighbour: train step slowdown (loaded / alone)" in done.stdout
     row = next(line for line in done.stdout.splitlines() if line.startswith("tiny ") and line.count("|") == 2)
-    assert all(float(c) > 0 for c in row.split("|")[1:])
     loaded = json.loads((tmp_path / "cpu.json").read_text())["workloads"]["tiny"]["under_load"]
     assert set(loaded) == {"ember", "torch"} and all(s > 0 for s in loaded.values())
+    # the table prints the measured slowdowns (rounded: on a busy machine one may print as 0.00)
+    assert [c.strip() for c in row.split("|")[1:]] == [f"{loaded[name]:.2f}" for name in ("ember", "torch")]
 
 
 def test_neighbour_runs_only_inside_the_block():
