@@ -171,9 +171,8 @@ class Div(Function):
 
     def backward(ctx, grad):
         a, b = ctx.saved
-        grad_a = grad / b
-        return (grad_a if ctx.needs_input_grad[0] else None,
-                -grad_a * a / b if ctx.needs_input_grad[1] else None)
+        return (grad / b if ctx.needs_input_grad[0] else None,
+                -grad * (a / b / b) if ctx.needs_input_grad[1] else None)  # a/b first: 1/b may overflow where a/b² is 0
 
 
 class RoundedDiv(Function):
