@@ -148,7 +148,7 @@ def test_the_memory_verdict_fails_when_the_rnn_remembers():
         accuracy["RNN (tanh)"] = [[1.0, rnn_long]]
         gradient = {name: [1.0, 1.0] for name in memory.MODELS}
         gradient["RNN (tanh)"] = [1e-9, 1.0]
-        return {"lags": [5, 100], "chance": 0.25, "accuracy": accuracy, "gradient": gradient,
+        return {"lags": [5, 100], "lrs": [0.001, 0.01], "chance": 0.25, "accuracy": accuracy, "gradient": gradient,
                 "tuning": {name: [{"0.001": 0.5, "0.01": 0.9}] * 2 for name in memory.MODELS},
                 "lr": {name: [0.01, 0.01] for name in memory.MODELS}}
     assert memory.judge(results(0.26)).status == HOLDS

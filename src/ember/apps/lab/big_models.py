@@ -79,12 +79,12 @@ def judge(results):
               f"{100 * max(plain.max(), regular.max()):.1f}% at the best size",
               max(plain.max(), regular.max()) > max(plain[0], regular[0]) + 0.02,
               needs="more than 2 points more at the best size"),
-        Check(f"restraint to generalize: {largest}'s test loss {loss['regularized']:.3f} regularized, "
+        Check(f"restraint to generalize: the test loss of {largest}, {loss['regularized']:.3f} regularized, "
               f"{loss['plain']:.3f} plain", loss["regularized"] < loss["plain"], needs="lower regularized"),
-        Check(f"{largest}'s training minus test accuracy: {100 * gaps['regularized']:.1f} points regularized, "
+        Check(f"training minus test accuracy of {largest}: {100 * gaps['regularized']:.1f} points regularized, "
               f"{100 * gaps['plain']:.1f} plain", gaps["regularized"] < gaps["plain"], needs="smaller regularized",
               essential=False),
-        Check(f"{largest}'s test accuracy: {100 * regular[-1]:.1f}% regularized, {100 * plain[-1]:.1f}% plain",
+        Check(f"test accuracy of {largest}: {100 * regular[-1]:.1f}% regularized, {100 * plain[-1]:.1f}% plain",
               regular[-1] >= plain[-1] - 0.005, needs="regularized no more than half a point below", essential=False),
         Check(f"regularized, {largest} gets {100 * regular[-1]:.1f}%, the best size ({params[best]:,} parameters) "
               f"{100 * regular[best]:.1f}%", regular[-1] >= regular[best] - 0.01, needs="within a point of the best",

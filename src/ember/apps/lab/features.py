@@ -107,8 +107,9 @@ def judge(results):
         Check(f"a linear probe reads the digit from the trained network's last hidden layer: {100 * trained[-1]:.1f}%; "
               f"from the pixels: {100 * trained[0]:.1f}%", trained[-1] > trained[0] + 0.02,
               needs="more than 2 points above the pixels"),
-        Check(f"the same layer of the untrained network: {100 * untrained[-1]:.1f}%", trained[-1] > untrained[-1] + 0.02,
-              needs="the trained layer more than 2 points above it: learned, not built in"),
+        Check(f"the same layer of the untrained network: {100 * untrained[-1]:.1f}%",
+              trained[-1] > untrained[-1] + 0.02, needs="the trained layer more than 2 points above it: learned, not "
+              "built in"),
         Check("the probe at each layer of the trained network: " + ", ".join(
               f"{name} {100 * value:.1f}%" for name, value in zip(SHORT, trained)),
               all(b >= a - 0.005 for a, b in zip(trained, trained[1:])),

@@ -83,8 +83,8 @@ def judge(results):
     return Verdict([
         Check(f"one neuron on AND: {percent(accuracies('AND/one neuron'))} of the four points right",
               min(accuracies("AND/one neuron")) == 1.0, needs="all four points right in every seed"),
-        Check(f"one neuron on OR: {percent(accuracies('OR/one neuron'))} right", min(accuracies("OR/one neuron")) == 1.0,
-              needs="all four points right in every seed"),
+        Check(f"one neuron on OR: {percent(accuracies('OR/one neuron'))} right",
+              min(accuracies("OR/one neuron")) == 1.0, needs="all four points right in every seed"),
         Check(f"one neuron on XOR: at best {100 * max(accuracies('XOR/one neuron')):.0f}% right over "
               f"{len(xor_hidden)} seeds", max(accuracies("XOR/one neuron")) <= 0.75,
               needs="at most 3 of the 4 points (75%) in every seed: no line separates XOR's classes"),
