@@ -20,7 +20,7 @@ NAME = "memory"
 TITLE = "RNN, LSTM and GRU: remembering across a long gap"
 CLAIM = ("Plain RNNs struggle with long sequences (vanishing gradients), and the LSTM's gates fix that.")
 QUICK = dict(seeds=1, lags=[5, 40], steps=150, hidden=32, batch_size=32, lrs=[3e-3])
-FULL = dict(seeds=3, lags=[5, 20, 50, 100], steps=600, hidden=32, batch_size=64, lrs=[3e-3, 1e-2, 3e-2])
+FULL = dict(seeds=3, lags=[5, 20, 50, 100], steps=600, hidden=32, batch_size=64, lrs=[1e-3, 3e-3, 1e-2, 3e-2])
 SYMBOLS = 4
 OPEN_LSTM = "LSTM, forget gate open (bias 3)"
 RNN, DEFAULT_LSTM, GRU = "RNN (tanh)", "LSTM, PyTorch's initial forget bias", "GRU"
