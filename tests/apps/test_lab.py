@@ -1,6 +1,7 @@
 """The lesson lab: every experiment runs and reports, its verdicts follow from its numbers, the report is
 one self-contained page (checked in a real browser where Chromium is installed; CI installs it)."""
 
+import html
 import json
 import os
 import re
@@ -8,7 +9,7 @@ import re
 import pytest
 
 from ember.apps import lab
-from ember.apps.lab import big_models, capacity, memory, neuron, regularization
+from ember.apps.lab import big_models, capacity, cnn, memory, neuron, regularization, transformer
 from ember.apps.lab.report import CAVEAT, FAILS, HOLDS, Check, Verdict
 from ember.cli import main
 from helpers import raises
@@ -26,8 +27,9 @@ TINY = {
     "batch-norm": dict(depth=2, width=8, lrs=[0.1, 1.0], epochs=1),
     "features": dict(epochs=1, probe_size=50, probe_steps=5),
     "cnn": dict(epochs=1),
-    "memory": dict(lags=[2, 6], steps=3, hidden=4, batch_size=8),
-    "transformer": dict(iterations=4, evals=2, block=8, batch_size=2, eval_batches=1, lengths=[4, 8]),
+    "memory": dict(lags=[2, 6], steps=3, hidden=4, batch_size=8, lrs=[1e-3, 1e-2], tune_steps=2),
+    "transformer": dict(seconds=0.2, evals=2, block=8, batch_size=2, lrs=[1e-3, 1e-2], tune_seconds=0.05,
+                        eval_batches=1, lengths=[4, 8]),
     "big-models": dict(train_size=40, widths=[4, 8], epochs=1),
 }
 
@@ -69,6 +71,9 @@ def test_every_experiment_reports_its_setup_evidence_and_verdict(report):
         assert "<img" in body and "Verdict: " in body
         verdict = results["experiments"][experiment.NAME]["verdict"]
         assert verdict["status"] in (HOLDS, CAVEAT, FAILS) and verdict["checks"]
+        for check in verdict["checks"]:  # each says what it compared and the threshold it applied
+            assert check["statement"] and check["needs"], (experiment.NAME, check)
+            assert f"(needs {check['needs']})" in html.unescape(body), (experiment.NAME, check)
 
 
 def test_the_report_is_self_contained(report):
@@ -105,9 +110,9 @@ def test_the_browser_check_finds_what_is_wrong(tmp_path):
 
 
 def test_a_verdict_follows_from_its_checks():
-    assert Verdict([Check("a", True), Check("b", True, essential=False)]).status == HOLDS
-    assert Verdict([Check("a", True), Check("b", False, essential=False)]).status == CAVEAT
-    assert Verdict([Check("a", False), Check("b", True, essential=False)]).status == FAILS
+    assert Verdict([Check("a", True, "x"), Check("b", True, "y", essential=False)]).status == HOLDS
+    assert Verdict([Check("a", True, "x"), Check("b", False, "y", essential=False)]).status == CAVEAT
+    assert Verdict([Check("a", False, "x"), Check("b", True, "y", essential=False)]).status == FAILS
 
 
 def neuron_results(xor_neuron, xor_hidden):
@@ -143,8 +148,11 @@ def test_the_memory_verdict_fails_when_the_rnn_remembers():
         accuracy["RNN (tanh)"] = [[1.0, rnn_long]]
         gradient = {name: [1.0, 1.0] for name in memory.MODELS}
         gradient["RNN (tanh)"] = [1e-9, 1.0]
-        return {"lags": [5, 100], "chance": 0.25, "accuracy": accuracy, "gradient": gradient}
+        return {"lags": [5, 100], "lrs": [0.001, 0.01], "chance": 0.25, "accuracy": accuracy, "gradient": gradient,
+                "tuning": {name: [{"0.001": 0.5, "0.01": 0.9}] * 2 for name in memory.MODELS},
+                "lr": {name: [0.01, 0.01] for name in memory.MODELS}}
     assert memory.judge(results(0.26)).status == HOLDS
+    assert memory.judge(results(0.6)).status == CAVEAT  # it struggles, but learns more than chance
     assert memory.judge(results(0.99)).status == FAILS
 
 
@@ -160,14 +168,40 @@ def test_regularization_and_big_models_judge_each_cure_on_unseen_data():
     results["none"] = [run(0.5, "good fit")]
     assert regularization.judge(results).status == FAILS  # the setup did not overfit: nothing to cure
 
-    def point(train, test):
-        return {"train": train, "test": test}
+    def point(train, test, test_loss):
+        return {"train": train, "test": test, "test_loss": test_loss}
     sweep = {"widths": [4, 64], "params": [300, 9000],
-             "runs": {"plain": [[point(0.5, 0.45), point(1.0, 0.90)]],
-                      "regularized": [[point(0.5, 0.45), point(0.97, 0.93)]]}}
+             "runs": {"plain": [[point(0.5, 0.45, 1.5), point(1.0, 0.90, 0.4)]],
+                      "regularized": [[point(0.5, 0.45, 1.5), point(0.97, 0.93, 0.2)]]}}
     assert big_models.judge(sweep).status == CAVEAT  # bigger did not hurt the plain model here
-    sweep["runs"]["regularized"] = [[point(0.5, 0.45), point(1.0, 0.88)]]
+    sweep["runs"]["regularized"] = [[point(0.5, 0.45, 1.5), point(1.0, 0.90, 0.5)]]
     assert big_models.judge(sweep).status == FAILS  # the regularized model generalized no better
+
+
+def test_the_cnn_verdict_compares_over_seeds_not_means_that_print_alike():
+    def results(cnn_accuracies, mlp_accuracies):
+        def runs(accuracies, params, loss_per_pixel):
+            return [{"params": params, "accuracy": [a, a - loss_per_pixel, a - 2 * loss_per_pixel]} for a in accuracies]
+        return {"shifts": [0, 1, 2], "runs": {"CNN": runs(cnn_accuracies, 2698, 0.1),
+                                              "MLP": runs(mlp_accuracies, 2645, 0.3)}}
+    tie = cnn.judge(results([0.963, 0.974, 0.967], [0.967, 0.974, 0.963]))  # the same mean, 96.8%
+    assert tie.status == FAILS and "ahead in 1 of 3 seeds" in tie.checks[0].statement
+    assert cnn.judge(results([0.97, 0.975, 0.968], [0.967, 0.974, 0.963])).status == HOLDS
+
+
+def transformer_results(device, gpt_growth):
+    def run(seconds, loss):
+        return {"params": 1000, "curve": [(0, 0.0, 4.0), (100, seconds, loss)], "per_position": [2.0, 1.5]}
+    return {"device": device, "lengths": [16, 256], "lr": {name: 1e-3 for name in transformer.MODELS},
+            "timing": {"Transformer (GPT)": [1.0, gpt_growth], "LSTM": [1.0, 10.0]},
+            "Transformer (GPT)": [run(8.0, 1.5)], "LSTM": [run(10.0, 1.6)]}
+
+
+def test_the_transformer_verdict_asks_for_parallelism_only_of_parallel_hardware():
+    assert transformer.judge(transformer_results("cuda", 2.0)).status == HOLDS
+    assert transformer.judge(transformer_results("cuda", 20.0)).status == FAILS
+    on_cpu = transformer.judge(transformer_results("cpu", 20.0))
+    assert on_cpu.status == CAVEAT and "on a CPU this cannot show" in on_cpu.checks[0].statement
 
 
 def test_ember_lab_runs_one_experiment_from_the_command_line(tmp_path, capsys, monkeypatch):

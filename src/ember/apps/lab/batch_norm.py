@@ -71,15 +71,17 @@ def judge(results):
     diverged = sum(run["diverged"] for run in results["runs"][f"without/{high}"])
     low = max(lrs[:-1], key=lambda lr: _accuracy(results, "without", lr))
     return Verdict([
-        Check(f"without batch norm the network does train at a lower rate, {low}: "
-              f"{100 * _accuracy(results, 'without', low):.1f}% (so what fails at {high} is the rate)",
-              _accuracy(results, "without", low) >= 0.8, essential=False),
-        Check(f"at lr {high}, with batch norm the network reaches {100 * with_bn:.1f}% validation accuracy",
-              with_bn >= 0.9),
-        Check(f"... and without it {100 * without:.1f}%" + (f" (diverged in {diverged} seeds)" if diverged else ""),
-              without < with_bn - 0.2),
-        Check("with batch norm it does at least as well at every learning rate tried" if not worse else
-              f"without batch norm it did better at lr {', '.join(map(str, worse))}", not worse, essential=False),
+        Check(f"without batch norm, at the best lower rate ({low}): {100 * _accuracy(results, 'without', low):.1f}% "
+              "validation accuracy", _accuracy(results, "without", low) >= 0.8,
+              needs=f"at least 80%: the network can train, so what fails at {high} is the rate", essential=False),
+        Check(f"at lr {high}, with batch norm: {100 * with_bn:.1f}% validation accuracy", with_bn >= 0.9,
+              needs="at least 90%"),
+        Check(f"at lr {high}, without it: {100 * without:.1f}%" + (f" (diverged in {diverged} seeds, counted as "
+              "chance)" if diverged else ""), without < with_bn - 0.2, needs="more than 20 points below with it"),
+        Check("at every learning rate tried, with batch norm: " + ", ".join(
+              f"{lr}: {100 * _accuracy(results, 'with batch norm', lr):.1f}% (without "
+              f"{100 * _accuracy(results, 'without', lr):.1f}%)" for lr in lrs), not worse,
+              needs="never more than 2 points below without", essential=False),
     ])
 
 

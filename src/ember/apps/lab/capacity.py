@@ -16,7 +16,7 @@ TITLE = "Capacity and overfitting: a width sweep on a small training set"
 CLAIM = ("A network needs the capacity to learn: too small, it underfits; large enough, it fits the training data, and "
          "overfitting shows as training accuracy far above validation accuracy.")
 QUICK = dict(seeds=1, train_size=200, widths=[2, 8, 64, 512], epochs=60, lr=3e-3, batch_size=50)
-FULL = dict(seeds=3, train_size=200, widths=[1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], epochs=150, lr=3e-3,
+FULL = dict(seeds=5, train_size=200, widths=[1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024], epochs=150, lr=3e-3,
             batch_size=50)
 
 
@@ -67,22 +67,24 @@ def judge(results):
     gap = {w: _mean(results, w, "train_accuracy") - _mean(results, w, "val_accuracy") for w in widths}
     val = {w: _mean(results, w, "val_accuracy") for w in widths}
     sweet = max(widths, key=val.get)
-    overfit = [w for w in widths if "overfitting" in _diagnoses(results, w)]
+    under, over = _diagnoses(results, small).count("underfitting"), _diagnoses(results, large).count("overfitting")
+    seeds = len(_diagnoses(results, small))
     return Verdict([
-        Check(f"the smallest (width {small}) underfits: {100 * _mean(results, small, 'train_accuracy'):.1f}% even on "
-              "its training data", _mean(results, small, "train_accuracy") < 0.9),
-        Check(f"the largest (width {large}) fits its training data: "
-              f"{100 * _mean(results, large, 'train_accuracy'):.1f}%",
-              _mean(results, large, "train_accuracy") >= 0.99),
-        Check(f"the gap between training and validation accuracy grows with capacity: {100 * gap[small]:.1f} points at "
-              f"width {small}, {100 * gap[large]:.1f} at width {large}", gap[large] > gap[small] + 0.05),
-        Check(f"ember's diagnosis: {', '.join(sorted(set(_diagnoses(results, small))))} at width {small}; overfitting "
-              f"at width {', '.join(map(str, overfit)) or 'none'}",
-              "underfitting" in _diagnoses(results, small) and large in overfit),
-        Check(f"a sweet spot: validation accuracy peaks at width {sweet} ({100 * val[sweet]:.1f}%), below the largest"
-              if sweet != large else f"no sweet spot below the largest: validation accuracy kept rising to width "
-              f"{large} ({100 * val[large]:.1f}%): more capacity did not hurt here, despite the gap", sweet != large,
-              essential=False),
+        Check(f"the smallest (width {small}) on its own training data: "
+              f"{100 * _mean(results, small, 'train_accuracy'):.1f}%", _mean(results, small, "train_accuracy") < 0.9,
+              needs="under 90%: it underfits"),
+        Check(f"the largest (width {large}) on its training data: {100 * _mean(results, large, 'train_accuracy'):.1f}%",
+              _mean(results, large, "train_accuracy") >= 0.99, needs="at least 99%: it fits them"),
+        Check(f"the gap, training minus validation accuracy: {100 * gap[small]:.1f} points at width {small}, "
+              f"{100 * gap[large]:.1f} at width {large}", gap[large] > gap[small] + 0.05,
+              needs="more than 5 points more at the largest width"),
+        Check(f"ember's diagnosis: underfitting at width {small} in {under} of {seeds} seeds, overfitting at width "
+              f"{large} in {over} of {seeds}", 2 * under > seeds and 2 * over > seeds,
+              needs="both in more than half the seeds"),
+        Check(f"validation accuracy peaks at width {sweet} ({100 * val[sweet]:.1f}%); the largest gets "
+              f"{100 * val[large]:.1f}%" + ("" if sweet != large else ": more capacity did not hurt here, "
+                                            "despite the gap: no sweet spot below the largest"),
+              sweet != large, needs="a peak below the largest width (a sweet spot)", essential=False),
     ])
 
 

@@ -111,18 +111,21 @@ def judge(results):
         lowest_drop, best_drop = start - finals[0], start - finals[best]
         suggestion = results["finder"][name]["suggestion"]
         checks += [
-            Check(f"{name}: too low trains slowly: at lr {lrs[0]:g} the loss fell {lowest_drop:.3f} (from "
-                  f"{start:.3f}), at the best lr {lrs[best]:.2g} it fell {best_drop:.3f}", lowest_drop < 0.1 * best_drop),
-            Check(f"{name}: too high overshoots: at lr {lrs[-1]:g} the loss "
-                  + ("diverged" if finals[-1] == np.inf else f"ended at {finals[-1]:.3f}, above its start"),
-                  finals[-1] > start),
-            Check(f"{name}: learning rates within twice the best loss span {min(good):.2g} to {max(good):.2g}, which "
-                  f"meets the common range {COMMON[0]:g}–{COMMON[1]:g}",
-                  min(good) <= COMMON[1] and max(good) >= COMMON[0]),
-            Check(f"{name}: the best lr, {lrs[best]:.2g}, lies in {COMMON[0]:g}–{COMMON[1]:g}",
-                  COMMON[0] <= lrs[best] <= COMMON[1], essential=False),
-            Check(f"{name}: the range test suggests {suggestion:.2g}, within a factor 10 of the sweep's best",
-                  abs(np.log10(suggestion / lrs[best])) <= 1, essential=False)]
+            Check(f"{name}, too low: at lr {lrs[0]:g} the training loss fell {lowest_drop:.3f} (from {start:.3f}), at "
+                  f"the best lr {lrs[best]:.2g} {best_drop:.3f}", lowest_drop < 0.1 * best_drop,
+                  needs="the lowest lr's fall under a tenth of the best's"),
+            Check(f"{name}, too high: at lr {lrs[-1]:g} the loss " + ("diverged" if finals[-1] == np.inf else
+                  f"ended at {finals[-1]:.3f}; it started at {start:.3f}"), finals[-1] > start,
+                  needs="it diverges or ends above its start"),
+            Check(f"{name}: the learning rates whose final loss is within twice the best span {min(good):.2g} to "
+                  f"{max(good):.2g}", min(good) <= COMMON[1] and max(good) >= COMMON[0],
+                  needs=f"that span to overlap {COMMON[0]:g}–{COMMON[1]:g}"),
+            Check(f"{name}: the best lr is {lrs[best]:.2g}", COMMON[0] <= lrs[best] <= COMMON[1],
+                  needs=f"it within {COMMON[0]:g}–{COMMON[1]:g}", essential=False),
+            Check(f"{name}: the range test suggests {suggestion:.2g}, the sweep's best is {lrs[best]:.2g} (a factor "
+                  f"{max(suggestion, lrs[best]) / min(suggestion, lrs[best]):.1f} apart)",
+                  abs(np.log10(suggestion / lrs[best])) <= 1, needs="within a factor 10 of each other",
+                  essential=False)]
     return Verdict(checks)
 
 

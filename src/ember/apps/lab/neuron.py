@@ -83,16 +83,18 @@ def judge(results):
     xor_hidden = accuracies("XOR/one hidden layer")
     solved = sum(a == 1.0 for a in xor_hidden)
     return Verdict([
-        Check(f"one neuron fits AND: {percent(accuracies('AND/one neuron'))} of the four points right",
-              min(accuracies("AND/one neuron")) == 1.0),
-        Check(f"one neuron fits OR: {percent(accuracies('OR/one neuron'))} right",
-              min(accuracies("OR/one neuron")) == 1.0),
-        Check(f"one neuron fails XOR: at best {100 * max(accuracies('XOR/one neuron')):.0f}% right (a line gets at "
-              "most 3 of the 4 points)", max(accuracies("XOR/one neuron")) <= 0.75),
-        Check(f"one hidden layer solves XOR in {solved} of {len(xor_hidden)} seeds", solved * 2 > len(xor_hidden)),
+        Check(f"one neuron on AND: {percent(accuracies('AND/one neuron'))} of the four points right",
+              min(accuracies("AND/one neuron")) == 1.0, needs="all four points right in every seed"),
+        Check(f"one neuron on OR: {percent(accuracies('OR/one neuron'))} right",
+              min(accuracies("OR/one neuron")) == 1.0, needs="all four points right in every seed"),
+        Check(f"one neuron on XOR: at best {100 * max(accuracies('XOR/one neuron')):.0f}% right over "
+              f"{len(xor_hidden)} seeds", max(accuracies("XOR/one neuron")) <= 0.75,
+              needs="at most 3 of the 4 points (75%) in every seed: no line separates XOR's classes"),
+        Check(f"one hidden layer on XOR: all four points right in {solved} of {len(xor_hidden)} seeds",
+              solved * 2 > len(xor_hidden), needs="all four right in more than half the seeds"),
     ] + ([] if solved == len(xor_hidden) else [
         Check(f"in {len(xor_hidden) - solved} seeds the hidden layer stuck in a local minimum (more neurons or "
-              "another start get out of it)", False, essential=False)]))
+              "another start get out of it)", False, needs="all four right in every seed", essential=False)]))
 
 
 def evidence(results):

@@ -4,7 +4,8 @@ Everything the page shows is inside it: figures are SVG (or PNG) data URIs, the 
 and there is no script, so it opens from a file, offline, on a phone as on a laptop.
 
 A verdict is computed, never written in advance: an experiment states the checks its claim rests on,
-each with the measured numbers and whether they bear the claim out. All pass: the claim holds. Only
+each with what it compared (the measured numbers), what the claim needs of them (the threshold) and
+whether they bear the claim out. All pass: the claim holds. Only
 checks marked non-essential fail: it holds with a caveat (they say what). An essential one fails: it
 does not hold here, and that check says why.
 """
@@ -23,8 +24,9 @@ HOLDS, CAVEAT, FAILS = "holds", "holds with a caveat", "does not hold here"
 class Check:
     """One statement a verdict rests on: what was measured, and whether it bears the claim out."""
 
-    statement: str          # the finding, with its numbers
+    statement: str          # what was compared, with its numbers
     passed: bool
+    needs: str              # what the claim needs of those numbers: the threshold the check applies
     essential: bool = True  # False: a failure qualifies the verdict (a caveat) rather than refuting it
 
     def __post_init__(self):
@@ -147,8 +149,8 @@ def _figure(figure):
 
 
 def _verdict(verdict):
-    marks = "".join(f"<li>{'✓' if c.passed else ('✗' if c.essential else '!')} {_e(c.statement)}</li>"
-                    for c in verdict.checks)
+    marks = "".join(f"<li>{'✓' if c.passed else ('✗' if c.essential else '!')} {_e(c.statement)} "
+                    f'<span class="muted">(needs {_e(c.needs)})</span></li>' for c in verdict.checks)
     return (f'<div class="verdict {STATUS_CLASS[verdict.status]}"><span class="badge">Verdict: '
             f"{_e(verdict.status)}</span><ul>{marks}</ul></div>")
 
@@ -178,5 +180,7 @@ def render(sections, heading):
             f"<title>ember lab: the lesson's claims, measured</title><style>{STYLE}</style></head><body><main>"
             "<h1>The lesson's claims, measured</h1>"
             "<p>Each section takes one claim of an introductory deep-learning lesson, runs an experiment on real "
-            "data with ember, shows what it measured and gives a verdict computed from those numbers.</p>"
+            "data with ember, shows what it measured and gives a verdict computed from those numbers: each check "
+            "says what it compared and what the claim needs of it; ✓ it passed, ✗ it failed and the claim does not "
+            "hold here, ! it failed but only qualifies the claim (a caveat).</p>"
             f"<dl>{facts}</dl>{_contents(sections)}{body}</main></body></html>")
