@@ -121,7 +121,7 @@ def lab_page():
                 "on real data, over several seeds, and writes one self-contained HTML page (`runs/lab/index.html`; "
                 "`--out DIR` elsewhere) with, for each claim, the experiment, its figures, a table with the spread "
                 "over seeds and a verdict. `ember lab --quick` runs all of them with smaller settings and fewer seeds "
-                "in a few minutes; `ember lab` the full lab, in about half an hour on two CPU cores; "
+                "in a few minutes; `ember lab` the full lab, in about six minutes on two CPU cores; "
                 "`--device cuda` on a GPU. Every number also goes to `results.json`.\n",
                 f"A verdict is computed from the numbers when the experiment runs, never written in advance: each "
                 f"experiment states the checks its claim rests on. All pass: the claim **{report.HOLDS}**. Only "

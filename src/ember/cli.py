@@ -112,7 +112,7 @@ def _parser():
                     "Experiments: " + ", ".join(_lab_names()) + ".")
     lab.add_argument("names", nargs="*", metavar="NAME", help="experiments to run (default: all)")
     lab.add_argument("--quick", action="store_true",
-                     help="smaller settings and fewer seeds (minutes, not half an hour)")
+                     help="smaller settings and fewer seeds (a minute or two instead of about six)")
     lab.add_argument("--seed", type=int, default=0, help="the first seed (each experiment runs seeds S, S+1, ...)")
     lab.add_argument("--device", type=_device, help="cpu or cuda (cuda:N)")
     lab.add_argument("--out", default="runs/lab", metavar="DIR", help="where the report goes (default runs/lab)")
