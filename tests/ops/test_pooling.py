@@ -93,6 +93,22 @@ def test_max_pool_gives_a_tie_to_the_first_maximum_as_pytorch(device):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("settings", [dict(kernel_size=2), dict(kernel_size=3, stride=1, padding=1)],
+                         ids=["tiles", "overlapping"])
+def test_max_pool_gives_the_gradient_and_index_to_the_last_nan_as_pytorch(device, settings):
+    x = distinct(1, 2, 4, 4)
+    x[0, 0, 0, 0] = x[0, 0, 1, 0] = x[0, 1, 3, 3] = np.nan   # two NaNs in one window, one in another
+    check_parity(lambda lib, x: lib.nn.functional.max_pool2d(x, return_indices=True, **settings), x, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("settings", [dict(kernel_size=2), dict(kernel_size=2, stride=1)], ids=["tiles", "overlapping"])
+def test_max_pool_passes_no_infinite_gradient_to_the_elements_it_did_not_pick(device, settings):
+    x = distinct(1, 1, 2, 3)
+    check_parity(lambda lib, x: lib.nn.functional.max_pool2d(x, **settings) * math.inf, x, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name, shape, settings", [
     ("max_pool2d", (2, 3, 8, 6), dict(kernel_size=2)),
     ("max_pool2d", (2, 3, 4, 6), dict(kernel_size=(2, 3), ceil_mode=True)),

@@ -17,13 +17,15 @@ import math
 from .. import backend
 from ..autograd import Function
 from .conv import SPATIAL_NAMES, Window, batch_innermost, batched, ints
+from .elementwise import zero_where
 from .resample import Resample, average_matrix
 from .scatter import scatter
 
 
 class MaxPool(Function):
     """The largest value in each window: x (N, C, *spatial) -> (N, C, *out). The gradient flows only
-    to the element that was the maximum (the first one, on ties, as in PyTorch).
+    to the element that was the maximum (the first one, on ties, and the last NaN in a window that holds
+    NaNs, as in PyTorch).
 
     Forward takes the maximum offset by offset over all windows at once (kh·kw vectorized steps, no
     loop over windows). Backward finds, offset by offset again, where each window's maximum was, by
@@ -44,7 +46,7 @@ class MaxPool(Function):
         if not return_indices:
             return out
         winner = xp.zeros(out.shape, dtype=xp.int64)
-        for t, hit in enumerate(_first_maxima(windows, out, window)):
+        for t, hit in enumerate(_maxima(xp, windows, out, window)):
             xp.copyto(winner, t, where=hit)
         return out, _flat_indices(xp, winner, window, x.shape[2:])
 
@@ -52,18 +54,20 @@ class MaxPool(Function):
         x, out = ctx.saved
         xp, window = ctx.xp, ctx.window
         if window.tiles(x.shape[2:]):
-            return _tiled_gradient(x, out, grad, window)
+            gradient = _tiled_gradient(xp, x, out, grad, window)
+            if gradient is not None:
+                return gradient
         padded_x = window.pad(xp, x, -math.inf)
         windows = window.view(xp, padded_x, out.shape[2:])
         padded = xp.zeros_like(padded_x)
         targets = window.view(xp, padded, out.shape[2:])
         disjoint = all(s >= span for s, span in zip(window.stride, window.span()))
-        for hit, index in zip(_first_maxima(windows, out, window), _offset_indices(window)):
-            target = targets[index]
+        for hit, index in zip(_maxima(xp, windows, out, window), _offset_indices(window)):
+            target, share = targets[index], zero_where(xp, ~hit, grad)  # not grad·hit: inf·0 is NaN
             if disjoint:  # each input element in at most one window: write, no need to add
-                xp.multiply(grad, hit, out=target)
+                xp.copyto(target, share)
             else:
-                xp.add(target, grad * hit, out=target)
+                xp.add(target, share, out=target)
         return window.crop(padded)
 
 
@@ -72,11 +76,17 @@ def _offset_indices(window):
     return [(slice(None), slice(None)) + offset for offset in window.offsets()]
 
 
-def _first_maxima(windows, out, window):
-    """For each kernel offset, a boolean map (N, C, *out) of the windows whose maximum is there."""
-    hits = [windows[index] == out for index in _offset_indices(window)]
+def _maxima(xp, windows, out, window):
+    """For each kernel offset, a boolean map (N, C, *out) of the windows whose maximum PyTorch picks there:
+    the first of equal maxima, or in a window that holds NaNs (its maximum is NaN) the last NaN."""
+    offsets = _offset_indices(window)
+    hits = [windows[index] == out for index in offsets]  # never in a NaN's window: NaN equals nothing
     _keep_first(hits)
-    return hits
+    if not xp.isnan(out).any():
+        return hits
+    nans = [xp.isnan(windows[index]) for index in offsets]
+    _keep_first(nans[::-1])
+    return [hit | nan for hit, nan in zip(hits, nans)]
 
 
 def _keep_first(hits):
@@ -88,15 +98,20 @@ def _keep_first(hits):
         taken |= hit
 
 
-def _tiled_gradient(x, out, grad, window):
-    """The gradient when the windows tile x (the usual 2×2 pooling, see Window.tiles): x seen as blocks
-    (N, C, out_1, k_1, out_2, k_2), compared with the maxima in one step, then multiplied by the
-    gradient in one more, which writes every element of the result: no zero-filled buffer."""
+def _tiled_gradient(xp, x, out, grad, window):
+    """The gradient when the windows tile x (the usual 2×2 pooling, see Window.tiles) and hold no NaN: x
+    seen as blocks (N, C, out_1, k_1, out_2, k_2), compared with the maxima in one step (the first of a
+    tie kept, when there are ties), the gradient kept where they match in one more, which writes every
+    element of the result: no zero-filled buffer. None where a window holds a NaN (MaxPool.backward's
+    general path then picks the last NaN, as PyTorch does)."""
+    if xp.isnan(out).any():
+        return None
     blocks = x.reshape(x.shape[:2] + tuple(v for o, k in zip(out.shape[2:], window.kernel) for v in (o, k)))
     hits = blocks == _spread(out)
-    _keep_first([hits[(slice(None),) * 2 + tuple(v for i in offset for v in (slice(None), i))]
-                 for offset in window.offsets()])
-    return (_spread(grad) * hits).reshape(x.shape)
+    if xp.count_nonzero(hits) != out.size:  # some window holds its maximum more than once
+        _keep_first([hits[(slice(None),) * 2 + tuple(v for i in offset for v in (slice(None), i))]
+                     for offset in window.offsets()])
+    return zero_where(xp, ~hits, _spread(grad)).reshape(x.shape)
 
 
 def _spread(a):
