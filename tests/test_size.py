@@ -25,9 +25,9 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     # ledger's Tensor names (detach_, as_subclass, retains_grad, fill_diagonal_, resize_, new, layout); issue 20:
     # a one-line docstring on each public method and property (the API reference)
     "ops": 9274,  # issue 19: the recurrences' inference without saved activations, zero_where, im2col in
-    # bands, attention on transposed scores, the norms' in-place inference, promote's one-dtype check; issue 11: out= of add, sub, mul, div and matmul (the blitz's tensors
-    # page); issue 21: PyTorch's edge semantics the differential tester checks; issue 20: a one-line docstring on
-    # each public function (the API reference); issue 12:
+    # bands, attention on transposed scores, the norms' in-place inference, promote's one-dtype check; issue 11:
+    # out= of add, sub, mul, div and matmul (the blitz's tensors page); issue 21: PyTorch's edge semantics the
+    # differential tester checks; issue 20: a one-line docstring on each public function (the API reference); issue 12:
     # torch.*'s math, reductions, scans, sorting, statistics, sampling, activations, norms,
     # distances, indexing, scatter, joins, diagonals, layout and the *_copy views; the linear algebra of torch.* and
     # torch.linalg (products, einsum, factorizations, solvers); every loss of torch.nn (CTC, margin, distribution);
