@@ -1,8 +1,9 @@
+import numpy as np
 import pytest
 
 import ember
 from ember.ops.recurrent import gru_cell_composed, lstm_cell_composed, recurrence, rnn_cell_composed, step_slices
-from helpers import DEVICES, check_twin, rand
+from helpers import DEVICES, TOLERANCE, check_twin, rand, to_numpy
 
 BATCH, INPUT, HIDDEN, STEPS = 3, 4, 5, 6
 
@@ -40,3 +41,24 @@ def test_the_fused_recurrences_equal_their_readable_cells_through_time(device, b
 
     states = [rand(BATCH, HIDDEN, seed=5 + i) for i in range(n_states)]
     check_twin(fused(mode), composed, rand(STEPS * BATCH, INPUT), *states, *weights(gates, bias), device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("mode", ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"])
+def test_inference_without_saved_activations_equals_training_forward(device, mode):
+    """Under no_grad the op keeps one step's activations, not every step's: the same outputs and final
+    states as the training forward, on a packed batch whose sequences end at different steps."""
+    n_states = 2 if mode == "LSTM" else 1
+    gates = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}[mode]
+    batch_sizes = [3, 3, 2, 1]
+    arrays = [rand(sum(batch_sizes), INPUT)] + [rand(3, HIDDEN, seed=5 + i) for i in range(n_states)]
+    arrays += weights(gates, True)
+    runs = []
+    for grad in (True, False):
+        tensors = [ember.tensor(a, device=device, requires_grad=True) for a in arrays]
+        with ember.set_grad_enabled(grad):
+            runs.append(recurrence(mode, tensors[0], tensors[1:1 + n_states], tensors[1 + n_states:],
+                                   step_slices(batch_sizes)))
+    assert runs[0][0].requires_grad and not runs[1][0].requires_grad
+    for trained, inferred in zip(*runs):
+        np.testing.assert_allclose(to_numpy(inferred), to_numpy(trained.detach()), **TOLERANCE[np.float64])

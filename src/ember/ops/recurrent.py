@@ -45,7 +45,8 @@ class Recurrence(Function):
     contiguous block (NumPy is about three times faster on those than on strided ones); forward's
     products give that layout directly, backward's weight products use row-major (N, gates·hidden). The subclasses give the
     cell: `cell` computes one step's activations and new states, `cell_backward` its gradients.
-    `steps` lists (first row, rows) per step in the order they run.
+    `steps` lists (first row, rows) per step in the order they run; `cell`'s rows index what it keeps
+    for backward (every step's rows in training, the first rows of one step's worth in inference).
     """
 
     n_gates = 1   # blocks of size hidden stacked in the weights, in PyTorch's order
@@ -60,21 +61,28 @@ class Recurrence(Function):
         xw = xp.matmul(x, _by_gate(xp, w_ih, k))  # the input projection of every step at once (gates, N, hidden)
         if b_ih is not None:
             xw += ctx.gate_bias(b_ih, b_hh).reshape(k, 1, hidden)
-        gates = xp.empty((k, n, hidden), x.dtype)  # the activations, gate-major, kept for backward
+        # Training keeps every step's activations for backward; inference reuses one step's rows.
+        training = True in ctx.needs_input_grad
+        kept = n if training else batch
+        gates = xp.empty((k, kept, hidden), x.dtype)  # the activations, gate-major
         out = xp.empty((n, hidden), x.dtype)
-        h_prev = xp.empty((n, hidden), x.dtype)    # the h each step started from, for dL/dW_hh
+        h_prev = xp.empty((n, hidden), x.dtype) if training else None  # the h each step started from, for dL/dW_hh
         w_hh_by_gate = _by_gate(xp, w_hh, k)
         hw = xp.empty((k, batch, hidden), x.dtype)
-        ctx.prepare(xp, n, batch, hidden, x.dtype, b_hh)
+        ctx.prepare(xp, kept, batch, hidden, x.dtype, b_hh)
         with settings.small_products():
             for start, size in steps:
                 rows = slice(start, start + size)
+                kept_rows = rows if training else slice(0, size)
                 h = states[0][:size]
-                h_prev[rows] = h
+                if training:
+                    h_prev[rows] = h
                 xp.matmul(h, w_hh_by_gate, out=hw[:, :size])  # every gate's hidden path in one (batched) product
-                ctx.cell(rows, gates[:, rows], xw[:, rows], hw[:, :size], [s[:size] for s in states], out[rows])
+                ctx.cell(kept_rows, gates[:, kept_rows], xw[:, rows], hw[:, :size], [s[:size] for s in states],
+                         out[rows])
                 h[...] = out[rows]
-        ctx.save_for_backward(x, w_ih, w_hh, gates, h_prev, out)
+        if training:
+            ctx.save_for_backward(x, w_ih, w_hh, gates, h_prev, out)
         return (out, *states)
 
     def backward(ctx, grad_out, *grad_states):
@@ -119,7 +127,7 @@ class Recurrence(Function):
         return b_ih + b_hh
 
     def prepare(ctx, xp, n, batch, hidden, dtype, b_hh):
-        """Allocate what the cell keeps for backward (once, before the loop)."""
+        """Allocate what the cell keeps for backward, n rows (once, before the loop)."""
 
     def hidden_gate_grads(ctx, d_gates):
         """The array for the gradient of the hidden path's pre-activations: the same as the input
