@@ -88,53 +88,14 @@ def test_small_products_run_on_one_thread_while_the_cores_are_shared(monkeypatch
         ember.set_num_threads(before[0])
 
 
-def test_cores_are_shared_counts_the_other_processes_runnable_threads(monkeypatch, tmp_path):
+def test_cores_are_shared_reads_the_runnable_threads(monkeypatch, tmp_path):
     import builtins
     real_open = builtins.open
-    cores = len(os.sched_getaffinity(0))
-    wanted = min(ember.get_num_threads(), cores)
-    monkeypatch.setattr(ember.settings, "_own_runnable_threads", lambda: 1)
-    # this thread alone; other threads on the cores our BLAS threads leave free; one more than those
-    for runnable, shared in ((1, False), (1 + cores - wanted, False), (2 + cores - wanted, True)):
+    for runnable, shared in ((1, False), (len(os.sched_getaffinity(0)) + 1, True)):
         (tmp_path / "loadavg").write_text(f"0.50 0.40 0.30 {runnable}/300 12345\n")
         monkeypatch.setattr(builtins, "open", lambda path, *a, **k: real_open(
             tmp_path / "loadavg" if path == "/proc/loadavg" else path, *a, **k))
         assert ember.settings.cores_are_shared() is shared
-
-
-def test_own_runnable_threads_count_the_one_running_this():
-    assert 1 <= ember.settings._own_runnable_threads() <= len(os.listdir("/proc/self/task"))
-
-
-def backward_of_a_product():
-    w = ember.randn(8, 8, requires_grad=True)
-    (w @ w).sum().backward()
-
-
-def test_backward_runs_on_one_blas_thread_while_the_cores_are_shared_and_on_the_set_threads_after(monkeypatch):
-    before = blas_thread_counts()
-    if max(before) == 1:
-        ember.set_num_threads(2)  # so that one thread differs from the count as set
-    try:
-        set_counts = blas_thread_counts()
-        for shared, expected in ((True, [1] * len(before)), (False, set_counts)):
-            monkeypatch.setattr(ember.settings, "cores_are_shared", lambda: shared)
-            monkeypatch.setattr(ember.settings, "_last_look", float("-inf"))
-            backward_of_a_product()
-            assert blas_thread_counts() == expected
-    finally:
-        ember.set_num_threads(before[0])
-
-
-def test_the_load_is_looked_at_once_per_look_every_seconds(monkeypatch):
-    pytest.importorskip("threadpoolctl")
-    looks = []
-    monkeypatch.setattr(ember.settings, "cores_are_shared", lambda: looks.append(1) or False)
-    monkeypatch.setattr(ember.settings, "_last_look", float("-inf"))
-    monkeypatch.setattr(ember.settings, "LOOK_EVERY", 1e9)
-    backward_of_a_product()
-    backward_of_a_product()
-    assert len(looks) == 1
 
 
 def test_interop_threads_and_warn_always_are_recorded(monkeypatch):

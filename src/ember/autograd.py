@@ -20,7 +20,7 @@ import traceback
 import warnings
 import weakref
 
-from . import backend, settings
+from . import backend
 
 
 class InputError(ValueError, RuntimeError):
@@ -559,7 +559,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         if not inputs:
             raise RuntimeError("backward: inputs, if given, must not be empty")
     roots = _check_roots(tensors, grad_tensors)
-    settings.follow_the_load()
     run_backward(tensors, roots, bool(retain_graph), IntoGrad(roots, inputs))
 
 

@@ -6,7 +6,6 @@ is said by its function.
 
 import contextlib
 import os
-import time
 
 PRECISIONS = ("highest", "high", "medium")
 
@@ -22,13 +21,11 @@ def set_num_threads(n):
     ember's math runs in NumPy, whose BLAS library (OpenBLAS or MKL) starts with OMP_NUM_THREADS (or
     OPENBLAS_NUM_THREADS) threads. With threadpoolctl installed (pip install 'ember[threads]') this sets
     that library's thread count now; without it, n is only recorded (get_num_threads returns it), and the
-    environment variables, set before Python starts, are the way to change it. While other processes
-    want the cores, training steps run on one thread (follow_the_load)."""
-    global _num_threads, _one_thread
+    environment variables, set before Python starts, are the way to change it."""
+    global _num_threads
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"set_num_threads: expected a positive int, got {n!r}")
     _num_threads = n
-    _one_thread = None  # what follow_the_load set gives way to the program's choice
     controller = _blas_controller()
     if controller is not None:
         controller.limit(limits=n, user_api="blas")  # set now, kept
@@ -66,50 +63,15 @@ def small_products():
 
 
 def cores_are_shared():
-    """Whether other processes have more threads ready to run now than the cores this process's BLAS
-    threads leave them. Linux counts every process's runnable threads in /proc/loadavg and this process's
-    own in /proc/self/task; False where they cannot be read."""
+    """Whether more threads are ready to run now than this process has cores (Linux counts them, this
+    process's own included, in /proc/loadavg); False where that cannot be read."""
     try:
         with open("/proc/loadavg") as f:
             runnable = int(f.read().split()[3].split("/")[0])
         cores = len(os.sched_getaffinity(0))
-        others = runnable - _own_runnable_threads()
     except (OSError, AttributeError, ValueError, IndexError):
         return False
-    return others + min(get_num_threads(), cores) > cores
-
-
-def _own_runnable_threads():
-    """How many of this process's threads are running or ready to run (state R in /proc/self/task/*/stat)."""
-    count = 0
-    for task in os.listdir("/proc/self/task"):
-        with open(f"/proc/self/task/{task}/stat") as f:
-            count += f.read().rsplit(")", 1)[1].split()[0] == "R"
-    return count
-
-
-LOOK_EVERY = 0.25  # seconds between two looks at the load (a look costs about 0.15 ms)
-_last_look = float("-inf")
-_one_thread = None  # threadpoolctl's limiter while follow_the_load holds BLAS to one thread
-
-
-def follow_the_load():
-    """Called before each backward pass: a training step's products run on one BLAS thread while other
-    processes want the cores, and on the threads set (set_num_threads) while the cores are free. With a
-    core taken, threads that share each product wait for each other (a train step of LeNet took 10 to 20
-    times as long on two threads as on one); on free cores two threads are faster. Looks at the load at
-    most every LOOK_EVERY seconds; does nothing without threadpoolctl."""
-    global _last_look, _one_thread
-    now = time.monotonic()
-    if now - _last_look < LOOK_EVERY or _blas_controller() is None:
-        return
-    _last_look = now
-    shared = cores_are_shared()
-    if shared and _one_thread is None:
-        _one_thread = _blas_controller().limit(limits=1, user_api="blas")
-    elif not shared and _one_thread is not None:
-        _one_thread.restore_original_limits()
-        _one_thread = None
+    return runnable > cores
 
 
 _controller = None

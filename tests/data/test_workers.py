@@ -212,8 +212,10 @@ def test_a_dropped_iterator_and_a_collected_loader_end_their_workers():
 
 
 CTRL_C_SCRIPT = """
-import os, sys, time
+import os, signal, sys, time
 from ember.data import DataLoader, Dataset
+
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as started from a terminal (a background job ignores it)
 
 class Slow(Dataset):
     def __len__(self):
