@@ -4,10 +4,13 @@ For each workload (convnet and gpt of BENCHMARKS.md) it runs the same global bat
 2 processes under mpiexec, each taking half of it through DistributedDataParallel, and prints the samples/s
 of both, the speed-up, and the share of the all-reduce time hidden under the backward pass:
 
-    hidden = 1 - (time the step waits for its all-reduces once backward is done) / (their time alone)
+    hidden = 1 - exposed / alone
 
-The wait is DDP's, after its last bucket has started (it includes waiting for the slower rank); the time
-alone is that of the same all-reduces, every bucket one after the other, with nothing else running.
+alone: the same all-reduces, every bucket one after the other, with nothing else running (ms per step).
+exposed: the time a step waits for its all-reduces once its backward pass is done (DDP's wait, after its
+last bucket has started), as the last rank to get there sees it. A rank that finishes its backward early
+also waits for the other to catch up, which is not communication: so each step's exposed time is the
+smallest of the ranks' waits in that step, and `exposed` is their mean over the steps.
 """
 
 import argparse
@@ -74,22 +77,24 @@ def worker(name, steps):
         loss_fn(trained(x), y).backward()
         optimizer.step()
 
-    waited = [0.0]
+    waits = []
     if world > 1:
         finish = trained._finish  # the wait for the all-reduces, timed here (a benchmark may look inside)
 
         def timed_finish():
             started = time.perf_counter()
             finish()
-            waited[0] += time.perf_counter() - started
+            waits.append(time.perf_counter() - started)
         trained._finish = timed_finish
     figures = {"processes": world, "samples_per_second": workload.batch / _timed(step, steps)}
     if world > 1:
-        exposed = _slowest(waited[0]) / (steps + 2)  # the two warm-up steps waited too
+        each_step = ember.tensor(waits, dtype=ember.float64)  # the two warm-up steps waited too
+        dist.all_reduce(each_step, dist.ReduceOp.MIN)
+        exposed = each_step.mean().item()
 
         def all_reduces_alone():
             for bucket in trained._buckets:
-                dist.all_reduce(ember.Tensor(bucket.flat), dist.ReduceOp.AVG)
+                dist.all_reduce(bucket.tensor)
 
         alone = _timed(all_reduces_alone, steps)
         figures.update(all_reduce_ms=1000 * alone, exposed_ms=1000 * exposed,
