@@ -11,6 +11,10 @@ exposed: the time a step waits for its all-reduces once its backward pass is don
 last bucket has started), as the last rank to get there sees it. A rank that finishes its backward early
 also waits for the other to catch up, which is not communication: so each step's exposed time is the
 smallest of the ranks' waits in that step, and `exposed` is their mean over the steps.
+
+The last column is the most 2 processes could reach on this machine: 2 processes side by side, each
+training on its half of the batch alone (no DDP, no communication), against one process on the whole.
+Where the cores share caches and memory bandwidth, or other programs run, it is below 2.
 """
 
 import argparse
@@ -31,6 +35,7 @@ def parse_args(argv):
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results"),
                         help="folder for distributed.json (default benchmarks/results)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)  # a workload, measured in this MPI process
+    parser.add_argument("--alone", action="store_true", help=argparse.SUPPRESS)  # the worker trains without DDP
     return parser.parse_args(argv)
 
 
@@ -54,8 +59,9 @@ def _slowest(seconds):
     return t.item()
 
 
-def worker(name, steps):
-    """Measure one workload on this MPI job's ranks; rank 0 prints the figures as JSON."""
+def worker(name, steps, alone):
+    """Measure one workload on this MPI job's ranks (each on its own, without DDP, if alone); rank 0 prints
+    the figures as JSON."""
     import numpy as np
 
     import ember
@@ -70,7 +76,8 @@ def worker(name, steps):
     ember.manual_seed(0)
     model, loss_fn, optimizer = workload.build(ember)
     x, y = (ember.tensor(a) for a in workload.make_data(np.random.default_rng(rank), workload.batch // world))
-    trained = DistributedDataParallel(model) if world > 1 else model
+    distributed = world > 1 and not alone
+    trained = DistributedDataParallel(model) if distributed else model
 
     def step():
         optimizer.zero_grad()
@@ -78,7 +85,7 @@ def worker(name, steps):
         optimizer.step()
 
     waits = []
-    if world > 1:
+    if distributed:
         finish = trained._finish  # the wait for the all-reduces, timed here (a benchmark may look inside)
 
         def timed_finish():
@@ -87,7 +94,7 @@ def worker(name, steps):
             waits.append(time.perf_counter() - started)
         trained._finish = timed_finish
     figures = {"processes": world, "samples_per_second": workload.batch / _timed(step, steps)}
-    if world > 1:
+    if distributed:
         each_step = ember.tensor(waits, dtype=ember.float64)  # the two warm-up steps waited too
         dist.all_reduce(each_step, dist.ReduceOp.MIN)
         exposed = each_step.mean().item()
@@ -104,13 +111,13 @@ def worker(name, steps):
     dist.destroy_process_group()
 
 
-def measure(name, processes, steps):
+def measure(name, processes, steps, alone=False):
     from ember.distributed import launcher
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                PYTHONPATH=os.pathsep.join(p for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                                       os.environ.get("PYTHONPATH")) if p))
     done = subprocess.run(launcher.command(processes, ["-m", "benchmarks.distributed", "--worker", name,
-                                                       "--steps", str(steps)]),
+                                                       "--steps", str(steps)] + ["--alone"] * alone),
                           capture_output=True, text=True, env=env)
     lines = [line for line in done.stdout.splitlines() if line.startswith("FIGURES ")]
     if done.returncode != 0 or not lines:
@@ -121,16 +128,19 @@ def measure(name, processes, steps):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.worker:
-        return worker(args.worker, args.steps)
+        return worker(args.worker, args.steps, args.alone)
     results = {}
     print(f"{'workload':10s} {'1 process':>14s} {'2 processes':>14s} {'speed-up':>9s} {'all-reduce':>11s} "
-          f"{'hidden':>7s}")
+          f"{'hidden':>7s} {'2 alone':>8s}")
     for name in args.workload or WORKLOADS:
-        one, two = measure(name, 1, args.steps), measure(name, 2, args.steps)
+        one, two, side_by_side = (measure(name, 1, args.steps), measure(name, 2, args.steps),
+                                  measure(name, 2, args.steps, alone=True))
         speedup = two["samples_per_second"] / one["samples_per_second"]
-        results[name] = {"one": one, "two": two, "speedup": speedup}
+        cap = side_by_side["samples_per_second"] / one["samples_per_second"]
+        results[name] = {"one": one, "two": two, "two_alone": side_by_side, "speedup": speedup, "cap": cap}
         print(f"{name:10s} {one['samples_per_second']:10.1f} s/s {two['samples_per_second']:10.1f} s/s "
-              f"{speedup:8.2f}x {two['all_reduce_ms']:8.1f} ms {100 * two['hidden_share']:6.0f}%", flush=True)
+              f"{speedup:8.2f}x {two['all_reduce_ms']:8.1f} ms {100 * two['hidden_share']:6.0f}% {cap:7.2f}x",
+              flush=True)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "distributed.json"), "w") as f:
         json.dump(results, f, indent=2)
