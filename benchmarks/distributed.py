@@ -35,7 +35,7 @@ def parse_args(argv):
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results"),
                         help="folder for distributed.json (default benchmarks/results)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)  # a workload, measured in this MPI process
-    parser.add_argument("--alone", action="store_true", help=argparse.SUPPRESS)  # the worker trains without DDP
+    parser.add_argument("--without-ddp", action="store_true", help=argparse.SUPPRESS)  # each worker on its own
     return parser.parse_args(argv)
 
 
@@ -59,8 +59,8 @@ def _slowest(seconds):
     return t.item()
 
 
-def worker(name, steps, alone):
-    """Measure one workload on this MPI job's ranks (each on its own, without DDP, if alone); rank 0 prints
+def worker(name, steps, without_ddp):
+    """Measure one workload on this MPI job's ranks (each on its own if without_ddp); rank 0 prints
     the figures as JSON."""
     import numpy as np
 
@@ -76,7 +76,7 @@ def worker(name, steps, alone):
     ember.manual_seed(0)
     model, loss_fn, optimizer = workload.build(ember)
     x, y = (ember.tensor(a) for a in workload.make_data(np.random.default_rng(rank), workload.batch // world))
-    distributed = world > 1 and not alone
+    distributed = world > 1 and not without_ddp
     trained = DistributedDataParallel(model) if distributed else model
 
     def step():
@@ -111,13 +111,13 @@ def worker(name, steps, alone):
     dist.destroy_process_group()
 
 
-def measure(name, processes, steps, alone=False):
+def measure(name, processes, steps, without_ddp=False):
     from ember.distributed import launcher
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                PYTHONPATH=os.pathsep.join(p for p in (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                                       os.environ.get("PYTHONPATH")) if p))
     done = subprocess.run(launcher.command(processes, ["-m", "benchmarks.distributed", "--worker", name,
-                                                       "--steps", str(steps)] + ["--alone"] * alone),
+                                                       "--steps", str(steps)] + ["--without-ddp"] * without_ddp),
                           capture_output=True, text=True, env=env)
     lines = [line for line in done.stdout.splitlines() if line.startswith("FIGURES ")]
     if done.returncode != 0 or not lines:
@@ -128,13 +128,13 @@ def measure(name, processes, steps, alone=False):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.worker:
-        return worker(args.worker, args.steps, args.alone)
+        return worker(args.worker, args.steps, args.without_ddp)
     results = {}
     print(f"{'workload':10s} {'1 process':>14s} {'2 processes':>14s} {'speed-up':>9s} {'all-reduce':>11s} "
           f"{'hidden':>7s} {'2 alone':>8s}")
     for name in args.workload or WORKLOADS:
         one, two, side_by_side = (measure(name, 1, args.steps), measure(name, 2, args.steps),
-                                  measure(name, 2, args.steps, alone=True))
+                                  measure(name, 2, args.steps, without_ddp=True))
         speedup = two["samples_per_second"] / one["samples_per_second"]
         cap = side_by_side["samples_per_second"] / one["samples_per_second"]
         results[name] = {"one": one, "two": two, "two_alone": side_by_side, "speedup": speedup, "cap": cap}
