@@ -169,6 +169,11 @@ def unused_parameters_are_found_or_named():
             continue
         expected = sum(g[name] if g[name] is not None else 0 for g in grads.values()) / 2
         np.testing.assert_allclose(p.grad.numpy(), expected, rtol=1e-5, atol=1e-6)
+    b = ddp.module.b.weight
+    b.grad.mul_(1 + rank)  # the ranks' gradients of b differ now
+    kept = b.grad.numpy().copy()
+    ddp(x, use_b=False).sum().backward()  # no rank uses b: its .grad (a view of a bucket) must stay as it was
+    np.testing.assert_array_equal(b.grad.numpy(), kept)
     strict = DDP(TwoHeads())
     strict(x, use_b=False).sum().backward()  # b and never get no gradient, on both ranks
     try:

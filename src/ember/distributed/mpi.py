@@ -6,21 +6,17 @@ the job from the launcher, and every collective (all-reduce, broadcast, ...) is 
 in the same order. Each call here starts a nonblocking collective on a contiguous NumPy array, in
 place, and returns a request (its Wait() finishes it, its Test() asks whether it has).
 
-MPI moves a nonblocking collective on only while the process is inside some MPI call. So that it
-progresses while the caller computes (DistributedDataParallel's backward pass), a helper thread makes
-such a call every PROGRESS_SECONDS while requests are under way: Iprobe, which asks for nothing but
-lets MPI move every transfer along. NumPy's kernels release Python's lock, so the thread runs beside them.
+MPI moves a nonblocking collective on only while the process is inside some MPI call: a caller that
+computes meanwhile tests the request now and then (as DistributedDataParallel's gradient hooks do). A
+helper thread polling MPI instead was measured slower: it competes with the computation for Python's
+lock and for the cores, and MPI's lock between threads slows every call.
 """
-
-import threading
-import time
 
 import numpy as np
 
 from .. import backend
 
 _REDUCTIONS = {"sum": "SUM", "product": "PROD", "max": "MAX", "min": "MIN"}  # ReduceOp value -> MPI's name
-PROGRESS_SECONDS = 0.002
 
 
 def load_mpi():
@@ -42,29 +38,6 @@ class MPIEngine:
         self.MPI = load_mpi()
         self.comm = self.MPI.COMM_WORLD.Dup()
         self.rank, self.size = self.comm.Get_rank(), self.comm.Get_size()
-        self._under_way, self._changed, self._closed = 0, threading.Condition(), False
-        self._progress = threading.Thread(target=self._make_progress, daemon=True, name="ember MPI progress")
-        self._progress.start()
-
-    def _make_progress(self):
-        while True:
-            with self._changed:
-                self._changed.wait_for(lambda: self._under_way or self._closed)
-                if self._closed:
-                    return
-            self.comm.Iprobe()  # no message is ever sent on it: this only lets MPI move the collectives on
-            time.sleep(PROGRESS_SECONDS)
-
-    def _started(self, request):
-        with self._changed:
-            self._under_way += 1
-            self._changed.notify()
-        return Request(request, self)
-
-    def finished(self):
-        """A request of this engine has completed."""
-        with self._changed:
-            self._under_way -= 1
 
     def buffer_for(self, array):
         """array itself when MPI can work on it in place (a C-contiguous NumPy array of a type MPI reduces),
@@ -78,63 +51,39 @@ class MPIEngine:
         return getattr(self.MPI, _REDUCTIONS[op])
 
     def all_reduce(self, buffer, op):
-        return self._started(self.comm.Iallreduce(self.MPI.IN_PLACE, buffer, self._op(op)))
+        return self.comm.Iallreduce(self.MPI.IN_PLACE, buffer, self._op(op))
 
     def broadcast(self, buffer, src):
-        return self._started(self.comm.Ibcast(buffer, root=src))
+        return self.comm.Ibcast(buffer, root=src)
 
     def reduce(self, buffer, dst, op):
         if self.rank == dst:
-            return self._started(self.comm.Ireduce(self.MPI.IN_PLACE, buffer, self._op(op), root=dst))
-        return self._started(self.comm.Ireduce(buffer, None, self._op(op), root=dst))
+            return self.comm.Ireduce(self.MPI.IN_PLACE, buffer, self._op(op), root=dst)
+        return self.comm.Ireduce(buffer, None, self._op(op), root=dst)
 
     def all_gather(self, out, buffer):
         """out (size, *buffer.shape) gets every rank's buffer, in rank order."""
-        return self._started(self.comm.Iallgather(buffer, out))
+        return self.comm.Iallgather(buffer, out)
 
     def reduce_scatter(self, out, buffer, op):
         """buffer (size, *out.shape): rank r's out gets the reduction of every rank's buffer[r]."""
-        return self._started(self.comm.Ireduce_scatter_block(buffer, out, self._op(op)))
+        return self.comm.Ireduce_scatter_block(buffer, out, self._op(op))
 
     def gather(self, out, buffer, dst):
         """On dst, out (size, *buffer.shape) gets every rank's buffer (out is None elsewhere)."""
-        return self._started(self.comm.Igather(buffer, out, root=dst))
+        return self.comm.Igather(buffer, out, root=dst)
 
     def scatter(self, out, buffer, src):
         """out gets buffer[rank] of src's buffer (size, *out.shape) (buffer is None elsewhere)."""
-        return self._started(self.comm.Iscatter(buffer, out, root=src))
+        return self.comm.Iscatter(buffer, out, root=src)
 
     def barrier(self):
-        return self._started(self.comm.Ibarrier())
+        return self.comm.Ibarrier()
 
     def abort(self, status):
         """End every process of the job now (the launcher kills the others)."""
         self.MPI.COMM_WORLD.Abort(status)
 
     def close(self):
-        with self._changed:
-            self._closed = True
-            self._changed.notify()
-        self._progress.join()
         self.comm.Free()
 
-
-class Request:
-    """A collective under way on MPI: Wait() finishes it, Test() says whether it has finished."""
-
-    def __init__(self, request, engine):
-        self.request, self.engine, self.done = request, engine, False
-
-    def Wait(self):  # noqa: N802 (MPI's names, which NCCL's events share)
-        if not self.done:
-            self.request.Wait()
-            self._finish()
-
-    def Test(self):  # noqa: N802
-        if not self.done and self.request.Test():
-            self._finish()
-        return self.done
-
-    def _finish(self):
-        self.done = True
-        self.engine.finished()

@@ -8,9 +8,11 @@ on the whole batch: the gradient of the mean loss over N·B samples is the mean 
 Averaging costs time, so it overlaps the backward pass. The parameters are split into buckets (the first
 of 1 MiB, then of bucket_cap_mb, 25 MiB by default), last layers first, since backward reaches them
 first. As soon as every gradient of a bucket is complete (a post-accumulate-grad hook on each parameter),
-its nonblocking all-reduce starts, while backward goes on through the earlier layers. Buckets start in
-the same order on every rank, as collectives must; when the last has started, DDP waits for them all and
-writes the averages into .grad.
+its nonblocking all-reduce starts, while backward goes on through the earlier layers. MPI moves such an
+all-reduce on only while the process is inside an MPI call, so each later gradient hook tests the ones
+under way. Buckets start in the same order on every rank, as collectives must; when the last has started,
+DDP waits for them all and makes the averages the .grad arrays. No step allocates: each gradient is divided
+by the world size straight into its bucket, and the all-reduce sums these shares in place.
 
 DataParallel splits each batch across the GPUs of one process; on one device PyTorch's simply calls the
 module, and so does ember's, on every machine: splitting across GPUs is not in ember.
@@ -40,14 +42,17 @@ class DataParallel(Module):
 
 
 class _Bucket:
-    """Parameters whose gradients are all-reduced together, as one flat array of their dtype and device."""
+    """Parameters whose gradients are all-reduced together: one flat array of their dtype and device, made
+    once, and a view of it shaped as each parameter (which becomes its .grad's array once averaged)."""
 
-    def __init__(self, params):
-        self.params = params
-        self.offsets = [0]
+    def __init__(self, params, world_size):
+        self.params, self.world_size = params, world_size
+        self.flat = _xp(params[0]).empty(sum(p.numel() for p in params), dtype=params[0].array.dtype)
+        self.tensor = Tensor(self.flat)
+        self.views, start = [], 0
         for p in params:
-            self.offsets.append(self.offsets[-1] + p.numel())
-        self.flat = _xp(params[0]).empty(self.offsets[-1], dtype=params[0].array.dtype)
+            self.views.append(self.flat[start:start + p.numel()].reshape(p.shape))
+            start += p.numel()
         self.reset()
 
     def reset(self):
@@ -56,19 +61,15 @@ class _Bucket:
         self.pending = len(self.params)
 
     def put(self, position, grad):
-        """Copy one parameter's gradient (or zeros, for None) into its place in the flat array."""
-        start, stop = self.offsets[position], self.offsets[position + 1]
+        """One parameter's gradient (zeros for None) divided by the world size, into its view, in one pass:
+        the all-reduce then sums the ranks' shares into their average."""
+        view = self.views[position]
         if grad is None:
-            self.flat[start:stop] = 0
+            view[...] = 0
         else:
-            self.flat[start:stop] = grad.array.reshape(-1)
+            _xp(grad).divide(grad.array, self.world_size, out=view)
         self.ready[position] = True
         self.pending -= 1
-
-    def averaged(self, position):
-        """The averaged gradient of parameter `position`, shaped as it."""
-        p = self.params[position]
-        return self.flat[self.offsets[position]:self.offsets[position + 1]].reshape(p.shape)
 
 
 def _xp(tensor):
@@ -100,7 +101,8 @@ class DistributedDataParallel(Module):
     (broadcast_buffers) the buffers too, as PyTorch does (BatchNorm's running statistics are then rank 0's;
     SyncBatchNorm makes them the whole batch's). find_unused_parameters: parameters that a forward did not
     use get zeros in the average rather than stalling it. device_ids, for a GPU module, is [its GPU].
-    check_reduction, gradient_as_bucket_view and static_graph are accepted: they change no result.
+    check_reduction, gradient_as_bucket_view and static_graph are accepted: they change no result (the averaged
+    gradients are always views of the buckets, as with gradient_as_bucket_view=True).
     """
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0, broadcast_buffers=True, init_sync=True,
@@ -123,7 +125,7 @@ class DistributedDataParallel(Module):
         self.bucket_bytes_cap = int((25 if bucket_cap_mb is None else bucket_cap_mb) * (1 << 20))
         params = [p for p in module.parameters() if p.requires_grad]
         self._names = {id(p): name for name, p in module.named_parameters()}
-        self._buckets = [_Bucket(b) for b in _buckets(params, self.bucket_bytes_cap)]
+        self._buckets = [_Bucket(b, self.world_size) for b in _buckets(params, self.bucket_bytes_cap)]
         self._place = {id(p): (b, i) for b, bucket in enumerate(self._buckets) for i, p in enumerate(bucket.params)}
         for p in params:
             p.register_post_accumulate_grad_hook(self._gradient_ready)
@@ -204,6 +206,8 @@ class DistributedDataParallel(Module):
         for bucket in self._buckets:
             for i, p in enumerate(bucket.params):
                 if id(p) not in reached:
+                    if p.grad is not None and p.grad.array is bucket.views[i]:
+                        p.grad.array = p.grad.array.copy()  # no rank may use it: its .grad must stay as it is
                     bucket.put(i, p.grad)
         self._start_ready_buckets()
 
@@ -214,21 +218,24 @@ class DistributedDataParallel(Module):
         if not self._syncing:
             return  # no_sync(), or a forward without grad: the gradient stays this rank's
         self._started = True
+        for work in self._works:
+            work.is_completed()  # MPI moves a nonblocking collective on only inside MPI calls, such as this test
         b, i = self._place[id(param)]
         self._buckets[b].put(i, param.grad)
         self._start_ready_buckets()
 
     def _start_ready_buckets(self):
         while self._next_bucket < len(self._buckets) and self._buckets[self._next_bucket].pending == 0:
-            flat = Tensor(self._buckets[self._next_bucket].flat)
-            self._works.append(distributed.all_reduce(flat, distributed.ReduceOp.AVG, self.process_group,
+            tensor = self._buckets[self._next_bucket].tensor
+            self._works.append(distributed.all_reduce(tensor, distributed.ReduceOp.SUM, self.process_group,
                                                       async_op=True))
             self._next_bucket += 1
         if self._next_bucket == len(self._buckets) and self._started:
             self._finish()
 
     def _finish(self):
-        """Wait for every bucket's all-reduce and put the averages into .grad."""
+        """Wait for every bucket's all-reduce and make the averages the arrays of .grad (views of the buckets,
+        as PyTorch's gradient_as_bucket_view: a .grad kept from one step changes in the next)."""
         for work in self._works:
             work.wait()
         used = None
@@ -236,13 +243,13 @@ class DistributedDataParallel(Module):
             self._used_work.wait()
             used = iter(self._used.tolist())
         for bucket in self._buckets:
-            for i, p in enumerate(bucket.params):
+            for p, view in zip(bucket.params, bucket.views):
                 if used is not None and not next(used):
                     continue  # no rank used it: its .grad stays as it was
                 if p.grad is None:
-                    p.grad = Tensor(bucket.averaged(i).copy())
+                    p.grad = Tensor(view)
                 else:
-                    p.grad.array[...] = bucket.averaged(i)
+                    p.grad.array = view
         self._syncing = self._started = False
 
     @contextlib.contextmanager
