@@ -24,8 +24,9 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph; the last of the
     # ledger's Tensor names (detach_, as_subclass, retains_grad, fill_diagonal_, resize_, new, layout); issue 20:
     # a one-line docstring on each public method and property (the API reference)
-    "ops": 9301,  # issue 21: axis=/keepdims= on the indexing, scatter, norm and distance functions too, and
-    # torch.softmax/log_softmax (dim required, dtype third) apart from F's; issue 19: zero_where, im2col in bands, attention on transposed scores, the norms' in-place
+    "ops": 9302,  # issue 21: axis=/keepdims= on the indexing, scatter, norm and distance functions too, and
+    # torch.softmax/log_softmax (dim required, dtype third) apart from F's, sinc's derivative in PyTorch's form;
+    # issue 19: zero_where, im2col in bands, attention on transposed scores, the norms' in-place
     # inference, promote's one-dtype check; issue 11: out= of add, sub, mul, div and matmul (the blitz's tensors
     # page); issue 21: PyTorch's edge semantics the differential tester checks; issue 20: a one-line docstring on
     # each public function (the API reference); issue 12:
