@@ -82,8 +82,8 @@ DIFFERENCES = {
     "median all": "integers: PyTorch's median of an empty integer tensor is an uninitialized number, ember's NaN",
     "cummax": "empty tensors: PyTorch skips the dim check on them, ember checks dim always",
     "cummin": "as cummax",
-    "std": "±1e38, ±1e-38: ember's variance squares the deviations, which overflow (underflow) float32; PyTorch's "
-           "Welford sums do not",
+    "std": "±1e38, ±1e-38 and float32 elements below 1e-17: ember's variance squares the deviations, which overflow "
+           "(underflow) float32; PyTorch's Welford sums do not",
     "var": "as std; and NaN, as var_mean", "std all": "as std", "var all": "as std", "std unbiased": "as std", "std_mean": "as std; ±inf as var_mean",
     "var_mean": "NaN: PyTorch's gradient of a single NaN with no degrees of freedom is inf, ember's NaN; ±inf: "
                 "PyTorch's one-pass mean of infinities is NaN, ember's ±inf",
@@ -102,8 +102,8 @@ DIFFERENCES = {
              "other's shape, so a 0-d other of 1e38 gets the gradient 0·inf (NaN) where PyTorch sums no elements (0); "
              "a float64 input by a float32 other: both compute 2^other in float32, NumPy's power within an ulp of "
              "PyTorch's, which float64's tolerance sees",
-    "norm": "±1e38, ±1e-38: ember's 2-norm squares the elements, which overflow (underflow) float32; PyTorch's "
-            "kernel scales them", "dist": "as norm",
+    "norm": "±1e38, ±1e-38 and float32 elements below 1e-17: ember's 2-norm squares the elements, which overflow "
+            "(underflow) float32; PyTorch's kernel scales them", "dist": "as norm",
     "cosine_similarity": "as norm; and float32 inputs with a slice of norm below 0.1: where the exact gradient is 0 "
                          "(a 0-d x1, on whose scale the cosine does not depend) both give float32 rounding noise "
                          "times 1/‖x‖, beyond float32's tolerance, each its own; mixed float32 and float64: "
@@ -143,10 +143,20 @@ def near_a_pole(arrays, dim):
         return x.dtype == np.float32 and bool(((x < 0.01) & (np.abs(x - np.round(x)) < 0.01)).any())
 
 
+def tiny_float32(array):
+    """A float32 array with an element of magnitude in (0, 1e-17), whose square underflows."""
+    magnitude = np.abs(array)
+    return array.dtype == np.float32 and bool(((magnitude > 0) & (magnitude < 1e-17)).any())
+
+
 def tiny_float32_divisor(arrays, dim):
-    """addcdiv's tensor2 in float32 with an element of magnitude in (0, 1e-17), whose square underflows."""
-    magnitude = np.abs(arrays[2])
-    return arrays[2].dtype == np.float32 and bool(((magnitude > 0) & (magnitude < 1e-17)).any())
+    """addcdiv's tensor2 is tiny_float32."""
+    return tiny_float32(arrays[2])
+
+
+def tiny_float32_input(arrays, dim):
+    """An input that is tiny_float32 (one whose square underflows: std, var, the 2-norm)."""
+    return any(tiny_float32(a) for a in arrays)
 
 
 def inexact_float64(arrays, dim):
@@ -225,22 +235,25 @@ TABLE = [
     Op("addcmul", function("addcmul"), arity=3, dtypes=FLOATS, one_shape=True),
     Op("addcdiv", function("addcdiv"), arity=3, dtypes=FLOATS, one_shape=True, one_dtype=True, edges=NORMAL,
        differs=tiny_float32_divisor),
-    *[Op(name, function(name), dim=True, edges=EDGES_OF.get(name, EDGES)) for name in REDUCTIONS],
+    *[Op(name, function(name), dim=True, edges=EDGES_OF.get(name, EDGES),
+         differs=tiny_float32_input if name in ("std", "var") else None) for name in REDUCTIONS],
     *[Op(name, function(name), dim=True, dtypes=NO_BOOL if "median" in name else Op.dtypes, edges=EDGES_OF.get(name, EDGES),
         min_side=1 if name in ("cummax", "cummin") else 0, min_dims=int(name == "logcumsumexp"))
       for name in INDEXED_REDUCTIONS],
-    *[Op(f"{name} all", function(name), dtypes=FLOATS if "median" in name else Op.dtypes, edges=EDGES_OF.get(name, EDGES))
+    *[Op(f"{name} all", function(name), dtypes=FLOATS if "median" in name else Op.dtypes, edges=EDGES_OF.get(name, EDGES),
+         differs=tiny_float32_input if name in ("std", "var") else None)
       for name in REDUCTIONS[:9] + ["max", "min", "median", "all", "any"]],
     Op("sum keepdim", method("sum", 0, keepdim=True)),
     Op("sum axis", method("sum", axis=-1)),
-    Op("std unbiased", method("std", 0, correction=0), edges=NORMAL),
+    Op("std unbiased", method("std", 0, correction=0), edges=NORMAL, differs=tiny_float32_input),
     Op("var_mean", function("var_mean"), dim=True, dtypes=FLOATS, edges=without(math.nan, math.inf, -math.inf)),
-    Op("std_mean", function("std_mean"), dim=True, dtypes=FLOATS, edges=without(*NORMAL_LESS, math.inf, -math.inf)),
+    Op("std_mean", function("std_mean"), dim=True, dtypes=FLOATS, edges=without(*NORMAL_LESS, math.inf, -math.inf),
+       differs=tiny_float32_input),
     Op("aminmax", lambda lib, x, d: lib.aminmax(x, dim=d)),
-    Op("norm", function("norm"), edges=NORMAL),
+    Op("norm", function("norm"), edges=NORMAL, differs=tiny_float32_input),
     Op("norm 1", method("norm", 1)),
     Op("norm inf", method("norm", float("inf"))),
-    Op("dist", function("dist"), arity=2, dtypes=FLOATS, edges=NORMAL),
+    Op("dist", function("dist"), arity=2, dtypes=FLOATS, edges=NORMAL, differs=tiny_float32_input),
     *[Op(f"F.{name}", functional(name), dtypes=FLOATS, edges=EDGES_OF.get(name, EDGES)) for name in ACTIVATIONS],
     Op("threshold", functional("threshold", 0.5, -1.0), dtypes=FLOATS + ("int64", "int32")),
     Op("hardtanh(-2, 2)", functional("hardtanh", -2.0, 2.0), dtypes=FLOATS, edges=NAN_LESS),
@@ -388,4 +401,4 @@ def test_every_public_function_has_a_row_or_a_reason():
     without_row = {name for name in public_functions() if name not in rows and name.removeprefix("F.") not in rows}
     listed = set(" ".join(NO_ROW.values()).split())
     assert not without_row - listed, f"give these a row in TABLE or a place in NO_ROW: {sorted(without_row - listed)}"
-    assert not listed - without_row, f"NO_ROW lists names with a row, or none ember exports: {sorted(listed - without_row)}"
+    assert not listed - without_row, f"NO_ROW lists names with a row, or not exported: {sorted(listed - without_row)}"
