@@ -36,8 +36,9 @@ from .settings import (get_float32_matmul_precision, get_num_interop_threads, ge
 from .dtypes import can_cast, finfo, iinfo, promote_types, result_type
 from .ops.sampling import bernoulli, binomial, multinomial, poisson
 from .random import default_generator, fork_rng, get_rng_state, initial_seed, seed, set_rng_state, thread_safe_generator
-from .ops.activation import (celu, celu_, hardshrink, log_softmax, prelu, relu, relu_, rrelu, rrelu_, selu, selu_,
-                             sigmoid, softmax, tanh, threshold, threshold_)
+from .ops.activation import (celu, celu_, hardshrink, prelu, relu, relu_, rrelu, rrelu_, selu, selu_, sigmoid, tanh,
+                             threshold, threshold_)
+from .ops.activation import torch_log_softmax as log_softmax, torch_softmax as softmax
 from .ops.elementwise import (add, addcdiv, addcmul, clamp, clamp_max, clamp_min, clip, div, divide, float_power,
                               floor_divide, fmax, fmin, fmod, lerp, maximum, minimum, mul, multiply, neg, negative,
                               positive, pow, remainder, rsub, sub, subtract, true_divide)

@@ -16,7 +16,7 @@ from .ops.diagonal import diagonal as _diagonal
 from .ops.elementwise import cast, where
 from .ops.linalg import linalg_cross, matmul, multi_dot, vecdot
 from .ops.reduce import vector_norm
-from .ops.shape import movedim, normalize_dim, stack
+from .ops.shape import movedim, normalize_dim, numpy_names, stack
 from .ops.solvers import (det, inv, inv_ex, lstsq, lu_solve, matrix_exp, matrix_power, matrix_rank, pinv, slogdet,
                           solve, solve_ex, solve_triangular, tensorinv, tensorsolve)
 from . import backend, omissions
@@ -65,6 +65,7 @@ def _widened(name, A, dtype):
     return cast(A, dtype)
 
 
+@numpy_names
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):  # noqa: A002, N803
     """A norm of the matrices in the two dimensions dim: 'fro' (√Σ a²), 'nuc' (Σ σ), 2 and -2 (the largest and
     smallest singular value), 1 and -1 (the largest and smallest Σ|a| of a column), inf and -inf (of a row)."""
@@ -100,6 +101,7 @@ def _kept(values, axes):
     return values
 
 
+@numpy_names
 def norm(A, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):  # noqa: A002, N803
     """A vector norm (dim one dimension, or A 1-D) or a matrix norm (dim two dimensions, or A 2-D) of the
     order ord; with neither ord nor dim, the 2-norm of all elements."""

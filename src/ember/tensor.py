@@ -914,14 +914,17 @@ class Tensor:
         """polygamma(n) in place; returns self."""
         return self._store("polygamma_", special.polygamma, n, self)
 
+    @shape_ops.numpy_names
     def cumsum_(self, dim=None, *, dtype=None):
         """cumsum along dim, in place; returns self."""
         return self._store("cumsum_", scan.cumsum, self, dim, dtype=dtype)
 
+    @shape_ops.numpy_names
     def cumprod_(self, dim=None, *, dtype=None):
         """cumprod along dim, in place; returns self."""
         return self._store("cumprod_", scan.cumprod, self, dim, dtype=dtype)
 
+    @shape_ops.numpy_names
     def renorm_(self, p, dim, maxnorm):
         """renorm in place: each slice along dim rescaled to a p-norm of at most maxnorm; returns self."""
         return self._store("renorm_", reduce.renorm, self, p, dim, maxnorm)
@@ -997,10 +1000,12 @@ class Tensor:
         self._take_node(result)
         return self._changed()
 
+    @shape_ops.numpy_names
     def squeeze_(self, dim=None):
         """squeeze in place; returns self."""
         return self._view_in_place("squeeze_", shape_ops.squeeze(self, dim))
 
+    @shape_ops.numpy_names
     def unsqueeze_(self, dim):
         """unsqueeze in place; returns self."""
         return self._view_in_place("unsqueeze_", shape_ops.unsqueeze(self, dim))
@@ -1098,15 +1103,7 @@ class Tensor:
         """The n-th derivative of the digamma function, elementwise."""
         return special.polygamma(n, self)
 
-    @shape_ops.numpy_names
-    def softmax(self, dim, dtype=None):
-        """softmax along dim (ember.softmax)."""
-        return activation.softmax(self, dim, dtype=dtype)
-
-    @shape_ops.numpy_names
-    def log_softmax(self, dim, dtype=None):
-        """log_softmax along dim (ember.log_softmax)."""
-        return activation.log_softmax(self, dim, dtype=dtype)
+    softmax, log_softmax = activation.torch_softmax, activation.torch_log_softmax
 
     def where(self, condition, y):
         """ember.where(condition, self, y)."""

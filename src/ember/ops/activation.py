@@ -12,7 +12,7 @@ from ..autograd import Function, is_grad_enabled
 from .elementwise import cast, check_kind, clamp, to_float, where, zero_where
 from .pointwise import abs  # noqa: A004 (ember.abs)
 from .reduce import amax
-from .shape import normalize_dim, split
+from .shape import normalize_dim, numpy_names, split
 
 
 class ReLU(Function):
@@ -534,6 +534,20 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002
     """log softmax(x) along dim, computed stably as x - logsumexp(x); same shape as input."""
     return _along_dim(LogSoftmax, "log_softmax", input, dim, _stacklevel, dtype)
+
+
+# torch.softmax and torch.log_softmax (and the methods): dim required, dtype third, NumPy's axis= taken too;
+# torch.nn.functional's forms above take neither axis= nor a dtype in third place.
+@numpy_names
+def torch_softmax(input, dim, dtype=None):  # noqa: A002
+    """torch.softmax: softmax along dim; same shape as input."""
+    return softmax(input, dim, dtype=dtype)
+
+
+@numpy_names
+def torch_log_softmax(input, dim, dtype=None):  # noqa: A002
+    """torch.log_softmax: log_softmax along dim; same shape as input."""
+    return log_softmax(input, dim, dtype=dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):  # noqa: A002

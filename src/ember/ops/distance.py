@@ -7,7 +7,7 @@ import numpy as np
 
 from ..autograd import Function
 from .elementwise import clamp
-from .shape import broadcast_shapes, expand, normalize_dim
+from .shape import broadcast_shapes, expand, normalize_dim, numpy_names
 
 
 class PNorm(Function):
@@ -74,6 +74,7 @@ def _broadcast(x1, x2):
     return expand(x1, shape), expand(x2, shape)
 
 
+@numpy_names
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """x1·x2 / (max(‖x1‖, eps) · max(‖x2‖, eps)) along dim: the cosine of the angle between the vectors,
     1 for the same direction, 0 at right angles. x1 and x2 broadcast; dim is removed."""
@@ -83,6 +84,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return (x1 * x2).sum(dim) / lengths
 
 
+@numpy_names
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """‖x1 - x2 + eps‖_p along the last dimension: the distance between each pair of vectors (eps keeps
     the gradient finite for equal ones). x1 and x2 broadcast."""

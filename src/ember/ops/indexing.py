@@ -14,7 +14,7 @@ from .. import backend
 from ..autograd import Function
 from .elementwise import cast
 from .elementwise import where as elementwise_where
-from .shape import broadcast_shapes, expand, normalize_dim, reshape, shape_arg
+from .shape import broadcast_shapes, expand, normalize_dim, numpy_names, reshape, shape_arg
 
 
 def _picks_repeat(index):
@@ -225,6 +225,7 @@ def as_fill_value(name, x, value):
 # ---------------------------------------------------------------------------------------------
 # Picking.
 
+@numpy_names
 def gather(input, dim, index):  # noqa: A002 (PyTorch's argument names)
     """`out[i][j] = input[index[i][j]][j]` for dim 0 (and likewise along any dim): out has index's shape."""
     axis = check_gather_index("gather", input, dim, index)
@@ -261,6 +262,7 @@ def take(input, index):  # noqa: A002
     return getitem(reshape(input, -1), (index.array,))
 
 
+@numpy_names
 def take_along_dim(input, indices, dim=None):  # noqa: A002
     """gather with input and indices broadcast against each other outside dim (negative indices count
     from the end); with dim=None, take along input and indices both seen as 1-D."""
@@ -284,6 +286,7 @@ def _with_axis(shape, axis, n):
     return (*shape[:axis], n, *shape[axis:])
 
 
+@numpy_names
 def index_select(input, dim, index):  # noqa: A002
     """The slices of input at positions index (a vector) along dim, in that order."""
     check_index_dtype("index_select", index, (backend.int32, backend.int64))
@@ -298,6 +301,7 @@ def index_select(input, dim, index):  # noqa: A002
     return getitem(input, (slice(None),) * axis + (index.array.reshape(-1),))
 
 
+@numpy_names
 def select(input, dim, index):  # noqa: A002
     """The slice at index along dim (negative counts from the end), without that dimension: a view."""
     if input.ndim == 0:
@@ -314,6 +318,7 @@ def _slot(name, x, dim, index):
     return (slice(None),) * axis + (index,)
 
 
+@numpy_names
 def narrow(input, dim, start, length):  # noqa: A002
     """length elements along dim, from start on (negative counts from the end): a view."""
     if input.ndim == 0:
@@ -465,11 +470,13 @@ def masked_scatter(input, mask, source):  # noqa: A002
     return IndexPut.apply(expand(input, shape), values, steps=((mask.array,),), accumulate=False, in_place=False)
 
 
+@numpy_names
 def select_scatter(input, src, dim, index):  # noqa: A002
     """input with the slice input.select(dim, index) replaced by src (of that slice's shape)."""
     return _scatter_slice("select_scatter", input, src, _slot("select_scatter", input, dim, index))
 
 
+@numpy_names
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):  # noqa: A002
     """input with the slice input[start:end:step] along dim replaced by src (of that slice's shape)."""
     if step <= 0:

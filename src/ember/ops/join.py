@@ -116,6 +116,7 @@ def _split_evenly(name, x, indices_or_sections, dim, min_ndim):
     return tensor_split(x, indices_or_sections, dim)
 
 
+@numpy_names
 def split_with_sizes(input, split_sizes, dim=0):  # noqa: A002
     """split(input, split_sizes, dim): pieces of the given sizes, which must add up to the dim's size."""
     return split(input, list(split_sizes), dim)
@@ -205,6 +206,7 @@ def tile(input, dims):  # noqa: A002
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
+@numpy_names
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002
     """Each element (each slice along dim) repeated in place, repeats[i] times for the i-th (or repeats
     times each); with dim=None, of input flattened. With a tensor alone, repeat_interleave(repeats):

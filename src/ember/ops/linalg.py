@@ -14,7 +14,7 @@ from .diagonal import diagonal
 from .elementwise import into_out, promote
 from .pointwise import sqrt
 from .reduce import vector_norm
-from .shape import broadcast_shapes, normalize_dim, permute, reshape, stack, transpose, unbind, unsqueeze
+from .shape import broadcast_shapes, normalize_dim, numpy_names, permute, reshape, stack, transpose, unbind, unsqueeze
 
 
 class MatMul(Function):
@@ -284,6 +284,7 @@ def trace(input):  # noqa: A002
     return diagonal(input).sum()
 
 
+@numpy_names
 def vecdot(x, y, *, dim=-1, out=None):
     """Σ xᵢ yᵢ along dim of two floating point tensors that broadcast."""
     no_out("linalg.vecdot", out)
@@ -414,6 +415,7 @@ def _cross(a, b, dim):
     return stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], dim)
 
 
+@numpy_names
 def linalg_cross(input, other, *, dim=-1, out=None):  # noqa: A002
     """The cross product of 3-vectors along dim of two tensors of as many dimensions, which broadcast."""
     name = "linalg.cross"
@@ -428,6 +430,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):  # noqa: A002
     return _cross(input, other, axis)
 
 
+@numpy_names
 def cross(input, other, dim=None, *, out=None):  # noqa: A002
     """torch.cross: linalg.cross along dim; without dim (deprecated, PyTorch warns) along the first dimension
     of size 3."""

@@ -382,9 +382,9 @@ def nextafter(input, other):  # noqa: A002
 
 
 def ldexp(input, other):  # noqa: A002
-    """input · 2^other."""
+    """input · 2^other, with 2^other in a float other's own dtype (an integer one's in the result's), as PyTorch."""
     a, b = float_pair("ldexp", input, other, integers_to_float=True)
-    return mul(a, pow(2.0, b))
+    return mul(a, pow(2.0, other if backend.kind_of(other.dtype) == "f" else b))
 
 
 def frexp(input):  # noqa: A002

@@ -509,6 +509,7 @@ class NuclearNorm(Function):
         return grad[..., None, None] * (u @ vh)
 
 
+@numpy_names
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
     """The p-norm of input over dim (None: every dimension) as one vector; dtype widens input first."""
     check_floating("vector_norm", input)
@@ -523,6 +524,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: 
     return VectorNorm.apply(input, p=ord, axes=axes, keepdims=keepdim)
 
 
+@numpy_names
 def nuclear_norm(input, dim, keepdim=False):  # noqa: A002
     """The sum of singular values of the matrices in the two dimensions dim."""
     axes = normalize_dims(dim, input.ndim)
@@ -559,6 +561,7 @@ def dist(input, other, p=2):  # noqa: A002
     return vector_norm(difference, p)
 
 
+@numpy_names
 def renorm(input, p, dim, maxnorm):  # noqa: A002
     """input with each slice along dim whose p-norm exceeds maxnorm scaled down to norm maxnorm."""
     if input.ndim < 2:

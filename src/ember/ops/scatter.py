@@ -13,7 +13,7 @@ from .. import backend
 from ..autograd import Function
 from .indexing import (IndexPut, as_fill_value, check_bounds, check_gather_index, check_index_dtype, check_vector,
                        getitem, grid)
-from .shape import normalize_dim, reshape
+from .shape import normalize_dim, numpy_names, reshape
 
 
 class ScatterMean(Function):
@@ -166,6 +166,7 @@ def _flat_positions(xp, index, axis, shape):
     return xp.ravel_multi_index(parts, shape).reshape(-1)
 
 
+@numpy_names
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):  # noqa: A002 (PyTorch's names)
     """input with `input[index[i][j]][j] = src[i][j]` (for dim 0; likewise along any dim), src a tensor or
     one number (also as value=). The deprecated reduce='add' or 'multiply' combines instead of writing."""
@@ -177,6 +178,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):  # noqa: A
     return _scattered("scatter", input, dim, index, value if src is None else src, reduction)
 
 
+@numpy_names
 def scatter_add(input, dim, index, src):  # noqa: A002
     """input with `src[i][j]` added into `input[index[i][j]][j]` (for dim 0); repeated places add up."""
     if not hasattr(src, "dtype"):
@@ -184,6 +186,7 @@ def scatter_add(input, dim, index, src):  # noqa: A002
     return _scattered("scatter_add", input, dim, index, src, "sum")
 
 
+@numpy_names
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):  # noqa: A002
     """input with the values of src sent to each place (as in scatter) combined there by reduce: 'sum',
     'prod', 'mean', 'amax' or 'amin', with input's own value among them if include_self."""
@@ -223,6 +226,7 @@ def _slice_places(name, x, dim, index, source=None, dtypes=(backend.int32, backe
     return _flat_positions(xp, xp.broadcast_to(along, shape), axis, x.shape)
 
 
+@numpy_names
 def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
     """input with alpha * source[i] added into the slice input.select(dim, index[i]) for each i; repeated
     indices add up."""
@@ -232,6 +236,7 @@ def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
     return _into(input, reshape(source, -1), positions, accumulate=True)
 
 
+@numpy_names
 def index_copy(input, dim, index, source):  # noqa: A002
     """input with the slice input.select(dim, index[i]) replaced by source[i] for each i."""
     positions = _slice_places("index_copy", input, dim, index, source, dtypes=(backend.int64,),
@@ -239,6 +244,7 @@ def index_copy(input, dim, index, source):  # noqa: A002
     return _into(input, reshape(source, -1), positions, accumulate=False)
 
 
+@numpy_names
 def index_fill(input, dim, index, value):  # noqa: A002
     """input with the slices input.select(dim, i) for i in index (negative counts from the end) filled
     with value, a number or a 0-d tensor."""
@@ -248,6 +254,7 @@ def index_fill(input, dim, index, value):  # noqa: A002
     return _into(input, as_fill_value("index_fill", input, value), places, accumulate=False)
 
 
+@numpy_names
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):  # noqa: A002
     """input with source[i] combined into the slice input.select(dim, index[i]) by reduce: 'prod', 'mean',
     'amax' or 'amin', with input's own values among them if include_self."""

@@ -343,6 +343,7 @@ def chunk(x, chunks, dim=0):
 # ---------------------------------------------------------------------------------------------
 # More views: the same elements, other dimensions.
 
+@numpy_names
 def unflatten(input, dim, sizes):  # noqa: A002 (PyTorch's argument names)
     """Dimension dim split into several of the given sizes (one of them may be -1)."""
     axis = normalize_dim(dim, input.ndim)

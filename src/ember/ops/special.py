@@ -129,22 +129,24 @@ class IncompleteGamma(Function):
 # sinc, logit, xlogy.
 
 class Sinc(Function):
-    """sin(πx) / (πx), 1 at 0: d/dx = (cos(πx) - sinc x) / x, 0 at 0."""
+    """sin(πx) / (πx), 1 at 0: d/dx = (πx·cos(πx) - sin(πx)) / (πx²) (PyTorch's form), 0 where πx² is 0 (at 0,
+    and where it underflows)."""
 
     def forward(ctx, x):
         xp = ctx.xp
         zero = x == 0
         scaled = math.pi * xp.where(zero, 1, x)  # no 0/0 where x is 0: those become 1 below
-        out = xp.where(zero, 1, xp.sin(scaled) / scaled)
-        ctx.save_for_backward(x, out)
-        return out
+        ctx.save_for_backward(x)
+        return xp.where(zero, 1, xp.sin(scaled) / scaled)
 
     def backward(ctx, grad):
-        x, out = ctx.saved
+        x, = ctx.saved
         xp = ctx.xp
-        zero = x == 0
-        nonzero_x = xp.where(zero, 1, x)
-        return grad * xp.where(zero, 0, (xp.cos(math.pi * nonzero_x) - out) / nonzero_x)
+        scaled = math.pi * x
+        denominator = scaled * x
+        zero = denominator == 0
+        slope = (scaled * xp.cos(scaled) - xp.sin(scaled)) / xp.where(zero, 1, denominator)
+        return grad * xp.where(zero, 0, slope)
 
 
 class Logit(Function):

@@ -169,10 +169,9 @@ class Hypot(Function):
         return out
 
     def backward(ctx, grad):
-        a, b, out = ctx.saved
-        scale = grad / out
-        return (scale * a if ctx.needs_input_grad[0] else None,
-                scale * b if ctx.needs_input_grad[1] else None)
+        a, b, out = ctx.saved  # grad·a, then / out: 1/out overflows where out is subnormal (as PyTorch's order)
+        return (grad * a / out if ctx.needs_input_grad[0] else None,
+                grad * b / out if ctx.needs_input_grad[1] else None)
 
 
 # ---------------------------------------------------------------------------------------------
