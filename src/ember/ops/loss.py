@@ -45,7 +45,9 @@ def reduce_loss(loss, reduction):
 class DifferenceLoss(Function):
     """Base of the regression losses: penalty(d) for each d = input - target, then reduced.
 
-    Subclasses give the penalty and its slope; d/d input = slope(d) and d/d target = -slope(d).
+    Subclasses give the penalty and the gradient it passes back, slope(d, upstream) = upstream · penalty'(d),
+    the upstream factor first (1/n for a mean), so that no step overflows where the result does not;
+    d/d input = slope(d, upstream) and d/d target = -slope(d, upstream).
     """
 
     def forward(ctx, input, target, *, reduction, delta=None):
@@ -56,7 +58,7 @@ class DifferenceLoss(Function):
 
     def backward(ctx, grad):
         d, = ctx.saved
-        grad_input = _upstream(grad, ctx.reduction, d.size) * ctx.slope(d)
+        grad_input = ctx.slope(d, _upstream(grad, ctx.reduction, d.size))
         return grad_input, (-grad_input if ctx.needs_input_grad[1] else None)
 
 
@@ -66,8 +68,8 @@ class MSE(DifferenceLoss):
     def penalty(ctx, d):
         return d * d
 
-    def slope(ctx, d):
-        return 2 * d
+    def slope(ctx, d, upstream):
+        return (2 * upstream) * d  # 2d first would overflow float32 for d beyond 1.7e38
 
 
 class L1(DifferenceLoss):
@@ -76,8 +78,8 @@ class L1(DifferenceLoss):
     def penalty(ctx, d):
         return ctx.xp.abs(d)
 
-    def slope(ctx, d):
-        return ctx.xp.sign(d)
+    def slope(ctx, d, upstream):
+        return upstream * ctx.xp.sign(d)
 
 
 class Huber(DifferenceLoss):
@@ -88,8 +90,8 @@ class Huber(DifferenceLoss):
         size = ctx.xp.abs(d)
         return ctx.xp.where(size < ctx.delta, 0.5 * d * d, ctx.delta * (size - 0.5 * ctx.delta))
 
-    def slope(ctx, d):
-        return ctx.xp.clip(d, -ctx.delta, ctx.delta)
+    def slope(ctx, d, upstream):
+        return upstream * ctx.xp.clip(d, -ctx.delta, ctx.delta)
 
 
 class SmoothL1(Huber):
@@ -98,8 +100,8 @@ class SmoothL1(Huber):
     def penalty(ctx, d):
         return super().penalty(d) / ctx.delta
 
-    def slope(ctx, d):
-        return super().slope(d) / ctx.delta
+    def slope(ctx, d, upstream):
+        return super().slope(d, upstream) / ctx.delta
 
 
 # ---------------------------------------------------------------------------------------------
