@@ -24,8 +24,9 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph; the last of the
     # ledger's Tensor names (detach_, as_subclass, retains_grad, fill_diagonal_, resize_, new, layout); issue 20:
     # a one-line docstring on each public method and property (the API reference)
-    "ops": 9323,  # issue 21: axis=/keepdims= on the indexing, scatter, norm and distance functions too, and
-    # torch.softmax/log_softmax (dim required, dtype third) apart from F's, sinc's derivative in PyTorch's form;
+    "ops": 9325,  # issue 21: axis=/keepdims= on the indexing, scatter, norm and distance functions too, and
+    # torch.softmax/log_softmax (dim required, dtype third) apart from F's, sinc's derivative in PyTorch's form,
+    # the regression losses' slope with the upstream factor first;
     # issue 19: the recurrences' inference without saved activations, zero_where, im2col in bands, max pooling's
     # pick of the last NaN, attention on transposed scores, the norms' in-place inference, promote's one-dtype
     # check; issue 11: out= of add, sub, mul, div and matmul (the blitz's tensors page); issue 21: PyTorch's edge
