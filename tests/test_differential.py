@@ -90,6 +90,8 @@ DIFFERENCES = {
     "logcumsumexp": "±1e38: in float32 the log-domain sum of the gradient loses log|grad| next to 1e38; NaN: "
                     "PyTorch's gradient at a lone NaN is the upstream one, ember's NaN; 0-d tensors: PyTorch passes "
                     "the gradient of a 0-d ±inf on, ember's e^(x - out) is NaN",
+    "rsqrt": "float32 inputs from about 1.4e-26 to 2.1e-26: PyTorch's gradient -out³/2 takes out³ first, which "
+             "overflows to -inf, ember's -out/2·out·out gives the finite value (-2.2e38 at 1.75e-26)",
     "digamma": "poles (0, -1, -2, and -1e38, an integer as every float beyond 2^53 is) and -inf: PyTorch's derivative "
                "there is a large finite number (NaN at -inf), ember's inf; float32 within 0.01 of a pole: PyTorch's "
                "float32 derivative loses its precision there (1.63e13 at -1.9999998, where ψ' is ember's 1.76e13)",
@@ -141,6 +143,17 @@ def near_a_pole(arrays, dim):
     x = arrays[0]
     with np.errstate(invalid="ignore"):
         return x.dtype == np.float32 and bool(((x < 0.01) & (np.abs(x - np.round(x)) < 0.01)).any())
+
+
+def cube_overflows_float32(arrays, dim):
+    """A positive float32 input whose rsqrt cubed, 1/x^1.5, overflows float32 while half of it does not."""
+    x = arrays[0]
+    if x.dtype != np.float32:
+        return False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cube = np.abs(x.astype(np.float64)) ** -1.5
+    biggest = float(np.finfo(np.float32).max)
+    return bool(((x > 0) & (cube > biggest) & (cube / 2 <= biggest)).any())
 
 
 def tiny_float32(array):
@@ -203,9 +216,10 @@ EDGES_OF = {"std": NORMAL, "var": without(*NORMAL_LESS, math.nan), "logcumsumexp
             "relu6": NAN_LESS, "hardshrink": NAN_LESS, "softshrink": NAN_LESS, "elu": NAN_LESS, "selu": NAN_LESS,
             "celu": NAN_LESS}
 
+UNARY_DIFFERS = {"digamma": near_a_pole, "rsqrt": cube_overflows_float32}
+
 TABLE = [
-    *[Op(name, function(name), edges=EDGES_OF.get(name, EDGES), differs=near_a_pole if name == "digamma" else None)
-      for name in UNARY],
+    *[Op(name, function(name), edges=EDGES_OF.get(name, EDGES), differs=UNARY_DIFFERS.get(name)) for name in UNARY],
     *[Op(name, function(name), arity=2, dtypes=FLOATS if name in FLOAT_BINARY else NO_BOOL if name == "pow" else Op.dtypes,
         edges=EDGES_OF.get(name, EDGES), one_dtype=name in ("atan2", "hypot"), min_side=int(name == "ldexp"),
         differs=float32_exponent if name in ("ldexp", "pow") else None)
