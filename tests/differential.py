@@ -30,7 +30,9 @@ class Op:
     inputs may have; dim: fn takes a dimension too, fn(lib, *tensors, dim), drawn in range and one past it;
     grad: whether to compare input gradients; min_dims, max_dims: the inputs' number of dimensions; one_shape,
     one_dtype: the inputs share their shape, their dtype; edges: the edge values drawn; min_side: the least size
-    of a dimension; differs(arrays, dim): true of the drawn cases where ember differs on purpose, which are left
+    of a dimension; shapes: the inputs' shapes, one tuple of a shape per input for each call to choose from (for
+    ops whose inputs' shapes depend on each other, a convolution's input and weight), drawn instead of shapes
+    that broadcast; differs(arrays, dim): true of the drawn cases where ember differs on purpose, which are left
     out (the last five narrow what is drawn where ember differs on purpose, see DIFFERENCES)."""
 
     name: str
@@ -45,6 +47,7 @@ class Op:
     one_dtype: bool = False
     edges: tuple = EDGES
     min_side: int = 0
+    shapes: tuple = ()
     differs: object = None
 
     def __repr__(self):
@@ -85,7 +88,9 @@ def _values(dtype, edges):
 
 def _shapes(op):
     """The shapes of op's inputs: broadcastable together (empty and 0-d included), or now and then drawn
-    each on its own, so that shapes which do not broadcast are tried too."""
+    each on its own, so that shapes which do not broadcast are tried too; or one of op.shapes."""
+    if op.shapes:
+        return st.sampled_from(op.shapes)
     sides = dict(min_dims=op.min_dims, max_dims=op.max_dims, min_side=op.min_side, max_side=3)
     if op.one_shape:
         return hnp.array_shapes(**sides).map(lambda shape: (shape,) * op.arity)
