@@ -50,7 +50,6 @@ def main(argv=None):
     from . import harness, report
     from .workloads import WORKLOADS
 
-    ember.backend.keep_freed_memory()  # as `ember train` does (README: Memory); PyTorch shares the allocator
     torch.set_num_threads(args.threads)
     if args.device == "cuda":
         if not (ember.cuda.is_available() and torch.cuda.is_available()):

@@ -69,7 +69,6 @@ def worker(name, steps, without_ddp):
     from ember.nn.parallel import DistributedDataParallel
 
     from .workloads import WORKLOADS as ALL
-    ember.backend.keep_freed_memory()  # as `ember train` and the other benchmarks do (README: Memory)
     dist.init_process_group("mpi")
     rank, world = dist.get_rank(), dist.get_world_size()
     workload = ALL[name]

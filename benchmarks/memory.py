@@ -29,8 +29,6 @@ def main(argv=None):
     lib = importlib.import_module(args.framework)
     if args.framework == "torch":
         lib.set_num_threads(args.threads)
-    else:
-        lib.backend.keep_freed_memory()  # ember as `ember train` runs it (README: Memory); PyTorch as it comes
     workload = dataclasses.replace(WORKLOADS[args.workload], batch=args.batch)
     inputs, targets = workload.make_data(np.random.default_rng(0), workload.batch)
     run = Run(Framework(args.framework, lib, "cpu"), workload, inputs, targets)

@@ -26,7 +26,6 @@ def main(argv=None):
     from .harness import Framework, Run
     from .workloads import WORKLOADS
 
-    ember.backend.keep_freed_memory()  # as `ember train` does (README: Memory)
     names = args.workload or [n for n, w in WORKLOADS.items() if n != "tiny" and not w.gpu_only]
     for name in names:
         workload = WORKLOADS[name]

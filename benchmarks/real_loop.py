@@ -79,7 +79,6 @@ def main(argv=None):
 
     import ember
 
-    ember.backend.keep_freed_memory()  # as `ember train` does (README: Memory)
     ember.set_num_threads(args.threads)  # NumPy, imported above, has started its BLAS already
     torch.set_num_threads(args.threads)
     images, labels = make_images(np.random.default_rng(0), args.images)

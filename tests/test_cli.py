@@ -115,13 +115,6 @@ def test_bad_requests_give_one_line_and_exit_status_2(argv, message, capsys, tmp
     assert err.startswith(message) and len(err.strip().splitlines()) == 1
 
 
-def test_the_command_keeps_freed_memory_for_reuse(monkeypatch, capsys):
-    calls = []
-    monkeypatch.setattr(ember.backend, "keep_freed_memory", lambda: calls.append("called"))
-    assert main(["evaluate", "/nonexistent"]) == 2
-    assert calls == ["called"]
-
-
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning", "ignore:invalid value encountered:RuntimeWarning")
 def test_a_diverging_run_stops_and_says_where(tmp_path, capsys):
     assert main(["train", "--lr", "1e6", "--optimizer", "sgd", "--out", str(tmp_path), "--no-progress"]) == 1

@@ -16,6 +16,9 @@ from . import autograd, backend, cuda, data, dtypes, functional, io, nn, ops, op
 from . import autograd_function, autograd_functional, linalg  # noqa: F401
 from . import accelerator, amp, backends, compiler, cpu, distributed, distributions, onnx, serialization  # noqa: F401
 from . import settings  # noqa: F401
+
+backend.keep_freed_memory()  # each step reuses the big arrays the last one freed: see ember.backend
+
 from .amp import (GradScaler, autocast, get_autocast_dtype, is_autocast_available, is_autocast_cache_enabled,
                   is_autocast_enabled, set_autocast_cache_enabled, set_autocast_dtype, set_autocast_enabled)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled

@@ -20,9 +20,9 @@ import numpy as np
 # arrays all over again: a third of a small CNN's step on the CPU, and more time than the arithmetic
 # of some ops in the gpt benchmark. Letting freed blocks of up to 128 MiB stay in the process for
 # reuse, as the caching allocators of deep learning frameworks do, removes that cost; the price is
-# that the process keeps up to its peak memory. So it is a choice, made by a call: the `ember` command
-# and the benchmarks make it; a script makes it with `ember.backend.keep_freed_memory()`. Setting
-# MALLOC_MMAP_THRESHOLD_ or MALLOC_TRIM_THRESHOLD_ yourself keeps glibc's own behaviour.
+# that the process keeps up to its peak memory. `import ember` makes that choice (without it LeNet's CPU
+# training step took 3 times as long, PyTorch's none longer); setting MALLOC_MMAP_THRESHOLD_ or
+# MALLOC_TRIM_THRESHOLD_ in the environment keeps glibc's own behaviour.
 
 def keep_freed_memory(largest=128 << 20):
     """Ask glibc's malloc to serve blocks up to `largest` bytes from its heap and to keep up to four

@@ -292,12 +292,10 @@ def main(argv=None):
     if argv[:1] == ["run"]:
         return _run(argv[1:])
     args = _parser().parse_args(argv)
-    from . import backend
     from .apps.recipes import RunError
     from .io import CheckpointError
     from .train import DivergenceError
     from .distributed import end_every_rank
-    backend.keep_freed_memory()  # each training step reuses the memory the last one freed (README: Memory)
     command = {"train": lambda args: _train(args, argv), "evaluate": _evaluate, "predict": _predict,
                "generate": _generate, "attention": _attention, "export": _export,
                "vanishing-gradients": _vanishing_gradients, "lab": _lab}[args.command]

@@ -15,7 +15,7 @@ import runpy
 import sys
 import traceback
 
-from . import backend, distributed, omissions, torch_hook
+from . import distributed, omissions, torch_hook
 
 USAGE = "usage: {prog} SCRIPT [ARGS...]  or  {prog} -m MODULE [ARGS...]"
 
@@ -24,7 +24,6 @@ def run(target, args=(), module=False):
     """Run the script at path target (or the module named target) with torch resolved to ember; its exit
     status (a SystemExit of the program goes through, as in Python)."""
     torch_hook.as_torch()
-    backend.keep_freed_memory()  # as the ember command does: see ember.backend
     distributed.launcher.export_torch_variables()
     try:
         if module:
