@@ -180,8 +180,9 @@ OutOfMemoryError = MemoryError
 
 
 def fill(input, value):  # noqa: A002
-    """A new tensor of input's shape, dtype and device with every element value."""
-    return full_like(input, value)
+    """A new tensor of input's shape, dtype and device with every element value (a number or a 0-d tensor):
+    input with every element masked out, so that its gradient is 0 and value's the sum of the upstream one."""
+    return masked_fill(input, tensor(True, device=input.device), value)
 
 
 def get_device_module(device=None):

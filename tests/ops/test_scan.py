@@ -128,7 +128,8 @@ def test_trapezoid_with_sample_points(device, shape, seed, data):
     (lambda: ember.ones(2, 3).diff(append=ember.zeros(1, 3)), RuntimeError, "except along dim -1, got (1, 3)"),
     (lambda: ember.trapezoid(ember.tensor(1.0)), IndexError, "trapezoid: expected y of at least one dimension"),
     (lambda: ember.trapezoid(ember.ones(3), ember.ones(3), dx=1.0), TypeError, "trapezoid: give x or dx, not both"),
-    (lambda: ember.trapezoid(ember.ones(3, dtype=ember.bool)), RuntimeError, "trapezoid: y must be a number tensor"),
+    (lambda: ember.trapezoid(ember.ones(3, dtype=ember.bool)), RuntimeError,
+     "trapezoid: x and y must be number tensors, got bool"),
     (lambda: ember.trapezoid(ember.ones(3), ember.ones(2)), RuntimeError,
      "trapezoid: expected one x for each of the 3 samples, got 2"),
 ], ids=lambda v: v if isinstance(v, str) else "")
