@@ -43,6 +43,13 @@ def joined(name):
     return lambda lib, x, y: getattr(lib, name)([x, y])
 
 
+def quantiles(lib, x):
+    """The quantiles 0, 0.3 and 1 as a tensor of x's dtype (PyTorch asks for it)."""
+    return lib.tensor([0.0, 0.3, 1.0], dtype=x.dtype)
+
+
+# The drawn cases a row's DIFFERENCES entry names beyond its edge values (each a differs= predicate).
+
 def at_a_pole(*shifts):
     """Whether an input less a shift is at a pole of ψ and its derivatives (0, -1, -2, ...), or a float32 one
     within 0.01 of one."""
@@ -79,6 +86,14 @@ def kth_tied(k):
     return tied
 
 
+def tied_at_a_quantile(arrays, dim):
+    """A value that the quantiles of quantiles() interpolate, held more than once in the flattened input
+    (NaNs aside): the ranks 0, the two around 0.3·(n - 1), and n - 1."""
+    x = np.sort(arrays[0][~np.isnan(arrays[0].astype(np.float64))].astype(np.float64))
+    ranks = {0, math.floor(0.3 * (x.size - 1)), math.ceil(0.3 * (x.size - 1)), x.size - 1}
+    return x.size > 0 and any(np.count_nonzero(x == x[rank]) > 1 for rank in ranks)
+
+
 def past_the_last_dim(arrays, dim):
     """dim one past the last dimension."""
     return dim == max(arrays[0].ndim, 1)
@@ -96,11 +111,6 @@ def x_unlike_y(arrays, dim):
     return x.ndim == 0 or x.ndim > y.ndim or both_uint8 or huge_float32(arrays, dim)
 
 
-def quantiles(lib, x):
-    """The quantiles 0, 0.3 and 1 as a tensor of x's dtype (PyTorch asks for it)."""
-    return lib.tensor([0.0, 0.3, 1.0], dtype=x.dtype)
-
-
 INFINITY_LESS = tuple(v for v in EDGES if not math.isinf(v))
 NAN_LESS = tuple(v for v in EDGES if not math.isnan(v))
 FINITE = tuple(v for v in EDGES if math.isfinite(v))
@@ -112,7 +122,7 @@ ROWS = [
     # Gathering and scattering along a dimension by an index tensor.
     Op("gather", lambda lib, x: lib.gather(x, 1, index(lib, [[0, 2], [1, 1]])),
        shapes=each((2, 3), (3, 4), (2, 1), (0, 3), (2, 3, 1))),
-    Op("gather empty index", lambda lib, x: lib.gather(x, 0, index(lib, [[]] * 0)), shapes=each((2, 3), (0,), ())),
+    Op("gather empty index", lambda lib, x: lib.gather(x, 0, index(lib, [])), shapes=each((2, 3), (0,), ())),
     Op("scatter", lambda lib, x, src: lib.scatter(x, 1, index(lib, [[0, 2], [1, 0]]), src), arity=2,
        shapes=(((2, 3), (2, 2)), ((3, 3), (2, 2)), ((2, 3), (1, 2)), ((2, 1), (2, 2)), ((2, 3), (2, 2, 1)))),
     Op("scatter value", lambda lib, x: lib.scatter(x, 0, index(lib, [[1, 0, 1]]), value=2.0), shapes=MATRICES),
@@ -121,7 +131,8 @@ ROWS = [
     Op("scatter_add", lambda lib, x, src: lib.scatter_add(x, 1, index(lib, [[0, 0, 2], [1, 1, 1]]), src), arity=2,
        shapes=ALONG_1),
     *[Op(f"scatter_reduce {reduce}", reduced("scatter_reduce", reduce), arity=2, shapes=ALONG_1,
-         edges=NAN_LESS if reduce in ("amax", "amin") else EDGES) for reduce in ("sum", "prod", "mean", "amax", "amin")],
+         edges=NAN_LESS if reduce in ("amax", "amin") else EDGES)
+      for reduce in ("sum", "prod", "mean", "amax", "amin")],
     Op("scatter_reduce mean include_self=False", reduced("scatter_reduce", "mean", include_self=False), arity=2,
        shapes=ALONG_1),
     Op("scatter_reduce amax include_self=False", reduced("scatter_reduce", "amax", include_self=False), arity=2,
@@ -245,6 +256,7 @@ ROWS = [
     Op("unfold_copy", along("unfold_copy", 2, 1), dim=True),
     Op("clone", function("clone")),
     Op("fill", function("fill", 1.5)),
+    Op("fill tensor value", function("fill"), arity=2, shapes=(((2, 3), ()), ((0,), ()), ((), ()), ((2,), (1,)))),
     Op("ravel", function("ravel")),
     Op("unflatten", along("unflatten", (-1, 1)), dim=True),
     Op("unflatten 1 by 3", along("unflatten", (1, 3)), dim=True),
@@ -268,14 +280,16 @@ ROWS = [
 
     # Order statistics.
     Op("quantile", lambda lib, x, dim: lib.quantile(x, 0.25, dim), dim=True, edges=INFINITY_LESS),
-    Op("quantile all", lambda lib, x: lib.quantile(x, quantiles(lib, x)), edges=INFINITY_LESS),
+    Op("quantile all", lambda lib, x: lib.quantile(x, quantiles(lib, x)), edges=INFINITY_LESS,
+       differs=tied_at_a_quantile),
     Op("quantile keepdim", lambda lib, x, dim: lib.quantile(x, quantiles(lib, x), dim, keepdim=True), dim=True,
        edges=INFINITY_LESS),
     *[Op(f"quantile {mode}", lambda lib, x, dim, mode=mode: lib.quantile(x, 0.4, dim, interpolation=mode), dim=True,
          edges=INFINITY_LESS if mode == "midpoint" else EDGES)
       for mode in ("lower", "higher", "nearest", "midpoint")],
     Op("nanquantile", lambda lib, x, dim: lib.nanquantile(x, 0.25, dim), dim=True, edges=INFINITY_LESS),
-    Op("nanquantile all", lambda lib, x: lib.nanquantile(x, quantiles(lib, x)), edges=INFINITY_LESS),
+    Op("nanquantile all", lambda lib, x: lib.nanquantile(x, quantiles(lib, x)), edges=INFINITY_LESS,
+       differs=tied_at_a_quantile),
     Op("kthvalue", lambda lib, x, dim: lib.kthvalue(x, 1, dim), dim=True, differs=kth_tied(1)),
     Op("kthvalue 2 keepdim", lambda lib, x, dim: lib.kthvalue(x, 2, dim, keepdim=True), dim=True,
        differs=kth_tied(2)),
@@ -291,27 +305,35 @@ ROWS = [
     Op("gradient", function("gradient")),
     Op("gradient dim", lambda lib, x, dim: lib.gradient(x, dim=dim), dim=True),
     Op("gradient spacing", function("gradient", spacing=2.0, edge_order=2)),
+    Op("gradient coordinates", lambda lib, x: lib.gradient(x, spacing=(lib.tensor([0.0, 1.0, 3.0], dtype=x.dtype),),
+                                                           dim=0), dtypes=FLOATS, shapes=each((3,), (3, 2), (3, 0), ())),
 ]
 
 # The deliberate differences, each row's by its name (see DIFFERENCES in tests/test_differential.py).
 DIFFERENCES = {
     "scatter": "a src larger than the index: PyTorch's backward fails (its gradient of src has the index's shape), "
                "ember's gradient of src is 0 where nothing was taken from it",
+    "scatter_reduce amax": "NaN, as amax", "scatter_reduce amin": "as scatter_reduce amax",
+    "scatter_reduce amax include_self=False": "as scatter_reduce amax", "index_reduce amax": "as scatter_reduce amax",
+    "index_reduce amin": "as scatter_reduce amax", "index_reduce amin include_self=False": "as scatter_reduce amax",
+    "narrow_copy": "dim one past the last: PyTorch's narrow_copy fails an internal assertion (RuntimeError), ember "
+                   "raises narrow's IndexError, as PyTorch does for a dim before the first",
     "detach_copy values": "PyTorch's detach_copy gives a result that requires grad but has no derivative (backward "
                           "raises); ember's, as detach's, is outside the graph: the row compares the values",
     "clamp_min": "as x % -2",
     "polygamma 0": "as digamma, and +inf: PyTorch's polygamma of order 2 or more is NaN there, the limit 0 ember's "
                    "(order 1's gradient is order 2)",
-    "polygamma 1": "as polygamma 0",
-    "mvlgamma": "as digamma at the poles of its terms ln Γ(x - i/2), where its gradient is ψ's", "mvlgamma p=3": "as mvlgamma",
-    "narrow_copy": "dim one past the last: PyTorch's narrow_copy fails an internal assertion (RuntimeError), ember "
-                   "raises narrow's IndexError, as PyTorch does for a dim before the first",
+    "polygamma 1": "as polygamma 0", "polygamma 2": "as polygamma 0", "polygamma 3": "as polygamma 0",
     "igamma": "NaN input where other is 0 or +inf, NaN other where input is +inf: PyTorch's kernel looks at those "
               "cases first and gives 0 or 1 (igammac 1 or 0), ember's (SciPy's) NaN",
     "igammac": "as igamma",
+    "mvlgamma": "as digamma at the poles of its terms ln Γ(x - i/2), where its gradient is ψ's",
+    "mvlgamma p=3": "as mvlgamma",
     "quantile": "±inf between the two values interpolated: PyTorch interpolates by its lerp, as lerp",
-    "quantile all": "as quantile", "quantile keepdim": "as quantile", "quantile midpoint": "as quantile",
-    "nanquantile": "as quantile", "nanquantile all": "as quantile",
+    "quantile all": "as quantile; and a value interpolated that is tied in the input: PyTorch's gradient goes to "
+                    "the tied elements where its sort puts them (an unstable one, for more than 16 elements), "
+                    "ember's to those a stable sort puts there", "quantile keepdim": "as quantile", "quantile midpoint": "as quantile",
+    "nanquantile": "as quantile", "nanquantile all": "as quantile all",
     "kthvalue": "a k-th value held more than once in its slice: PyTorch's index (and so the element given the "
                 "gradient) is whichever its partial sort leaves there, ember's that of a stable sort",
     "kthvalue 2 keepdim": "as kthvalue",
@@ -322,11 +344,8 @@ DIFFERENCES = {
     "trapezoid x": "an x of more dimensions than y: PyTorch takes y's dim, made non-negative, as a dim of x counted "
                    "from its first; ember counts dim from the last of each (x broadcasts with y); a 0-d x: PyTorch "
                    "takes its differences as an empty tensor (a y of one or two samples integrates to 0), ember "
-                   "refuses it as diff does; ±1e38 in float32 (and uint8 x and y): PyTorch multiplies the spacing by "
-                   "yᵢ + yᵢ₊₁ before halving, which overflows float32 (wraps around uint8) where ember's halved "
-                   "heights in floating point do not",
+                   "refuses it as diff does; ±1e38 in float32 (and uint8 x and y): PyTorch multiplies the spacing "
+                   "by yᵢ + yᵢ₊₁ before halving, which overflows float32 (wraps around uint8) where ember's "
+                   "halved heights in floating point do not",
     "cumulative_trapezoid x": "as trapezoid x",
-    "scatter_reduce amax": "NaN, as amax", "scatter_reduce amin": "as scatter_reduce amax",
-    "scatter_reduce amax include_self=False": "as scatter_reduce amax", "index_reduce amax": "as scatter_reduce amax",
-    "index_reduce amin": "as scatter_reduce amax", "index_reduce amin include_self=False": "as scatter_reduce amax", "polygamma 2": "as polygamma 0", "polygamma 3": "as polygamma 0",
 }

@@ -130,6 +130,11 @@ def test_trapezoid_with_sample_points(device, shape, seed, data):
     (lambda: ember.trapezoid(ember.ones(3), ember.ones(3), dx=1.0), TypeError, "trapezoid: give x or dx, not both"),
     (lambda: ember.trapezoid(ember.ones(3, dtype=ember.bool)), RuntimeError,
      "trapezoid: x and y must be number tensors, got bool"),
+    (lambda: ember.cumulative_trapezoid(ember.ones(3), ember.ones(3, dtype=ember.bool)), RuntimeError,
+     "cumulative_trapezoid: x and y must be number tensors, got bool"),
+    (lambda: ember.gradient(ember.ones(3, dtype=ember.uint8)), RuntimeError, "gradient: uint8 tensors are not"),
+    (lambda: ember.gradient(ember.ones(3, dtype=ember.bool)), RuntimeError, "gradient: bool tensors have no"),
+    (lambda: ember.gradient(ember.tensor(1.0), dim=0), IndexError, "gradient: a 0-d tensor has no dimension 0"),
     (lambda: ember.trapezoid(ember.ones(3), ember.ones(2)), RuntimeError,
      "trapezoid: expected one x for each of the 3 samples, got 2"),
 ], ids=lambda v: v if isinstance(v, str) else "")

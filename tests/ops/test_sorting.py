@@ -146,6 +146,7 @@ def test_isin(device, shapes, invert, seed):
     (lambda: ember.ones(3).topk(4), RuntimeError, "topk: k must be in [0, 3] for a dimension of size 3, got 4"),
     (lambda: ember.ones(3).topk(-1), RuntimeError, "topk: k must be in [0, 3]"),
     (lambda: ember.ones(3).kthvalue(0), RuntimeError, "kthvalue: k must be in [1, 3] for a dimension of size 3, got 0"),
+    (lambda: ember.ones(2, dtype=ember.bool).kthvalue(1), RuntimeError, "kthvalue: bool tensors have no order"),
     (lambda: ember.ones(0, 2).kthvalue(1, 0), IndexError, "kthvalue: dimension 0 has size 0, so it has no k-th value"),
     (lambda: ember.ones(2, 3).sort(2), IndexError, "dimension out of range (expected to be in range of [-2, 1]"),
     (lambda: ember.ones(3).sort(0, axis=0), TypeError, "sort() got multiple values for argument 'dim'"),

@@ -201,9 +201,10 @@ def _steps(name, step, n):
     return np.diff(backend.to_device(step.array, backend.CPU).astype(np.float64))
 
 
-def _derivative(x, axis, h, edge_order):
+def _derivative(x, axis, h, edge_order, equal_steps):
     """df/dt along axis from samples f = x at distances h: second-order central differences inside,
-    one-sided differences of edge_order at the two ends."""
+    one-sided differences of edge_order at the two ends. With equal_steps (a number's), the central difference is
+    (fᵢ₊₁ - fᵢ₋₁)/2h, as PyTorch's, without the term of fᵢ (whose coefficient 0 would make an infinite fᵢ NaN)."""
     n = x.shape[axis]
 
     def stencil(start, coefficients):
@@ -215,8 +216,11 @@ def _derivative(x, axis, h, edge_order):
         return terms[0] + terms[1] + terms[2]
 
     left, right = h[:-1], h[1:]
-    inside = stencil(0, (-right / (left * (left + right)), (right - left) / (left * right),
-                         left / (right * (left + right))))
+    if equal_steps:
+        inside = (_slice(x, axis, 2, n) - _slice(x, axis, 0, n - 2)) / float(2 * h[0])
+    else:
+        inside = stencil(0, (-right / (left * (left + right)), (right - left) / (left * right),
+                             left / (right * (left + right))))
     if edge_order == 1:
         first = (_slice(x, axis, 1, 2) - _slice(x, axis, 0, 1)) / float(h[0])
         last = (_slice(x, axis, n - 1, n) - _slice(x, axis, n - 2, n - 1)) / float(h[-1])
@@ -250,7 +254,7 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):  # noqa: A002
     if input.dtype.kind == "b" and axes:
         raise RuntimeError("gradient: bool tensors have no differences (PyTorch refuses their subtraction)")
     x = to_float(input)
-    return tuple(_derivative(x, a, _steps("gradient", step, x.shape[a]), edge_order)
+    return tuple(_derivative(x, a, _steps("gradient", step, x.shape[a]), edge_order, not hasattr(step, "dtype"))
                  for a, step in zip(axes, steps))
 
 

@@ -11,8 +11,8 @@ values that made each result (for a max, shared between ties), and to x where it
 
 from .. import backend
 from ..autograd import Function
-from .indexing import (IndexOutOfRange, IndexPut, as_fill_value, check_bounds, check_gather_index, check_index_dtype, check_vector,
-                       getitem, grid)
+from .indexing import (IndexOutOfRange, IndexPut, as_fill_value, check_bounds, check_gather_index, check_index_dtype,
+                       check_vector, getitem, grid)
 from .shape import normalize_dim, numpy_names, reshape
 
 
