@@ -53,6 +53,7 @@ from .ops.diagonal import diag, diag_embed, diagflat, diagonal, diagonal_scatter
 from .ops.indexing import (argwhere, gather, index_put, index_select, masked_fill, masked_scatter, masked_select,
                            narrow, nonzero, nonzero_static, put, select, select_scatter, slice_scatter, take,
                            take_along_dim, unravel_index, where)
+from .ops.indexing import as_fill_value as _as_fill_value
 from .ops.join import (block_diag, cartesian_prod, column_stack, combinations, dsplit, dstack, hsplit, hstack,
                        meshgrid, repeat_interleave, row_stack, split_with_sizes, tensor_split, tile, unsafe_chunk,
                        unsafe_split, unsafe_split_with_sizes, vsplit, vstack)
@@ -183,8 +184,9 @@ OutOfMemoryError = MemoryError
 
 
 def fill(input, value):  # noqa: A002
-    """A new tensor of input's shape, dtype and device with every element value."""
-    return full_like(input, value)
+    """A new tensor of input's shape, dtype and device with every element value (a number or a 0-d tensor):
+    input with every element masked out, so that its gradient is 0 and value's the sum of the upstream one."""
+    return masked_fill(input, tensor(True, device=input.device), _as_fill_value("fill", input, value))
 
 
 def get_device_module(device=None):

@@ -109,6 +109,25 @@ def test_gather_errors():
         x.gather(0, ember.tensor([[2]]))
     with raises(RuntimeError, "gather: index -1 is out of bounds for dimension 0 with size 2"):
         x.gather(0, ember.tensor([[-1]]))
+    with raises(RuntimeError, "take_along_dim: indices into dimension 1 of size 0"):
+        ember.take_along_dim(ember.ones(2, 0), ember.tensor([[0]]), 1)
+
+
+def test_an_index_out_of_range_is_an_index_error_and_a_runtime_error():
+    for error in (IndexError, RuntimeError):  # PyTorch raises either, by its kernel's path
+        with raises(error, "index_select: index 2 is out of bounds for dimension 0 with size 2"):
+            ember.ones(2, 3).index_select(0, ember.tensor([2]))
+
+
+def test_fill_values_that_an_integer_dtype_cannot_hold():
+    x = ember.zeros(3, dtype=ember.uint8)
+    with raises(RuntimeError, "masked_fill: the value -1.5 cannot be converted to uint8 without overflow"):
+        x.masked_fill(ember.tensor(True), -1.5)
+    with raises(RuntimeError, "fill: the value 256 cannot be converted to uint8 without overflow"):
+        ember.fill(x, 256)
+    assert x.masked_fill(ember.tensor(True), -1).tolist() == [255] * 3  # a negative int wraps around, as in PyTorch
+    with raises(RuntimeError, "masked_fill: the result's dtype int64 cannot carry the gradient that the value needs"):
+        ember.zeros(3, dtype=ember.long).masked_fill(ember.tensor(True), ember.tensor(1.0, requires_grad=True))
 
 
 # -------------------------------------------------------------------------------------------------

@@ -148,6 +148,8 @@ def test_join_errors():
         ember.block_diag(x, ember.ones(1, 1, 1))
     with raises(RuntimeError, "tensor_split: expected at least 1 dimension, got a 0-d tensor"):
         ember.tensor_split(ember.tensor(1.0), 1)
+    with raises(IndexError, "repeat_interleave: a 0-d tensor has no dimension 0"):
+        ember.repeat_interleave(ember.tensor(1.0), 2, 0)
     with raises(RuntimeError, "tensor_split: the number of sections must be positive, got 0"):
         x.tensor_split(0)
     with raises(RuntimeError, "tensor_split: expected an int64 index tensor, got float32"):

@@ -172,6 +172,24 @@ def test_in_place_scattering_refusals():
 # -------------------------------------------------------------------------------------------------
 # Errors.
 
+def test_index_and_bool_errors_of_the_index_reductions():
+    x = ember.zeros(3, 2)
+    with raises(IndexError, "index_copy: 3 indices for 2 slices of source"):
+        x.index_copy(0, ember.tensor([2, 0, 1]), ember.ones(2, 2))
+    with raises(IndexError, "index_copy: source has 3 dimensions, the tensor 2"):
+        x.index_copy(0, ember.tensor([2, 0, 1]), ember.ones(3, 2, 1))
+    for error in (IndexError, RuntimeError):  # PyTorch raises either, by its kernel's path
+        with raises(error, "index_add: index 3 is out of bounds for dimension 0 with size 3"):
+            x.index_add(0, ember.tensor([3]), ember.ones(1, 2))
+    flags, index = ember.zeros(3, 2, dtype=ember.bool), ember.tensor([0, 2, 0])
+    with raises(RuntimeError, "index_reduce: bool tensors have no mean (as in PyTorch)"):
+        flags.index_reduce(0, index, flags, "mean")
+    with raises(RuntimeError, "index_reduce: bool tensors need include_self (as in PyTorch)"):
+        flags.index_reduce(0, index, flags, "amax", include_self=False)
+    with raises(RuntimeError, "scatter_reduce: bool tensors have no mean (as in PyTorch)"):
+        flags.scatter_reduce(0, ember.zeros(1, 2, dtype=ember.long), flags, "mean")
+
+
 def test_scatter_errors():
     x, src = ember.zeros(3, 4), ember.ones(3, 4)
     with raises(RuntimeError, "scatter: expected an int32 or int64 index tensor, got float32"):

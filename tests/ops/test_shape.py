@@ -172,6 +172,18 @@ def test_reshape_to_a_wrong_size():
         ember.ones(2, 3).reshape(-1, -1)
 
 
+def test_a_0_d_tensor_has_no_dimension_to_split():
+    for split in (lambda x: x.split(1), lambda x: ember.split_with_sizes(x, [1])):
+        with raises(RuntimeError, "split: expected a tensor of at least one dimension, got a 0-d tensor"):
+            split(ember.tensor(1.0))
+    with raises(RuntimeError, "chunk: expected a tensor of at least one dimension, got a 0-d tensor"):
+        ember.tensor(1.0).chunk(2)
+    with raises(RuntimeError, "unflatten: a 0-d tensor has no dimension to unflatten"):
+        ember.tensor(1.0).unflatten(0, (1, 1))
+    with raises(RuntimeError, "unflatten: sizes (-1, 0) do not multiply up to the size 0 of dimension 0"):
+        ember.ones(0, 2).unflatten(0, (-1, 0))
+
+
 def test_permute_that_is_not_an_ordering():
     with raises(RuntimeError, "permute: (0, 0) is not an ordering of the 2 dimensions"):
         ember.ones(2, 3).permute(0, 0)

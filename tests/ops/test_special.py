@@ -125,6 +125,7 @@ def test_gradient_of_erf_in_float64_past_its_float32_approximation():
     (lambda: ember.polygamma(-1, ember.ones(2)), RuntimeError, "polygamma: n must not be negative, got -1"),
     (lambda: ember.polygamma(1.5, ember.ones(2)), TypeError, "polygamma: n must be an int, got float"),
     (lambda: ember.mvlgamma(ember.ones(2), 0), RuntimeError, "mvlgamma: p must be an integer of at least 1, got 0"),
+    (lambda: ember.mvlgamma(ember.ones(2, dtype=ember.bool), 1), RuntimeError, "mvlgamma: the input may not be a bool"),
     (lambda: ember.igamma(ember.ones(2), 1.0), TypeError, "igamma: expected other to be a Tensor, got float"),
     (lambda: ember.igammac(ember.ones(2, dtype=ember.long), ember.ones(2, dtype=ember.long)), RuntimeError,
      "igammac: expected floating point tensors, got int64"),

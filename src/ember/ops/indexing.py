@@ -11,10 +11,16 @@ import numbers
 import operator
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, is_grad_enabled
+from ..dtypes import iinfo
 from .elementwise import cast
 from .elementwise import where as elementwise_where
 from .shape import broadcast_shapes, expand, normalize_dim, numpy_names, reshape, shape_arg
+
+
+class IndexOutOfRange(IndexError, RuntimeError):
+    """An index beyond a dimension's size, where PyTorch raises IndexError or RuntimeError by its kernel's path
+    (index_select and index_add: IndexError, but RuntimeError for a dimension of size 0 or a 2-D float tensor)."""
 
 
 def _picks_repeat(index):
@@ -55,7 +61,12 @@ class IndexPut(Function):
         if accumulate:
             index = _as_integer_arrays(ctx.xp, index)
             values = ctx.xp.broadcast_to(ctx.xp.asarray(values, dtype=x.dtype), target[index].shape)
-            backend.scatter_add(target, index, values)
+            if x.dtype.kind == "b":  # a sum of bools: whether any is True
+                total = target.astype(backend.int64)
+                backend.scatter_add(total, index, values.astype(backend.int64))
+                target[...] = total != 0
+            else:
+                backend.scatter_add(target, index, values)
         else:
             target[index] = values
         return out
@@ -214,12 +225,28 @@ def _check_bool_mask(name, mask):
 
 
 def as_fill_value(name, x, value):
-    """A number or 0-d tensor to write into x, in x's dtype (as PyTorch's fills)."""
+    """A number or 0-d tensor to write into x, in x's dtype (as PyTorch's fills: a number beyond an integer
+    dtype's range is refused, but a negative int wraps around an unsigned dtype, -1 to 255 for uint8)."""
     if _is_number(value):
-        return bool(value) if x.dtype.kind == "b" else int(value) if x.dtype.kind in "iu" else float(value)
+        if x.dtype.kind == "b":
+            return bool(value)
+        if x.dtype.kind not in "iu":
+            return float(value)
+        limits = iinfo(x.dtype)
+        low = -limits.max if x.dtype.kind == "u" and isinstance(value, numbers.Integral) else limits.min
+        if not low <= value <= limits.max:  # NaN too
+            raise RuntimeError(f"{name}: the value {value} cannot be converted to {x.dtype} without overflow")
+        return int(value) % (limits.max + 1) if x.dtype.kind == "u" else int(value)
     if value.ndim != 0:
         raise RuntimeError(f"{name}: the value must be a number or a 0-d tensor, got shape {value.shape}")
+    check_differentiable_result(name, x.dtype, value)
     return cast(value, x.dtype)
+
+
+def check_differentiable_result(name, dtype, value):
+    """PyTorch's refusal of a result of an integer dtype written from a value that needs a gradient."""
+    if value.requires_grad and dtype.kind not in "fc" and is_grad_enabled():
+        raise RuntimeError(f"{name}: the result's dtype {dtype} cannot carry the gradient that the value needs")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,8 +256,8 @@ def as_fill_value(name, x, value):
 def gather(input, dim, index):  # noqa: A002 (PyTorch's argument names)
     """`out[i][j] = input[index[i][j]][j]` for dim 0 (and likewise along any dim): out has index's shape."""
     axis = check_gather_index("gather", input, dim, index)
-    if input.ndim == 0:
-        return reshape(Gather.apply(reshape(input, 1), index=index.array.reshape(-1), axis=0), index.shape)
+    if input.ndim == 0 or index.numel() == 0:  # an empty index may have any shape
+        return reshape(Gather.apply(reshape(input, -1), index=index.array.reshape(-1), axis=0), index.shape)
     return Gather.apply(input, index=index.array, axis=axis)
 
 
@@ -239,6 +266,8 @@ def check_gather_index(name, x, dim, index, src=None):
     dimensions, no larger than x apart from along dim (and no larger than src anywhere), within x's size."""
     check_index_dtype(name, index, (backend.int32, backend.int64))
     axis = normalize_dim(dim, x.ndim)
+    if index.numel() == 0:  # PyTorch checks no shapes for an empty index
+        return axis
     shapes = {"the tensor": x.shape or (1,)}
     if src is not None:
         shapes["src"] = src.shape or (1,)
@@ -264,17 +293,18 @@ def take(input, index):  # noqa: A002
 
 @numpy_names
 def take_along_dim(input, indices, dim=None):  # noqa: A002
-    """gather with input and indices broadcast against each other outside dim (negative indices count
-    from the end); with dim=None, take along input and indices both seen as 1-D."""
+    """gather with input and indices broadcast against each other outside dim, the indices taken modulo the
+    size of dim (as PyTorch does); with dim=None, gather from input seen as 1-D (indices in range)."""
     check_index_dtype("take_along_dim", indices)
     if dim is None:
-        return take_along_dim(reshape(input, -1), reshape(indices, -1), 0)
+        return gather(reshape(input, -1), 0, reshape(indices, -1))
     if indices.ndim != input.ndim:
         raise RuntimeError(f"take_along_dim: input and indices need the same number of dimensions, got "
                            f"{input.ndim} and {indices.ndim}")
     axis = normalize_dim(dim, input.ndim)
     size = input.shape[axis] if input.ndim else 1
-    check_bounds("take_along_dim", indices, size, axis, negative=True)
+    if size == 0 and indices.numel():
+        raise RuntimeError(f"take_along_dim: indices into dimension {dim} of size 0")
     shape = broadcast_shapes(*[[n for d, n in enumerate(t.shape) if d != axis] for t in (input, indices)])
     input = expand(input, _with_axis(shape, axis, size))
     indices = expand(indices, _with_axis(shape, axis, indices.shape[axis] if indices.ndim else 1))
@@ -291,13 +321,13 @@ def index_select(input, dim, index):  # noqa: A002
     """The slices of input at positions index (a vector) along dim, in that order."""
     check_index_dtype("index_select", index, (backend.int32, backend.int64))
     check_vector("index_select", index)
+    axis = normalize_dim(dim, input.ndim)
     if input.ndim == 0:
         if index.numel() != 1:
             raise RuntimeError(f"index_select: a 0-d tensor takes one index, got {index.numel()}")
         check_bounds("index_select", index, 1, 0, error=IndexError)
         return reshape(getitem(reshape(input, 1), (index.array.reshape(-1),)), ())
-    axis = normalize_dim(dim, input.ndim)
-    check_bounds("index_select", index, input.shape[axis], axis, error=IndexError)
+    check_bounds("index_select", index, input.shape[axis], axis, error=IndexOutOfRange)
     return getitem(input, (slice(None),) * axis + (index.array.reshape(-1),))
 
 
@@ -489,4 +519,5 @@ def _scatter_slice(name, x, src, index):
     shape = x.array[index].shape
     if src.shape != shape:
         raise RuntimeError(f"{name}: src must have the slice's shape {shape}, got {src.shape}")
+    check_differentiable_result(name, x.dtype, src)
     return IndexPut.apply(x, cast(src, x.dtype), steps=(index,), accumulate=False, in_place=False)

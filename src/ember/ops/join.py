@@ -217,14 +217,16 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):  # no
         return IntegerResult.apply(input, compute=lambda xp, counts: _picks(xp, counts).astype(counts.dtype))
     if dim is None:
         input, dim = flatten(input), 0
-    axis = normalize_dim(dim, input.ndim) if input.ndim else 0
-    length = input.shape[axis] if input.ndim else 1
+    if input.ndim == 0:
+        raise IndexError(f"repeat_interleave: a 0-d tensor has no dimension {dim}")
+    axis = normalize_dim(dim, input.ndim)
+    length = input.shape[axis]
     xp = backend.xp_of(input.array)
     counts = _counts(xp, repeats, length)
     if output_size is not None and output_size != int(counts.sum()):
         raise RuntimeError(f"repeat_interleave: output_size is {output_size}, but the repeats add up to "
                            f"{int(counts.sum())}")
-    return getitem(reshape(input, 1) if input.ndim == 0 else input, (slice(None),) * axis + (_picks(xp, counts),))
+    return getitem(input, (slice(None),) * axis + (_picks(xp, counts),))
 
 
 def _counts(xp, repeats, length):

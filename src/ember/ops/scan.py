@@ -201,9 +201,10 @@ def _steps(name, step, n):
     return np.diff(backend.to_device(step.array, backend.CPU).astype(np.float64))
 
 
-def _derivative(x, axis, h, edge_order):
+def _derivative(x, axis, h, edge_order, equal_steps):
     """df/dt along axis from samples f = x at distances h: second-order central differences inside,
-    one-sided differences of edge_order at the two ends."""
+    one-sided differences of edge_order at the two ends. With equal_steps (a number's), the central difference is
+    (fᵢ₊₁ - fᵢ₋₁)/2h, as PyTorch's, without the term of fᵢ (whose coefficient 0 would make an infinite fᵢ NaN)."""
     n = x.shape[axis]
 
     def stencil(start, coefficients):
@@ -215,8 +216,11 @@ def _derivative(x, axis, h, edge_order):
         return terms[0] + terms[1] + terms[2]
 
     left, right = h[:-1], h[1:]
-    inside = stencil(0, (-right / (left * (left + right)), (right - left) / (left * right),
-                         left / (right * (left + right))))
+    if equal_steps:
+        inside = (_slice(x, axis, 2, n) - _slice(x, axis, 0, n - 2)) / float(2 * h[0])
+    else:
+        inside = stencil(0, (-right / (left * (left + right)), (right - left) / (left * right),
+                             left / (right * (left + right))))
     if edge_order == 1:
         first = (_slice(x, axis, 1, 2) - _slice(x, axis, 0, 1)) / float(h[0])
         last = (_slice(x, axis, n - 1, n) - _slice(x, axis, n - 2, n - 1)) / float(h[-1])
@@ -232,6 +236,10 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):  # noqa: A002
     """The derivative of a sampled function along each dim (all by default), one tensor per dim: second-order
     central differences inside, first- or second-order (edge_order) one-sided ones at the edges. spacing is the
     distance between samples (a number, one number per dim, or one 1-D tensor of coordinates per dim)."""
+    if input.dtype == backend.uint8:
+        raise RuntimeError("gradient: uint8 tensors are not supported (as in PyTorch)")
+    if input.ndim == 0 and dim is not None:
+        raise IndexError(f"gradient: a 0-d tensor has no dimension {dim}")
     dims = list(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
     axes = [normalize_dim(d, input.ndim) for d in dims]
     steps = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(axes)
@@ -243,21 +251,21 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):  # noqa: A002
     if any(input.shape[a] < edge_order + 1 for a in axes):
         raise RuntimeError(f"gradient: expected each dimension size to be at least edge_order + 1 = "
                            f"{edge_order + 1}, got shape {tuple(input.shape)}")
+    if input.dtype.kind == "b" and axes:
+        raise RuntimeError("gradient: bool tensors have no differences (PyTorch refuses their subtraction)")
     x = to_float(input)
-    return tuple(_derivative(x, a, _steps("gradient", step, x.shape[a]), edge_order)
+    return tuple(_derivative(x, a, _steps("gradient", step, x.shape[a]), edge_order, not hasattr(step, "dtype"))
                  for a, step in zip(axes, steps))
 
 
 def _trapezoids(name, y, x, dx, dim):
     """The area of each trapezoid between neighbouring samples of y along dim: (yᵢ + yᵢ₊₁)/2 · (xᵢ₊₁ - xᵢ), with
     the spacing x (1-D along dim, or broadcasting with y) or a constant dx (default 1). Returns (areas, axis)."""
-    if y.ndim == 0:
-        raise IndexError(f"{name}: expected y of at least one dimension, got a 0-d tensor")
+    if y.dtype.kind == "b" or (x is not None and x.dtype.kind == "b"):
+        raise RuntimeError(f"{name}: x and y must be number tensors, got bool")
+    axis = _sample_axis(name, y, dim)
     if x is not None and dx is not None:
         raise TypeError(f"{name}: give x or dx, not both")
-    if y.dtype.kind == "b":
-        raise RuntimeError(f"{name}: y must be a number tensor, got bool")
-    axis = normalize_dim(dim, y.ndim)
     later, earlier = _neighbours(y, axis)
     heights = to_float(later + earlier) / 2
     if x is None:
@@ -271,9 +279,20 @@ def _trapezoids(name, y, x, dx, dim):
     return heights * widths, axis
 
 
+def _sample_axis(name, y, dim):
+    """The axis along which y holds its samples, after PyTorch's checks."""
+    if y.ndim == 0:
+        raise IndexError(f"{name}: expected y of at least one dimension, got a 0-d tensor")
+    return normalize_dim(dim, y.ndim)
+
+
 @numpy_names
 def trapezoid(y, x=None, *, dx=None, dim=-1):
-    """∫ y along dim by the trapezoidal rule, with samples at x (or spaced dx apart; default 1)."""
+    """∫ y along dim by the trapezoidal rule, with samples at x (or spaced dx apart; default 1). Over no samples
+    it is 0 in y's dtype, outside the graph, whatever x is (as PyTorch's)."""
+    axis = _sample_axis("trapezoid", y, dim)
+    if y.shape[axis] == 0:
+        return discrete(lambda xp, a: a.sum(axis=axis, dtype=a.dtype), y)
     areas, axis = _trapezoids("trapezoid", y, x, dx, dim)
     return sum(areas, axis)
 

@@ -11,8 +11,8 @@ values that made each result (for a max, shared between ties), and to x where it
 
 from .. import backend
 from ..autograd import Function
-from .indexing import (IndexPut, as_fill_value, check_bounds, check_gather_index, check_index_dtype, check_vector,
-                       getitem, grid)
+from .indexing import (IndexOutOfRange, IndexPut, as_fill_value, check_bounds, check_gather_index, check_index_dtype,
+                       check_vector, getitem, grid)
 from .shape import normalize_dim, numpy_names, reshape
 
 
@@ -29,7 +29,7 @@ class ScatterMean(Function):
         total = xp.where(ctx.kept, x, 0).astype(x.dtype)
         backend.scatter_add(total, (positions,), values)
         ctx.count, ctx.positions = count + ctx.kept, positions
-        return total // ctx.count if x.dtype.kind in "iub" else (total / ctx.count).astype(x.dtype)
+        return (total // ctx.count if x.dtype.kind in "iub" else total / ctx.count).astype(x.dtype)
 
     def backward(ctx, grad):
         share = grad / ctx.count
@@ -38,7 +38,8 @@ class ScatterMean(Function):
 
 class ScatterExtreme(Function):
     """At each place that positions name, the max (or min) of the values sent there (and of x's own, with
-    include_self); x elsewhere. The gradient goes to the elements equal to the result, shared on ties."""
+    include_self); x elsewhere. The gradient goes to the elements equal to the result, shared on ties; x's own
+    element, where it ties, takes its share even without include_self (and drops it), as in PyTorch."""
 
     def forward(ctx, x, values, positions, include_self, largest):
         values = _per_place(ctx.xp, values, positions, x.dtype)
@@ -54,12 +55,12 @@ class ScatterExtreme(Function):
         xp = ctx.xp
         x, values, out = ctx.saved
         x_wins = x == out
-        if not ctx.include_self:
-            x_wins[ctx.positions] = False
         value_wins = values == out[ctx.positions]
         winners = x_wins.astype(grad.dtype)
         backend.scatter_add(winners, (ctx.positions,), value_wins.astype(grad.dtype))
         share = grad / xp.maximum(winners, 1)
+        if not ctx.include_self:
+            x_wins[ctx.positions] = False
         return share * x_wins, share[ctx.positions] * value_wins
 
 
@@ -193,6 +194,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):  # noq
     if not hasattr(src, "dtype"):
         raise TypeError(f"scatter_reduce: src must be a tensor, got {type(src).__name__}")
     _check_reduction("scatter_reduce", reduce, REDUCTIONS)
+    if reduce == "mean" and input.dtype.kind == "b":
+        raise RuntimeError("scatter_reduce: bool tensors have no mean (as in PyTorch)")
     return _scattered("scatter_reduce", input, dim, index, src, reduce, include_self)
 
 
@@ -230,7 +233,7 @@ def _slice_places(name, x, dim, index, source=None, dtypes=(backend.int32, backe
 def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
     """input with alpha * source[i] added into the slice input.select(dim, index[i]) for each i; repeated
     indices add up."""
-    positions = _slice_places("index_add", input, dim, index, source)
+    positions = _slice_places("index_add", input, dim, index, source, bounds_error=IndexOutOfRange)
     if alpha != 1:
         source = source * (int(alpha) if input.dtype.kind in "iub" else alpha)
     return _into(input, reshape(source, -1), positions, accumulate=True)
@@ -239,6 +242,13 @@ def index_add(input, dim, index, source, *, alpha=1):  # noqa: A002
 @numpy_names
 def index_copy(input, dim, index, source):  # noqa: A002
     """input with the slice input.select(dim, index[i]) replaced by source[i] for each i."""
+    axis = normalize_dim(dim, input.ndim)
+    if source.dtype != input.dtype:
+        raise RuntimeError(f"index_copy: source must have the tensor's dtype {input.dtype}, got {source.dtype}")
+    if input.ndim and source.ndim and source.ndim != input.ndim:  # PyTorch's IndexErrors, unlike index_add's
+        raise IndexError(f"index_copy: source has {source.ndim} dimensions, the tensor {input.ndim}")
+    if index.numel() != (source.shape[axis] if source.ndim else 1):
+        raise IndexError(f"index_copy: {index.numel()} indices for {source.shape[axis]} slices of source")
     positions = _slice_places("index_copy", input, dim, index, source, dtypes=(backend.int64,),
                               bounds_error=IndexError)
     return _into(input, reshape(source, -1), positions, accumulate=False)
@@ -248,10 +258,12 @@ def index_copy(input, dim, index, source):  # noqa: A002
 def index_fill(input, dim, index, value):  # noqa: A002
     """input with the slices input.select(dim, i) for i in index (negative counts from the end) filled
     with value, a number or a 0-d tensor."""
+    normalize_dim(dim, input.ndim)  # PyTorch checks dim, then the value, then the index
+    value = as_fill_value("index_fill", input, value)
     positions = _slice_places("index_fill", input, dim, index, dtypes=(backend.int64,), negative=True,
                               dtype_error=IndexError, bounds_error=IndexError)
     places = backend.xp_of(positions).unique(positions)  # each place filled once, however often it is named
-    return _into(input, as_fill_value("index_fill", input, value), places, accumulate=False)
+    return _into(input, value, places, accumulate=False)
 
 
 @numpy_names
@@ -259,7 +271,11 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):  # no
     """input with source[i] combined into the slice input.select(dim, index[i]) by reduce: 'prod', 'mean',
     'amax' or 'amin', with input's own values among them if include_self."""
     _check_reduction("index_reduce", reduce, ("prod", "mean", "amax", "amin"))
+    if input.dtype.kind == "b" and not include_self:  # PyTorch checks this, then the index, then a bool mean
+        raise RuntimeError("index_reduce: bool tensors need include_self (as in PyTorch)")
     positions = _slice_places("index_reduce", input, dim, index, source, bounds_error=IndexError)
+    if input.dtype.kind == "b" and reduce == "mean":
+        raise RuntimeError("index_reduce: bool tensors have no mean (as in PyTorch)")
     return reshape(_reduce_into(reshape(input, -1), reshape(source, -1), positions, reduce, include_self),
                    input.shape)
 

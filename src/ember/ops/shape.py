@@ -237,6 +237,8 @@ def unsqueeze(x, dim):
 def permute(x, *dims):
     """x with its dims reordered: x.permute(2, 0, 1) of (A, B, C) is (C, A, B)."""
     dims = shape_arg(dims)
+    if len(dims) != x.ndim:
+        raise RuntimeError(f"permute: {dims} is not an ordering of the {x.ndim} dimensions")
     axes = tuple(normalize_dim(d, x.ndim) for d in dims)
     if sorted(axes) != list(range(x.ndim)):
         raise RuntimeError(f"permute: {dims} is not an ordering of the {x.ndim} dimensions")
@@ -315,6 +317,8 @@ def common_dtype(tensors):
 
 def split(x, split_size_or_sections, dim=0):
     """x cut along dim into pieces of split_size (an int) or of the given sizes (a list)."""
+    if x.ndim == 0:
+        raise RuntimeError("split: expected a tensor of at least one dimension, got a 0-d tensor")
     axis = normalize_dim(dim, x.ndim)
     length = x.shape[axis]
     if isinstance(split_size_or_sections, int):
@@ -336,8 +340,12 @@ def chunk(x, chunks, dim=0):
     """x split into `chunks` pieces along dim, the last one smaller if the size does not divide."""
     if not isinstance(chunks, int) or chunks <= 0:
         raise RuntimeError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    if x.ndim == 0:
+        raise RuntimeError("chunk: expected a tensor of at least one dimension, got a 0-d tensor")
     length = x.shape[normalize_dim(dim, x.ndim)]
-    return split(x, -(-length // chunks) or 1, dim)
+    if length == 0:  # PyTorch's chunks of an empty dimension: as many as asked, all empty
+        return split(x, [0] * chunks, dim)
+    return split(x, -(-length // chunks), dim)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,6 +355,8 @@ def chunk(x, chunks, dim=0):
 def unflatten(input, dim, sizes):  # noqa: A002 (PyTorch's argument names)
     """Dimension dim split into several of the given sizes (one of them may be -1)."""
     axis = normalize_dim(dim, input.ndim)
+    if input.ndim == 0:
+        raise RuntimeError("unflatten: a 0-d tensor has no dimension to unflatten")
     sizes = tuple(sizes)
     if not sizes:
         raise RuntimeError("unflatten: sizes must not be empty")
@@ -354,9 +364,10 @@ def unflatten(input, dim, sizes):  # noqa: A002 (PyTorch's argument names)
     for n in sizes:
         known *= n if n != -1 else 1
     length = input.shape[axis]
-    fits = length % builtins.max(known, 1) == 0 if -1 in sizes else known == length
+    fits = known and length % known == 0 if -1 in sizes else known == length
     if sizes.count(-1) > 1 or not fits:
         raise RuntimeError(f"unflatten: sizes {sizes} do not multiply up to the size {length} of dimension {dim}")
+    sizes = tuple(length // known if n == -1 else n for n in sizes)  # -1 of 0 elements is 0
     return reshape(input, input.shape[:axis] + sizes + input.shape[axis + 1:])
 
 
@@ -476,13 +487,14 @@ def unfold(input, dimension, size, step):  # noqa: A002
     new last dimension of size `size` (the windows take the dimension's place)."""
     if step <= 0:
         raise RuntimeError(f"unfold: step must be positive, got {step}")
-    length = input.shape[normalize_dim(dimension, input.ndim)] if input.ndim else 1
+    axis = normalize_dim(dimension, input.ndim)
+    length = input.shape[axis] if input.ndim else 1
     if not 0 <= size <= length:
         raise RuntimeError(f"unfold: the window size {size} must be in [0, {length}], the size of dimension "
                            f"{dimension}")
     if input.ndim == 0:
         return reshape(input, 1)
-    return Unfold.apply(input, axis=normalize_dim(dimension, input.ndim), size=size, step=step)
+    return Unfold.apply(input, axis=axis, size=size, step=step)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -523,6 +535,8 @@ def roll(input, shifts, dims=None):  # noqa: A002
         raise RuntimeError(f"roll: shifts {shifts} and dims {dims} need as many entries")
     if input.ndim == 0:
         raise IndexError("roll: a 0-d tensor has no dimension to roll along")
+    if input.numel() == 0:  # PyTorch leaves an empty tensor as it is, whatever dims say
+        return input
     for shift, dim in zip(shifts, dims):
         input = _roll(input, shift, normalize_dim(dim, input.ndim))
     return input

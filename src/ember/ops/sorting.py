@@ -85,9 +85,14 @@ def pick_sorted(name, input, dim, keepdim, place):
 @numpy_names
 def kthvalue(input, k, dim=-1, keepdim=False):  # noqa: A002
     """(values, indices) of the k-th smallest element along dim (k counts from 1)."""
-    length = input.shape[normalize_dim(dim, input.ndim)] if input.ndim else 1
+    axis = normalize_dim(dim, input.ndim)
+    length = input.shape[axis] if input.ndim else 1
+    if length == 0:
+        raise IndexError(f"kthvalue: dimension {dim} has size 0, so it has no k-th value")
     if not 1 <= k <= length:
         raise RuntimeError(f"kthvalue: k must be in [1, {length}] for a dimension of size {length}, got {k}")
+    if input.dtype.kind == "b" and input.ndim:  # PyTorch passes a 0-d one through
+        raise RuntimeError("kthvalue: bool tensors have no order to select from")
 
     def place(xp, ranked, axis):
         return xp.full([1 if d == axis else n for d, n in enumerate(ranked.shape)], k - 1)

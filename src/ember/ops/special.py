@@ -224,6 +224,8 @@ def mvlgamma(input, p):  # noqa: A002
     """The multivariate log-gamma function of dimension p: Σ ln Γ(x - i/2) over i < p, plus p(p-1)/4 · ln π."""
     if not isinstance(p, int) or p < 1:
         raise RuntimeError(f"mvlgamma: p must be an integer of at least 1, got {p!r}")
+    if input.dtype.kind == "b":
+        raise RuntimeError("mvlgamma: the input may not be a bool tensor")
     x = to_float(input)
     out = lgamma(x)
     for i in range(1, p):
