@@ -1,6 +1,8 @@
 """The rows of convolution, pooling and resampling (F.conv*, the pools, fold and unfold, pad, interpolate,
 grid_sample, the shuffles), whose inputs' shapes depend on each other: each row names its shapes."""
 
+import math
+
 import numpy as np
 
 from differential import EDGES, FLOATS, INTEGERS, Op, function, functional
@@ -24,21 +26,9 @@ def mixed_on_empty(arrays, dim):
     return arrays[0].size == 0 and len({a.dtype for a in arrays}) > 1
 
 
-def extreme_sums(arrays, dim):
-    """±1e38 in float32 (sums of products that overflow partway: inf or NaN by the order of summation), or ±1e38
-    and ±1e-38 in float64 (inexact products, whose rounding error NumPy's BLAS keeps)."""
-    extremes = {np.dtype(np.float64): (1e38, 1e-38), np.dtype(np.float32): (np.float32(1e38),)}
-    return any(np.isin(np.abs(a), extremes[a.dtype]).any() for a in arrays)
-
-
 def float32_nonfinite(arrays, dim):
     """A float32 tensor holding ±inf or NaN (convolved with padding, which PyTorch's float32 kernel skips)."""
     return any(a.dtype == np.float32 and not np.isfinite(a).all() for a in arrays)
-
-
-def nonfinite_weight(arrays, dim):
-    """A weight holding ±inf or NaN (which conv_tbc's kernel never multiplies by its padding)."""
-    return not np.isfinite(arrays[1]).all()
 
 
 def nonfinite_grid(arrays, dim):
@@ -56,18 +46,17 @@ def any_of(*predicates):
     return lambda arrays, dim: any(predicate(arrays, dim) for predicate in predicates)
 
 
-CONV_DIFFERS = any_of(other_weight_dtype_on_empty, extreme_sums)
-PADDED_CONV_DIFFERS = any_of(other_weight_dtype_on_empty, extreme_sums, float32_nonfinite)
-TRANSPOSE_DIFFERS = any_of(other_bias_dtype, extreme_sums)
-PADDED_TRANSPOSE_DIFFERS = any_of(other_bias_dtype, extreme_sums, float32_nonfinite)
-TRANSPOSE_3D_DIFFERS = any_of(mixed_on_empty, extreme_sums)
-PADDED_TRANSPOSE_3D_DIFFERS = any_of(mixed_on_empty, extreme_sums, float32_nonfinite)
-PADDED_TBC_DIFFERS = any_of(other_bias_dtype, extreme_sums, nonfinite_weight)
+PADDED_CONV_DIFFERS = any_of(other_weight_dtype_on_empty, float32_nonfinite)
+PADDED_TRANSPOSE_DIFFERS = any_of(other_bias_dtype, float32_nonfinite)
+PADDED_TRANSPOSE_3D_DIFFERS = any_of(mixed_on_empty, float32_nonfinite)
 
 
 def without(*values):
     """The edge values less some (compared by their text, so that -0.0 and NaN can be named)."""
     return tuple(v for v in EDGES if repr(v) not in {repr(x) for x in values})
+
+
+HUGE_LESS = without(1e38, -1e38)
 
 
 def batches(*calls):
@@ -142,40 +131,44 @@ TBC = (((3, 2, 2), (2, 2, 3), (3,)), ((2, 0, 1), (1, 1, 2), (2,)), ((1, 1, 1), (
 
 ROWS = [
     # Convolutions: bias, then stride, padding, dilation, groups (each changes which products meet).
-    Op("F.conv1d", functional("conv1d"), arity=3, dtypes=FLOATS, shapes=CONV_1D, differs=CONV_DIFFERS),
+    Op("F.conv1d", functional("conv1d"), arity=3, dtypes=FLOATS, shapes=CONV_1D, edges=HUGE_LESS,
+       differs=other_weight_dtype_on_empty),
     Op("F.conv1d stride 2 padding 1 dilation 2", functional("conv1d", stride=2, padding=1, dilation=2), arity=2,
-       dtypes=FLOATS, shapes=tuple(s[:2] for s in CONV_1D), differs=PADDED_CONV_DIFFERS),
+       dtypes=FLOATS, shapes=tuple(s[:2] for s in CONV_1D), edges=HUGE_LESS, differs=PADDED_CONV_DIFFERS),
     Op("F.conv1d padding same", functional("conv1d", padding="same", dilation=2), arity=2, dtypes=FLOATS,
-       shapes=tuple(s[:2] for s in CONV_1D), differs=PADDED_CONV_DIFFERS),
+       shapes=tuple(s[:2] for s in CONV_1D), edges=HUGE_LESS, differs=PADDED_CONV_DIFFERS),
     Op("F.conv1d groups 2", functional("conv1d", groups=2), arity=2, dtypes=FLOATS, shapes=CONV_1D_GROUPS,
-       differs=CONV_DIFFERS),
+       edges=HUGE_LESS, differs=other_weight_dtype_on_empty),
     Op("F.conv1d bool", functional("conv1d"), arity=2, dtypes=("bool",), shapes=(((1, 1, 2), (1, 1, 1)),)),
-    Op("F.conv2d", functional("conv2d"), arity=3, dtypes=FLOATS, shapes=CONV_2D, differs=CONV_DIFFERS),
+    Op("F.conv2d", functional("conv2d"), arity=3, dtypes=FLOATS, shapes=CONV_2D, edges=HUGE_LESS,
+       differs=other_weight_dtype_on_empty),
     Op("F.conv2d stride 2 padding 1", functional("conv2d", stride=(2, 1), padding=(1, 0), dilation=(1, 2)),
-       arity=2, dtypes=FLOATS, shapes=tuple(s[:2] for s in CONV_2D), differs=PADDED_CONV_DIFFERS),
-    Op("F.conv3d", functional("conv3d"), arity=3, dtypes=FLOATS, shapes=CONV_3D, differs=CONV_DIFFERS),
+       arity=2, dtypes=FLOATS, shapes=tuple(s[:2] for s in CONV_2D), edges=HUGE_LESS, differs=PADDED_CONV_DIFFERS),
+    Op("F.conv3d", functional("conv3d"), arity=3, dtypes=FLOATS, shapes=CONV_3D, edges=HUGE_LESS,
+       differs=other_weight_dtype_on_empty),
     Op("F.conv3d stride 2 padding 1", functional("conv3d", stride=2, padding=1), arity=2, dtypes=FLOATS,
-       shapes=tuple(s[:2] for s in CONV_3D), differs=PADDED_CONV_DIFFERS),
+       shapes=tuple(s[:2] for s in CONV_3D), edges=HUGE_LESS, differs=PADDED_CONV_DIFFERS),
     Op("F.conv_transpose1d", functional("conv_transpose1d"), arity=3, dtypes=FLOATS, shapes=TRANSPOSE_1D,
-       differs=TRANSPOSE_DIFFERS),
+       edges=HUGE_LESS, differs=other_bias_dtype),
     Op("F.conv_transpose1d stride 2 output_padding 1",
        functional("conv_transpose1d", stride=2, padding=1, output_padding=1), arity=2, dtypes=FLOATS,
-       shapes=tuple(s[:2] for s in TRANSPOSE_1D), differs=PADDED_TRANSPOSE_DIFFERS),
+       shapes=tuple(s[:2] for s in TRANSPOSE_1D), edges=HUGE_LESS, differs=PADDED_TRANSPOSE_DIFFERS),
     Op("F.conv_transpose1d groups 2 dilation 2", functional("conv_transpose1d", groups=2, dilation=2), arity=2,
        dtypes=FLOATS, shapes=(((1, 2, 3), (2, 1, 2)), ((0, 4, 2), (4, 2, 1)), ((1, 3, 2), (3, 1, 2))),
-       differs=TRANSPOSE_DIFFERS),
+       edges=HUGE_LESS, differs=other_bias_dtype),
     Op("F.conv_transpose2d", functional("conv_transpose2d"), arity=3, dtypes=FLOATS, shapes=TRANSPOSE_2D,
-       differs=TRANSPOSE_DIFFERS),
+       edges=HUGE_LESS, differs=other_bias_dtype),
     Op("F.conv_transpose2d stride 2 padding 1",
        functional("conv_transpose2d", stride=2, padding=(1, 0), output_padding=(1, 0)), arity=2, dtypes=FLOATS,
-       shapes=tuple(s[:2] for s in TRANSPOSE_2D), differs=PADDED_TRANSPOSE_DIFFERS),
+       shapes=tuple(s[:2] for s in TRANSPOSE_2D), edges=HUGE_LESS, differs=PADDED_TRANSPOSE_DIFFERS),
     Op("F.conv_transpose3d", functional("conv_transpose3d"), arity=3, dtypes=FLOATS, shapes=TRANSPOSE_3D,
-       differs=TRANSPOSE_3D_DIFFERS),
+       edges=HUGE_LESS, differs=mixed_on_empty),
     Op("F.conv_transpose3d stride 2", functional("conv_transpose3d", stride=2, padding=1), arity=2, dtypes=FLOATS,
-       shapes=tuple(s[:2] for s in TRANSPOSE_3D), differs=PADDED_TRANSPOSE_3D_DIFFERS),
-    Op("F.conv_tbc", functional("conv_tbc"), arity=3, dtypes=FLOATS, shapes=TBC, differs=TRANSPOSE_DIFFERS),
+       shapes=tuple(s[:2] for s in TRANSPOSE_3D), edges=HUGE_LESS, differs=PADDED_TRANSPOSE_3D_DIFFERS),
+    Op("F.conv_tbc", functional("conv_tbc"), arity=3, dtypes=FLOATS, shapes=TBC, edges=HUGE_LESS,
+       differs=other_bias_dtype),
     Op("F.conv_tbc pad 1", functional("conv_tbc", 1), arity=3, dtypes=FLOATS, shapes=TBC,
-       differs=PADDED_TBC_DIFFERS),
+       edges=without(math.inf, -math.inf, math.nan, 1e38, -1e38), differs=other_bias_dtype),
     # fold and unfold: sliding blocks to columns and back.
     Op("F.unfold", functional("unfold", 2), dtypes=FLOATS, shapes=IMAGES_2D),
     Op("F.unfold dilation 2 padding 1 stride 2", functional("unfold", (2, 1), dilation=(1, 2), padding=1, stride=2),
@@ -186,9 +179,8 @@ ROWS = [
        shapes=batches((1, 4, 6), (0, 4, 6), (2, 8, 6), (1, 4, 5))),
     # Max pooling: NaNs win, ties go to the first; kernel, stride, padding, dilation and ceil_mode set the windows.
     Op("F.max_pool1d", functional("max_pool1d", 2), shapes=IMAGES_1D, dtypes=FLOATS + ("int64",)),
-    Op("F.max_pool1d stride 1 padding 1 dilation 2", functional("max_pool1d", 2, 1, 1, 2), dtypes=FLOATS,
-       shapes=IMAGES_1D),
-    Op("F.max_pool1d ceil_mode", functional("max_pool1d", 2, ceil_mode=True), dtypes=FLOATS, shapes=IMAGES_1D),
+    Op("F.max_pool1d stride 2 padding 1 dilation 2 ceil_mode", functional("max_pool1d", 2, 2, 1, 2, ceil_mode=True),
+       dtypes=FLOATS, shapes=IMAGES_1D),
     Op("F.max_pool1d_with_indices", functional("max_pool1d_with_indices", 2, 1, 1), dtypes=FLOATS,
        shapes=IMAGES_1D),
     Op("F.max_pool2d", functional("max_pool2d", 2, ceil_mode=True), dtypes=FLOATS, shapes=IMAGES_2D),
@@ -207,8 +199,6 @@ ROWS = [
     Op("F.avg_pool1d", functional("avg_pool1d", 2), dtypes=FLOATS, shapes=IMAGES_1D),
     Op("F.avg_pool1d padding 1 ceil_mode", functional("avg_pool1d", 2, 2, 1, ceil_mode=True), dtypes=FLOATS,
        shapes=IMAGES_1D),
-    Op("F.avg_pool1d count_include_pad=False", functional("avg_pool1d", 3, 2, 1, count_include_pad=False),
-       dtypes=FLOATS, shapes=IMAGES_1D),
     Op("F.avg_pool2d", functional("avg_pool2d", 2, 1, 1, ceil_mode=True, count_include_pad=False), dtypes=FLOATS,
        shapes=IMAGES_2D),
     Op("F.avg_pool2d divisor_override 3", functional("avg_pool2d", 2, divisor_override=3), dtypes=FLOATS,
@@ -223,8 +213,10 @@ ROWS = [
     Op("F.lp_pool3d", functional("lp_pool3d", 2, 2), dtypes=FLOATS, shapes=IMAGES_3D),
     # Adaptive pooling: output sizes smaller than, equal to and larger than the input's.
     Op("F.adaptive_avg_pool1d", functional("adaptive_avg_pool1d", 3), dtypes=FLOATS, shapes=IMAGES_1D),
-    Op("F.adaptive_avg_pool2d", functional("adaptive_avg_pool2d", (2, None)), dtypes=FLOATS, shapes=IMAGES_2D),
-    Op("F.adaptive_avg_pool3d", functional("adaptive_avg_pool3d", (1, 2, 3)), dtypes=FLOATS, shapes=IMAGES_3D),
+    Op("F.adaptive_avg_pool2d", functional("adaptive_avg_pool2d", (2, None)), dtypes=FLOATS, edges=HUGE_LESS,
+       shapes=IMAGES_2D),
+    Op("F.adaptive_avg_pool3d", functional("adaptive_avg_pool3d", (1, 2, 3)), dtypes=FLOATS, edges=HUGE_LESS,
+       shapes=IMAGES_3D),
     Op("F.adaptive_max_pool1d", functional("adaptive_max_pool1d", 3), dtypes=FLOATS, shapes=IMAGES_1D),
     Op("adaptive_max_pool1d", function("adaptive_max_pool1d", 3), dtypes=FLOATS, shapes=IMAGES_1D),
     Op("F.adaptive_max_pool1d_with_indices", functional("adaptive_max_pool1d_with_indices", 2), dtypes=FLOATS,
@@ -262,18 +254,21 @@ ROWS = [
     Op("F.interpolate linear align_corners", functional("interpolate", scale_factor=1.5, mode="linear",
                                                         align_corners=True), dtypes=FLOATS, shapes=IMAGES_1D),
     Op("F.interpolate bilinear", functional("interpolate", size=(2, 3), mode="bilinear"), dtypes=FLOATS,
-       shapes=IMAGES_2D),
-    Op("F.interpolate bicubic align_corners", functional("interpolate", scale_factor=(2, 0.5), mode="bicubic",
-                                                         align_corners=True), dtypes=FLOATS, shapes=IMAGES_2D),
+       edges=HUGE_LESS, shapes=IMAGES_2D),
+    Op("F.interpolate bicubic align_corners",
+       functional("interpolate", scale_factor=(2, 0.5), mode="bicubic", align_corners=True), dtypes=FLOATS,
+       edges=HUGE_LESS, shapes=IMAGES_2D),
     Op("F.interpolate bicubic", functional("interpolate", size=(3, 3), mode="bicubic"), dtypes=FLOATS,
-       shapes=IMAGES_2D),
+       edges=HUGE_LESS, shapes=IMAGES_2D),
     Op("F.interpolate trilinear", functional("interpolate", scale_factor=1.5, mode="trilinear"), dtypes=FLOATS,
-       shapes=IMAGES_3D),
-    Op("F.interpolate area", functional("interpolate", size=(2, 3), mode="area"), dtypes=FLOATS, shapes=IMAGES_2D),
+       edges=HUGE_LESS, shapes=IMAGES_3D),
+    Op("F.interpolate area", functional("interpolate", size=(2, 3), mode="area"), dtypes=FLOATS, edges=HUGE_LESS,
+       shapes=IMAGES_2D),
     Op("F.upsample", functional("upsample", size=3, mode="linear", align_corners=False), dtypes=FLOATS,
        shapes=IMAGES_1D),
     Op("F.upsample_nearest", functional("upsample_nearest", scale_factor=2), dtypes=FLOATS, shapes=IMAGES_2D),
-    Op("F.upsample_bilinear", functional("upsample_bilinear", size=(3, 2)), dtypes=FLOATS, shapes=IMAGES_2D),
+    Op("F.upsample_bilinear", functional("upsample_bilinear", size=(3, 2)), dtypes=FLOATS, edges=HUGE_LESS,
+       shapes=IMAGES_2D),
     # Sampling at grid points (grid (N, *out, dims) in [-1, 1], and beyond) and making affine grids.
     Op("F.grid_sample", functional("grid_sample", align_corners=False), arity=2, dtypes=FLOATS, one_dtype=True,
        shapes=(((1, 2, 2, 3), (1, 2, 1, 2)), ((0, 1, 2, 2), (0, 1, 1, 2)), ((1, 1, 1, 1), (1, 1, 1, 2)),
@@ -295,7 +290,7 @@ ROWS = [
        shapes=batches((1, 3, 4), (0, 3, 4), (1, 2, 3))),
     # Shuffles: channels to pixels and back, channels across groups; grids of coordinates.
     Op("F.pixel_shuffle", functional("pixel_shuffle", 2), dtypes=FLOATS + INTEGERS,
-       shapes=batches((1, 4, 1, 2), (0, 8, 1, 1), (4, 2, 1), (2, 1, 4, 1, 1), (1, 3, 2, 2))),
+       shapes=batches((1, 4, 1, 2), (0, 8, 1, 1), (4, 2, 1), (2, 1, 4, 1, 1), (1, 3, 2, 2)), differs=empty),
     Op("F.pixel_unshuffle", functional("pixel_unshuffle", 2), dtypes=FLOATS + INTEGERS,
        shapes=batches((1, 1, 2, 4), (0, 2, 2, 2), (1, 4, 2), (2, 1, 1, 2, 2), (1, 1, 3, 2)), differs=empty),
     Op("F.channel_shuffle", functional("channel_shuffle", 2), dtypes=FLOATS + INTEGERS,
@@ -307,19 +302,20 @@ ROWS = [
 # The deliberate differences, each row's by its name (see DIFFERENCES in tests/test_differential.py).
 DIFFERENCES = {
     "F.conv1d": "mixed float32 and float64 where PyTorch's kernels check no dtypes (an empty batch with a weight of "
-                "the other dtype): ember refuses any mix, as PyTorch does elsewhere; float32 tensors holding ±1e38: "
-                "sums that overflow partway give inf or NaN by the order of summation, PyTorch's kernels' order not "
-                "NumPy's BLAS's; float64 ones holding ±1e38 or ±1e-38, as matmul; integers: PyTorch's CPU kernels "
-                "convolve integer tensors (not bools), ember floating point ones only",
-    "F.conv1d stride 2 padding 1 dilation 2": "as F.conv1d; and float32 tensors holding ±inf or NaN: PyTorch's float32 "
-                                              "kernel skips the padding, its float64 kernel and ember multiply the "
-                                              "padding's zeros by them (0·inf is NaN)",
+                "the other dtype): ember refuses any mix, as PyTorch does elsewhere; ±1e38: in float32, sums that "
+                "overflow partway give inf or NaN by the order of summation, PyTorch's kernels' order not NumPy's "
+                "BLAS's; in float64, products of 1e38 round, and NumPy's BLAS keeps their rounding error through "
+                "fused multiply-adds, as in matmul; integers: PyTorch's CPU kernels convolve integer tensors (not "
+                "bools), ember floating point ones only",
+    "F.conv1d stride 2 padding 1 dilation 2": "as F.conv1d; and float32 tensors holding ±inf or NaN: PyTorch's "
+                                              "float32 kernel skips the padding, its float64 kernel and ember "
+                                              "multiply the padding's zeros by them (0·inf is NaN)",
     "F.conv1d padding same": "as F.conv1d stride 2 padding 1 dilation 2", "F.conv1d groups 2": "as F.conv1d",
     "F.conv2d": "as F.conv1d", "F.conv2d stride 2 padding 1": "as F.conv1d stride 2 padding 1 dilation 2",
     "F.conv3d": "as F.conv1d", "F.conv3d stride 2 padding 1": "as F.conv1d stride 2 padding 1 dilation 2",
     "F.conv_transpose1d": "mixed float32 and float64 where PyTorch's kernels take them: a bias of the other dtype "
                           "(conv_transpose1d's, conv_transpose2d's and conv_tbc's kernels), and as F.conv1d; ±1e38 "
-                          "and ±1e-38 as F.conv1d",
+                          "as F.conv1d",
     "F.conv_transpose1d stride 2 output_padding 1": "as F.conv_transpose1d; and float32 tensors holding ±inf or NaN: "
                                                     "PyTorch's float32 kernel leaves the cropped positions out of the "
                                                     "weight's gradient (0 where its float64 kernel and ember give "
@@ -327,19 +323,30 @@ DIFFERENCES = {
     "F.conv_transpose1d groups 2 dilation 2": "as F.conv_transpose1d", "F.conv_transpose2d": "as F.conv_transpose1d",
     "F.conv_transpose2d stride 2 padding 1": "as F.conv_transpose1d stride 2 output_padding 1",
     "F.conv_transpose3d": "mixed float32 and float64 with an empty batch (PyTorch's kernel checks no dtypes then); "
-                          "±1e38 and ±1e-38 as F.conv1d",
+                          "±1e38 as F.conv1d",
     "F.conv_transpose3d stride 2": "as F.conv_transpose3d; float32 ±inf and NaN as F.conv_transpose1d stride 2 "
                                    "output_padding 1",
     "F.conv_tbc": "as F.conv_transpose1d",
-    "F.conv_tbc pad 1": "as F.conv_transpose1d; and weights holding ±inf or NaN: PyTorch's kernel adds the products "
+    "F.conv_tbc pad 1": "as F.conv_transpose1d; and ±inf and NaN: PyTorch's kernel adds the products "
                         "of real time steps only, ember's conv1d multiplies the padding's zeros too (0·inf is NaN)",
     "F.max_pool2d": "integers: PyTorch's CPU kernels take the maxima of integer tensors in max_pool2d and max_pool3d "
                     "(not in max_pool1d, nor in the adaptive pools) and average them in avg_pool1d, 2d and 3d; ember "
                     "pools floating point tensors only",
     "F.max_pool3d": "as F.max_pool2d", "F.avg_pool1d": "as F.max_pool2d", "F.avg_pool2d": "as F.max_pool2d",
     "F.avg_pool3d": "as F.max_pool2d",
+    "F.adaptive_avg_pool2d": "±1e38 beside small numbers: ember averages along one axis after the other, PyTorch "
+                             "sums each window at once, and the order decides whether 1e38 - 1e38 + 1 keeps the 1",
+    "F.adaptive_avg_pool3d": "as F.adaptive_avg_pool2d", "F.interpolate area": "as F.adaptive_avg_pool2d",
+    "F.interpolate bilinear": "±1e38 beside -1e38, whose weighted sum cancels: PyTorch weighs each tap by the "
+                              "product of its axes' weights and adds with fused multiply-adds, which keep a "
+                              "product's rounding error (2.4e21 beside 1e38); ember reads one axis after the other",
+    "F.interpolate bicubic": "as F.interpolate bilinear",
+    "F.interpolate bicubic align_corners": "as F.interpolate bilinear",
+    "F.interpolate trilinear": "as F.interpolate bilinear", "F.upsample_bilinear": "as F.interpolate bilinear",
     "F.pixel_unshuffle": "empty inputs: PyTorch returns them in their own shape ((0, 2, 2, 2) stays so), ember in the "
                          "unshuffled one ((0, 8, 1, 1))",
+    "F.pixel_shuffle": "empty inputs: PyTorch's backward fails (its gradient, pixel_unshuffle's, keeps the empty "
+                       "shape), ember's gives the empty gradient",
     "F.grid_sample": "grids holding NaN or ±inf: which pixels PyTorch reads there depends on how its kernels "
                      "(vectorized for images, scalar for volumes) clip and cast a coordinate that is not finite; ember "
                      "reads none",

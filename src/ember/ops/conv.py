@@ -385,7 +385,7 @@ def _check_tensors(name, x, weight, bias, spatial_dims, weight_layout):
                          f"{tuple(weight.shape)}")
     if backend.kind_of(x.dtype) != "f" or x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
         raise InputError(f"{name}: input, weight and bias must have one floating point dtype, got input {x.dtype}, "
-                        f"weight {weight.dtype}" + ("" if bias is None else f", bias {bias.dtype}"))
+                         f"weight {weight.dtype}" + ("" if bias is None else f", bias {bias.dtype}"))
 
 
 def _check_groups(name, groups, channels, what):

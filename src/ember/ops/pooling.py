@@ -77,10 +77,10 @@ def _offset_indices(window):
 
 
 def _maxima(xp, windows, out, window, spatial):
-    """For each kernel offset, a boolean map (N, C, *out) of the windows (of an input (N, C, *spatial)) whose
-    maximum PyTorch picks there:
-    the first of equal maxima, or in a window that holds NaNs (its maximum is NaN) the last NaN. The padding
-    (-inf) never wins: a window of -inf only has its maximum at its first element inside the input."""
+    """For each kernel offset, a boolean map (N, C, *out) of the windows (over an input (N, C, *spatial)) whose
+    maximum PyTorch picks there: the first of equal maxima, or in a window that holds NaNs (its maximum is NaN)
+    the last NaN. The padding (-inf) never wins: a window of -inf only has its maximum at its first element
+    inside the input."""
     offsets = _offset_indices(window)
     hits = [windows[index] == out for index in offsets]  # never in a NaN's window: NaN equals nothing
     if any(any(pair) for pair in window.padding) and xp.isneginf(out).any():
@@ -170,7 +170,8 @@ class AvgPool(Function):
 class MaxAt(Function):
     """The largest of given elements, for windows that a Window cannot describe (adaptive and fractional
     pooling): x (N, C, *spatial) and positions (N or 1, C or 1, *out, K), each window K flat indices into
-    the spatial plane -> the maxima (N, C, *out) and their flat indices (the first on ties). The gradient
+    the spatial plane -> the maxima (N, C, *out) and their flat indices (the first on ties, the last NaN in a
+    window that holds NaNs, as in PyTorch). The gradient
     goes to each maximum's element: a scatter-add, as windows may share elements."""
 
     def forward(ctx, x, positions):
@@ -181,6 +182,10 @@ class MaxAt(Function):
                                     positions.reshape(planes + (math.prod(positions.shape[2:]),)), axis=2)
         picked = picked.reshape(positions.shape)
         winner = xp.argmax(picked, axis=-1)[..., None]
+        nans = xp.isnan(picked)
+        if nans.any():  # PyTorch's maximum of a window holding NaNs is its last NaN
+            last_nan = picked.shape[-1] - 1 - xp.argmax(nans[..., ::-1], axis=-1)[..., None]
+            winner = xp.where(nans.any(axis=-1, keepdims=True), last_nan, winner)
         indices = xp.take_along_axis(positions, winner, axis=-1)[..., 0]
         ctx.shape = x.shape
         ctx.save_for_backward(indices)
@@ -494,11 +499,11 @@ def fractional_max_pool(x, kernel_size, output_size, output_ratio, random_sample
                              f"them, got {output_ratio!r}")
         output_size = tuple(int(n * r) for n, r in zip(spatial, ratios))
     sizes = ints(output_size, spatial_dims, "output_size", name, minimum=1)
-    # PyTorch's volumes need a side longer than output_size + kernel_size - 1, its images one as long
-    least = 1 if spatial_dims == 3 else 0
-    if any(q + k - 1 + least > n for n, q, k in zip(spatial, sizes, kernel)):
+    # PyTorch's volumes need sides longer than output_size + kernel_size - 1, its images sides as long
+    least = tuple(q + k - (1 if spatial_dims == 2 else 0) for q, k in zip(sizes, kernel))
+    if any(n < m for n, m in zip(spatial, least)):
         raise InputError(f"{name}: the input {tuple(spatial)} is too small for kernel_size {kernel} and output_size "
-                         f"{sizes} (each side needs at least output_size + kernel_size - {1 - least})")
+                         f"{sizes} (it needs sides of at least {least})")
     xp = backend.xp_of(x.array)
     planes = (1,) * (spatial_dims + 2 - x.ndim) + x.shape[:-spatial_dims]
     if random_samples is None:

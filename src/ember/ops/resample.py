@@ -150,9 +150,10 @@ def _resize_taps(xp, mode, n, q, scale_factor, align_corners, dtype):
         return window_taps(xp, n, q)
     if mode in ("nearest", "nearest-exact"):
         return Taps(_nearest_sources(xp, mode, n, q, scale_factor)[None], None, None, n)
-    source = _source_coordinates(xp, n, q, scale_factor, align_corners, mode == "bicubic", backend.np.dtype(dtype))
+    opmath = backend.float64 if dtype == backend.float64 else backend.float32  # PyTorch's, for 16-bit floats too
+    source = _source_coordinates(xp, n, q, scale_factor, align_corners, mode == "bicubic", opmath)
     first = xp.floor(source)
-    t = xp.clip(source - first, 0, 1)
+    t = source - first
     first = first.astype(xp.int64)
     if mode == "bicubic":
         indices, weights = [first + offset for offset in (-1, 0, 1, 2)], cubic_weights(t)
@@ -356,8 +357,8 @@ def _combinations(xp, axes, spatial):
     n = axes[0][0][0].shape[0]
     combinations = [(0, 1.0, [], True)]
     for taps, size in zip(axes, spatial):
-        combinations = [(flat * size + index, weight * w, [s * w for s in slopes] + [slope * weight], inside & tap_inside)
-                        for flat, weight, slopes, inside in combinations for index, w, slope, tap_inside in taps]
+        combinations = [(flat * size + index, weight * w, [s * w for s in slopes] + [slope * weight], inside & within)
+                        for flat, weight, slopes, inside in combinations for index, w, slope, within in taps]
     return [(_per_grid(xp.where(inside, flat, math.prod(spatial)), n), _per_grid(weight, n),
              [_per_grid(s, n) for s in slopes]) for flat, weight, slopes, inside in combinations]
 
@@ -401,7 +402,7 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise RuntimeError(f"{name}: mode 'bicubic' needs a 4-D input (N, C, H, W), got {tuple(input.shape)}")
     if backend.kind_of(input.dtype) != "f" or grid.dtype != input.dtype:
         raise InputError(f"{name}: input and grid must have one floating point dtype, got {input.dtype} and "
-                        f"{grid.dtype}")
+                         f"{grid.dtype}")
     return GridSample.apply(input, grid, mode=mode, padding_mode=padding_mode, align_corners=align_corners)
 
 
