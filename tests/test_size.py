@@ -24,7 +24,7 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph; the last of the
     # ledger's Tensor names (detach_, as_subclass, retains_grad, fill_diagonal_, resize_, new, layout); issue 20:
     # a one-line docstring on each public method and property (the API reference)
-    "ops": 9396,  # issue 21 (the convolution rows, +71): interpolate and adaptive average pooling read their taps as
+    "ops": 9397,  # issue 21 (the convolution rows, +72): interpolate and adaptive average pooling read their taps as
     # PyTorch does (Taps), max pooling's padding never wins, the last NaN of adaptive and fractional windows, the
     # pools', unfold's, fold's and pad's refusals of empty sides, pad's value range, grid_sample's zero pixel;
     # issue 21: axis=/keepdims= on the indexing, scatter, norm and distance functions too, and

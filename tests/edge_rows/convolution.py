@@ -272,7 +272,7 @@ ROWS = [
     # Sampling at grid points (grid (N, *out, dims) in [-1, 1], and beyond) and making affine grids.
     Op("F.grid_sample", functional("grid_sample", align_corners=False), arity=2, dtypes=FLOATS, one_dtype=True,
        shapes=(((1, 2, 2, 3), (1, 2, 1, 2)), ((0, 1, 2, 2), (0, 1, 1, 2)), ((1, 1, 1, 1), (1, 1, 1, 2)),
-               ((1, 1, 2, 2), (2, 1, 1, 2))), differs=nonfinite_grid),
+               ((1, 1, 2, 2), (2, 1, 1, 2))), edges=HUGE_LESS, differs=nonfinite_grid),
     Op("F.grid_sample nearest border",
        functional("grid_sample", mode="nearest", padding_mode="border", align_corners=True), arity=2,
        dtypes=FLOATS, one_dtype=True, shapes=(((1, 2, 2, 3), (1, 2, 1, 2)), ((1, 1, 1, 1), (1, 1, 1, 2))),
@@ -280,10 +280,10 @@ ROWS = [
     Op("F.grid_sample bicubic reflection",
        functional("grid_sample", mode="bicubic", padding_mode="reflection", align_corners=False), arity=2,
        dtypes=FLOATS, one_dtype=True, shapes=(((1, 2, 3, 3), (1, 2, 1, 2)), ((1, 1, 1, 1), (1, 1, 1, 2))),
-       edges=without(1e38, -1e38), differs=nonfinite_grid),
+       edges=HUGE_LESS, differs=nonfinite_grid),
     Op("F.grid_sample 3-D", functional("grid_sample", padding_mode="reflection", align_corners=True), arity=2,
        dtypes=FLOATS, one_dtype=True, shapes=(((1, 2, 2, 2, 3), (1, 1, 2, 1, 3)), ((1, 1, 1, 1, 1), (1, 1, 1, 1, 3))),
-       differs=nonfinite_grid),
+       edges=HUGE_LESS, differs=nonfinite_grid),
     Op("F.affine_grid", affine((1, 2, 3), align_corners=False), dtypes=FLOATS,
        shapes=batches((2, 2, 3), (0, 2, 3), (1, 2, 3), (1, 3, 3))),
     Op("F.affine_grid 3-D align_corners", affine((1, 2, 1, 3), align_corners=True), dtypes=FLOATS,
@@ -349,9 +349,10 @@ DIFFERENCES = {
                        "shape), ember's gives the empty gradient",
     "F.grid_sample": "grids holding NaN or ±inf: which pixels PyTorch reads there depends on how its kernels "
                      "(vectorized for images, scalar for volumes) clip and cast a coordinate that is not finite; ember "
-                     "reads none",
-    "F.grid_sample nearest border": "as F.grid_sample", "F.grid_sample 3-D": "as F.grid_sample",
-    "F.grid_sample bicubic reflection": "as F.grid_sample; and ±1e38: where the 4 taps read one pixel (clamped at the "
-                                        "border) the grid's gradient is 0, PyTorch's the rounding error of the cubic "
-                                        "slopes' sum times the pixel (-7.4e19 at a pixel of 1e38)",
+                     "reads none; ±1e38 beside small numbers: the grid's gradient adds the taps' terms in another "
+                     "order than PyTorch's, which decides whether a small one outlives 1e38 - 1e38",
+    "F.grid_sample nearest border": "NaN and ±inf as F.grid_sample", "F.grid_sample 3-D": "as F.grid_sample",
+    "F.grid_sample bicubic reflection": "as F.grid_sample; and ±1e38 where the 4 taps read one pixel (clamped at "
+                                        "the border): the grid's gradient is 0, PyTorch's the rounding error of the "
+                                        "cubic slopes' sum times the pixel (-7.4e19 at a pixel of 1e38)",
 }

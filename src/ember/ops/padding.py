@@ -129,11 +129,12 @@ def _check_width(mode, n, before, after, axis):
 
 
 def _check_value(value, dtype):
-    """A constant border's value must lie in dtype's range (any value is a bool, a float's NaN and ±inf too)."""
-    if backend.kind_of(dtype) == "b":
+    """A constant border's value must lie in dtype's range (a bool takes any value, a float NaN and ±inf too)."""
+    kind = backend.kind_of(dtype)
+    if kind == "b" or kind == "f" and not math.isfinite(value):
         return
-    info = backend.np.iinfo(dtype) if backend.kind_of(dtype) in "iu" else backend.np.finfo(dtype)
-    if not (info.min <= value <= info.max or backend.kind_of(dtype) == "f" and not math.isfinite(value)):
+    info = backend.np.iinfo(dtype) if kind in "iu" else backend.float_limits(dtype)
+    if not (info.min <= value <= info.max if kind in "iu" else float(info.min) <= value <= float(info.max)):
         raise RuntimeError(f"pad: the value {value!r} cannot be converted to {dtype} without overflow")
 
 
