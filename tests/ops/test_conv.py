@@ -203,8 +203,8 @@ def test_conv_errors_say_what_was_expected():
     with raises(ValueError, "conv2d: the input (3, 4) padded to (3, 4) is smaller than the kernel (5, 5) "
                             "(spanning (5, 5) with dilation (1, 1))"):
         F.conv2d(ember.ones(1, 3, 3, 4), w)
-    with raises(TypeError, "conv2d: input, weight and bias must have one floating point dtype, got input float64, "
-                           "weight float32"):
+    with raises(RuntimeError, "conv2d: input, weight and bias must have one floating point dtype, got input "
+                              "float64, weight float32"):
         F.conv2d(ember.ones(1, 3, 5, 5, dtype=ember.float64), w)
     with raises(ValueError, "conv_transpose2d: output_padding (2, 2) must be smaller than either stride (2, 2) "
                             "or dilation (1, 1)"):
@@ -231,8 +231,11 @@ def test_unfold_and_fold_errors():
         F.unfold(ember.ones(3, 4), 2)
     with raises(ValueError, "unfold: the input (3, 4) padded to (3, 4) is smaller than the kernel (5, 5)"):
         F.unfold(ember.ones(1, 2, 3, 4), 5)
-    with raises(TypeError, "unfold needs a floating point tensor, got int64"):
+    with raises(RuntimeError, "unfold needs a floating point tensor, got int64"):
         F.unfold(ember.ones(1, 2, 3, 4, dtype=ember.int64), 2)
+    with raises(RuntimeError, "unfold: expected input (N, C, H, W) or (C, H, W) with sides of at least 1 (the batch's "
+                              "aside), got (1, 0, 2, 2)"):
+        F.unfold(ember.ones(1, 0, 2, 2), 1)
     with raises(RuntimeError, "fold: expected input (N, C·kh·kw, L) or (C·kh·kw, L), got (2, 2, 8, 5)"):
         F.fold(ember.ones(2, 2, 8, 5), (3, 4), 2)
     with raises(RuntimeError, "fold: expected input (N, C·4, 6) for output_size (3, 4) and kernel_size (2, 2), got "

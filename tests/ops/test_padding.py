@@ -85,6 +85,12 @@ def test_pad_errors():
         F.pad(x, (4, 0), mode="circular")
     with raises(RuntimeError, "pad: widths (-2, -2) leave nothing of dimension 1 (of size 3)"):
         F.pad(x, (-2, -2))
+    with raises(RuntimeError, "pad: mode 'replicate' needs sides of at least 1 (the batch's aside), got (1, 0, 3)"):
+        F.pad(ember.ones(1, 0, 3), (1, 1), mode="replicate")
+    with raises(RuntimeError, "pad: the value -1.0 cannot be converted to uint8 without overflow"):
+        F.pad(ember.ones(2, 3, dtype=ember.uint8), (1, 1), value=-1.0)
+    with raises(RuntimeError, "pad: the value 1e+39 cannot be converted to float32 without overflow"):
+        F.pad(ember.ones(2), (1, 1), value=1e39)
 
 
 @pytest.mark.parametrize("device", DEVICES)

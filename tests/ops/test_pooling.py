@@ -252,8 +252,18 @@ def test_pooling_errors():
         F.max_pool2d(ember.ones(4, 4), 2)
     with raises(ValueError, "max_pool1d: kernel_size must be an int ≥ 1 or a tuple of 1 of them, got (2, 2)"):
         F.max_pool1d(ember.ones(1, 1, 4), (2, 2))
-    with raises(TypeError, "avg_pool2d needs a floating point tensor, got int64"):
+    with raises(RuntimeError, "avg_pool2d needs a floating point tensor, got int64"):
         F.avg_pool2d(ember.ones(1, 1, 4, 4, dtype=ember.int64), 2)
+    with raises(RuntimeError, "max_pool2d: expected the input's sides (and channels) to be at least 1, got "
+                              "(1, 1, 0, 2)"):
+        F.max_pool2d(ember.ones(1, 1, 0, 2), 2)
+    with raises(RuntimeError, "adaptive_avg_pool1d: expected the input's sides to be at least 1, got (1, 1, 0)"):
+        F.adaptive_avg_pool1d(ember.ones(1, 1, 0), 2)
+    with raises(RuntimeError, "avg_pool3d: the input (1, 2, 2) is smaller than kernel_size (2, 2, 2)"):
+        F.avg_pool3d(ember.ones(1, 1, 1, 2, 2), 2, 1, 1)
+    with raises(RuntimeError, "fractional_max_pool3d: the input (2, 2, 2) is too small for kernel_size (1, 1, 1) and "
+                              "output_size (2, 2, 2) (it needs sides of at least (3, 3, 3))"):
+        F.fractional_max_pool3d(ember.ones(1, 1, 2, 2, 2), 1, output_size=2, _random_samples=ember.full((1, 1, 3), 0.5))
     with raises(ValueError, "avg_pool2d: divisor_override must be a positive int, got 0"):
         F.avg_pool2d(x, 2, divisor_override=0)
     with raises(ValueError, "adaptive_avg_pool2d: output_size must be an int ≥ 1 or a tuple of 2 of them, got (0, 0)"):

@@ -308,7 +308,7 @@ def _avg_pool(g, r):
 
 def _resample(g, r):
     """Adaptive average pooling and interpolation over one or two axes: out = A_h · x · A_wᵀ (two MatMuls)."""
-    matrices = r.attrs["matrices"]
+    matrices = [taps.matrix(np, r.x.dtype) for taps in r.attrs["taps"]]
     if len(matrices) > 2:
         raise ExportError("resampling over three spatial axes (3-D adaptive pooling, interpolate) cannot be exported")
     out = g.value(r.x)

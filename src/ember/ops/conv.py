@@ -32,7 +32,7 @@ import itertools
 import math
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, InputError
 from .padding import pad
 from .shape import stack
 
@@ -362,40 +362,40 @@ def ints(value, n, what, name, minimum=0):
     values = (value,) * n if isinstance(value, int) else tuple(value) if isinstance(value, (tuple, list)) else None
     if (values is None or len(values) != n or any(isinstance(v, bool) or not isinstance(v, int) for v in values)
             or any(v < minimum for v in values)):
-        raise ValueError(f"{name}: {what} must be an int ≥ {minimum} or a tuple of {n} of them, got {value!r}")
+        raise InputError(f"{name}: {what} must be an int ≥ {minimum} or a tuple of {n} of them, got {value!r}")
     return values
 
 
 def check_input(x, channels, spatial_dims, who):
     """x must be (N, channels, *spatial) or one unbatched (channels, *spatial); who names the caller."""
     if x.ndim not in (spatial_dims + 1, spatial_dims + 2) or x.shape[-spatial_dims - 1] != channels:
-        raise ValueError(f"{who}: expected input (N, {channels}, {SPATIAL_NAMES[spatial_dims]}), got {tuple(x.shape)}")
+        raise InputError(f"{who}: expected input (N, {channels}, {SPATIAL_NAMES[spatial_dims]}), got {tuple(x.shape)}")
 
 
 def check_fits(window, spatial, name):
     padded = window.padded_size(spatial)
     if any(p < s for p, s in zip(padded, window.span())):
-        raise ValueError(f"{name}: the input {tuple(spatial)} padded to {padded} is smaller than the kernel "
+        raise InputError(f"{name}: the input {tuple(spatial)} padded to {padded} is smaller than the kernel "
                          f"{window.kernel} (spanning {window.span()} with dilation {window.dilation})")
 
 
 def _check_tensors(name, x, weight, bias, spatial_dims, weight_layout):
     if weight.ndim != spatial_dims + 2:
-        raise ValueError(f"{name}: expected a weight ({weight_layout}, {KERNEL_NAMES[spatial_dims]}), got "
+        raise InputError(f"{name}: expected a weight ({weight_layout}, {KERNEL_NAMES[spatial_dims]}), got "
                          f"{tuple(weight.shape)}")
     if backend.kind_of(x.dtype) != "f" or x.dtype != weight.dtype or (bias is not None and bias.dtype != weight.dtype):
-        raise TypeError(f"{name}: input, weight and bias must have one floating point dtype, got input {x.dtype}, "
-                        f"weight {weight.dtype}" + ("" if bias is None else f", bias {bias.dtype}"))
+        raise InputError(f"{name}: input, weight and bias must have one floating point dtype, got input {x.dtype}, "
+                         f"weight {weight.dtype}" + ("" if bias is None else f", bias {bias.dtype}"))
 
 
 def _check_groups(name, groups, channels, what):
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1 or channels % groups:
-        raise ValueError(f"{name}: groups must be a positive int that divides {what} ({channels}), got {groups!r}")
+        raise InputError(f"{name}: groups must be a positive int that divides {what} ({channels}), got {groups!r}")
 
 
 def _check_bias(name, bias, channels):
     if bias is not None and tuple(bias.shape) != (channels,):
-        raise ValueError(f"{name}: expected a bias of shape ({channels},), got {tuple(bias.shape)}")
+        raise InputError(f"{name}: expected a bias of shape ({channels},), got {tuple(bias.shape)}")
 
 
 def conv_padding(padding, kernel, stride, dilation, name):
@@ -405,11 +405,11 @@ def conv_padding(padding, kernel, stride, dilation, name):
         return ((0, 0),) * len(kernel)
     if padding == "same":
         if any(s != 1 for s in stride):
-            raise ValueError(f"{name}: padding='same' is not supported for strided convolutions")
+            raise InputError(f"{name}: padding='same' is not supported for strided convolutions")
         totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
         return tuple((t // 2, t - t // 2) for t in totals)
     if isinstance(padding, str):
-        raise ValueError(f"{name}: padding must be 'valid', 'same', an int or a tuple of ints, got {padding!r}")
+        raise InputError(f"{name}: padding must be 'valid', 'same', an int or a tuple of ints, got {padding!r}")
     return tuple((p, p) for p in ints(padding, len(kernel), "padding", name))
 
 
@@ -467,13 +467,13 @@ def conv_transpose(x, weight, bias, stride, padding, output_padding, groups, dil
     pads = ints(padding, spatial_dims, "padding", name)
     extra = ints(output_padding, spatial_dims, "output_padding", name)
     if any(e >= s and e >= d for e, s, d in zip(extra, stride, dilation)):
-        raise ValueError(f"{name}: output_padding {extra} must be smaller than either stride {stride} or "
+        raise InputError(f"{name}: output_padding {extra} must be smaller than either stride {stride} or "
                          f"dilation {dilation}")
     kernel = weight.shape[2:]
     out_size = tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1
                      for n, s, p, d, k, e in zip(x.shape[-spatial_dims:], stride, pads, dilation, kernel, extra))
     if any(n < 1 for n in out_size):
-        raise ValueError(f"{name}: the output size {out_size} for input {tuple(x.shape)} is too small")
+        raise InputError(f"{name}: the output size {out_size} for input {tuple(x.shape)} is too small")
     window = Window(kernel, stride, tuple((p, p) for p in pads), dilation)
     return batched(x, spatial_dims, lambda x: ConvTranspose.apply(x, weight, bias, window=window, groups=groups,
                                                                    out_size=out_size))
@@ -526,8 +526,11 @@ def _check_images(x, ndims, layout, name):
     """F.unfold's and F.fold's input: a floating point tensor of one of ndims dimensions, laid out as layout says."""
     if x.ndim not in ndims:
         raise RuntimeError(f"{name}: expected input {layout}, got {tuple(x.shape)}")
+    if 0 in x.shape[x.ndim - min(ndims):]:
+        raise RuntimeError(f"{name}: expected input {layout} with sides of at least 1 (the batch's aside), got "
+                           f"{tuple(x.shape)}")
     if backend.kind_of(x.dtype) != "f":
-        raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
+        raise InputError(f"{name} needs a floating point tensor, got {x.dtype}")
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002

@@ -10,6 +10,8 @@ Each of the last three picks, along each padded dimension, for every output posi
 copy: a gather, whose gradient adds each output's gradient back onto the input it was copied from.
 """
 
+import math
+
 from .. import backend
 from ..autograd import Function
 
@@ -105,6 +107,9 @@ def _widths(input, pad, mode, value):  # noqa: A002 (PyTorch's argument name)
             raise NotImplementedError(f"pad: mode {mode!r} pads 1 to 3 dimensions of a (N, C, *spatial) or "
                                       f"(C, *spatial) input, got {pairs} pairs of widths for an input of shape "
                                       f"{tuple(input.shape)}")
+    if mode in ("reflect", "replicate") and 0 in input.shape[input.ndim - pairs - 1:]:
+        raise RuntimeError(f"pad: mode {mode!r} needs sides of at least 1 (the batch's aside), got "
+                           f"{tuple(input.shape)}")
     widths = [(0, 0)] * (input.ndim - pairs) + [(pad[2 * i], pad[2 * i + 1]) for i in reversed(range(pairs))]
     for axis, (before, after) in enumerate(widths[input.ndim - pairs:], input.ndim - pairs):
         _check_width(mode, input.shape[axis], before, after, axis)
@@ -123,6 +128,16 @@ def _check_width(mode, n, before, after, axis):
                            f"dimension, got ({before}, {after}) for dimension {axis} of size {n}")
 
 
+def _check_value(value, dtype):
+    """A constant border's value must lie in dtype's range (a bool takes any value, a float NaN and ±inf too)."""
+    kind = backend.kind_of(dtype)
+    if kind == "b" or kind == "f" and not math.isfinite(value):
+        return
+    info = backend.np.iinfo(dtype) if kind in "iu" else backend.float_limits(dtype)
+    if not (info.min <= value <= info.max if kind in "iu" else float(info.min) <= value <= float(info.max)):
+        raise RuntimeError(f"pad: the value {value!r} cannot be converted to {dtype} without overflow")
+
+
 def pad(input, pad, mode="constant", value=None):  # noqa: A002
     """input with a border around its last len(pad) // 2 dimensions: pad = (before, after) for the last
     dimension, then for the one before it, ... (a negative width crops). mode: 'constant' (value, 0 by
@@ -130,7 +145,9 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002
     (N, C, *spatial) or of one (C, *spatial)."""
     widths = _widths(input, pad, mode, value)
     if mode == "constant":
-        return ConstantPad.apply(input, widths=widths, value=0 if value is None else value)
+        value = 0 if value is None else value
+        _check_value(value, input.dtype)
+        return ConstantPad.apply(input, widths=widths, value=value)
     xp = backend.xp_of(input.array)
     return GatherPad.apply(input, sources=tuple((axis, sources(xp, mode, n, before, after))
                                                 for axis, (n, (before, after)) in enumerate(zip(input.shape, widths))

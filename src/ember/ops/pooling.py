@@ -15,10 +15,10 @@ puts maxima back where max pooling's indices say, zeros elsewhere.
 import math
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, InputError
 from .conv import SPATIAL_NAMES, Window, batch_innermost, batched, ints
 from .elementwise import zero_where
-from .resample import Resample, average_matrix
+from .resample import Resample, window_taps
 from .scatter import scatter
 
 
@@ -46,7 +46,7 @@ class MaxPool(Function):
         if not return_indices:
             return out
         winner = xp.zeros(out.shape, dtype=xp.int64)
-        for t, hit in enumerate(_maxima(xp, windows, out, window)):
+        for t, hit in enumerate(_maxima(xp, windows, out, window, x.shape[2:])):
             xp.copyto(winner, t, where=hit)
         return out, _flat_indices(xp, winner, window, x.shape[2:])
 
@@ -62,7 +62,7 @@ class MaxPool(Function):
         padded = xp.zeros_like(padded_x)
         targets = window.view(xp, padded, out.shape[2:])
         disjoint = all(s >= span for s, span in zip(window.stride, window.span()))
-        for hit, index in zip(_maxima(xp, windows, out, window), _offset_indices(window)):
+        for hit, index in zip(_maxima(xp, windows, out, window, x.shape[2:]), _offset_indices(window)):
             target, share = targets[index], zero_where(xp, ~hit, grad)  # not grad·hit: inf·0 is NaN
             if disjoint:  # each input element in at most one window: write, no need to add
                 xp.copyto(target, share)
@@ -76,17 +76,27 @@ def _offset_indices(window):
     return [(slice(None), slice(None)) + offset for offset in window.offsets()]
 
 
-def _maxima(xp, windows, out, window):
-    """For each kernel offset, a boolean map (N, C, *out) of the windows whose maximum PyTorch picks there:
-    the first of equal maxima, or in a window that holds NaNs (its maximum is NaN) the last NaN."""
+def _maxima(xp, windows, out, window, spatial):
+    """For each kernel offset, a boolean map (N, C, *out) of the windows (over an input (N, C, *spatial)) whose
+    maximum PyTorch picks there: the first of equal maxima, or in a window that holds NaNs (its maximum is NaN)
+    the last NaN. The padding (-inf) never wins: a window of -inf only has its maximum at its first element
+    inside the input."""
     offsets = _offset_indices(window)
     hits = [windows[index] == out for index in offsets]  # never in a NaN's window: NaN equals nothing
+    if any(any(pair) for pair in window.padding) and xp.isneginf(out).any():
+        inside = _inside(xp, windows.shape[:2] + spatial, window, out.shape[2:])
+        hits = [hit & inside[index] for hit, index in zip(hits, offsets)]
     _keep_first(hits)
     if not xp.isnan(out).any():
         return hits
     nans = [xp.isnan(windows[index]) for index in offsets]
     _keep_first(nans[::-1])
     return [hit | nan for hit, nan in zip(hits, nans)]
+
+
+def _inside(xp, shape, window, out_size):
+    """Where the windows (N, C, *kernel, *out_size) over an input of shape lie inside it, not in its padding."""
+    return window.view(xp, window.pad(xp, xp.ones(shape, dtype=bool), False), out_size)
 
 
 def _keep_first(hits):
@@ -160,7 +170,8 @@ class AvgPool(Function):
 class MaxAt(Function):
     """The largest of given elements, for windows that a Window cannot describe (adaptive and fractional
     pooling): x (N, C, *spatial) and positions (N or 1, C or 1, *out, K), each window K flat indices into
-    the spatial plane -> the maxima (N, C, *out) and their flat indices (the first on ties). The gradient
+    the spatial plane -> the maxima (N, C, *out) and their flat indices (the first on ties, the last NaN in a
+    window that holds NaNs, as in PyTorch). The gradient
     goes to each maximum's element: a scatter-add, as windows may share elements."""
 
     def forward(ctx, x, positions):
@@ -171,6 +182,10 @@ class MaxAt(Function):
                                     positions.reshape(planes + (math.prod(positions.shape[2:]),)), axis=2)
         picked = picked.reshape(positions.shape)
         winner = xp.argmax(picked, axis=-1)[..., None]
+        nans = xp.isnan(picked)
+        if nans.any():  # PyTorch's maximum of a window holding NaNs is its last NaN
+            last_nan = picked.shape[-1] - 1 - xp.argmax(nans[..., ::-1], axis=-1)[..., None]
+            winner = xp.where(nans.any(axis=-1, keepdims=True), last_nan, winner)
         indices = xp.take_along_axis(positions, winner, axis=-1)[..., 0]
         ctx.shape = x.shape
         ctx.save_for_backward(indices)
@@ -201,12 +216,18 @@ def flat_positions(per_axis, spatial):
 # ---------------------------------------------------------------------------------------------
 # The functions users call.
 
-def _check_pool_input(x, spatial_dims, name):
+def _check_pool_input(x, spatial_dims, name, empty_channels=False):
+    """x is (N, C, *spatial) or (C, *spatial) of a floating dtype, its sides (the batch's aside, and the
+    channels' where empty_channels) at least 1."""
     if x.ndim not in (spatial_dims + 1, spatial_dims + 2):
-        raise ValueError(f"{name}: expected input (N, C, {SPATIAL_NAMES[spatial_dims]}) or "
+        raise InputError(f"{name}: expected input (N, C, {SPATIAL_NAMES[spatial_dims]}) or "
                          f"(C, {SPATIAL_NAMES[spatial_dims]}), got {tuple(x.shape)}")
+    sides = x.shape[-spatial_dims:] if empty_channels else x.shape[x.ndim - spatial_dims - 1:]
+    if 0 in sides:
+        raise InputError(f"{name}: expected the input's sides {'' if empty_channels else '(and channels) '}to be at "
+                         f"least 1, got {tuple(x.shape)}")
     if backend.kind_of(x.dtype) != "f":
-        raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
+        raise InputError(f"{name} needs a floating point tensor, got {x.dtype}")
 
 
 def pool_window(x, spatial_dims, kernel_size, stride, padding, dilation, ceil_mode, name):
@@ -222,7 +243,7 @@ def pool_window(x, spatial_dims, kernel_size, stride, padding, dilation, ceil_mo
     for n, k, s, p, d in zip(spatial, kernel, stride, pads, dilation):
         span = d * (k - 1) + 1
         if p > k // 2:
-            raise ValueError(f"{name}: padding should be at most half of kernel_size, got padding={p} and "
+            raise InputError(f"{name}: padding should be at most half of kernel_size, got padding={p} and "
                              f"kernel_size={k}")
         size = (n + 2 * p - span + (s - 1 if ceil_mode else 0)) // s + 1
         if ceil_mode and (size - 1) * s >= n + p:
@@ -230,7 +251,7 @@ def pool_window(x, spatial_dims, kernel_size, stride, padding, dilation, ceil_mo
         out_size.append(size)
         padding_pairs.append((p, p + max(0, (size - 1) * s + span - n - 2 * p)))
     if any(n < 1 for n in out_size):
-        raise ValueError(f"{name}: the input {tuple(spatial)} is too small for kernel_size {kernel} with padding "
+        raise InputError(f"{name}: the input {tuple(spatial)} is too small for kernel_size {kernel} with padding "
                          f"{pads} and dilation {dilation} (the output would be {tuple(out_size)})")
     return Window(kernel, stride, tuple(padding_pairs), dilation), tuple(out_size)
 
@@ -300,9 +321,11 @@ def _avg_divisor(xp, window, spatial, out_size, count_include_pad, dtype):
 def avg_pool(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, spatial_dims, name):
     """Average pooling over spatial_dims (1, 2 or 3) axes, its arguments checked; see avg_pool2d."""
     window, out_size = pool_window(x, spatial_dims, kernel_size, stride, padding, 1, ceil_mode, name)
+    if spatial_dims == 3 and any(n < k for n, k in zip(x.shape[-3:], window.kernel)):  # padding aside, as PyTorch
+        raise InputError(f"{name}: the input {tuple(x.shape[-3:])} is smaller than kernel_size {window.kernel}")
     if divisor_override is not None:
         if isinstance(divisor_override, bool) or not isinstance(divisor_override, int) or divisor_override < 1:
-            raise ValueError(f"{name}: divisor_override must be a positive int, got {divisor_override!r}")
+            raise InputError(f"{name}: divisor_override must be a positive int, got {divisor_override!r}")
         divisor = float(divisor_override)
     else:
         divisor = _avg_divisor(backend.xp_of(x.array), window, x.shape[-spatial_dims:], out_size, count_include_pad,
@@ -339,7 +362,8 @@ def lp_pool(x, norm_type, kernel_size, stride, ceil_mode, spatial_dims, name):
         return -max_pool(-x.abs(), kernel_size, stride, 0, 1, ceil_mode, False, spatial_dims, name)
     means = avg_pool(x.pow(norm_type), kernel_size, stride, 0, ceil_mode, True, None, spatial_dims, name)
     kernel = ints(kernel_size, spatial_dims, "kernel_size", name, minimum=1)
-    return (means * math.prod(kernel)).pow(1.0 / norm_type)
+    # as PyTorch composes it: relu's zero slope at 0 gives a window of zeros the gradient 0
+    return (means.sign() * means.abs().relu() * math.prod(kernel)).pow(1.0 / norm_type)
 
 
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # noqa: A002
@@ -365,7 +389,6 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):  # n
 
 def adaptive_size(x, output_size, spatial_dims, name):
     """output_size (an int, or a tuple whose None entries keep that axis's size) as a tuple of ints."""
-    _check_pool_input(x, spatial_dims, name)
     sizes = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * spatial_dims
     if len(sizes) == spatial_dims:
         sizes = tuple(n if q is None else q for n, q in zip(x.shape[-spatial_dims:], sizes))
@@ -374,10 +397,10 @@ def adaptive_size(x, output_size, spatial_dims, name):
 
 def adaptive_avg_pool(x, output_size, spatial_dims, name):
     """Adaptive average pooling over spatial_dims axes: a linear map along each (see Resample)."""
+    _check_pool_input(x, spatial_dims, name, empty_channels=True)
     sizes = adaptive_size(x, output_size, spatial_dims, name)
     xp = backend.xp_of(x.array)
-    return Resample.apply(x, matrices=tuple(average_matrix(xp, n, q, x.dtype)
-                                            for n, q in zip(x.shape[-spatial_dims:], sizes)))
+    return Resample.apply(x, taps=tuple(window_taps(xp, n, q) for n, q in zip(x.shape[-spatial_dims:], sizes)))
 
 
 def adaptive_avg_pool1d(input, output_size):  # noqa: A002
@@ -402,15 +425,15 @@ def _adaptive_positions(xp, spatial, sizes):
     longest repeats its last position, which cannot change its maximum."""
     per_axis = []
     for n, q in zip(spatial, sizes):
-        i = xp.arange(q)
-        starts, ends = (i * n) // q, -((-(i + 1) * n) // q)
-        longest = int((ends - starts).max())
-        per_axis.append(xp.minimum(starts[:, None] + xp.arange(longest), ends[:, None] - 1))
+        windows = window_taps(xp, n, q)
+        indices = windows.indices.T  # (q, K), -1 past a window's end
+        per_axis.append(xp.where(indices >= 0, indices, indices[:, :1] + windows.counts[:, None] - 1))
     return flat_positions(per_axis, spatial)[None, None]
 
 
 def adaptive_max_pool(x, output_size, return_indices, spatial_dims, name):
     """Adaptive max pooling over spatial_dims axes; see adaptive_max_pool2d."""
+    _check_pool_input(x, spatial_dims, name)
     sizes = adaptive_size(x, output_size, spatial_dims, name)
     positions = _adaptive_positions(backend.xp_of(x.array), x.shape[-spatial_dims:], sizes)
     out, indices = batched(x, spatial_dims, lambda x: MaxAt.apply(x, positions=positions))
@@ -469,22 +492,24 @@ def fractional_max_pool(x, kernel_size, output_size, output_ratio, random_sample
     spatial = x.shape[-spatial_dims:]
     if output_size is None:
         if output_ratio is None:
-            raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
+            raise InputError(f"{name} requires specifying either an output_size or an output_ratio")
         ratios = tuple(output_ratio) if isinstance(output_ratio, (tuple, list)) else (output_ratio,) * spatial_dims
         if len(ratios) != spatial_dims or not all(0 < r < 1 for r in ratios):
-            raise ValueError(f"{name}: output_ratio must be a number in (0, 1) or a tuple of {spatial_dims} of "
+            raise InputError(f"{name}: output_ratio must be a number in (0, 1) or a tuple of {spatial_dims} of "
                              f"them, got {output_ratio!r}")
         output_size = tuple(int(n * r) for n, r in zip(spatial, ratios))
     sizes = ints(output_size, spatial_dims, "output_size", name, minimum=1)
-    if any(q + k - 1 > n for n, q, k in zip(spatial, sizes, kernel)):
-        raise ValueError(f"{name}: the input {tuple(spatial)} is too small for kernel_size {kernel} and output_size "
-                         f"{sizes} (each side needs at least output_size + kernel_size - 1)")
+    # PyTorch's volumes need sides longer than output_size + kernel_size - 1, its images sides as long
+    least = tuple(q + k - (1 if spatial_dims == 2 else 0) for q, k in zip(sizes, kernel))
+    if any(n < m for n, m in zip(spatial, least)):
+        raise InputError(f"{name}: the input {tuple(spatial)} is too small for kernel_size {kernel} and output_size "
+                         f"{sizes} (it needs sides of at least {least})")
     xp = backend.xp_of(x.array)
     planes = (1,) * (spatial_dims + 2 - x.ndim) + x.shape[:-spatial_dims]
     if random_samples is None:
         samples = backend.default_generator(x.device).uniform(planes + (spatial_dims,), x.dtype)
     elif tuple(random_samples.shape) != planes + (spatial_dims,):
-        raise ValueError(f"{name}: expected _random_samples of shape {planes + (spatial_dims,)}, got "
+        raise InputError(f"{name}: expected _random_samples of shape {planes + (spatial_dims,)}, got "
                          f"{tuple(random_samples.shape)}")
     else:
         samples = random_samples.array
@@ -547,7 +572,7 @@ def max_unpool(x, indices, kernel_size, stride, padding, output_size, spatial_di
     if len(size) == spatial_dims + 2:  # (N, C, *spatial), as PyTorch allows
         size = size[2:]
     if len(size) != spatial_dims or any(not d - s < q < d + s for q, d, s in zip(size, default, stride)):
-        raise ValueError(f"{name}: output_size {output_size!r} must give {spatial_dims} sizes, each within a stride "
+        raise InputError(f"{name}: output_size {output_size!r} must give {spatial_dims} sizes, each within a stride "
                          f"of {default}")
     plane = math.prod(size)
     if indices.numel() and not 0 <= int(indices.min()) <= int(indices.max()) < plane:

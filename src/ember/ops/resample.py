@@ -15,43 +15,74 @@ a gradient for the input and for the points themselves.
 
 import math
 import warnings
+from typing import NamedTuple
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, InputError
 from .conv import ints
 
 # ---------------------------------------------------------------------------------------------
 # Resizing: a linear map along each axis.
 
 
+class Taps(NamedTuple):
+    """How the q output positions along an axis of n input positions read it, as PyTorch reads them: position i
+    is Σ_k weights[k, i]·x[indices[k, i]] (the plain sum where weights is None), divided by counts[i] where
+    counts is given (a window's mean); an index of -1 reads nothing (a window shorter than the others)."""
+
+    indices: object
+    weights: object
+    counts: object
+    n: int
+
+    def read(self, xp, x, axis):
+        """x read along axis: its size there goes from n to q."""
+        along = (-1,) + (1,) * (x.ndim - axis - 1)  # a (q,) array along axis
+        out = 0
+        for k, index in enumerate(self.indices):
+            term = xp.take(x, index, axis=axis)
+            if self.weights is not None:
+                term = term * self.weights[k].reshape(along)
+            elif (index < 0).any():
+                term = xp.where((index >= 0).reshape(along), term, 0)
+            out = out + term
+        return out if self.counts is None else out / self.counts.astype(out.dtype).reshape(along)
+
+    def matrix(self, xp, dtype):
+        """The map as a matrix A (q, n): out = A · x along the axis."""
+        positions = xp.arange(self.n)
+        weights = xp.ones(self.indices.shape) if self.weights is None else self.weights
+        matrix = sum((positions == index[:, None]) * weight[:, None] for index, weight in zip(self.indices, weights))
+        return (matrix if self.counts is None else matrix / self.counts[:, None]).astype(dtype)
+
+
 class Resample(Function):
     """A linear map along each trailing axis: for two axes, out = A_h · x · A_wᵀ per image, each A
-    (out_size, in_size). Every interpolate mode is this (each row of A says how one output position
-    reads the input), and so is adaptive average pooling (each row averages a range of positions).
+    (out_size, in_size). Every interpolate mode is this, and so is adaptive average pooling (each output
+    position averages a range of input positions). Forward reads each output position's taps (see Taps) rather
+    than multiplying by the whole matrix, whose zeros would meet an infinity elsewhere in the row (0·inf is NaN).
     The gradient goes back through the transposes: grad_x = A_hᵀ · grad · A_w."""
 
-    def forward(ctx, x, matrices):
-        ctx.matrices = matrices
-        return _along_axes(ctx.xp, x, matrices, transpose=False)
+    def forward(ctx, x, taps):
+        ctx.taps = taps
+        for axis, axis_taps in enumerate(taps, x.ndim - len(taps)):
+            x = axis_taps.read(ctx.xp, x, axis)
+        return x
 
     def backward(ctx, grad):
-        return _along_axes(ctx.xp, grad, ctx.matrices, transpose=True)
+        xp = ctx.xp
+        for axis, axis_taps in enumerate(ctx.taps, grad.ndim - len(ctx.taps)):
+            grad = xp.moveaxis(xp.tensordot(grad, axis_taps.matrix(xp, grad.dtype), axes=(axis, 0)), -1, axis)
+        return grad
 
 
-def _along_axes(xp, x, matrices, transpose):
-    first = x.ndim - len(matrices)
-    for axis, matrix in enumerate(matrices, first):
-        x = xp.moveaxis(xp.tensordot(x, matrix, axes=(axis, 0 if transpose else 1)), -1, axis)
-    return x
-
-
-def average_matrix(xp, n, q, dtype):
-    """(q, n): row i averages input positions ⌊i·n/q⌋ to ⌈(i+1)·n/q⌉ - 1 (the windows may overlap)."""
+def window_taps(xp, n, q):
+    """Taps of q windows along an axis of n: window i averages positions ⌊i·n/q⌋ to ⌈(i+1)·n/q⌉ - 1 (they may
+    overlap)."""
     i = xp.arange(q)
     starts, ends = (i * n) // q, -((-(i + 1) * n) // q)
-    positions = xp.arange(n)
-    inside = (positions >= starts[:, None]) & (positions < ends[:, None])
-    return (inside / (ends - starts)[:, None]).astype(dtype)
+    indices = starts + xp.arange(int((ends - starts).max()))[:, None]
+    return Taps(xp.where(indices < ends, indices, -1), None, ends - starts, n)
 
 
 def _nearest_sources(xp, mode, n, q, scale_factor):
@@ -68,15 +99,18 @@ def _nearest_sources(xp, mode, n, q, scale_factor):
     return xp.minimum(xp.floor(positions).astype(xp.int64), n - 1)
 
 
-def _source_coordinates(xp, n, q, scale_factor, align_corners, cubic):
+def _source_coordinates(xp, n, q, scale_factor, align_corners, cubic, dtype):
     """Where each of q output positions falls among n input positions: i·(n - 1)/(q - 1) with
     align_corners (the corner pixels' centres align), else (i + ½)·s - ½ with s = n/q or 1/scale_factor
-    (the corners of the pixels align), clamped at 0 except for a cubic."""
-    i = xp.arange(q, dtype=backend.float64)
+    (the corners of the pixels align), clamped at 0 except for a cubic; computed in dtype, as PyTorch does,
+    so that both find the same positions (and the same exact ones, whose second tap weighs 0)."""
+    i = xp.arange(q, dtype=dtype)
+    one = dtype.type(1)
     if align_corners:
-        return i * ((n - 1) / (q - 1) if q > 1 else 0.0)
-    source = (i + 0.5) * (1.0 / scale_factor if scale_factor else n / q) - 0.5
-    return source if cubic else xp.maximum(source, 0.0)
+        return i * (dtype.type(n - 1) / dtype.type(q - 1) if q > 1 else dtype.type(0))
+    scale = dtype.type(1.0 / scale_factor) if scale_factor else dtype.type(n) / dtype.type(q)
+    source = (i + one / 2) * scale - one / 2
+    return source if cubic else xp.maximum(source, dtype.type(0))
 
 
 A = -0.75  # the cubic convolution kernel's parameter, PyTorch's (and OpenCV's) choice
@@ -110,23 +144,22 @@ def cubic_slopes(t):
     return [_far_slope(t + 1), _near_slope(t), -_near_slope(1 - t), -_far_slope(2 - t)]
 
 
-def _resize_matrix(xp, mode, n, q, scale_factor, align_corners, dtype):
-    """(q, n): how each of q output positions along an axis reads the n input positions in mode."""
+def _resize_taps(xp, mode, n, q, scale_factor, align_corners, dtype):
+    """How each of q output positions along an axis reads the n input positions in mode (Taps)."""
     if mode == "area":
-        return average_matrix(xp, n, q, dtype)
-    positions = xp.arange(n)
+        return window_taps(xp, n, q)
     if mode in ("nearest", "nearest-exact"):
-        return (positions == _nearest_sources(xp, mode, n, q, scale_factor)[:, None]).astype(dtype)
-    source = _source_coordinates(xp, n, q, scale_factor, align_corners, cubic=mode == "bicubic")
+        return Taps(_nearest_sources(xp, mode, n, q, scale_factor)[None], None, None, n)
+    opmath = backend.float64 if dtype == backend.float64 else backend.float32  # PyTorch's, for 16-bit floats too
+    source = _source_coordinates(xp, n, q, scale_factor, align_corners, mode == "bicubic", opmath)
     first = xp.floor(source)
     t = source - first
     first = first.astype(xp.int64)
     if mode == "bicubic":
-        taps = [(first + offset, weight) for offset, weight in zip((-1, 0, 1, 2), cubic_weights(t))]
-    else:
-        taps = [(first, 1 - t), (first + 1, t)]
-    matrix = sum((positions == xp.clip(tap, 0, n - 1)[:, None]) * weight[:, None] for tap, weight in taps)
-    return matrix.astype(dtype)
+        indices, weights = [first + offset for offset in (-1, 0, 1, 2)], cubic_weights(t)
+    else:  # an axis that keeps its size reads each position twice, as PyTorch does (the second weighs 0)
+        indices, weights = [first, first if q == n else first + 1], [1 - t, t]
+    return Taps(xp.clip(xp.stack(indices), 0, n - 1), xp.stack(weights).astype(dtype), None, n)
 
 
 INTERPOLATE_MODES = {"nearest": None, "nearest-exact": None, "area": None, "linear": 1, "bilinear": 2,
@@ -151,7 +184,7 @@ def _check_interpolate(input, mode, align_corners, antialias):  # noqa: A002 (Py
         raise NotImplementedError(f"{name}: mode {mode!r} needs a {spatial_dims + 2}-D input, got "
                                   f"{tuple(input.shape)}")
     if backend.kind_of(input.dtype) != "f":
-        raise TypeError(f"{name} needs a floating point tensor, got {input.dtype}")
+        raise InputError(f"{name} needs a floating point tensor, got {input.dtype}")
 
 
 def _output_sizes(input, size, scale_factor, recompute_scale_factor):  # noqa: A002
@@ -186,12 +219,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     'linear', 'bilinear', 'trilinear' (for 1, 2, 3 spatial axes) interpolate between the neighbours,
     'bicubic' fits a cubic through 4 × 4 of them, 'area' averages what each output pixel covers.
     align_corners=True aligns the centres of the corner pixels instead of their outer corners."""
-    _check_interpolate(input, mode, align_corners, antialias)
     sizes, scales = _output_sizes(input, size, scale_factor, recompute_scale_factor)
+    _check_interpolate(input, mode, align_corners, antialias)
     xp = backend.xp_of(input.array)
-    matrices = tuple(_resize_matrix(xp, mode, n, q, s, bool(align_corners), input.dtype)
-                     for n, q, s in zip(input.shape[2:], sizes, scales))
-    return Resample.apply(input, matrices=matrices)
+    taps = tuple(_resize_taps(xp, mode, n, q, s, bool(align_corners), input.dtype)
+                 for n, q, s in zip(input.shape[2:], sizes, scales))
+    return Resample.apply(input, taps=taps)
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):  # noqa: A002
@@ -229,8 +262,9 @@ class GridSample(Function):
         n, channels = x.shape[:2]
         ctx.axes = [_axis_taps(xp, grid[..., x.ndim - 3 - a], size, mode, padding_mode, align_corners)
                     for a, size in enumerate(x.shape[2:])]
-        ctx.x_shape, ctx.grid_shape = x.shape, grid.shape
-        pixels = xp.ascontiguousarray(xp.moveaxis(x.reshape(n, channels, math.prod(x.shape[2:])), 1, 2))  # (N, L, C)
+        ctx.x_shape, ctx.grid_shape, ctx.nearest = x.shape, grid.shape, mode == "nearest"
+        pixels = xp.zeros((n, math.prod(x.shape[2:]) + 1, channels), dtype=x.dtype)  # (N, L + 1, C): a zero last
+        pixels[:, :-1] = xp.moveaxis(x.reshape(n, channels, pixels.shape[1] - 1), 1, 2)
         ctx.save_for_backward(pixels)
         out = 0
         for flat, weight, _ in _combinations(xp, ctx.axes, x.shape[2:]):
@@ -248,12 +282,12 @@ class GridSample(Function):
         for flat, weight, slopes in _combinations(xp, ctx.axes, ctx.x_shape[2:]):
             if grad_x is not None:
                 backend.scatter_add(grad_x, ((rows + flat).ravel(),), (weight[..., None] * grad).reshape(-1, channels))
-            if grad_grid is not None:
+            if grad_grid is not None and not ctx.nearest:  # nearest's points have the gradient 0
                 along = (grad * pixels[xp.arange(n)[:, None], flat]).sum(axis=-1).reshape(grad_grid.shape[:-1])
                 for a, slope in enumerate(slopes):
                     grad_grid[..., len(slopes) - 1 - a] += slope.reshape(along.shape) * along
         if grad_x is not None:
-            grad_x = xp.moveaxis(grad_x.reshape(n, math.prod(ctx.x_shape[2:]), channels), 2, 1).reshape(ctx.x_shape)
+            grad_x = xp.moveaxis(grad_x.reshape(pixels.shape)[:, :-1], 2, 1).reshape(ctx.x_shape)
         return grad_x, grad_grid
 
 
@@ -312,20 +346,21 @@ def _axis_taps(xp, coordinate, size, mode, padding_mode, align_corners):
     result = []
     for index, weight, weight_slope in taps:
         inside = (index >= 0) & (index <= size - 1)
-        result.append((xp.clip(index, 0, size - 1).astype(xp.int64), weight * inside, weight_slope * inside))
+        result.append((xp.where(inside, index, 0).astype(xp.int64), weight * inside, weight_slope * inside, inside))
     return result
 
 
 def _combinations(xp, axes, spatial):
     """Every combination of one tap per axis: (flat pixel index, weight, [d weight / d coordinate per axis]),
-    each (N, P) for the P = prod(out) points of each of the N grids."""
+    each (N, P) for the P = prod(out) points of each of the N grids. A tap outside the image reads the pixel
+    one past the last, a zero, as PyTorch reads none there (its weight times an infinite pixel would be NaN)."""
     n = axes[0][0][0].shape[0]
-    combinations = [(0, 1.0, [])]
+    combinations = [(0, 1.0, [], True)]
     for taps, size in zip(axes, spatial):
-        combinations = [(flat * size + index, weight * w, [s * w for s in slopes] + [slope * weight])
-                        for flat, weight, slopes in combinations for index, w, slope in taps]
-    return [(_per_grid(flat, n), _per_grid(weight, n), [_per_grid(s, n) for s in slopes])
-            for flat, weight, slopes in combinations]
+        combinations = [(flat * size + index, weight * w, [s * w for s in slopes] + [slope * weight], inside & within)
+                        for flat, weight, slopes, inside in combinations for index, w, slope, within in taps]
+    return [(_per_grid(xp.where(inside, flat, math.prod(spatial)), n), _per_grid(weight, n),
+             [_per_grid(s, n) for s in slopes]) for flat, weight, slopes, inside in combinations]
 
 
 def _per_grid(a, n):
@@ -366,8 +401,8 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     if mode == "bicubic" and spatial_dims != 2:
         raise RuntimeError(f"{name}: mode 'bicubic' needs a 4-D input (N, C, H, W), got {tuple(input.shape)}")
     if backend.kind_of(input.dtype) != "f" or grid.dtype != input.dtype:
-        raise TypeError(f"{name}: input and grid must have one floating point dtype, got {input.dtype} and "
-                        f"{grid.dtype}")
+        raise InputError(f"{name}: input and grid must have one floating point dtype, got {input.dtype} and "
+                         f"{grid.dtype}")
     return GridSample.apply(input, grid, mode=mode, padding_mode=padding_mode, align_corners=align_corners)
 
 
@@ -380,7 +415,7 @@ class AffineGrid(Function):
         return (ctx.base @ theta.swapaxes(1, 2)).reshape((theta.shape[0],) + size + (len(size),))
 
     def backward(ctx, grad):
-        return grad.reshape(grad.shape[0], -1, grad.shape[-1]).swapaxes(1, 2) @ ctx.base
+        return grad.reshape(grad.shape[0], ctx.base.shape[0], grad.shape[-1]).swapaxes(1, 2) @ ctx.base
 
 
 def _base_grid(xp, size, align_corners, dtype):
@@ -408,6 +443,6 @@ def affine_grid(theta, size, align_corners=None):
     if theta.ndim != 3 or tuple(theta.shape[1:]) != (dims, dims + 1) or theta.shape[0] != size[0]:
         raise ValueError(f"{name}: expected theta ({size[0]}, {dims}, {dims + 1}) for size {size}, got "
                          f"{tuple(theta.shape)}")
-    if min(size) <= 0:
+    if min(size if dims == 2 else size[2:]) <= 0:  # as PyTorch: a volume's batch and channels may be empty
         raise ValueError(f"{name}: expected a positive size, got {size}")
     return AffineGrid.apply(theta, size=size[2:], align_corners=align_corners)
