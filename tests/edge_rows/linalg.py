@@ -1,18 +1,221 @@
 """The rows of linear algebra: products (mm, bmm, addmm, einsum, ...), decompositions and solvers (cholesky,
-lu, qr, svd, ...), determinants and inverses, and the matrix helpers (diag, tril, trace, ...)."""
+lu, qr, svd, ...), determinants and inverses, and the matrix helpers (diag, tril, trace, ...).
 
-from differential import EDGES, FLOATS, INTEGERS, Op, function, functional, method  # noqa: F401 (for the rows)
+A decomposition is compared where it is unique, in both frameworks alike: lu by P·L·U, qr by Q·R and |diag R|,
+svd by its singular values and U·diag(S)·Vh (the signs and order of the factors are LAPACK's choice)."""
+
+import torch
+
+from differential import FLOATS, Op, function, method
+
+
+def spd(lib, a):
+    """a·aᵀ + I: a symmetric positive-definite matrix (batch) made from a square one."""
+    return a @ a.mT + lib.eye(a.shape[-1], dtype=a.dtype)
+
+
+def lu_product(lib, P, L, U):
+    """P·L·U, the matrix an LU factorization reconstructs (unique, where P, L and U need not be)."""
+    return P @ L @ U
+
+
+def qr_unique(lib, Q, R):
+    """Q·R and |diag R|, the parts of a QR factorization that do not depend on the signs LAPACK picks."""
+    return Q @ R, R.diagonal(0, -2, -1).abs()
+
+
+def svd_unique(lib, U, S, V):
+    """S and U·diag(S)·Vᵀ, the parts of an SVD that do not depend on the signs and order of the vectors."""
+    return S, (U * S.unsqueeze(-2)) @ V.mT
+
+
+def pivots(lib, lu):
+    """Pivots for lu_unpack: every row i swapped with the last one (1-based, as LAPACK's), for lu's batch."""
+    rows, columns = lu.shape[-2:]
+    return lib.full((*lu.shape[:-2], min(rows, columns)), rows, dtype=lib.int32)
+
+
+# The drawn cases a row's DIFFERENCES entry names (each a differs= predicate).
+
+def mixed_and_empty(arrays, dim):
+    """Operands of different dtypes, one of them empty."""
+    return len({a.dtype for a in arrays}) > 1 and any(a.size == 0 for a in arrays)
+
+
+def mixed(arrays, dim):
+    """Operands of different dtypes."""
+    return len({a.dtype for a in arrays}) > 1
+
+
+def mixed_or_broadcast_integers(arrays, dim):
+    """Operands of different dtypes, or integer ones of different sizes (one of them 1, which broadcasts)."""
+    return mixed(arrays, dim) or (arrays[0].dtype.kind != "f" and arrays[0].shape != arrays[1].shape)
+
+
+def uncast_vector(arrays, dim):
+    """addr's operands where a floating vector's gradient, the upstream one times the other vector, would meet
+    that vector in a dtype other than the result's."""
+    try:
+        result = torch.addr(*(torch.from_numpy(a) for a in arrays)).dtype
+    except RuntimeError:
+        return False
+    vec1, vec2 = (torch.from_numpy(a).dtype for a in arrays[1:])
+    return (vec1.is_floating_point and vec2 != result) or (vec2.is_floating_point and vec1 != result)
+
+
+def empty_vector_inside(arrays, dim):
+    """An empty 1-D tensor before the last of block_diag's."""
+    return any(a.shape == (0,) for a in arrays[:-1])
+
+
+def one_observation(arrays, dim):
+    """cov's input holds a single observation (one column)."""
+    return arrays[0].ndim > 0 and arrays[0].shape[-1] == 1
+
+
+# Shapes of the products' operands: ordinary, empty, of sides 1, and sides that do not match (refused).
+MM = (((2, 3), (3, 2)), ((0, 3), (3, 1)), ((1, 0), (0, 2)), ((1, 1), (1, 1)), ((2, 3), (2, 3)), ((3,), (3,)))
+BMM = (((2, 2, 3), (2, 3, 2)), ((0, 2, 3), (0, 3, 2)), ((1, 1, 1), (1, 1, 1)), ((2, 1, 0), (2, 0, 3)),
+       ((2, 2, 3), (1, 3, 2)), ((2, 3), (3, 2)))
+MV = (((2, 3), (3,)), ((0, 3), (3,)), ((2, 0), (0,)), ((1, 1), (1,)), ((2, 3), (2,)), ((2, 3), (3, 1)))
+ADDMM = (((2, 2), (2, 3), (3, 2)), ((2,), (2, 3), (3, 2)), ((), (0, 3), (3, 2)), ((1, 1), (1, 0), (0, 1)),
+         ((3, 3), (2, 3), (3, 2)), ((2, 2), (2, 3), (2, 3)))
+ADDMV = (((2,), (2, 3), (3,)), ((), (0, 3), (3,)), ((1,), (1, 0), (0,)), ((1,), (2, 3), (3,)), ((3,), (2, 3), (3,)))
+ADDR = (((2, 3), (2,), (3,)), ((3,), (2,), (3,)), ((0, 1), (0,), (1,)), ((), (1,), (1,)), ((2, 2), (2,), (3,)))
+ADDBMM = (((2, 2), (3, 2, 4), (3, 4, 2)), ((), (0, 2, 3), (0, 3, 2)), ((1, 1), (1, 1, 1), (1, 1, 1)),
+          ((2,), (2, 2, 0), (2, 0, 2)), ((2, 2), (3, 2, 4), (2, 4, 2)))
+BADDBMM = (((3, 2, 2), (3, 2, 4), (3, 4, 2)), ((2,), (1, 2, 3), (1, 3, 2)), ((0, 2, 1), (0, 2, 3), (0, 3, 1)),
+           ((1, 1, 1), (1, 1, 0), (1, 0, 1)), ((2, 2, 2), (3, 2, 4), (3, 4, 2)))
+# Square matrices (batches of them): ordinary, of side 1 and 0, an empty batch, and a matrix that is not square.
+SQUARE = (((2, 2),), ((3, 3),), ((1, 1),), ((0, 0),), ((2, 2, 2),), ((0, 2, 2),), ((2, 3),), ((3,),))
+MATRIX = (((2, 3),), ((3, 2),), ((2, 2),), ((1, 1),), ((0, 2),), ((2, 0, 3),), ((3,),))
+# A right side and a square matrix: ordinary, several columns, empty, a batch that broadcasts, sides that differ.
+SOLVE = (((2, 1), (2, 2)), ((2, 3), (2, 2)), ((0, 1), (0, 0)), ((1, 1), (1, 1)), ((2, 2, 1), (2, 2)),
+         ((3, 1), (2, 2)))
 
 ROWS = [
+    # Products.
+    Op("mm", function("mm"), arity=2, shapes=MM),
+    Op("bmm", function("bmm"), arity=2, shapes=BMM, differs=mixed_and_empty),
+    Op("mv", function("mv"), arity=2, shapes=MV),
+    Op("inner", function("inner"), arity=2, shapes=(((3,), (3,)), ((2, 3), (3,)), ((), (2,)), ((0,), (0,)),
+                                                      ((2, 1), (1, 2)), ((2, 3), (2,)))),
+    Op("kron", function("kron"), arity=2),
+    Op("tensordot dims=1", function("tensordot", dims=1), arity=2, shapes=MM[:5]),
+    Op("tensordot dims=([0], [1])", function("tensordot", dims=([0], [1])), arity=2, shapes=MM[:5]),
+    Op("einsum ij,jk->ik", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), arity=2, shapes=MM, differs=mixed),
+    Op("einsum bii->b", lambda lib, a: lib.einsum("bii->b", a), shapes=SQUARE[4:7]),
+    Op("einsum i,i->", lambda lib, a, b: lib.einsum("i,i->", a, b), arity=2, min_dims=1, max_dims=1,
+       differs=mixed_or_broadcast_integers),
+    Op("chain_matmul", function("chain_matmul"), arity=3,
+       shapes=(((2, 3), (3, 1), (1, 2)), ((0, 2), (2, 2), (2, 1)), ((1, 1), (1, 1), (1, 1)), ((2, 3), (2, 3), (3, 1)))),
+    Op("cross", function("cross"), arity=2, shapes=(((3,), (3,)), ((2, 3), (2, 3)), ((0, 3), (0, 3)),
+                                                      ((3, 2), (3, 1)), ((2, 2), (2, 2)))),
+    Op("cross dim=-1", function("cross", dim=-1), arity=2, shapes=(((3,), (3,)), ((2, 3), (1, 3)), ((3, 3), (3, 2)))),
+    Op("addmm", function("addmm"), arity=3, shapes=ADDMM),
+    Op("addmm beta=0 alpha=2", function("addmm", beta=0, alpha=2), arity=3, shapes=ADDMM),
+    Op("addmm beta=0.5", function("addmm", beta=0.5), arity=3, dtypes=FLOATS, shapes=ADDMM),
+    Op("addmv", function("addmv"), arity=3, shapes=ADDMV),
+    Op("addmv beta=0", function("addmv", beta=0), arity=3, shapes=ADDMV),
+    Op("addr", function("addr"), arity=3, shapes=ADDR, differs=uncast_vector),
+    Op("addr beta=0 alpha=2", function("addr", beta=0, alpha=2), arity=3, shapes=ADDR, differs=uncast_vector),
+    Op("addbmm", function("addbmm"), arity=3, shapes=ADDBMM, differs=mixed_and_empty),
+    Op("addbmm beta=0", function("addbmm", beta=0), arity=3, shapes=ADDBMM, differs=mixed_and_empty),
+    Op("baddbmm", function("baddbmm"), arity=3, shapes=BADDBMM, differs=mixed_and_empty),
+    Op("baddbmm beta=0 alpha=0.5", function("baddbmm", beta=0, alpha=0.5), arity=3, dtypes=FLOATS, shapes=BADDBMM, differs=mixed_and_empty),
+
+    # Matrix helpers.
+    Op("adjoint", function("adjoint")),
+    Op("trace", function("trace")),
+    Op("diag", function("diag")),
+    Op("diag 1", function("diag", 1)),
+    Op("diag -1", function("diag", -1)),
+    Op("diag_embed", function("diag_embed")),
+    Op("diag_embed 1, 0, 2", function("diag_embed", 1, 0, 2)),
+    Op("diagflat", function("diagflat")),
+    Op("diagflat -1", function("diagflat", -1)),
+    Op("diagonal", function("diagonal")),
+    Op("diagonal -1, dim, -1", lambda lib, x, d: lib.diagonal(x, -1, d, -1), dim=True),
+    Op("diagonal_copy", function("diagonal_copy", 1)),
+    Op("diagonal_scatter", function("diagonal_scatter"), arity=2,
+       shapes=(((2, 3), (2,)), ((3, 3), (3,)), ((0, 2), (0,)), ((1, 1), (1,)), ((2, 2, 3), (3, 2)), ((2, 3), (3,)))),
+    Op("diagonal_scatter 1, 1, 2", function("diagonal_scatter", 1, 1, 2), arity=2,
+       shapes=(((2, 2, 3), (2, 2)), ((1, 0, 2), (1, 0)), ((2, 2, 3), (2, 3)))),
+    Op("tril", function("tril")),
+    Op("tril -1", function("tril", -1)),
+    Op("triu", function("triu")),
+    Op("triu 1", function("triu", 1)),
+    Op("block_diag", function("block_diag"), arity=2),
+    Op("block_diag of three", function("block_diag"), arity=3, max_dims=2, differs=empty_vector_inside),
+    Op("cartesian_prod", function("cartesian_prod"), arity=2, max_dims=2),
+    Op("combinations", function("combinations"), max_dims=2),
+    Op("combinations r=3 with_replacement", function("combinations", r=3, with_replacement=True), max_dims=1),
+    # PyTorch's vander has no derivative: its backward fails always (vander writes in place into a tensor its graph
+    # saved), so the rows compare the values only.
+    Op("vander", function("vander"), max_dims=2, grad=False),
+    Op("vander N=3 increasing", function("vander", N=3, increasing=True), max_dims=1, grad=False),
+    Op("cov", function("cov"), max_dims=2),
+    Op("cov correction=0 fweights", lambda lib, x: lib.cov(x, correction=0, fweights=lib.tensor([2, 0, 1])),
+       shapes=(((2, 3),), ((3,),), ((1, 3),), ((0, 3),), ((2, 2),))),
+    Op("cov aweights", lambda lib, x, w: lib.cov(x, aweights=w), arity=2,
+       shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 2), (2,)), ((1, 1), (1,)), ((2, 3), (2,))), differs=one_observation),
+    Op("corrcoef", function("corrcoef"), max_dims=2),
+
+    # Determinants, inverses and matrix functions.
+    Op("det", function("det"), dtypes=FLOATS, shapes=SQUARE),
+    Op("logdet", function("logdet"), dtypes=FLOATS, shapes=SQUARE),
+    Op("slogdet", function("slogdet"), dtypes=FLOATS, shapes=SQUARE),
+    Op("inverse", function("inverse"), dtypes=FLOATS, shapes=SQUARE),
+    Op("matrix_exp", function("matrix_exp"), dtypes=FLOATS, shapes=SQUARE),
+    Op("matrix_power 3", function("matrix_power", 3), shapes=SQUARE),
+    Op("matrix_power 0", function("matrix_power", 0), shapes=SQUARE),
+    Op("matrix_power -2", function("matrix_power", -2), dtypes=FLOATS, shapes=SQUARE),
+    Op("pinverse", function("pinverse"), dtypes=FLOATS, shapes=MATRIX),
+    Op("pinverse rcond=0.1", function("pinverse", 0.1), dtypes=FLOATS, shapes=MATRIX),
+    Op("nuclear_norm", function("nuclear_norm"), dtypes=FLOATS, shapes=MATRIX),
+    Op("frobenius_norm", lambda lib, x, d: lib.frobenius_norm(x, (d,)), dim=True, dtypes=FLOATS),
+    Op("frobenius_norm (0, 1) keepdim", function("frobenius_norm", (0, 1), True), dtypes=FLOATS, shapes=MATRIX),
+
+    # Decompositions and solvers.
+    Op("cholesky", function("cholesky"), dtypes=FLOATS, shapes=SQUARE),
+    Op("cholesky of a·aᵀ + I", lambda lib, a: lib.cholesky(spd(lib, a)), dtypes=FLOATS, shapes=SQUARE),
+    Op("cholesky upper of a·aᵀ + I", lambda lib, a: lib.cholesky(spd(lib, a), upper=True), dtypes=FLOATS,
+       shapes=SQUARE),
+    Op("cholesky_inverse", function("cholesky_inverse"), dtypes=FLOATS, shapes=SQUARE),
+    Op("cholesky_inverse upper", function("cholesky_inverse", True), dtypes=FLOATS, shapes=SQUARE),
+    Op("cholesky_solve", function("cholesky_solve"), arity=2, dtypes=FLOATS, shapes=SOLVE),
+    Op("cholesky_solve upper", function("cholesky_solve", True), arity=2, dtypes=FLOATS, shapes=SOLVE),
+    Op("triangular_solve", function("triangular_solve"), arity=2, dtypes=FLOATS, shapes=SOLVE),
+    Op("triangular_solve lower transpose unitriangular", function("triangular_solve", False, True, True), arity=2,
+       dtypes=FLOATS, shapes=SOLVE),
+    Op("lu, by P·L·U", lambda lib, a: lu_product(lib, *lib.lu_unpack(*lib.lu(a))), dtypes=FLOATS, shapes=MATRIX),
+    Op("lu_unpack", lambda lib, lu: lib.lu_unpack(lu, pivots(lib, lu)), dtypes=FLOATS, shapes=MATRIX[:-1]),
+    Op("lu_solve", lambda lib, b, a: lib.lu_solve(b, *lib.lu(a)), arity=2, dtypes=FLOATS, shapes=SOLVE),
+    Op("qr, by Q·R and |diag R|", lambda lib, a: qr_unique(lib, *lib.qr(a)), dtypes=FLOATS, shapes=MATRIX),
+    Op("qr some=False, by Q·R and |diag R|", lambda lib, a: qr_unique(lib, *lib.qr(a, some=False)), dtypes=FLOATS,
+       shapes=MATRIX),
+    Op("svd, by S and U·diag(S)·Vᵀ", lambda lib, a: svd_unique(lib, *lib.svd(a)), dtypes=FLOATS, shapes=MATRIX),
+    Op("svd compute_uv=False, by S", lambda lib, a: lib.svd(a, compute_uv=False)[1], dtypes=FLOATS, shapes=MATRIX),
+    Op("orgqr", function("orgqr"), arity=2, dtypes=FLOATS,
+       shapes=(((3, 2), (2,)), ((2, 2), (1,)), ((3, 2), (0,)), ((0, 0), (0,)), ((2, 2, 1), (2, 1)), ((2, 3), (2,)))),
 ]
 
 # The deliberate differences, each row's by its name (see DIFFERENCES in tests/test_differential.py).
 DIFFERENCES = {
+    "bmm": "operands of different dtypes, one of them empty: PyTorch's kernel returns its empty result before it "
+           "checks the dtypes, which ember checks always (PyTorch refuses such operands when not empty)",
+    "baddbmm": "as bmm", "baddbmm beta=0 alpha=0.5": "as bmm", "addbmm": "as bmm", "addbmm beta=0": "as bmm",
+    "einsum ij,jk->ik": "operands of different dtypes: PyTorch's einsum promotes them where it multiplies "
+                        "(contracted sides of 1, empty operands) and refuses them where it calls bmm; ember refuses",
+    "einsum i,i->": "as einsum ij,jk->ik; and integer operands where a summed letter broadcasts (size 1 against "
+                    "another): PyTorch sums the other operand over it first, as torch.sum does, to int64; ember's one "
+                    "product keeps the operands' dtype",
+    "addr": "operands of different dtypes: PyTorch promotes them, as ember does, but its backward multiplies the "
+            "upstream gradient by the other vector uncast, which fails where that vector's dtype is not the result's",
+    "addr beta=0 alpha=2": "as addr",
+    "block_diag of three": "an empty 1-D tensor before the last: it is a block of one row and no columns, in the "
+                           "result of both; PyTorch's backward does not count its row, and hands each later block "
+                           "the gradient one row above its own",
+    "cov aweights": "one observation: PyTorch's cov with weights centers its input in place, which fails for a "
+                    "tensor that requires grad",
 }
-
-# The differentiable public functions of this family that have no row yet.
-STILL_TO_WRITE = """
-    addbmm addmm addmv addr adjoint baddbmm block_diag bmm cartesian_prod chain_matmul cholesky cholesky_inverse
-    cholesky_solve combinations corrcoef cov cross det diag diag_embed diagflat diagonal diagonal_copy
-    diagonal_scatter einsum frobenius_norm inner inverse kron logdet lu lu_solve lu_unpack matrix_exp
-    matrix_power mm mv nuclear_norm orgqr pinverse qr slogdet svd tensordot trace triangular_solve tril triu vander"""

@@ -13,8 +13,9 @@ from .decompositions import no_out, warn_deprecated
 from .diagonal import diagonal
 from .elementwise import into_out, promote
 from .pointwise import sqrt
-from .reduce import vector_norm
-from .shape import broadcast_shapes, normalize_dim, numpy_names, permute, reshape, stack, transpose, unbind, unsqueeze
+from .reduce import unread, vector_norm
+from .shape import (broadcast_shapes, common_dtype, normalize_dim, numpy_names, permute, reshape, stack, transpose,
+                    unbind, unsqueeze)
 
 
 class MatMul(Function):
@@ -221,7 +222,7 @@ ger = outer
 
 def _scaled_sum(name, input, product, beta, alpha):
     """beta · input + alpha · product, input broadcast to the product's shape; with beta = 0 input is not
-    read (NaN in it does not spread), as in PyTorch."""
+    read (NaN in it does not spread) and its gradient is 0, as in PyTorch."""
     _check_same_dtype(name, input, product)
     fits = input.ndim <= product.ndim and all(n in (1, m) for n, m in zip(input.shape[::-1], product.shape[::-1]))
     if not fits:
@@ -229,7 +230,7 @@ def _scaled_sum(name, input, product, beta, alpha):
                            f"{product.shape}")
     scaled = product if alpha == 1 else product * alpha
     if beta == 0:
-        return scaled
+        return unread(input, scaled)
     return (input if beta == 1 else input * beta) + scaled
 
 
@@ -264,15 +265,18 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):  # noqa: A002
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):  # noqa: A002
-    """beta · input + alpha · outer(vec1, vec2), input broadcast to (n, m)."""
+    """beta · input + alpha · outer(vec1, vec2), input broadcast to (n, m); unlike the other products, of
+    operands of any dtypes, promoted (a 0-d input counts as much as the vectors, as in PyTorch)."""
     no_out("addr", out)
-    _check_same_dtype("addr", vec1, vec2)
+    input, vec1, vec2 = common_dtype([input, vec1, vec2])
     return _scaled_sum("addr", input, outer(vec1, vec2), beta, alpha)
 
 
 def adjoint(input):  # noqa: A002
     """The transpose of each matrix of input (the last two dimensions; for real numbers, the conjugate
-    transpose is the transpose)."""
+    transpose is the transpose); a 0-d tensor is its own."""
+    if input.ndim == 0:
+        return input
     if input.ndim < 2:
         raise RuntimeError(f"adjoint: expected matrices or batches of matrices, got shape {input.shape}")
     return transpose(input, -2, -1)
@@ -317,14 +321,19 @@ def _contracted_dims(name, a, b, dims):
 
 def tensordot(a, b, dims=2, out=None):
     """Σ over dims of a paired with dims of b (see _contracted_dims) of a·b: a's other dimensions, then b's.
+    A contracted dimension of size 1 broadcasts against its partner, which is summed to size 1 first.
     Both are permuted and reshaped into matrices, for one matrix product."""
     no_out("tensordot", out)
     _check_same_dtype("tensordot", a, b)
     dims_a, dims_b = _contracted_dims("tensordot", a, b, dims)
     for da, db in zip(dims_a, dims_b):
-        if a.shape[da] != b.shape[db]:
+        if a.shape[da] != b.shape[db] and a.shape[da] != 1 and b.shape[db] != 1:
             raise RuntimeError(f"tensordot: contracted dimensions must match, got size {a.shape[da]} (dim {da}) "
                                f"and {b.shape[db]} (dim {db})")
+        if a.shape[da] == 1 and b.shape[db] != 1:
+            b = b.sum(db, keepdim=True)
+        elif b.shape[db] == 1 and a.shape[da] != 1:
+            a = a.sum(da, keepdim=True)
     free_a = [d for d in range(a.ndim) if d not in dims_a]
     free_b = [d for d in range(b.ndim) if d not in dims_b]
     shape_a, shape_b = [a.shape[d] for d in free_a], [b.shape[d] for d in free_b]

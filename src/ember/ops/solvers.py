@@ -16,7 +16,7 @@ from .decompositions import (check_matrices, lapack, no_out, permutation, report
 from .elementwise import where
 from .indexing import take_along_dim
 from .linalg import matmul
-from .reduce import discrete
+from .reduce import discrete, unread
 from .shape import expand, movedim, reshape, unsqueeze
 
 inv_ex_result = namedtuple("linalg_inv_ex", ["inverse", "info"])
@@ -464,7 +464,7 @@ def matrix_exp(A):  # noqa: N803
 
 
 def matrix_power(A, n, *, out=None):  # noqa: N803
-    """Aⁿ for each square matrix of A: the identity for n = 0 (a constant, outside the graph), A⁻¹ to the power
+    """Aⁿ for each square matrix of A: the identity for n = 0 (its gradient 0, as in PyTorch), A⁻¹ to the power
     |n| for n < 0; by repeated squaring, log₂ n products. Integer matrices take n ≥ 0."""
     name = "linalg.matrix_power"
     no_out(name, out)
@@ -480,7 +480,7 @@ def matrix_power(A, n, *, out=None):  # noqa: N803
         if n:
             A = matmul(A, A)
     if result is None:
-        return discrete(lambda xp, a: xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape).copy(), A)
+        return unread(A, discrete(lambda xp, a: xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape), A))
     return result
 
 
