@@ -4,6 +4,7 @@ lu, qr, svd, ...), determinants and inverses, and the matrix helpers (diag, tril
 A decomposition is compared where it is unique, in both frameworks alike: lu by P·L·U, qr by Q·R and |diag R|,
 svd by its singular values and U·diag(S)·Vh (the signs and order of the factors are LAPACK's choice)."""
 
+import numpy as np
 import torch
 
 from differential import FLOATS, Op, function, method
@@ -38,18 +39,33 @@ def pivots(lib, lu):
 # The drawn cases a row's DIFFERENCES entry names (each a differs= predicate).
 
 def mixed_and_empty(arrays, dim):
-    """Operands of different dtypes, one of them empty."""
-    return len({a.dtype for a in arrays}) > 1 and any(a.size == 0 for a in arrays)
+    """Operands of different dtypes, or of bools, one of them empty."""
+    return bools_and_empty(arrays, dim) or (len({a.dtype for a in arrays}) > 1 and any(a.size == 0 for a in arrays))
 
 
-def mixed(arrays, dim):
-    """Operands of different dtypes."""
-    return len({a.dtype for a in arrays}) > 1
+def bools_and_empty(arrays, dim):
+    """Bool operands, one of them empty."""
+    return all(a.dtype == bool for a in arrays) and any(a.size == 0 for a in arrays)
 
 
-def mixed_or_broadcast_integers(arrays, dim):
-    """Operands of different dtypes, or integer ones of different sizes (one of them 1, which broadcasts)."""
-    return mixed(arrays, dim) or (arrays[0].dtype.kind != "f" and arrays[0].shape != arrays[1].shape)
+def bools_on_a_side_of_1(arrays, dim):
+    """Bool operands, one of them empty or of a side of 1."""
+    return all(a.dtype == bool for a in arrays) and any(0 in a.shape or 1 in a.shape for a in arrays)
+
+
+def broadcast_integers(arrays, dim):
+    """Integer operands of different sizes (one of them 1, which broadcasts), or bools_on_a_side_of_1."""
+    return (arrays[0].dtype.kind != "f" and arrays[0].shape != arrays[1].shape) or bools_on_a_side_of_1(arrays, dim)
+
+
+def matrix_without_rows(arrays, dim):
+    """addmv's matrix has no rows, or bools_and_empty."""
+    return arrays[1].shape[0] == 0 or bools_and_empty(arrays, dim)
+
+
+def inexact_float64(arrays, dim):
+    """A float64 operand holding ±1e38 or ±1e-38, whose products round (float32's 24 bits do not hold them)."""
+    return any(a.dtype == np.float64 and bool(np.isin(np.abs(a), (1e38, 1e-38)).any()) for a in arrays)
 
 
 def uncast_vector(arrays, dim):
@@ -95,28 +111,28 @@ SOLVE = (((2, 1), (2, 2)), ((2, 3), (2, 2)), ((0, 1), (0, 0)), ((1, 1), (1, 1)),
 
 ROWS = [
     # Products.
-    Op("mm", function("mm"), arity=2, shapes=MM),
+    Op("mm", function("mm"), arity=2, shapes=MM, differs=bools_and_empty),
     Op("bmm", function("bmm"), arity=2, shapes=BMM, differs=mixed_and_empty),
-    Op("mv", function("mv"), arity=2, shapes=MV),
+    Op("mv", function("mv"), arity=2, shapes=MV, differs=bools_and_empty),
     Op("inner", function("inner"), arity=2, shapes=(((3,), (3,)), ((2, 3), (3,)), ((), (2,)), ((0,), (0,)),
-                                                      ((2, 1), (1, 2)), ((2, 3), (2,)))),
+                                                      ((2, 1), (1, 2)), ((2, 3), (2,))), differs=bools_and_empty),
     Op("kron", function("kron"), arity=2),
-    Op("tensordot dims=1", function("tensordot", dims=1), arity=2, shapes=MM[:5]),
-    Op("tensordot dims=([0], [1])", function("tensordot", dims=([0], [1])), arity=2, shapes=MM[:5]),
-    Op("einsum ij,jk->ik", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), arity=2, shapes=MM, differs=mixed),
+    Op("tensordot dims=1", function("tensordot", dims=1), arity=2, shapes=MM[:5], differs=bools_and_empty),
+    Op("tensordot dims=([0], [1])", function("tensordot", dims=([0], [1])), arity=2, shapes=MM[:5], differs=bools_and_empty),
+    Op("einsum ij,jk->ik", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), arity=2, shapes=MM, one_dtype=True, differs=bools_on_a_side_of_1),
     Op("einsum bii->b", lambda lib, a: lib.einsum("bii->b", a), shapes=SQUARE[4:7]),
-    Op("einsum i,i->", lambda lib, a, b: lib.einsum("i,i->", a, b), arity=2, min_dims=1, max_dims=1,
-       differs=mixed_or_broadcast_integers),
+    Op("einsum i,i->", lambda lib, a, b: lib.einsum("i,i->", a, b), arity=2, one_dtype=True,
+       shapes=(((3,), (3,)), ((0,), (0,)), ((1,), (1,)), ((2,), (1,)), ((2,), (3,))), differs=broadcast_integers),
     Op("chain_matmul", function("chain_matmul"), arity=3,
-       shapes=(((2, 3), (3, 1), (1, 2)), ((0, 2), (2, 2), (2, 1)), ((1, 1), (1, 1), (1, 1)), ((2, 3), (2, 3), (3, 1)))),
+       shapes=(((2, 3), (3, 1), (1, 2)), ((0, 2), (2, 2), (2, 1)), ((1, 1), (1, 1), (1, 1)), ((2, 3), (2, 3), (3, 1))), differs=bools_and_empty),
     Op("cross", function("cross"), arity=2, shapes=(((3,), (3,)), ((2, 3), (2, 3)), ((0, 3), (0, 3)),
-                                                      ((3, 2), (3, 1)), ((2, 2), (2, 2)))),
-    Op("cross dim=-1", function("cross", dim=-1), arity=2, shapes=(((3,), (3,)), ((2, 3), (1, 3)), ((3, 3), (3, 2)))),
-    Op("addmm", function("addmm"), arity=3, shapes=ADDMM),
-    Op("addmm beta=0 alpha=2", function("addmm", beta=0, alpha=2), arity=3, shapes=ADDMM),
-    Op("addmm beta=0.5", function("addmm", beta=0.5), arity=3, dtypes=FLOATS, shapes=ADDMM),
-    Op("addmv", function("addmv"), arity=3, shapes=ADDMV),
-    Op("addmv beta=0", function("addmv", beta=0), arity=3, shapes=ADDMV),
+                                                      ((3, 2), (3, 1)), ((2, 2), (2, 2))), differs=inexact_float64),
+    Op("cross dim=-1", function("cross", dim=-1), arity=2, shapes=(((3,), (3,)), ((2, 3), (1, 3)), ((3, 3), (3, 2))), differs=inexact_float64),
+    Op("addmm", function("addmm"), arity=3, shapes=ADDMM, differs=bools_and_empty),
+    Op("addmm beta=0 alpha=2", function("addmm", beta=0, alpha=2), arity=3, shapes=ADDMM, differs=bools_and_empty),
+    Op("addmm beta=0.5", function("addmm", beta=0.5), arity=3, dtypes=FLOATS, shapes=ADDMM, differs=bools_and_empty),
+    Op("addmv", function("addmv"), arity=3, shapes=ADDMV, differs=matrix_without_rows),
+    Op("addmv beta=0", function("addmv", beta=0), arity=3, shapes=ADDMV, differs=matrix_without_rows),
     Op("addr", function("addr"), arity=3, shapes=ADDR, differs=uncast_vector),
     Op("addr beta=0 alpha=2", function("addr", beta=0, alpha=2), arity=3, shapes=ADDR, differs=uncast_vector),
     Op("addbmm", function("addbmm"), arity=3, shapes=ADDBMM, differs=mixed_and_empty),
@@ -205,9 +221,19 @@ DIFFERENCES = {
     "bmm": "operands of different dtypes, one of them empty: PyTorch's kernel returns its empty result before it "
            "checks the dtypes, which ember checks always (PyTorch refuses such operands when not empty)",
     "baddbmm": "as bmm", "baddbmm beta=0 alpha=0.5": "as bmm", "addbmm": "as bmm", "addbmm beta=0": "as bmm",
-    "einsum ij,jk->ik": "operands of different dtypes: PyTorch's einsum promotes them where it multiplies "
-                        "(contracted sides of 1, empty operands) and refuses them where it calls bmm; ember refuses",
-    "einsum i,i->": "as einsum ij,jk->ik; and integer operands where a summed letter broadcasts (size 1 against "
+    "einsum ij,jk->ik": "operands of different dtypes, and bool ones where a side is 0 or 1: PyTorch's einsum "
+                        "multiplies (promoting) where a contracted side is 1 or an operand empty, and calls bmm "
+                        "(which refuses them) elsewhere; ember refuses them always",
+    "mm": "bool operands, one of them empty: PyTorch refuses bools in its kernel, which an empty product skips; "
+          "ember refuses them always", "mv": "as mm", "inner": "as mm", "tensordot dims=1": "as mm",
+    "tensordot dims=([0], [1])": "as mm", "addmm": "as mm", "addmm beta=0 alpha=2": "as mm", "addmm beta=0.5": "as mm",
+    "chain_matmul": "as mm",
+    "addmv": "as mm; and a matrix without rows: PyTorch returns input as it is (a 0-d input stays 0-d), not broadcast to the "
+             "product's shape (0,); ember broadcasts", "addmv beta=0": "as addmv",
+    "cross": "float64 operands holding ±1e38 or ±1e-38 (whose products round): PyTorch's kernel fuses a product "
+             "into the subtraction, keeping its rounding error (1e38·1.5 - 1.5·1e38 gives -9.4e21), ember's gives 0",
+    "cross dim=-1": "as cross",
+    "einsum i,i->": "as einsum ij,jk->ik, and bool operands where a contracted side is 1; and integer operands where a summed letter broadcasts (size 1 against "
                     "another): PyTorch sums the other operand over it first, as torch.sum does, to int64; ember's one "
                     "product keeps the operands' dtype",
     "addr": "operands of different dtypes: PyTorch promotes them, as ember does, but its backward multiplies the "

@@ -126,6 +126,8 @@ def einsum(*args):
     dtypes = sorted({str(x.dtype) for x in operands})
     if len(dtypes) > 1:
         raise RuntimeError(f"einsum(): expected operands of one dtype, got {' and '.join(dtypes)}")
+    if len(operands) > 1 and dtypes == ["bool"]:
+        raise RuntimeError("einsum(): expected numbers, got bool operands (PyTorch has no product of bool matrices)")
     letters, output = _parse(equation, operands)
     if len(operands) == 1 and set(letters[0]) - set(output):
         operands = [accumulating(operands[0], None)]  # a sum of one operand is torch.sum's: integers as int64

@@ -8,6 +8,7 @@ cross product and the distances between two sets of points (cdist). einsum is in
 
 import math
 
+from .. import backend
 from ..autograd import Function, InputError
 from .decompositions import no_out, warn_deprecated
 from .diagonal import diagonal
@@ -154,6 +155,13 @@ def _check_same_dtype(name, *tensors):
         raise RuntimeError(f"{name}: expected tensors of one dtype, got {' and '.join(dtypes)}")
 
 
+def _check_one_dtype_not_bool(name, *tensors):
+    """The operands of a matrix product: of one dtype, and not bool (PyTorch has no product of bool matrices)."""
+    _check_same_dtype(name, *tensors)
+    if tensors[0].dtype == backend.bool_:
+        raise RuntimeError(f"{name}: expected numbers, got bool tensors")
+
+
 def _check_ndim(name, **operands):
     """Each operand, given as name=(tensor, its number of dimensions), must have that many dimensions."""
     for what, (x, ndim) in operands.items():
@@ -168,7 +176,7 @@ def _product(name, out, **operands):
     no_out(name, out)
     _check_ndim(name, **operands)
     (a, _), (b, _) = operands.values()
-    _check_same_dtype(name, a, b)
+    _check_one_dtype_not_bool(name, a, b)
     rows = b.shape[0] if b.ndim == 1 else b.shape[-2]
     if a.shape[-1] != rows or (a.ndim == b.ndim == 3 and a.shape[0] != b.shape[0]):
         raise RuntimeError(f"{name}: shapes {a.shape} and {b.shape} cannot be multiplied")
@@ -269,6 +277,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):  # noqa: A002
     operands of any dtypes, promoted (a 0-d input counts as much as the vectors, as in PyTorch)."""
     no_out("addr", out)
     input, vec1, vec2 = common_dtype([input, vec1, vec2])
+    if input.dtype == backend.bool_:  # of bools, beta and alpha are truth values, as in PyTorch
+        beta, alpha = bool(beta), bool(alpha)
     return _scaled_sum("addr", input, outer(vec1, vec2), beta, alpha)
 
 
@@ -324,16 +334,16 @@ def tensordot(a, b, dims=2, out=None):
     A contracted dimension of size 1 broadcasts against its partner, which is summed to size 1 first.
     Both are permuted and reshaped into matrices, for one matrix product."""
     no_out("tensordot", out)
-    _check_same_dtype("tensordot", a, b)
+    _check_one_dtype_not_bool("tensordot", a, b)
     dims_a, dims_b = _contracted_dims("tensordot", a, b, dims)
     for da, db in zip(dims_a, dims_b):
         if a.shape[da] != b.shape[db] and a.shape[da] != 1 and b.shape[db] != 1:
             raise RuntimeError(f"tensordot: contracted dimensions must match, got size {a.shape[da]} (dim {da}) "
                                f"and {b.shape[db]} (dim {db})")
         if a.shape[da] == 1 and b.shape[db] != 1:
-            b = b.sum(db, keepdim=True)
+            b = b.sum(db, keepdim=True, dtype=b.dtype)
         elif b.shape[db] == 1 and a.shape[da] != 1:
-            a = a.sum(da, keepdim=True)
+            a = a.sum(da, keepdim=True, dtype=a.dtype)
     free_a = [d for d in range(a.ndim) if d not in dims_a]
     free_b = [d for d in range(b.ndim) if d not in dims_b]
     shape_a, shape_b = [a.shape[d] for d in free_a], [b.shape[d] for d in free_b]
@@ -387,7 +397,7 @@ def multi_dot(tensors, *, out=None):
     tensors = list(tensors)
     if len(tensors) < 2:
         raise RuntimeError(f"{name}: expected at least 2 tensors, got {len(tensors)}")
-    _check_same_dtype(name, *tensors)
+    _check_one_dtype_not_bool(name, *tensors)
     for i, t in enumerate(tensors):
         ends = i in (0, len(tensors) - 1)
         if t.ndim != 2 and not (ends and t.ndim == 1):

@@ -105,7 +105,7 @@ class Sum(Function):
 
     def forward(ctx, x, axes, keepdims):
         ctx.axes, ctx.keepdims, ctx.input_shape = axes, keepdims, x.shape
-        return x.sum(axis=axes, keepdims=keepdims)
+        return x.sum(axis=axes, keepdims=keepdims, dtype=x.dtype)  # NumPy's own sums int32 to int64
 
     def backward(ctx, grad):
         return _spread(grad, ctx)
