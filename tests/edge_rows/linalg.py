@@ -7,7 +7,7 @@ svd by its singular values and U·diag(S)·Vh (the signs and order of the factor
 import numpy as np
 import torch
 
-from differential import FLOATS, Op, function, method
+from differential import EDGES, FLOATS, Op, function, method
 
 
 def spd(lib, a):
@@ -79,6 +79,105 @@ def uncast_vector(arrays, dim):
     return (vec1.is_floating_point and vec2 != result) or (vec2.is_floating_point and vec1 != result)
 
 
+def singular(arrays, dim):
+    """The (last) input holds a singular matrix: its determinant is 0."""
+    return square(arrays[-1]) and bool((np.linalg.det(arrays[-1]) == 0).any())
+
+
+def ill_conditioned(arrays, dim):
+    """The (last) input holds a square matrix whose condition number leaves fewer correct digits than the
+    tolerance asks for (singular ones included)."""
+    a = arrays[-1]
+    return square(a) and badly_conditioned(a, a.dtype)
+
+
+def ill_conditioned_symmetric(arrays, dim):
+    """The symmetric matrix that the lower triangle of the input stands for is ill_conditioned."""
+    a = arrays[-1]
+    return square(a) and badly_conditioned(np.tril(a) + np.swapaxes(np.tril(a, -1), -1, -2), a.dtype)
+
+
+def ill_conditioned_lower(arrays, dim):
+    """The lower triangle of the (last) input, a Cholesky factor L, makes L·Lᵀ ill_conditioned."""
+    a = arrays[-1]
+    return square(a) and badly_conditioned(np.tril(a), a.dtype, power=2)
+
+
+def ill_conditioned_upper(arrays, dim):
+    """As ill_conditioned_lower, for the upper triangle U of Uᵀ·U."""
+    a = arrays[-1]
+    return square(a) and badly_conditioned(np.triu(a), a.dtype, power=2)
+
+
+def ill_conditioned_columns(arrays, dim):
+    """The input's first min(m, n) columns, which LU's U and QR's R stand on, are nearly dependent: their least
+    singular value is within 1e-3 (float32) or 1e-6 (float64) of the matrix's norm (0, for dependent ones)."""
+    a = arrays[0]
+    if a.ndim < 2 or a.size == 0:
+        return False
+    first = a[..., :, :min(a.shape[-2:])].astype(np.float64)
+    least = np.linalg.svd(first, compute_uv=False)[..., -1]
+    norm = np.linalg.svd(a.astype(np.float64), compute_uv=False)[..., 0]
+    return bool((~(least > (1e-3 if a.dtype == np.float32 else 1e-6) * norm)).any())
+
+
+def badly_conditioned(matrices, dtype, power=1):
+    """Whether a matrix of matrices, its condition number raised to power, is above 1e3 (for float32) or 1e6
+    (for float64)."""
+    if matrices.size == 0:
+        return False
+    with np.errstate(all="ignore"):
+        condition = np.linalg.cond(matrices.astype(np.float64)) ** power
+    return bool((~(condition <= (1e3 if dtype == np.float32 else 1e6))).any())
+
+
+def close_singular_values(arrays, dim):
+    """A matrix of the input with two singular values, or one and 0, within 1e-2 (float32) or 1e-4 (float64) of
+    the largest: where the SVD's backward divides by their gaps, and a singular value of 0 has vectors of either
+    sign."""
+    a = arrays[0]
+    if a.ndim < 2 or a.size == 0:
+        return False
+    values = np.linalg.svd(a.astype(np.float64), compute_uv=False)
+    values = np.concatenate([values, np.zeros(values.shape[:-1] + (1,))], axis=-1)
+    gaps = np.where(np.eye(values.shape[-1], dtype=bool), np.inf, np.abs(values[..., :, None] - values[..., None, :]))
+    scale = np.maximum(values.max(axis=-1), 1)[..., None, None]
+    return bool((gaps < (1e-2 if a.dtype == np.float32 else 1e-4) * scale).any())
+
+
+def bools_or_infinite_cube(arrays, dim):
+    """bools_and_empty, or a floating matrix whose cube has an infinite or NaN entry."""
+    a = arrays[0]
+    if bools_and_empty(arrays, dim):
+        return True
+    if a.dtype.kind != "f" or not square(a):
+        return False
+    with np.errstate(all="ignore"):
+        return not np.isfinite(np.linalg.matrix_power(a, 3)).all()
+
+
+def singular_reflection(arrays, dim):
+    """orgqr's A and tau where some Hᵢ = I - τᵢ vᵢ vᵢᵀ has no inverse or nearly none: τᵢ ‖vᵢ‖² within 1e-3
+    (float32) or 1e-6 (float64) of 1."""
+    a, tau = arrays
+    k = tau.shape[-1] if tau.ndim else 0
+    if a.ndim < 2 or tau.ndim != a.ndim - 1 or k > min(a.shape[-2:]) or tau.shape[:-1] != a.shape[:-2]:
+        return False
+    vectors = np.tril(a[..., :, :k].astype(np.float64), -1) + np.eye(a.shape[-2], k)
+    products = tau * np.square(vectors).sum(axis=-2)
+    return bool((np.abs(1 - products) < (1e-3 if np.float32 in (a.dtype, tau.dtype) else 1e-6)).any())
+
+
+def square(a):
+    """Whether a is a batch of square matrices."""
+    return a.ndim >= 2 and a.shape[-1] == a.shape[-2]
+
+
+def tiny_float32(arrays, dim):
+    """A float32 input with an element of magnitude in (0, 1e-17), whose square underflows."""
+    return any(a.dtype == np.float32 and bool(((np.abs(a) > 0) & (np.abs(a) < 1e-17)).any()) for a in arrays)
+
+
 def empty_vector_inside(arrays, dim):
     """An empty 1-D tensor before the last of block_diag's."""
     return any(a.shape == (0,) for a in arrays[:-1])
@@ -88,6 +187,12 @@ def one_observation(arrays, dim):
     """cov's input holds a single observation (one column)."""
     return arrays[0].ndim > 0 and arrays[0].shape[-1] == 1
 
+
+# The edge values LAPACK's factorizations take as numbers: ±inf, NaN and the extremes ±1e38, ±1e-38 left out (see
+# the DIFFERENCES entry of det).
+FINITE = (0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0)
+# The edge values less the extremes ±1e38, ±1e-38 (for the 2-norm, which squares them).
+NORMAL = tuple(v for v in EDGES if abs(v) not in (1e38, 1e-38))
 
 # Shapes of the products' operands: ordinary, empty, of sides 1, and sides that do not match (refused).
 MM = (((2, 3), (3, 2)), ((0, 3), (3, 1)), ((1, 0), (0, 2)), ((1, 1), (1, 1)), ((2, 3), (2, 3)), ((3,), (3,)))
@@ -103,7 +208,7 @@ ADDBMM = (((2, 2), (3, 2, 4), (3, 4, 2)), ((), (0, 2, 3), (0, 3, 2)), ((1, 1), (
 BADDBMM = (((3, 2, 2), (3, 2, 4), (3, 4, 2)), ((2,), (1, 2, 3), (1, 3, 2)), ((0, 2, 1), (0, 2, 3), (0, 3, 1)),
            ((1, 1, 1), (1, 1, 0), (1, 0, 1)), ((2, 2, 2), (3, 2, 4), (3, 4, 2)))
 # Square matrices (batches of them): ordinary, of side 1 and 0, an empty batch, and a matrix that is not square.
-SQUARE = (((2, 2),), ((3, 3),), ((1, 1),), ((0, 0),), ((2, 2, 2),), ((0, 2, 2),), ((2, 3),), ((3,),))
+SQUARE = (((2, 2),), ((3, 3),), ((1, 1),), ((0, 0),), ((2, 2, 2),), ((0, 2, 2),), ((2, 3),), ((3,),), ((),))
 MATRIX = (((2, 3),), ((3, 2),), ((2, 2),), ((1, 1),), ((0, 2),), ((2, 0, 3),), ((3,),))
 # A right side and a square matrix: ordinary, several columns, empty, a batch that broadcasts, sides that differ.
 SOLVE = (((2, 1), (2, 2)), ((2, 3), (2, 2)), ((0, 1), (0, 0)), ((1, 1), (1, 1)), ((2, 2, 1), (2, 2)),
@@ -161,7 +266,7 @@ ROWS = [
     Op("tril -1", function("tril", -1)),
     Op("triu", function("triu")),
     Op("triu 1", function("triu", 1)),
-    Op("block_diag", function("block_diag"), arity=2),
+    Op("block_diag", function("block_diag"), arity=2, differs=empty_vector_inside),
     Op("block_diag of three", function("block_diag"), arity=3, max_dims=2, differs=empty_vector_inside),
     Op("cartesian_prod", function("cartesian_prod"), arity=2, max_dims=2),
     Op("combinations", function("combinations"), max_dims=2),
@@ -178,42 +283,45 @@ ROWS = [
     Op("corrcoef", function("corrcoef"), max_dims=2),
 
     # Determinants, inverses and matrix functions.
-    Op("det", function("det"), dtypes=FLOATS, shapes=SQUARE),
-    Op("logdet", function("logdet"), dtypes=FLOATS, shapes=SQUARE),
-    Op("slogdet", function("slogdet"), dtypes=FLOATS, shapes=SQUARE),
-    Op("inverse", function("inverse"), dtypes=FLOATS, shapes=SQUARE),
-    Op("matrix_exp", function("matrix_exp"), dtypes=FLOATS, shapes=SQUARE),
-    Op("matrix_power 3", function("matrix_power", 3), shapes=SQUARE),
+    Op("det", function("det"), dtypes=FLOATS, edges=FINITE, shapes=SQUARE, differs=singular),
+    Op("logdet", function("logdet"), dtypes=FLOATS, edges=FINITE, shapes=SQUARE, differs=singular),
+    Op("slogdet", function("slogdet"), dtypes=FLOATS, edges=FINITE, shapes=SQUARE, differs=singular),
+    Op("inverse", function("inverse"), dtypes=FLOATS, edges=FINITE, shapes=SQUARE, differs=ill_conditioned),
+    Op("matrix_exp", function("matrix_exp"), dtypes=FLOATS, edges=FINITE, shapes=SQUARE),
+    Op("matrix_power 3", function("matrix_power", 3), shapes=SQUARE, edges=NORMAL, differs=bools_or_infinite_cube),
     Op("matrix_power 0", function("matrix_power", 0), shapes=SQUARE),
-    Op("matrix_power -2", function("matrix_power", -2), dtypes=FLOATS, shapes=SQUARE),
-    Op("pinverse", function("pinverse"), dtypes=FLOATS, shapes=MATRIX),
-    Op("pinverse rcond=0.1", function("pinverse", 0.1), dtypes=FLOATS, shapes=MATRIX),
-    Op("nuclear_norm", function("nuclear_norm"), dtypes=FLOATS, shapes=MATRIX),
-    Op("frobenius_norm", lambda lib, x, d: lib.frobenius_norm(x, (d,)), dim=True, dtypes=FLOATS),
-    Op("frobenius_norm (0, 1) keepdim", function("frobenius_norm", (0, 1), True), dtypes=FLOATS, shapes=MATRIX),
+    Op("matrix_power -2", function("matrix_power", -2), dtypes=FLOATS, edges=FINITE, shapes=SQUARE,
+       differs=ill_conditioned),
+    Op("pinverse", function("pinverse"), dtypes=FLOATS, edges=FINITE, shapes=MATRIX, differs=ill_conditioned),
+    Op("pinverse rcond=0.1", function("pinverse", 0.1), dtypes=FLOATS, edges=FINITE, shapes=MATRIX),
+    Op("nuclear_norm", function("nuclear_norm"), dtypes=FLOATS, edges=FINITE, shapes=MATRIX, differs=close_singular_values),
+    Op("frobenius_norm", lambda lib, x, d: lib.frobenius_norm(x, (d,)), dim=True, dtypes=FLOATS, edges=NORMAL,
+       differs=tiny_float32),
+    Op("frobenius_norm (0, 1) keepdim", function("frobenius_norm", (0, 1), True), dtypes=FLOATS, edges=NORMAL,
+       shapes=MATRIX, differs=tiny_float32),
 
     # Decompositions and solvers.
-    Op("cholesky", function("cholesky"), dtypes=FLOATS, shapes=SQUARE),
-    Op("cholesky of a·aᵀ + I", lambda lib, a: lib.cholesky(spd(lib, a)), dtypes=FLOATS, shapes=SQUARE),
-    Op("cholesky upper of a·aᵀ + I", lambda lib, a: lib.cholesky(spd(lib, a), upper=True), dtypes=FLOATS,
+    Op("cholesky", function("cholesky"), dtypes=FLOATS, edges=FINITE, shapes=SQUARE, differs=ill_conditioned_symmetric),
+    Op("cholesky of a·aᵀ + I", lambda lib, a: lib.cholesky(spd(lib, a)), dtypes=FLOATS, edges=FINITE, shapes=SQUARE),
+    Op("cholesky upper of a·aᵀ + I", lambda lib, a: lib.cholesky(spd(lib, a), upper=True), dtypes=FLOATS, edges=FINITE,
        shapes=SQUARE),
-    Op("cholesky_inverse", function("cholesky_inverse"), dtypes=FLOATS, shapes=SQUARE),
-    Op("cholesky_inverse upper", function("cholesky_inverse", True), dtypes=FLOATS, shapes=SQUARE),
-    Op("cholesky_solve", function("cholesky_solve"), arity=2, dtypes=FLOATS, shapes=SOLVE),
-    Op("cholesky_solve upper", function("cholesky_solve", True), arity=2, dtypes=FLOATS, shapes=SOLVE),
-    Op("triangular_solve", function("triangular_solve"), arity=2, dtypes=FLOATS, shapes=SOLVE),
+    Op("cholesky_inverse", function("cholesky_inverse"), dtypes=FLOATS, edges=FINITE, shapes=SQUARE, differs=ill_conditioned_lower),
+    Op("cholesky_inverse upper", function("cholesky_inverse", True), dtypes=FLOATS, edges=FINITE, shapes=SQUARE, differs=ill_conditioned_upper),
+    Op("cholesky_solve", function("cholesky_solve"), arity=2, dtypes=FLOATS, edges=FINITE, shapes=SOLVE, differs=ill_conditioned_lower),
+    Op("cholesky_solve upper", function("cholesky_solve", True), arity=2, dtypes=FLOATS, edges=FINITE, shapes=SOLVE, differs=ill_conditioned_upper),
+    Op("triangular_solve", function("triangular_solve"), arity=2, dtypes=FLOATS, edges=FINITE, shapes=SOLVE),
     Op("triangular_solve lower transpose unitriangular", function("triangular_solve", False, True, True), arity=2,
-       dtypes=FLOATS, shapes=SOLVE),
-    Op("lu, by P·L·U", lambda lib, a: lu_product(lib, *lib.lu_unpack(*lib.lu(a))), dtypes=FLOATS, shapes=MATRIX),
-    Op("lu_unpack", lambda lib, lu: lib.lu_unpack(lu, pivots(lib, lu)), dtypes=FLOATS, shapes=MATRIX[:-1]),
-    Op("lu_solve", lambda lib, b, a: lib.lu_solve(b, *lib.lu(a)), arity=2, dtypes=FLOATS, shapes=SOLVE),
-    Op("qr, by Q·R and |diag R|", lambda lib, a: qr_unique(lib, *lib.qr(a)), dtypes=FLOATS, shapes=MATRIX),
-    Op("qr some=False, by Q·R and |diag R|", lambda lib, a: qr_unique(lib, *lib.qr(a, some=False)), dtypes=FLOATS,
-       shapes=MATRIX),
-    Op("svd, by S and U·diag(S)·Vᵀ", lambda lib, a: svd_unique(lib, *lib.svd(a)), dtypes=FLOATS, shapes=MATRIX),
-    Op("svd compute_uv=False, by S", lambda lib, a: lib.svd(a, compute_uv=False)[1], dtypes=FLOATS, shapes=MATRIX),
-    Op("orgqr", function("orgqr"), arity=2, dtypes=FLOATS,
-       shapes=(((3, 2), (2,)), ((2, 2), (1,)), ((3, 2), (0,)), ((0, 0), (0,)), ((2, 2, 1), (2, 1)), ((2, 3), (2,)))),
+       dtypes=FLOATS, edges=FINITE, shapes=SOLVE),
+    Op("lu, by P·L·U", lambda lib, a: lu_product(lib, *lib.lu_unpack(*lib.lu(a))), dtypes=FLOATS, edges=FINITE, shapes=MATRIX, differs=ill_conditioned_columns),
+    Op("lu_unpack", lambda lib, lu: lib.lu_unpack(lu, pivots(lib, lu)), dtypes=FLOATS, edges=FINITE, shapes=MATRIX[:-1]),
+    Op("lu_solve", lambda lib, b, a: lib.lu_solve(b, *lib.lu(a)), arity=2, dtypes=FLOATS, edges=FINITE, shapes=SOLVE, differs=ill_conditioned),
+    Op("qr, by Q·R and |diag R|", lambda lib, a: qr_unique(lib, *lib.qr(a)), dtypes=FLOATS, edges=FINITE, shapes=MATRIX, differs=ill_conditioned_columns),
+    Op("qr some=False, by Q·R and |diag R|", lambda lib, a: qr_unique(lib, *lib.qr(a, some=False)), dtypes=FLOATS, edges=FINITE,
+       shapes=MATRIX, differs=ill_conditioned_columns),
+    Op("svd, by S and U·diag(S)·Vᵀ", lambda lib, a: svd_unique(lib, *lib.svd(a)), dtypes=FLOATS, edges=FINITE, shapes=MATRIX, differs=close_singular_values),
+    Op("svd compute_uv=False, by S", lambda lib, a: lib.svd(a, compute_uv=False)[1], dtypes=FLOATS, edges=FINITE, shapes=MATRIX, differs=close_singular_values),
+    Op("orgqr", function("orgqr"), arity=2, dtypes=FLOATS, edges=FINITE,
+       shapes=(((3, 2), (2,)), ((2, 2), (1,)), ((3, 2), (0,)), ((0, 0), (0,)), ((2, 2, 1), (2, 1)), ((2, 3), (2,))), differs=singular_reflection),
 ]
 
 # The deliberate differences, each row's by its name (see DIFFERENCES in tests/test_differential.py).
@@ -236,10 +344,11 @@ DIFFERENCES = {
     "einsum i,i->": "as einsum ij,jk->ik, and bool operands where a contracted side is 1; and integer operands where a summed letter broadcasts (size 1 against "
                     "another): PyTorch sums the other operand over it first, as torch.sum does, to int64; ember's one "
                     "product keeps the operands' dtype",
+    "block_diag of three": "as block_diag",
     "addr": "operands of different dtypes: PyTorch promotes them, as ember does, but its backward multiplies the "
             "upstream gradient by the other vector uncast, which fails where that vector's dtype is not the result's",
     "addr beta=0 alpha=2": "as addr",
-    "block_diag of three": "an empty 1-D tensor before the last: it is a block of one row and no columns, in the "
+    "block_diag": "an empty 1-D tensor before the last: it is a block of one row and no columns, in the "
                            "result of both; PyTorch's backward does not count its row, and hands each later block "
                            "the gradient one row above its own",
     "cov aweights": "one observation: PyTorch's cov with weights centers its input in place, which fails for a "

@@ -293,8 +293,10 @@ def adjoint(input):  # noqa: A002
 
 
 def trace(input):  # noqa: A002
-    """The sum of a matrix's diagonal (integers sum to int64)."""
+    """The sum of a matrix's diagonal (integers sum to int64; bools are refused, as in PyTorch)."""
     _check_ndim("trace", input=(input, 2))
+    if input.dtype == backend.bool_:
+        raise RuntimeError("trace: expected numbers, got a bool tensor")
     return diagonal(input).sum()
 
 
