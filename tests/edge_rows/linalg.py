@@ -192,14 +192,19 @@ def tiny_float32(arrays, dim):
     return any(a.dtype == np.float32 and bool(((np.abs(a) > 0) & (np.abs(a) < 1e-17)).any()) for a in arrays)
 
 
+def huge_float32(arrays, dim):
+    """A float32 input holding ±1e38, whose products with other large numbers overflow."""
+    return any(a.dtype == np.float32 and bool((np.abs(a) == np.float32(1e38)).any()) for a in arrays)
+
+
 def empty_vector_inside(arrays, dim):
     """An empty 1-D tensor before the last of block_diag's."""
     return any(a.shape == (0,) for a in arrays[:-1])
 
 
 def one_observation(arrays, dim):
-    """cov's input holds a single observation (one column)."""
-    return arrays[0].ndim > 0 and arrays[0].shape[-1] == 1
+    """cov's input holds a single observation (one column), or huge_float32."""
+    return (arrays[0].ndim > 0 and arrays[0].shape[-1] == 1) or huge_float32(arrays, dim)
 
 
 # The edge values LAPACK's factorizations take as numbers: ±inf, NaN and the extremes ±1e38, ±1e-38 left out (see
@@ -296,12 +301,12 @@ ROWS = [
     # saved), so these rows compare the values only.
     Op("vander", function("vander"), max_dims=2, grad=False),
     Op("vander N=3 increasing", function("vander", N=3, increasing=True), max_dims=1, grad=False),
-    Op("cov", function("cov"), max_dims=2),
+    Op("cov", function("cov"), max_dims=2, differs=huge_float32),
     Op("cov correction=0 fweights", lambda lib, x: lib.cov(x, correction=0, fweights=lib.tensor([2, 0, 1])),
-       shapes=(((2, 3),), ((3,),), ((1, 3),), ((0, 3),), ((2, 2),))),
+       shapes=(((2, 3),), ((3,),), ((1, 3),), ((0, 3),), ((2, 2),)), differs=huge_float32),
     Op("cov aweights", lambda lib, x, w: lib.cov(x, aweights=w), arity=2, differs=one_observation,
        shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 2), (2,)), ((1, 1), (1,)), ((2, 3), (2,)))),
-    Op("corrcoef", function("corrcoef"), max_dims=2),
+    Op("corrcoef", function("corrcoef"), max_dims=2, differs=huge_float32),
     Op("frobenius_norm", lambda lib, x, d: lib.frobenius_norm(x, (d,)), dim=True, dtypes=FLOATS, edges=NORMAL,
        differs=tiny_float32),
     Op("frobenius_norm (0, 1) keepdim", function("frobenius_norm", (0, 1), True), dtypes=FLOATS, edges=NORMAL,
@@ -373,8 +378,11 @@ DIFFERENCES = {
                   "both; PyTorch's backward does not count its row, and hands each later block the gradient one row "
                   "above its own",
     "block_diag of three": "as block_diag",
-    "cov aweights": "one observation: PyTorch's cov with weights centers its input in place, which fails for a "
-                    "tensor that requires grad",
+    "cov": "float32 observations holding ±1e38: the products of the centered observations overflow, and where "
+           "+inf and -inf meet depends on the order of the sum (NaN in PyTorch, ±inf in ember)",
+    "cov correction=0 fweights": "as cov", "corrcoef": "as cov",
+    "cov aweights": "as cov; and one observation: PyTorch's cov with weights centers its input in place, which "
+                    "fails for a tensor that requires grad",
     # Determinants, inverses, matrix functions, decompositions and solvers.
     "det": "±inf, NaN, ±1e38 and ±1e-38 (not drawn): the LAPACKs (MKL's in PyTorch, OpenBLAS's in NumPy, and "
            "ember's own LU) pivot, scale and spread non-finite and extreme entries each their own way (det [[0, 0], "
