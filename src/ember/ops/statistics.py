@@ -183,9 +183,10 @@ def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
     -> (variables, variables); a 1-D input is one variable (a 0-d result). Each observation counts fweights
     (integer repeats) times aweights (importance) times; the divisor is Σw - correction (for aweights, the
     effective count of NumPy's cov)."""
-    if input.ndim > 2 or input.dtype == backend.bool_:
-        raise RuntimeError(f"cov: expected a non-bool tensor of at most 2 dimensions, got {input.dtype} of shape "
-                           f"{input.shape}")
+    if input.ndim > 2:
+        raise RuntimeError(f"cov: expected a tensor of at most 2 dimensions, got shape {input.shape}")
+    if input.dtype == backend.bool_:
+        raise RuntimeError("cov: expected numbers, got a bool tensor")
     observations = to_float(input) if input.ndim == 2 else reshape(to_float(input), 1, -1)
     n = observations.shape[1]
     weights = None
