@@ -24,7 +24,7 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph; the last of the
     # ledger's Tensor names (detach_, as_subclass, retains_grad, fill_diagonal_, resize_, new, layout); issue 20:
     # a one-line docstring on each public method and property (the API reference)
-    "ops": 9366,  # issue 21: the linear algebra's edges (the differential rows of tests/edge_rows/linalg.py): addmm's
+    "ops": 9367,  # issue 21: the linear algebra's edges (the differential rows of tests/edge_rows/linalg.py): addmm's
     # input at beta = 0 in the graph (unread), addr's promotion and bools, tensordot's contracted sides of 1, bool
     # products refused, trace of bools, einsum's int64 sums, block_diag's promotion, cov's weights and bools,
     # cholesky_inverse's singular factor, torch.lu of singular matrices, matrix_power's n = 0 and bools, orgqr's
