@@ -129,15 +129,15 @@ def frobenius_norm(input, dim, keepdim=False, *, out=None):  # noqa: A002
 
 
 def nuclear_norm(input, dim=None, keepdim=False, *, out=None):  # noqa: A002
-    """torch.nuclear_norm (deprecated): Σ σ of the matrices in the two dimensions dim (a 2-D input's own
-    without dim); nuclear_norm(input, keepdim) is PyTorch's other spelling."""
+    """torch.nuclear_norm (deprecated): Σ σ of the matrices in the two dimensions dim (the last two without
+    dim); nuclear_norm(input, keepdim) is PyTorch's other spelling."""
     warn_deprecated("nuclear_norm", "linalg.matrix_norm(input, 'nuc', dim, keepdim)")
     no_out("nuclear_norm", out)
     if isinstance(dim, bool):
         dim, keepdim = None, dim
-    if dim is None and input.ndim != 2:
-        raise RuntimeError(f"nuclear_norm: without dim the input must be 2-D, got shape {input.shape}")
-    return reduce.nuclear_norm(input, (0, 1) if dim is None else dim, keepdim)
+    if dim is None and input.ndim < 2:
+        raise RuntimeError(f"nuclear_norm: expected matrices (at least 2 dimensions), got shape {input.shape}")
+    return reduce.nuclear_norm(input, (-2, -1) if dim is None else dim, keepdim)
 
 
 def cond(A, p=None, *, out=None):  # noqa: N803

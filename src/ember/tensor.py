@@ -1165,8 +1165,8 @@ class Tensor:
 
     @property
     def mT(self) -> "Tensor":  # noqa: N802
-        """The last two dims swapped: the transpose of each matrix of a batch."""
-        return shape_ops.transpose(self, -2, -1)
+        """The last two dims swapped: the transpose of each matrix of a batch (adjoint's, for real numbers)."""
+        return linalg.adjoint(self)
 
     @property
     def mH(self):  # noqa: N802 (the conjugate transpose, which for real numbers is mT)

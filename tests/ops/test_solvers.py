@@ -212,6 +212,10 @@ def test_tensorinv_and_tensorsolve(device):
 
 
 @pytest.mark.parametrize("call, error, message", [
+    (lambda: ember.cholesky_inverse(ember.tensor([[1.0, 0], [1, 0]])), ember.linalg.LinAlgError,
+     "cholesky_inverse: a zero on the diagonal of the factor: the matrix is singular"),
+    (lambda: ember.linalg.matrix_power(ember.ones(2, 2, dtype=ember.bool), 2), RuntimeError,
+     "linalg.matrix_power: expected numbers, got bool matrices"),
     (lambda: ember.linalg.inv(ember.tensor([[1.0, 0, 0], [0, 1, 0], [0, 0, 0]])), ember.linalg.LinAlgError,
      "linalg.inv: the matrix is singular: U[3,3] of its LU factorization is zero"),
     (lambda: ember.linalg.inv(ember.stack([ember.eye(2), ember.zeros(2, 2)])), ember.linalg.LinAlgError,

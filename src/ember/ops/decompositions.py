@@ -18,7 +18,7 @@ from .. import backend
 from ..autograd import Function
 from .diagonal import tril, triu
 from .elementwise import where
-from .reduce import discrete
+from .reduce import discrete, unread
 from .shape import transpose
 
 cholesky_ex_result = namedtuple("linalg_cholesky_ex", ["L", "info"])
@@ -551,11 +551,11 @@ def lu(A, *, pivot=True, out=None):  # noqa: N803
 
 
 def torch_lu(A, pivot=True, get_infos=False, out=None):  # noqa: N803
-    """torch.lu (deprecated): (LU, pivots), and info with get_infos (a zero on U's diagonal raises without)."""
+    """torch.lu (deprecated): (LU, pivots), and info with get_infos; unlike linalg.lu_factor, it factors singular
+    matrices without an error, as PyTorch's does."""
     warn_deprecated("lu", "linalg.lu_factor or linalg.lu_factor_ex")
-    if get_infos:
-        return lu_factor_ex(A, pivot=pivot, out=out)
-    return lu_factor(A, pivot=pivot, out=out)
+    factors = lu_factor_ex(A, pivot=pivot, out=out)
+    return factors if get_infos else factors[:2]
 
 
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):  # noqa: N803
@@ -599,7 +599,7 @@ def householder_product(A, tau, *, out=None):  # noqa: N803
     if tau.dtype != A.dtype:
         raise RuntimeError(f"{name}: expected A and tau of one dtype, got {A.dtype} and {tau.dtype}")
     vectors = tril(A[..., :, :k], -1) + discrete(lambda xp, a: xp.eye(m, k, dtype=a.dtype), A)
-    q = discrete(lambda xp, a: xp.broadcast_to(xp.eye(m, n, dtype=a.dtype), a.shape).copy(), A)
+    q = unread(A, discrete(lambda xp, a: xp.broadcast_to(xp.eye(m, n, dtype=a.dtype), a.shape), A))  # in the graph
     for i in reversed(range(k)):
         v = vectors[..., :, i:i + 1]
         q = q - tau[..., i, None, None] * (v @ (transpose(v, -2, -1) @ q))

@@ -5,7 +5,7 @@ backward writes the gradient onto the diagonal of zeros; diag_embed, its inverse
 """
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, is_grad_enabled
 from .elementwise import cast
 from .indexing import IndexPut
 from .layout import clone, contiguous_format
@@ -138,6 +138,8 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):  # noqa: A002
     shape = diagonal(input, offset, dim1, dim2).shape
     if src.shape != shape:
         raise RuntimeError(f"diagonal_scatter: src must have the diagonal's shape {shape}, got {src.shape}")
+    if src.requires_grad and is_grad_enabled() and backend.kind_of(input.dtype) != "f":
+        raise RuntimeError(f"diagonal_scatter: src requires grad, which a result of {input.dtype} cannot carry")
     axes = (normalize_dim(dim1, input.ndim), normalize_dim(dim2, input.ndim))
     matrices = movedim(input, axes, (-2, -1))
     xp, n = backend.xp_of(input.array), shape[-1]

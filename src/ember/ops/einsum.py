@@ -8,6 +8,7 @@ the output is "..." and then the letters that appear once, in alphabetical order
 import string
 
 from ..autograd import Function
+from .reduce import accumulating
 from .shape import expand
 
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase  # sublist integers 0..51 name these, in order
@@ -125,7 +126,11 @@ def einsum(*args):
     dtypes = sorted({str(x.dtype) for x in operands})
     if len(dtypes) > 1:
         raise RuntimeError(f"einsum(): expected operands of one dtype, got {' and '.join(dtypes)}")
+    if len(operands) > 1 and dtypes == ["bool"]:
+        raise RuntimeError("einsum(): expected numbers, got bool operands (PyTorch has no product of bool matrices)")
     letters, output = _parse(equation, operands)
+    if len(operands) == 1 and set(letters[0]) - set(output):
+        operands = [accumulating(operands[0], None)]  # a sum of one operand is torch.sum's: integers as int64
     sizes = _sizes(letters, operands)
     full = [expand(x, tuple(sizes[c] for c in term)) for term, x in zip(letters, operands)]
     return Einsum.apply(*full, letters=tuple(letters), output=output)

@@ -5,10 +5,11 @@ matrices, grids, combinations, and repeats. Each is a composition, so its gradie
 
 import itertools
 
-from .. import backend
+from .. import backend, dtypes
+from .elementwise import cast
 from .indexing import IntegerResult, check_index_dtype, getitem
 from .padding import pad
-from .shape import (atleast_1d, atleast_2d, atleast_3d, cat, chunk, common_dtype, expand, flatten, normalize_dim,
+from .shape import (atleast_1d, atleast_2d, atleast_3d, cat, chunk, expand, flatten, normalize_dim,
                     numpy_names, reshape, shape_arg, split, stack)
 
 # ---------------------------------------------------------------------------------------------
@@ -49,12 +50,13 @@ def column_stack(tensors):
 
 def block_diag(*tensors):
     """The block-diagonal matrix with the tensors (matrices; vectors as rows, numbers as 1x1) on its
-    diagonal, in order, and zeros elsewhere."""
+    diagonal, in order, and zeros elsewhere; of the tensors' promoted dtype (0-d ones count less)."""
     tensors = _tensors("block_diag", tensors)
     for i, t in enumerate(tensors):
         if t.ndim > 2:
             raise RuntimeError(f"block_diag: tensors must have at most 2 dimensions, tensor {i} has {t.ndim}")
-    blocks = [reshape(t, (1, t.numel())) if t.ndim < 2 else t for t in common_dtype(tensors)]
+    dtype = dtypes.common_dtype(*tensors)
+    blocks = [reshape(t, (1, t.numel())) if t.ndim < 2 else t for t in (cast(t, dtype) for t in tensors)]
     width, left, rows = sum(b.shape[1] for b in blocks), 0, []
     for b in blocks:
         rows.append(pad(b, (left, width - left - b.shape[1])))

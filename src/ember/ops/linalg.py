@@ -8,13 +8,15 @@ cross product and the distances between two sets of points (cdist). einsum is in
 
 import math
 
+from .. import backend
 from ..autograd import Function, InputError
 from .decompositions import no_out, warn_deprecated
 from .diagonal import diagonal
 from .elementwise import into_out, promote
 from .pointwise import sqrt
-from .reduce import vector_norm
-from .shape import broadcast_shapes, normalize_dim, numpy_names, permute, reshape, stack, transpose, unbind, unsqueeze
+from .reduce import unread, vector_norm
+from .shape import (broadcast_shapes, common_dtype, normalize_dim, numpy_names, permute, reshape, stack, transpose,
+                    unbind, unsqueeze)
 
 
 class MatMul(Function):
@@ -153,6 +155,13 @@ def _check_same_dtype(name, *tensors):
         raise RuntimeError(f"{name}: expected tensors of one dtype, got {' and '.join(dtypes)}")
 
 
+def _check_one_dtype_not_bool(name, *tensors):
+    """The operands of a matrix product: of one dtype, and not bool (PyTorch has no product of bool matrices)."""
+    _check_same_dtype(name, *tensors)
+    if tensors[0].dtype == backend.bool_:
+        raise RuntimeError(f"{name}: expected numbers, got bool tensors")
+
+
 def _check_ndim(name, **operands):
     """Each operand, given as name=(tensor, its number of dimensions), must have that many dimensions."""
     for what, (x, ndim) in operands.items():
@@ -167,7 +176,7 @@ def _product(name, out, **operands):
     no_out(name, out)
     _check_ndim(name, **operands)
     (a, _), (b, _) = operands.values()
-    _check_same_dtype(name, a, b)
+    _check_one_dtype_not_bool(name, a, b)
     rows = b.shape[0] if b.ndim == 1 else b.shape[-2]
     if a.shape[-1] != rows or (a.ndim == b.ndim == 3 and a.shape[0] != b.shape[0]):
         raise RuntimeError(f"{name}: shapes {a.shape} and {b.shape} cannot be multiplied")
@@ -221,7 +230,7 @@ ger = outer
 
 def _scaled_sum(name, input, product, beta, alpha):
     """beta · input + alpha · product, input broadcast to the product's shape; with beta = 0 input is not
-    read (NaN in it does not spread), as in PyTorch."""
+    read (NaN in it does not spread) and its gradient is 0, as in PyTorch."""
     _check_same_dtype(name, input, product)
     fits = input.ndim <= product.ndim and all(n in (1, m) for n, m in zip(input.shape[::-1], product.shape[::-1]))
     if not fits:
@@ -229,7 +238,7 @@ def _scaled_sum(name, input, product, beta, alpha):
                            f"{product.shape}")
     scaled = product if alpha == 1 else product * alpha
     if beta == 0:
-        return scaled
+        return unread(input, scaled)
     return (input if beta == 1 else input * beta) + scaled
 
 
@@ -264,23 +273,30 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):  # noqa: A002
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):  # noqa: A002
-    """beta · input + alpha · outer(vec1, vec2), input broadcast to (n, m)."""
+    """beta · input + alpha · outer(vec1, vec2), input broadcast to (n, m); unlike the other products, of
+    operands of any dtypes, promoted (a 0-d input counts as much as the vectors, as in PyTorch)."""
     no_out("addr", out)
-    _check_same_dtype("addr", vec1, vec2)
+    input, vec1, vec2 = common_dtype([input, vec1, vec2])
+    if input.dtype == backend.bool_:  # of bools, beta and alpha are truth values, as in PyTorch
+        beta, alpha = bool(beta), bool(alpha)
     return _scaled_sum("addr", input, outer(vec1, vec2), beta, alpha)
 
 
 def adjoint(input):  # noqa: A002
     """The transpose of each matrix of input (the last two dimensions; for real numbers, the conjugate
-    transpose is the transpose)."""
+    transpose is the transpose); a 0-d tensor is its own."""
+    if input.ndim == 0:
+        return input
     if input.ndim < 2:
         raise RuntimeError(f"adjoint: expected matrices or batches of matrices, got shape {input.shape}")
     return transpose(input, -2, -1)
 
 
 def trace(input):  # noqa: A002
-    """The sum of a matrix's diagonal (integers sum to int64)."""
+    """The sum of a matrix's diagonal (integers sum to int64; bools are refused, as in PyTorch)."""
     _check_ndim("trace", input=(input, 2))
+    if input.dtype == backend.bool_:
+        raise RuntimeError("trace: expected numbers, got a bool tensor")
     return diagonal(input).sum()
 
 
@@ -317,14 +333,19 @@ def _contracted_dims(name, a, b, dims):
 
 def tensordot(a, b, dims=2, out=None):
     """Σ over dims of a paired with dims of b (see _contracted_dims) of a·b: a's other dimensions, then b's.
+    A contracted dimension of size 1 broadcasts against its partner, which is summed to size 1 first.
     Both are permuted and reshaped into matrices, for one matrix product."""
     no_out("tensordot", out)
-    _check_same_dtype("tensordot", a, b)
+    _check_one_dtype_not_bool("tensordot", a, b)
     dims_a, dims_b = _contracted_dims("tensordot", a, b, dims)
     for da, db in zip(dims_a, dims_b):
-        if a.shape[da] != b.shape[db]:
+        if a.shape[da] != b.shape[db] and a.shape[da] != 1 and b.shape[db] != 1:
             raise RuntimeError(f"tensordot: contracted dimensions must match, got size {a.shape[da]} (dim {da}) "
                                f"and {b.shape[db]} (dim {db})")
+        if a.shape[da] == 1 and b.shape[db] != 1:
+            b = b.sum(db, keepdim=True, dtype=b.dtype)
+        elif b.shape[db] == 1 and a.shape[da] != 1:
+            a = a.sum(da, keepdim=True, dtype=a.dtype)
     free_a = [d for d in range(a.ndim) if d not in dims_a]
     free_b = [d for d in range(b.ndim) if d not in dims_b]
     shape_a, shape_b = [a.shape[d] for d in free_a], [b.shape[d] for d in free_b]
@@ -378,7 +399,7 @@ def multi_dot(tensors, *, out=None):
     tensors = list(tensors)
     if len(tensors) < 2:
         raise RuntimeError(f"{name}: expected at least 2 tensors, got {len(tensors)}")
-    _check_same_dtype(name, *tensors)
+    _check_one_dtype_not_bool(name, *tensors)
     for i, t in enumerate(tensors):
         ends = i in (0, len(tensors) - 1)
         if t.ndim != 2 and not (ends and t.ndim == 1):

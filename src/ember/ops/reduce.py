@@ -85,6 +85,13 @@ def discrete(fn, *tensors):
     return Discrete.apply(*(t.detach() if hasattr(t, "detach") else t for t in tensors), fn=fn)
 
 
+def unread(x, result):
+    """result, with x in its graph for a gradient of 0 but its values unread (NaN in x does not spread): a
+    term PyTorch scales by 0 (addmm's input at beta = 0, matrix_power's A at n = 0); result broadcasts x."""
+    never = discrete(lambda xp, r: xp.zeros(r.shape, dtype=bool), result)
+    return where(never, x, result)
+
+
 def scalar_result(result):
     """The (values, indices) of an op along dim 0 of a 0-d tensor seen as one element, back as 0-d tensors."""
     return values_indices(reshape(result.values, ()), reshape(result.indices, ()))
@@ -98,7 +105,7 @@ class Sum(Function):
 
     def forward(ctx, x, axes, keepdims):
         ctx.axes, ctx.keepdims, ctx.input_shape = axes, keepdims, x.shape
-        return x.sum(axis=axes, keepdims=keepdims)
+        return x.sum(axis=axes, keepdims=keepdims, dtype=x.dtype)  # NumPy's own sums int32 to int64
 
     def backward(ctx, grad):
         return _spread(grad, ctx)

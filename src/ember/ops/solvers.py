@@ -10,13 +10,14 @@ from collections import namedtuple
 
 import numpy as np
 
+from .. import backend
 from ..autograd import Function
-from .decompositions import (check_matrices, lapack, no_out, permutation, report_singular, singular_info, substitute,
-                             svdvals, transposed, warn_deprecated, where_factored)
+from .decompositions import (LinAlgError, check_matrices, lapack, no_out, permutation, report_singular, singular_info,
+                             substitute, svdvals, transposed, warn_deprecated, where_factored)
 from .elementwise import where
 from .indexing import take_along_dim
 from .linalg import matmul
-from .reduce import discrete
+from .reduce import discrete, unread
 from .shape import expand, movedim, reshape, unsqueeze
 
 inv_ex_result = namedtuple("linalg_inv_ex", ["inverse", "info"])
@@ -178,6 +179,8 @@ def cholesky_inverse(L, upper=False, *, out=None):  # noqa: N803
     """A⁻¹ for A = L Lᵀ (A = Uᵀ U when upper) given its Cholesky factor."""
     no_out("cholesky_inverse", out)
     check_matrices("cholesky_inverse", L, square=True)
+    if bool((L.diagonal(0, -2, -1) == 0).any()):
+        raise LinAlgError("cholesky_inverse: a zero on the diagonal of the factor: the matrix is singular")
     return cholesky_solve(_identity(L), L, upper)
 
 
@@ -464,12 +467,14 @@ def matrix_exp(A):  # noqa: N803
 
 
 def matrix_power(A, n, *, out=None):  # noqa: N803
-    """Aⁿ for each square matrix of A: the identity for n = 0 (a constant, outside the graph), A⁻¹ to the power
-    |n| for n < 0; by repeated squaring, log₂ n products. Integer matrices take n ≥ 0."""
+    """Aⁿ for each square matrix of A: the identity for n = 0 (its gradient 0, as in PyTorch), A⁻¹ to the power
+    |n| for n < 0; by repeated squaring, log₂ n products. Integer matrices take n ≥ 0, bool ones n ≤ 1."""
     name = "linalg.matrix_power"
     no_out(name, out)
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"{name}: expected square matrices, got shape {A.shape}")
+    if A.dtype == backend.bool_ and n > 1:
+        raise RuntimeError(f"{name}: expected numbers, got bool matrices (PyTorch has no product of them)")
     if n < 0:
         A, n = inv(A), -n
     result = None
@@ -480,7 +485,7 @@ def matrix_power(A, n, *, out=None):  # noqa: N803
         if n:
             A = matmul(A, A)
     if result is None:
-        return discrete(lambda xp, a: xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape).copy(), A)
+        return unread(A, discrete(lambda xp, a: xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape), A))
     return result
 
 

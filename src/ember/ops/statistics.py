@@ -174,7 +174,7 @@ def _check_weights(name, weights, kind, observations):
     if weights.dtype.kind not in kind:
         raise RuntimeError(f"cov: {name} must be {'integers' if kind == 'iu' else 'floating point'}, "
                            f"got {weights.dtype}")
-    if bool((weights < 0).any()):
+    if not bool((weights >= 0).all()):  # NaN too, as in PyTorch
         raise RuntimeError(f"cov: {name} cannot be negative")
 
 
@@ -185,6 +185,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
     effective count of NumPy's cov)."""
     if input.ndim > 2:
         raise RuntimeError(f"cov: expected a tensor of at most 2 dimensions, got shape {input.shape}")
+    if input.dtype == backend.bool_:
+        raise RuntimeError("cov: expected numbers, got a bool tensor")
     observations = to_float(input) if input.ndim == 2 else reshape(to_float(input), 1, -1)
     n = observations.shape[1]
     weights = None
@@ -200,6 +202,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):  # noqa: A002
         out = matmul(centered, centered.mT) / divisor
     else:
         total = sum(weights)
+        if not bool(total):
+            raise RuntimeError("cov: the weights sum to zero and cannot be normalized")
         centered = observations - sum(observations * weights, 1, keepdim=True) / total
         divisor = total - correction * (sum(weights * aweights) / total if aweights is not None else 1)
         out = matmul(centered * weights, centered.mT) / clamp(divisor, min=0)
