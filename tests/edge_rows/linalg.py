@@ -171,15 +171,18 @@ def bools_or_infinite_cube(arrays, dim):
 
 
 def singular_reflection(arrays, dim):
-    """orgqr's A and tau where some Hᵢ = I - τᵢ vᵢ vᵢᵀ has no inverse or nearly none: τᵢ ‖vᵢ‖² within 1e-3
-    (float32) or 1e-6 (float64) of 1."""
+    """orgqr's A and tau where some Hᵢ = I - τᵢ vᵢ vᵢᵀ (of eigenvalues 1 and 1 - τᵢ ‖vᵢ‖²) has no inverse or
+    nearly none in float64 (τᵢ ‖vᵢ‖² within 1e-6 of 1), or in float32 a condition number above 4."""
     a, tau = arrays
     k = tau.shape[-1] if tau.ndim else 0
     if a.ndim < 2 or tau.ndim != a.ndim - 1 or k > min(a.shape[-2:]) or tau.shape[:-1] != a.shape[:-2]:
         return False
     vectors = np.tril(a[..., :, :k].astype(np.float64), -1) + np.eye(a.shape[-2], k)
     products = tau * np.square(vectors).sum(axis=-2)
-    return bool((np.abs(1 - products) < (1e-3 if np.float32 in (a.dtype, tau.dtype) else 1e-6)).any())
+    eigenvalue = np.abs(1 - products)
+    if np.float32 in (a.dtype, tau.dtype):
+        return bool(((eigenvalue > 4) | (eigenvalue < 1 / 4)).any())
+    return bool((eigenvalue < 1e-6).any())
 
 
 def square(a):
@@ -429,6 +432,8 @@ DIFFERENCES = {
     "cholesky_inverse upper": "as cholesky_inverse", "cholesky_solve": "as cholesky_inverse",
     "cholesky_solve upper": "as cholesky_inverse",
     "orgqr": "as det's edge values; and reflections Hᵢ = I - τᵢvᵢvᵢᵀ without an inverse, or nearly (τᵢ‖vᵢ‖² "
-             "within 1e-3 of 1 in float32, 1e-6 in float64): PyTorch's backward inverts each Hᵢ (NaN, or its "
-             "rounding magnified), ember's differentiates the products",
+             "within 1e-6 of 1 in float64): PyTorch's backward inverts each Hᵢ (NaN, or its rounding magnified), "
+             "ember's differentiates the products; in float32, an Hᵢ of condition number above 4 (its eigenvalue "
+             "1 - τᵢ‖vᵢ‖² beyond ±4 or within ±1/4): PyTorch's gradient loses digits there that ember's keeps "
+             "(-1.33896 for the exact -1.33912 at A = [[0, 0], [3, 0], [0, 1]], τ = [2, 3])",
 }
