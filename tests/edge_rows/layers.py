@@ -1,24 +1,330 @@
 """The rows of the layers' functions that are not convolutions (linear, bilinear, embedding, the norms,
 dropout, attention, prelu and rrelu) and of the losses and distances."""
 
-from differential import EDGES, FLOATS, INTEGERS, Op, function, functional, method  # noqa: F401 (for the rows)
+import numpy as np
+
+from differential import EDGES, FLOATS, Op, function, functional, inexact_float64
+
+# The edge values less ±inf, NaN and ±1e38; less ±1e38 (see DIFFERENCES).
+FINITE = tuple(v for v in EDGES if abs(v) < 1e38)
+NOT_HUGE = tuple(v for v in EDGES if abs(v) != 1e38)
+
+
+def indices(lib, *values):
+    """The int64 tensor of values (nested lists for more dimensions)."""
+    return lib.tensor(list(values), dtype=lib.int64)
+
+
+def classes(lib, x):
+    """Class indices for the scores x, (C,) or (N, C, d...): shape x's without dim 1, values 0, 1, ... mod C."""
+    shape = tuple(x.shape)
+    target_shape = () if len(shape) == 1 else shape[:1] + shape[2:]
+    sides = shape[0] if len(shape) == 1 else shape[1]
+    return lib.tensor(np.arange(int(np.prod(target_shape))).reshape(target_shape) % max(sides, 1))
+
+
+def signs(lib, x, drop=0):
+    """Targets 1, -1, 1, ... of x's dtype, shaped as x less its last drop dimensions."""
+    shape = tuple(x.shape)[:len(x.shape) - drop]
+    return lib.tensor(np.resize([1.0, -1.0], shape).reshape(shape)).to(x.dtype)
+
+
+# Shapes of (input, weight, bias) of linear: small cases, an empty batch, sizes of 1, and refused ones.
+LINEAR = (((2, 3), (4, 3), (4,)), ((0, 3), (4, 3), (4,)), ((3,), (1, 3), (1,)), ((2, 1, 3), (2, 3), (2,)),
+          ((1, 1), (1, 1), (1,)), ((2, 0), (3, 0), (3,)), ((2, 3), (4, 2), (4,)), ((2, 3), (4, 3), (3,)))
+BILINEAR = (((2, 3), (2, 4), (5, 3, 4), (5,)), ((0, 3), (0, 4), (5, 3, 4), (5,)), ((1, 1), (1, 1), (1, 1, 1), (1,)),
+            ((3,), (4,), (2, 3, 4), (2,)), ((2, 3), (1, 4), (5, 3, 4), (5,)), ((2, 3), (2, 4), (5, 4, 3), (5,)))
+# (input, weight, bias) of the norms over channels (dim 1).
+CHANNELS = (((2, 3), (3,), (3,)), ((2, 3, 2), (3,), (3,)), ((1, 3, 1), (3,), (3,)), ((0, 3, 2), (3,), (3,)),
+            ((2, 1, 2, 2), (1,), (1,)), ((2, 3), (2,), (2,)), ((3,), (3,), (3,)))
+# instance_norm's: as CHANNELS less 1-D inputs and an empty batch; torch.batch_norm's and torch.instance_norm's: less what F.*
+# refuses (see DIFFERENCES).
+INSTANCES = CHANNELS[:3] + CHANNELS[4:-1]
+KERNEL_BATCH = CHANNELS[:2] + CHANNELS[3:]
+KERNEL_INSTANCES = (((2, 3, 2), (3,), (3,)), ((2, 1, 2, 2), (1,), (1,)), ((2, 3, 2), (2,), (2,)))
+GROUPS = (((2, 4), (4,), (4,)), ((2, 4, 3), (4,), (4,)), ((0, 4, 1), (4,), (4,)), ((1, 2), (2,), (2,)),
+          ((2, 2, 1, 2), (2,), (2,)), ((2, 3), (3,), (3,)))
+# (query, key, value) of attention.
+ATTENTION = (((2, 3, 4), (2, 5, 4), (2, 5, 6)), ((1, 1, 1), (1, 1, 1), (1, 1, 1)), ((2, 0, 4), (2, 5, 4), (2, 5, 6)),
+             ((2, 3, 4), (2, 0, 4), (2, 0, 6)), ((3, 2), (2, 2), (2, 1)), ((2, 1, 3, 2), (2, 1, 2, 2), (2, 1, 2, 3)),
+             ((2, 3, 4), (2, 5, 3), (2, 5, 6)))
+PRELU = (((2, 3), (3,)), ((2, 3), (1,)), ((2, 3, 2), (3,)), ((3,), (1,)), ((), (1,)), ((0, 3), (3,)),
+         ((2, 3), (2,)))
+# Scores (N, C) or (C,) or (N, C, d) of the classification losses.
+SCORES = (((3, 4),), ((1, 1),), ((4,),), ((0, 4),), ((2, 3, 2),))
+MATRICES = (((3, 2),), ((1, 2),), ((2, 0),), ((3,),))  # not (0, M): PyTorch 2.13's backward of pdist crashes there
+PAIRS = (((2, 3), (2, 3)), ((3,), (3,)), ((1, 1), (1, 1)), ((0, 3), (0, 3)), ((2, 3), (2, 4)))
+TRIPLES = (((2, 3), (2, 3), (2, 3)), ((3,), (3,), (3,)), ((1, 1), (1, 1), (1, 1)), ((0, 3), (0, 3), (0, 3)),
+           ((2, 3), (1, 3), (2, 3)), ((2, 3), (2, 3), (2, 4)))
+CDIST = (((3, 2), (4, 2)), ((1, 1), (1, 1)), ((0, 2), (3, 2)), ((2, 0), (3, 0)), ((2, 3, 2), (2, 1, 2)),
+         ((3, 2), (4, 3)))
+
+
+def no_keys_and_a_huge_query(arrays, dim):
+    """Attention with no keys (S = 0) and a query holding ±inf or NaN."""
+    return arrays[1].shape[-2] == 0 and not np.isfinite(arrays[0]).all()
+
+
+def infinite_weight(arrays, dim):
+    """A norm's weight (the second input) holds ±inf."""
+    return bool(np.isinf(arrays[1]).any())
+
+
+def infinite_target(arrays, dim):
+    """A loss's target (the second input) holds ±inf."""
+    return bool(np.isinf(arrays[1]).any())
+
+
+def tied_coordinates(arrays, dim):
+    """cdist's points x1, x2 with a pair whose largest |difference| (not 0) is taken by two coordinates or more."""
+    with np.errstate(invalid="ignore"):
+        gaps = np.abs(arrays[0][..., :, None, :] - arrays[1][..., None, :, :])
+        if gaps.size == 0:
+            return False
+        largest = gaps.max(-1, keepdims=True)
+        return bool((((gaps == largest) & (largest > 0)).sum(-1) > 1).any())
+
+
+def minus_eps_float32_variance(arrays, dim):
+    """A float32 running variance (the third input) of -eps, -1e-5 in float32."""
+    return arrays[2].dtype == np.float32 and bool((arrays[2] == np.float32(-1e-5)).any())
+
+
+def batch_norm_updating(lib, x, mean, var):
+    """F.batch_norm in training with running statistics: the result and the updated statistics."""
+    mean, var = mean.detach().clone(), var.detach().clone()
+    return lib.nn.functional.batch_norm(x, mean, var, training=True, momentum=0.3), mean, var
+
+
+def ctc(lib, scores, **kwargs):
+    """F.ctc_loss of the log-probabilities log_softmax(scores), scores (4, 2, C): targets [1, 2] and [1, 1] (one
+    that needs 3 steps) over 4 and 3 steps (see DIFFERENCES for why log_softmax)."""
+    return lib.nn.functional.ctc_loss(scores.log_softmax(-1), indices(lib, [1, 2], [1, 1]), indices(lib, 4, 3),
+                                      indices(lib, 2, 2), **kwargs)
+
+
+def multilabel_targets(lib, x):
+    """multilabel_margin_loss's targets for x: the classes C-1 and 0, then -1 (the end of the list)."""
+    shape = tuple(x.shape)
+    sides = shape[-1]
+    row = ([sides - 1, 0] + [-1] * sides)[:sides]
+    return lib.tensor(np.broadcast_to(np.array(row, dtype=np.int64), shape).copy())
+
+
+def large_margin(arrays, dim):
+    """soft_margin_loss's -target·input beyond 80 (or NaN), where e^(-y·x) overflows float32."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return not bool((np.abs(arrays[0].astype(np.float64) * arrays[1]) <= 80).all())
+
 
 ROWS = [
+    # Linear maps.
+    Op("F.linear", functional("linear"), arity=3, dtypes=FLOATS, one_dtype=True, shapes=LINEAR,
+       differs=inexact_float64),
+    Op("F.linear no bias", functional("linear"), arity=2, dtypes=FLOATS, one_dtype=True,
+       shapes=tuple(s[:2] for s in LINEAR), differs=inexact_float64),
+    Op("F.bilinear", functional("bilinear"), arity=4, dtypes=FLOATS, shapes=BILINEAR),
+    Op("bilinear", function("bilinear"), arity=4, dtypes=FLOATS, shapes=BILINEAR),
+
+    # Embeddings: the indices are constants.
+    Op("F.embedding", lambda lib, w: lib.nn.functional.embedding(indices(lib, [0, 2], [2, 1]), w),
+       dtypes=FLOATS, shapes=(((3, 2),), ((3, 0),), ((3, 1),), ((2, 2),), ((3,),))),
+    Op("F.embedding padding_idx", lambda lib, w: lib.nn.functional.embedding(indices(lib, 0, 2, 2), w, padding_idx=2),
+       dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),))),
+    Op("embedding", lambda lib, w: lib.embedding(w, indices(lib, [0, 2], [1, 1]), 1), dtypes=FLOATS,
+       shapes=(((3, 2),), ((3, 0),), ((2, 2),))),
+    Op("F.embedding_bag", lambda lib, w: lib.nn.functional.embedding_bag(indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 1)),
+       dtypes=FLOATS, shapes=(((3, 2),), ((3, 0),), ((3, 1),), ((2, 2),))),
+    Op("F.embedding_bag sum", lambda lib, w: lib.nn.functional.embedding_bag(
+        indices(lib, [0, 2], [1, 1]), w, mode="sum"), dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),))),
+    Op("F.embedding_bag max", lambda lib, w: lib.nn.functional.embedding_bag(
+        indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 1), mode="max"), dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),))),
+    Op("F.embedding_bag per_sample_weights", lambda lib, w, s: lib.nn.functional.embedding_bag(
+        indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 1), mode="sum", per_sample_weights=s), dtypes=FLOATS,
+       shapes=(((3, 2), (4,)), ((3, 1), (4,)), ((3, 2), (3,))), differs=inexact_float64),
+    Op("F.embedding_bag include_last_offset", lambda lib, w: lib.nn.functional.embedding_bag(
+        indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 4), include_last_offset=True, padding_idx=1),
+       dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),))),
+
+    # Normalization, over values less ±1e38 (see DIFFERENCES).
+    Op("F.batch_norm", lambda lib, x, w, b: lib.nn.functional.batch_norm(x, None, None, w, b, training=True),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE),
+    Op("F.batch_norm eval", lambda lib, x, m, v: lib.nn.functional.batch_norm(x, m.detach(), v.detach()),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE),
+    Op("F.batch_norm running statistics", batch_norm_updating, arity=3, dtypes=FLOATS, one_dtype=True,
+       shapes=CHANNELS, edges=NOT_HUGE),
+    Op("batch_norm", lambda lib, x, w, b: lib.batch_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_BATCH, edges=NOT_HUGE),
+    Op("F.instance_norm", lambda lib, x, w, b: lib.nn.functional.instance_norm(x, weight=w, bias=b),
+       arity=3, dtypes=FLOATS, shapes=INSTANCES, edges=NOT_HUGE, differs=infinite_weight),
+    Op("F.instance_norm running statistics", lambda lib, x, m, v: lib.nn.functional.instance_norm(
+        x, m.detach(), v.detach(), use_input_stats=False), arity=3, dtypes=FLOATS, one_dtype=True, shapes=INSTANCES,
+       edges=NOT_HUGE, differs=minus_eps_float32_variance),
+    Op("instance_norm", lambda lib, x, w, b: lib.instance_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_INSTANCES, edges=NOT_HUGE, differs=infinite_weight),
+    Op("F.group_norm", lambda lib, x, w, b: lib.nn.functional.group_norm(x, 2, w, b), arity=3, dtypes=FLOATS,
+       shapes=GROUPS, edges=NOT_HUGE, differs=infinite_weight),
+    Op("group_norm", lambda lib, x: lib.group_norm(x, 1), dtypes=FLOATS, shapes=tuple(s[:1] for s in GROUPS),
+       edges=NOT_HUGE),
+    Op("F.layer_norm", lambda lib, x, w, b: lib.nn.functional.layer_norm(x, (3,), w, b), arity=3, dtypes=FLOATS,
+       one_dtype=True, shapes=(((2, 3), (3,), (3,)), ((3,), (3,), (3,)), ((0, 3), (3,), (3,)), ((2, 3), (2,), (3,))),
+       edges=NOT_HUGE, differs=infinite_weight),
+    Op("F.layer_norm 2 dims", lambda lib, x: lib.nn.functional.layer_norm(x, (2, 1)), dtypes=FLOATS,
+       shapes=(((3, 2, 1),), ((2, 1),), ((2, 2),)), edges=NOT_HUGE),
+    Op("layer_norm", lambda lib, x: lib.layer_norm(x, (1,)), dtypes=FLOATS, shapes=(((2, 1),), ((1,),), ((2,),)),
+       edges=NOT_HUGE),
+    Op("F.rms_norm", lambda lib, x, w: lib.nn.functional.rms_norm(x, (3,), w), arity=2, dtypes=FLOATS,
+       shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 3), (3,)), ((2, 1, 3), (3,)), ((2, 3), (2,))), edges=NOT_HUGE),
+    Op("rms_norm", lambda lib, x: lib.rms_norm(x, (2,), eps=1e-3), dtypes=FLOATS, shapes=(((3, 2),), ((2,),), ((1,),)),
+       edges=NOT_HUGE),
+    Op("F.local_response_norm", functional("local_response_norm", 2), dtypes=FLOATS,
+       shapes=(((2, 3, 2),), ((1, 1, 1),), ((0, 3, 2),), ((1, 3, 2, 2),), ((1, 2, 1, 1, 2),), ((2, 3),))),
+    Op("renorm", lambda lib, x, d: lib.renorm(x, 2, d, 1.0), dtypes=FLOATS, dim=True),
+    Op("renorm p=1", lambda lib, x, d: lib.renorm(x, 1, d, 0.5), dtypes=FLOATS, dim=True),
+
+    # Dropout, in its deterministic forms: not training, or p of 0 or 1.
+    *[Op(f"F.{name} {form}", functional(name, **options), dtypes=FLOATS, max_dims=4)
+      for name in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")
+      for form, options in (("not training", dict(p=0.5, training=False)), ("p=0", dict(p=0.0, training=True)),
+                            ("p=1", dict(p=1.0, training=True)))],
+    *[Op(f"{name} {form}", function(name, *arguments), dtypes=FLOATS, max_dims=4)
+      for name in ("dropout", "feature_dropout", "alpha_dropout", "feature_alpha_dropout")
+      for form, arguments in (("not training", (0.5, False)), ("p=0", (0.0, True)), ("p=1", (1.0, True)))],
+
+    # Attention.
+    Op("F.scaled_dot_product_attention", functional("scaled_dot_product_attention"), arity=3, dtypes=FLOATS,
+       shapes=ATTENTION, differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
+    Op("F.scaled_dot_product_attention causal scale", functional("scaled_dot_product_attention", is_causal=True,
+                                                                 scale=0.5), arity=3, dtypes=FLOATS, shapes=ATTENTION,
+       differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
+    Op("F.scaled_dot_product_attention float mask", lambda lib, q, k, v, m: lib.nn.functional.scaled_dot_product_attention(
+        q, k, v, attn_mask=m), arity=4, dtypes=FLOATS, shapes=tuple((*s, (s[0][-2], s[1][-2])) for s in ATTENTION),
+       differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
+    Op("F.scaled_dot_product_attention bool mask", lambda lib, q, k, v: lib.nn.functional.scaled_dot_product_attention(
+        q, k, v, attn_mask=lib.tensor([[True, False], [False, False]])), arity=3, dtypes=FLOATS,
+       shapes=(((2, 2), (2, 2), (2, 3)), ((1, 2, 1), (1, 2, 1), (1, 2, 2))), differs=inexact_float64),
+
+    # Activations with parameters: prelu's weight; rrelu not training, or training with lower = upper (no draw).
+    Op("F.prelu", functional("prelu"), arity=2, dtypes=FLOATS, shapes=PRELU),
+    Op("prelu", function("prelu"), arity=2, dtypes=FLOATS, shapes=PRELU),
+    Op("F.rrelu", functional("rrelu"), dtypes=FLOATS),
+    Op("F.rrelu training lower=upper", functional("rrelu", 0.25, 0.25, training=True), dtypes=FLOATS),
+    Op("rrelu", function("rrelu", 0.1, 0.3), dtypes=FLOATS),
+    Op("F.gumbel_softmax one class", lambda lib, x: lib.nn.functional.gumbel_softmax(x, tau=0.5), dtypes=FLOATS,
+       shapes=(((2, 1),), ((1,),), ((0, 1),), ((3, 2, 1),))),
+    Op("F.gumbel_softmax hard one class", lambda lib, x: lib.nn.functional.gumbel_softmax(x, hard=True, dim=0),
+       dtypes=FLOATS, shapes=(((1, 2),), ((1,),), ((1, 0),))),
+
+    # Classification losses: the class indices are constants made from the scores' shape.
+    Op("F.cross_entropy", lambda lib, x: lib.nn.functional.cross_entropy(x, classes(lib, x)), dtypes=FLOATS,
+       shapes=SCORES),
+    Op("F.cross_entropy sum", lambda lib, x: lib.nn.functional.cross_entropy(x, classes(lib, x), reduction="sum"),
+       dtypes=FLOATS, shapes=SCORES),
+    Op("F.cross_entropy none ignore_index", lambda lib, x: lib.nn.functional.cross_entropy(
+        x, classes(lib, x), reduction="none", ignore_index=1), dtypes=FLOATS, shapes=SCORES),
+    Op("F.cross_entropy label_smoothing weight", lambda lib, x, w: lib.nn.functional.cross_entropy(
+        x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS,
+       shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
+    Op("F.cross_entropy probabilities", functional("cross_entropy", label_smoothing=0.1), arity=2, dtypes=FLOATS,
+       shapes=tuple(s * 2 for s in SCORES)),
+    Op("F.nll_loss", lambda lib, x: lib.nn.functional.nll_loss(x, classes(lib, x)), dtypes=FLOATS, shapes=SCORES),
+    Op("F.nll_loss none ignore_index", lambda lib, x: lib.nn.functional.nll_loss(
+        x, classes(lib, x), reduction="none", ignore_index=0), dtypes=FLOATS, shapes=SCORES),
+    Op("F.nll_loss weight", lambda lib, x, w: lib.nn.functional.nll_loss(x, classes(lib, x), w.detach()), arity=2,
+       dtypes=FLOATS, shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
+    Op("F.linear_cross_entropy", lambda lib, x, w: lib.nn.functional.linear_cross_entropy(
+        x, w, classes(lib, x @ w.T)), arity=2, dtypes=FLOATS, one_dtype=True,
+       shapes=(((3, 2), (4, 2)), ((0, 2), (4, 2)), ((1, 1), (1, 1)), ((3, 2), (4, 3)))),
+    Op("F.linear_cross_entropy bias", lambda lib, x, w, b: lib.nn.functional.linear_cross_entropy(
+        x, w, classes(lib, x @ w.T), linear_bias=b, reduction="sum"), arity=3, dtypes=FLOATS, one_dtype=True,
+       shapes=(((3, 2), (4, 2), (4,)), ((1, 1), (1, 1), (1,)))),
+    Op("F.multi_margin_loss", lambda lib, x: lib.nn.functional.multi_margin_loss(x, classes(lib, x)), dtypes=FLOATS,
+       shapes=SCORES[:3]),
+    Op("F.multi_margin_loss p=2 weight", lambda lib, x, w: lib.nn.functional.multi_margin_loss(
+        x, classes(lib, x), p=2, margin=0.5, weight=w.detach(), reduction="none"), arity=2, dtypes=FLOATS,
+       shapes=(((3, 4), (4,)), ((1, 1), (1,)), ((4,), (4,)))),
+    Op("F.multilabel_margin_loss", lambda lib, x: lib.nn.functional.multilabel_margin_loss(x, multilabel_targets(lib, x)),
+       dtypes=FLOATS, shapes=SCORES[:3]),
+    Op("F.multilabel_soft_margin_loss", functional("multilabel_soft_margin_loss"), arity=2, dtypes=FLOATS,
+       shapes=tuple(s * 2 for s in SCORES[:4])),
+    Op("F.multilabel_soft_margin_loss weight", lambda lib, x, t, w: lib.nn.functional.multilabel_soft_margin_loss(
+        x, t, w.detach(), reduction="none"), arity=3, dtypes=FLOATS, shapes=(((3, 4), (3, 4), (4,)), ((1, 1), (1, 1), (1,)))),
+    Op("F.binary_cross_entropy", functional("binary_cross_entropy"), arity=2, dtypes=FLOATS, one_shape=True),
+    Op("F.binary_cross_entropy of sigmoid", lambda lib, x, t, w: lib.nn.functional.binary_cross_entropy(
+        lib.sigmoid(x), t, w.detach(), reduction="none"), arity=3, dtypes=FLOATS, one_shape=True),
+    Op("F.binary_cross_entropy of sigmoid sum", lambda lib, x, t: lib.nn.functional.binary_cross_entropy(
+        lib.sigmoid(x), t, reduction="sum"), arity=2, dtypes=FLOATS, one_shape=True),
+    Op("F.binary_cross_entropy_with_logits", functional("binary_cross_entropy_with_logits"), arity=2, dtypes=FLOATS,
+       one_shape=True, one_dtype=True),
+    Op("F.binary_cross_entropy_with_logits pos_weight", lambda lib, x, t, w, p: lib.nn.functional.
+       binary_cross_entropy_with_logits(x, t, w.detach(), reduction="none", pos_weight=p.detach()), arity=4, dtypes=FLOATS,
+       one_dtype=True, differs=infinite_target),
+    Op("binary_cross_entropy_with_logits", lambda lib, x, t, p: lib.binary_cross_entropy_with_logits(
+        x, t, pos_weight=p.detach(), reduction=2), arity=3, dtypes=FLOATS, one_shape=True, one_dtype=True,
+       differs=infinite_target),
+    Op("F.soft_margin_loss", lambda lib, x, t: lib.nn.functional.soft_margin_loss(x, t.detach()), arity=2,
+       dtypes=FLOATS, one_shape=True, one_dtype=True, differs=large_margin),
+    Op("F.soft_margin_loss none", lambda lib, x: lib.nn.functional.soft_margin_loss(x, signs(lib, x), reduction="none"),
+       dtypes=FLOATS),
+
+    # Embedding and ranking losses: the targets ±1 are constants made from the inputs' shape.
+    Op("F.cosine_embedding_loss", lambda lib, a, b: lib.nn.functional.cosine_embedding_loss(a, b, signs(lib, a, 1)),
+       arity=2, dtypes=FLOATS, shapes=PAIRS),
+    Op("cosine_embedding_loss", lambda lib, a, b: lib.cosine_embedding_loss(a, b, signs(lib, a, 1), 0.5, 2),
+       arity=2, dtypes=FLOATS, shapes=PAIRS),
+    Op("F.hinge_embedding_loss", lambda lib, x: lib.nn.functional.hinge_embedding_loss(x, signs(lib, x)),
+       dtypes=FLOATS),
+    Op("hinge_embedding_loss", lambda lib, x: lib.hinge_embedding_loss(x, signs(lib, x), 0.5, 0), dtypes=FLOATS),
+    Op("F.margin_ranking_loss", lambda lib, a, b: lib.nn.functional.margin_ranking_loss(a, b, signs(lib, a)),
+       arity=2, dtypes=FLOATS, one_shape=True),
+    Op("margin_ranking_loss", lambda lib, a, b: lib.margin_ranking_loss(a, b, signs(lib, a), 0.5, 0),
+       arity=2, dtypes=FLOATS, one_shape=True),
+    Op("F.triplet_margin_loss", functional("triplet_margin_loss"), arity=3, dtypes=FLOATS, shapes=TRIPLES),
+    Op("F.triplet_margin_loss swap p=1", functional("triplet_margin_loss", p=1, swap=True, reduction="none"), arity=3,
+       dtypes=FLOATS, shapes=TRIPLES),
+    Op("triplet_margin_loss", function("triplet_margin_loss", 0.5, 2.0, 1e-6, True, 2), arity=3, dtypes=FLOATS,
+       shapes=TRIPLES),
+    Op("F.triplet_margin_with_distance_loss", functional("triplet_margin_with_distance_loss"), arity=3,
+       dtypes=FLOATS, shapes=TRIPLES),
+    Op("F.triplet_margin_with_distance_loss l1 swap", lambda lib, a, p, n: lib.nn.functional.triplet_margin_with_distance_loss(
+        a, p, n, distance_function=lambda x, y: (x - y).abs().sum(-1), swap=True, reduction="none"), arity=3,
+       dtypes=FLOATS, shapes=TRIPLES),
+
+    # Losses of distributions.
+    Op("F.kl_div", functional("kl_div", reduction="batchmean"), arity=2, dtypes=FLOATS),
+    Op("F.kl_div log_target", functional("kl_div", reduction="none", log_target=True), arity=2, dtypes=FLOATS),
+    Op("kl_div", function("kl_div", 2), arity=2, dtypes=FLOATS),
+    Op("F.poisson_nll_loss", functional("poisson_nll_loss"), arity=2, dtypes=FLOATS),
+    Op("F.poisson_nll_loss not log_input full", functional("poisson_nll_loss", log_input=False, full=True,
+                                                           reduction="none"), arity=2, dtypes=FLOATS,
+       differs=lambda a, d: not bool((a[1] > 0).all())),
+    Op("poisson_nll_loss", function("poisson_nll_loss", False, False, 1e-8, 2), arity=2, dtypes=FLOATS),
+    Op("F.gaussian_nll_loss", functional("gaussian_nll_loss"), arity=3, dtypes=FLOATS, one_shape=True),
+    Op("F.gaussian_nll_loss full", functional("gaussian_nll_loss", full=True, reduction="none"), arity=3,
+       dtypes=FLOATS, shapes=(((2, 3), (2, 3), (2, 1)), ((2, 3), (2, 3), (2,)), ((3,), (3,), (1,)),
+                              ((0, 2), (0, 2), (0, 1)), ((2, 3), (2, 3), (3, 1)))),
+    Op("F.ctc_loss", lambda lib, x: ctc(lib, x), dtypes=FLOATS, edges=FINITE, shapes=(((4, 2, 3),), ((4, 2, 4),))),
+    Op("F.ctc_loss sum zero_infinity", lambda lib, x: ctc(lib, x, reduction="sum", zero_infinity=True),
+       dtypes=FLOATS, edges=FINITE, shapes=(((4, 2, 3),), ((2, 2, 3),))),
+    Op("F.ctc_loss none", lambda lib, x: ctc(lib, x, reduction="none", blank=3), dtypes=FLOATS, edges=FINITE,
+       shapes=(((4, 2, 4),), ((2, 2, 4),))),
+    Op("ctc_loss", lambda lib, x: lib.ctc_loss(x.log_softmax(-1), indices(lib, [1, 2], [1, 1]), [4, 3], [2, 2], 0, 1),
+       dtypes=FLOATS, edges=FINITE, shapes=(((4, 2, 3),),)),
+
+    # Distances.
+    Op("F.pairwise_distance", functional("pairwise_distance"), arity=2, dtypes=FLOATS),
+    Op("F.pairwise_distance p=1 keepdim", functional("pairwise_distance", p=1, keepdim=True), arity=2, dtypes=FLOATS),
+    Op("pairwise_distance", function("pairwise_distance", float("inf")), arity=2, dtypes=FLOATS),
+    Op("F.pdist", functional("pdist"), dtypes=FLOATS, shapes=MATRICES),
+    Op("F.pdist p=1", functional("pdist", 1), dtypes=FLOATS, shapes=MATRICES),
+    Op("pdist", function("pdist", float("inf")), dtypes=FLOATS, shapes=MATRICES),
+    Op("cdist", function("cdist"), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=FINITE),
+    Op("cdist p=1", function("cdist", 1.0), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=FINITE),
+    Op("cdist p=0", function("cdist", 0.0), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=FINITE),
+    Op("cdist p=inf", function("cdist", float("inf")), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=FINITE,
+       differs=tied_coordinates),
 ]
 
 # The deliberate differences, each row's by its name (see DIFFERENCES in tests/test_differential.py).
 DIFFERENCES = {
 }
-
-# The differentiable public functions of this family that have no row yet.
-STILL_TO_WRITE = """
-    F.binary_cross_entropy F.binary_cross_entropy_with_logits F.cosine_embedding_loss F.cross_entropy F.ctc_loss
-    F.gaussian_nll_loss F.hinge_embedding_loss F.kl_div F.linear_cross_entropy F.margin_ranking_loss
-    F.multi_margin_loss F.multilabel_margin_loss F.multilabel_soft_margin_loss F.nll_loss F.pairwise_distance
-    F.pdist F.poisson_nll_loss F.soft_margin_loss F.triplet_margin_loss F.triplet_margin_with_distance_loss
-    binary_cross_entropy_with_logits cdist cosine_embedding_loss ctc_loss hinge_embedding_loss kl_div
-    margin_ranking_loss pairwise_distance pdist poisson_nll_loss triplet_margin_loss F.alpha_dropout F.batch_norm
-    F.bilinear F.dropout F.dropout1d F.dropout2d F.dropout3d F.embedding F.embedding_bag F.feature_alpha_dropout
-    F.group_norm F.gumbel_softmax F.instance_norm F.layer_norm F.linear F.local_response_norm F.prelu F.rms_norm
-    F.rrelu F.scaled_dot_product_attention alpha_dropout batch_norm bilinear dropout embedding feature_alpha_dropout
-    feature_dropout group_norm instance_norm layer_norm prelu renorm rms_norm rrelu"""
