@@ -1,13 +1,16 @@
 """The rows of the layers' functions that are not convolutions (linear, bilinear, embedding, the norms,
 dropout, attention, prelu and rrelu) and of the losses and distances."""
 
+import math
+
 import numpy as np
 
 from differential import EDGES, FLOATS, Op, function, functional, inexact_float64
 
-# The edge values less ±inf, NaN and ±1e38; less ±1e38 (see DIFFERENCES).
+# The edge values less ±inf, NaN and ±1e38; less ±1e38; less ±inf and NaN (see DIFFERENCES).
 FINITE = tuple(v for v in EDGES if abs(v) < 1e38)
 NOT_HUGE = tuple(v for v in EDGES if abs(v) != 1e38)
+NOT_INFINITE = tuple(v for v in EDGES if abs(v) < math.inf)
 
 
 def indices(lib, *values):
@@ -37,8 +40,8 @@ BILINEAR = (((2, 3), (2, 4), (5, 3, 4), (5,)), ((0, 3), (0, 4), (5, 3, 4), (5,))
 # (input, weight, bias) of the norms over channels (dim 1).
 CHANNELS = (((2, 3), (3,), (3,)), ((2, 3, 2), (3,), (3,)), ((1, 3, 1), (3,), (3,)), ((0, 3, 2), (3,), (3,)),
             ((2, 1, 2, 2), (1,), (1,)), ((2, 3), (2,), (2,)), ((3,), (3,), (3,)))
-# instance_norm's: as CHANNELS less 1-D inputs and an empty batch; torch.batch_norm's and torch.instance_norm's: less what F.*
-# refuses (see DIFFERENCES).
+# instance_norm's: as CHANNELS less 1-D inputs and an empty batch; torch.batch_norm's and torch.instance_norm's:
+# less what F.* refuses (see DIFFERENCES).
 INSTANCES = CHANNELS[:3] + CHANNELS[4:-1]
 KERNEL_BATCH = CHANNELS[:2] + CHANNELS[3:]
 KERNEL_INSTANCES = (((2, 3, 2), (3,), (3,)), ((2, 1, 2, 2), (1,), (1,)), ((2, 3, 2), (2,), (2,)))
@@ -77,8 +80,11 @@ def infinite_target(arrays, dim):
 
 def tied_coordinates(arrays, dim):
     """cdist's points x1, x2 with a pair whose largest |difference| (not 0) is taken by two coordinates or more."""
+    x1, x2 = arrays
+    if x1.ndim < 2 or x2.ndim < 2 or x1.shape[-1] != x2.shape[-1]:
+        return False  # refused
     with np.errstate(invalid="ignore"):
-        gaps = np.abs(arrays[0][..., :, None, :] - arrays[1][..., None, :, :])
+        gaps = np.abs(x1[..., :, None, :] - x2[..., None, :, :])
         if gaps.size == 0:
             return False
         largest = gaps.max(-1, keepdims=True)
@@ -133,8 +139,9 @@ ROWS = [
        dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),))),
     Op("embedding", lambda lib, w: lib.embedding(w, indices(lib, [0, 2], [1, 1]), 1), dtypes=FLOATS,
        shapes=(((3, 2),), ((3, 0),), ((2, 2),))),
-    Op("F.embedding_bag", lambda lib, w: lib.nn.functional.embedding_bag(indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 1)),
-       dtypes=FLOATS, shapes=(((3, 2),), ((3, 0),), ((3, 1),), ((2, 2),))),
+    Op("F.embedding_bag", lambda lib, w: lib.nn.functional.embedding_bag(
+        indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 1)), dtypes=FLOATS,
+       shapes=(((3, 2),), ((3, 0),), ((3, 1),), ((2, 2),))),
     Op("F.embedding_bag sum", lambda lib, w: lib.nn.functional.embedding_bag(
         indices(lib, [0, 2], [1, 1]), w, mode="sum"), dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),))),
     Op("F.embedding_bag max", lambda lib, w: lib.nn.functional.embedding_bag(
@@ -148,13 +155,13 @@ ROWS = [
 
     # Normalization, over values less ±1e38 (see DIFFERENCES).
     Op("F.batch_norm", lambda lib, x, w, b: lib.nn.functional.batch_norm(x, None, None, w, b, training=True),
-       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE, differs=infinite_weight),
     Op("F.batch_norm eval", lambda lib, x, m, v: lib.nn.functional.batch_norm(x, m.detach(), v.detach()),
        arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE),
     Op("F.batch_norm running statistics", batch_norm_updating, arity=3, dtypes=FLOATS, one_dtype=True,
        shapes=CHANNELS, edges=NOT_HUGE),
     Op("batch_norm", lambda lib, x, w, b: lib.batch_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
-       arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_BATCH, edges=NOT_HUGE),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_BATCH, edges=NOT_HUGE, differs=infinite_weight),
     Op("F.instance_norm", lambda lib, x, w, b: lib.nn.functional.instance_norm(x, weight=w, bias=b),
        arity=3, dtypes=FLOATS, shapes=INSTANCES, edges=NOT_HUGE, differs=infinite_weight),
     Op("F.instance_norm running statistics", lambda lib, x, m, v: lib.nn.functional.instance_norm(
@@ -174,9 +181,8 @@ ROWS = [
     Op("layer_norm", lambda lib, x: lib.layer_norm(x, (1,)), dtypes=FLOATS, shapes=(((2, 1),), ((1,),), ((2,),)),
        edges=NOT_HUGE),
     Op("F.rms_norm", lambda lib, x, w: lib.nn.functional.rms_norm(x, (3,), w), arity=2, dtypes=FLOATS,
-       shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 3), (3,)), ((2, 1, 3), (3,)), ((2, 3), (2,))), edges=NOT_HUGE),
-    Op("rms_norm", lambda lib, x: lib.rms_norm(x, (2,), eps=1e-3), dtypes=FLOATS, shapes=(((3, 2),), ((2,),), ((1,),)),
-       edges=NOT_HUGE),
+       shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 3), (3,)), ((2, 1, 3), (3,)), ((2, 3), (2,)))),
+    Op("rms_norm", lambda lib, x: lib.rms_norm(x, (2,), eps=1e-3), dtypes=FLOATS, shapes=(((3, 2),), ((2,),), ((1,),))),
     Op("F.local_response_norm", functional("local_response_norm", 2), dtypes=FLOATS,
        shapes=(((2, 3, 2),), ((1, 1, 1),), ((0, 3, 2),), ((1, 3, 2, 2),), ((1, 2, 1, 1, 2),), ((2, 3),))),
     Op("renorm", lambda lib, x, d: lib.renorm(x, 2, d, 1.0), dtypes=FLOATS, dim=True),
@@ -187,9 +193,8 @@ ROWS = [
       for name in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")
       for form, options in (("not training", dict(p=0.5, training=False)), ("p=0", dict(p=0.0, training=True)),
                             ("p=1", dict(p=1.0, training=True)))],
-    *[Op(f"{name} {form}", function(name, *arguments), dtypes=FLOATS, max_dims=4)
-      for name in ("dropout", "feature_dropout", "alpha_dropout", "feature_alpha_dropout")
-      for form, arguments in (("not training", (0.5, False)), ("p=0", (0.0, True)), ("p=1", (1.0, True)))],
+    *[Op(f"{name} p=1", function(name, 1.0, True), dtypes=FLOATS, max_dims=4)  # as F.*'s, in PyTorch's signature
+      for name in ("dropout", "feature_dropout", "alpha_dropout", "feature_alpha_dropout")],
 
     # Attention.
     Op("F.scaled_dot_product_attention", functional("scaled_dot_product_attention"), arity=3, dtypes=FLOATS,
@@ -197,8 +202,9 @@ ROWS = [
     Op("F.scaled_dot_product_attention causal scale", functional("scaled_dot_product_attention", is_causal=True,
                                                                  scale=0.5), arity=3, dtypes=FLOATS, shapes=ATTENTION,
        differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
-    Op("F.scaled_dot_product_attention float mask", lambda lib, q, k, v, m: lib.nn.functional.scaled_dot_product_attention(
-        q, k, v, attn_mask=m), arity=4, dtypes=FLOATS, shapes=tuple((*s, (s[0][-2], s[1][-2])) for s in ATTENTION),
+    Op("F.scaled_dot_product_attention float mask", lambda lib, q, k, v, m: lib.nn.functional.
+       scaled_dot_product_attention(q, k, v, attn_mask=m), arity=4, dtypes=FLOATS,
+       shapes=tuple((*s, (s[0][-2], s[1][-2])) for s in ATTENTION),
        differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
     Op("F.scaled_dot_product_attention bool mask", lambda lib, q, k, v: lib.nn.functional.scaled_dot_product_attention(
         q, k, v, attn_mask=lib.tensor([[True, False], [False, False]])), arity=3, dtypes=FLOATS,
@@ -243,12 +249,13 @@ ROWS = [
     Op("F.multi_margin_loss p=2 weight", lambda lib, x, w: lib.nn.functional.multi_margin_loss(
         x, classes(lib, x), p=2, margin=0.5, weight=w.detach(), reduction="none"), arity=2, dtypes=FLOATS,
        shapes=(((3, 4), (4,)), ((1, 1), (1,)), ((4,), (4,)))),
-    Op("F.multilabel_margin_loss", lambda lib, x: lib.nn.functional.multilabel_margin_loss(x, multilabel_targets(lib, x)),
-       dtypes=FLOATS, shapes=SCORES[:3]),
+    Op("F.multilabel_margin_loss", lambda lib, x: lib.nn.functional.multilabel_margin_loss(
+        x, multilabel_targets(lib, x)), dtypes=FLOATS, shapes=SCORES[:3]),
     Op("F.multilabel_soft_margin_loss", functional("multilabel_soft_margin_loss"), arity=2, dtypes=FLOATS,
        shapes=tuple(s * 2 for s in SCORES[:4])),
     Op("F.multilabel_soft_margin_loss weight", lambda lib, x, t, w: lib.nn.functional.multilabel_soft_margin_loss(
-        x, t, w.detach(), reduction="none"), arity=3, dtypes=FLOATS, shapes=(((3, 4), (3, 4), (4,)), ((1, 1), (1, 1), (1,)))),
+        x, t, w.detach(), reduction="none"), arity=3, dtypes=FLOATS,
+       shapes=(((3, 4), (3, 4), (4,)), ((1, 1), (1, 1), (1,)))),
     Op("F.binary_cross_entropy", functional("binary_cross_entropy"), arity=2, dtypes=FLOATS, one_shape=True),
     Op("F.binary_cross_entropy of sigmoid", lambda lib, x, t, w: lib.nn.functional.binary_cross_entropy(
         lib.sigmoid(x), t, w.detach(), reduction="none"), arity=3, dtypes=FLOATS, one_shape=True),
@@ -257,8 +264,8 @@ ROWS = [
     Op("F.binary_cross_entropy_with_logits", functional("binary_cross_entropy_with_logits"), arity=2, dtypes=FLOATS,
        one_shape=True, one_dtype=True),
     Op("F.binary_cross_entropy_with_logits pos_weight", lambda lib, x, t, w, p: lib.nn.functional.
-       binary_cross_entropy_with_logits(x, t, w.detach(), reduction="none", pos_weight=p.detach()), arity=4, dtypes=FLOATS,
-       one_dtype=True, differs=infinite_target),
+       binary_cross_entropy_with_logits(x, t, w.detach(), reduction="none", pos_weight=p.detach()), arity=4,
+       dtypes=FLOATS, one_dtype=True, differs=infinite_target),
     Op("binary_cross_entropy_with_logits", lambda lib, x, t, p: lib.binary_cross_entropy_with_logits(
         x, t, pos_weight=p.detach(), reduction=2), arity=3, dtypes=FLOATS, one_shape=True, one_dtype=True,
        differs=infinite_target),
@@ -286,8 +293,9 @@ ROWS = [
        shapes=TRIPLES),
     Op("F.triplet_margin_with_distance_loss", functional("triplet_margin_with_distance_loss"), arity=3,
        dtypes=FLOATS, shapes=TRIPLES),
-    Op("F.triplet_margin_with_distance_loss l1 swap", lambda lib, a, p, n: lib.nn.functional.triplet_margin_with_distance_loss(
-        a, p, n, distance_function=lambda x, y: (x - y).abs().sum(-1), swap=True, reduction="none"), arity=3,
+    Op("F.triplet_margin_with_distance_loss l1 swap", lambda lib, a, p, n: lib.nn.functional.
+       triplet_margin_with_distance_loss(a, p, n, distance_function=lambda x, y: (x - y).abs().sum(-1), swap=True,
+                                         reduction="none"), arity=3,
        dtypes=FLOATS, shapes=TRIPLES),
 
     # Losses of distributions.
@@ -318,13 +326,87 @@ ROWS = [
     Op("F.pdist", functional("pdist"), dtypes=FLOATS, shapes=MATRICES),
     Op("F.pdist p=1", functional("pdist", 1), dtypes=FLOATS, shapes=MATRICES),
     Op("pdist", function("pdist", float("inf")), dtypes=FLOATS, shapes=MATRICES),
-    Op("cdist", function("cdist"), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=FINITE),
-    Op("cdist p=1", function("cdist", 1.0), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=FINITE),
-    Op("cdist p=0", function("cdist", 0.0), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=FINITE),
-    Op("cdist p=inf", function("cdist", float("inf")), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=FINITE,
+    Op("cdist", function("cdist"), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True),
+    Op("cdist p=1", function("cdist", 1.0), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=NOT_INFINITE),
+    Op("cdist p=0", function("cdist", 0.0), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=NOT_INFINITE),
+    Op("cdist p=inf", function("cdist", float("inf")), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True,
+       edges=NOT_INFINITE,
        differs=tied_coordinates),
 ]
 
 # The deliberate differences, each row's by its name (see DIFFERENCES in tests/test_differential.py).
 DIFFERENCES = {
+    "F.linear": "mixed float32 and float64, and float64 operands holding ±1e38 or ±1e-38: as matmul",
+    "F.linear no bias": "as F.linear",
+    "F.linear_cross_entropy": "mixed float32 and float64: as matmul",
+    "F.linear_cross_entropy bias": "as F.linear_cross_entropy",
+    "F.embedding_bag per_sample_weights": "float64 weights holding ±1e38 or ±1e-38: as matmul (the weight's "
+                                          "gradient sums products g·w, PyTorch's with fused multiply-adds)",
+    "F.batch_norm": "±1e38: the normalized values and their gradient are differences of terms near 1e38·rstd that "
+                    "cancel: PyTorch's kernels fold the statistics into one multiply-add, y = x·rstd - mean·rstd "
+                    "(whose terms overflow float32, inf - inf), and write the gradient as a·g + b·x + c, which leave "
+                    "rounding noise (3.4e22 at a lone 1e38 in float64, where the exact value is 0) or NaN; ember's "
+                    "(x - mean)·rstd and (g - mean g - x̂·mean(g·x̂))·rstd do not; an infinite weight: PyTorch's "
+                    "y = x·(w·rstd) + (b - mean·w·rstd) is inf - inf (NaN) where ember's x̂·w is ±inf; mixed float32 "
+                    "and float64: PyTorch refuses a per-channel tensor of another dtype, but not on an empty batch; "
+                    "ember always",
+    "F.batch_norm eval": "as F.batch_norm", "F.batch_norm running statistics": "as F.batch_norm",
+    "batch_norm": "as F.batch_norm; and a single value per channel in training: PyTorch's kernel takes it "
+                  "(F.batch_norm refuses it), ember's torch.batch_norm refuses it as F.batch_norm does",
+    "F.instance_norm": "as F.batch_norm; and an infinite weight: PyTorch's gradient multiplies by the weight after it "
+                       "takes the means of the gradient, inf·(g - mean g), ember's (that of group normalization) "
+                       "before, inf·g - mean(inf·g), NaN; 1-D inputs and an empty batch: PyTorch's kernel raises "
+                       "IndexError (it indexes dim 1, and the first example), ember an InputError (a RuntimeError) "
+                       "and the empty result",
+    "F.instance_norm running statistics": "as F.instance_norm; and running statistics of another dtype: PyTorch takes "
+                                          "a float32 running_mean with a float64 input but not a float32 running_var, "
+                                          "ember neither; a float32 running variance of -eps (-1e-5): PyTorch's "
+                                          "instance_norm adds eps in float32 (0, whose rsqrt is inf), its batch_norm "
+                                          "in float64, as ember does for both",
+    "instance_norm": "as F.instance_norm; and a single spatial element in training: PyTorch's kernel takes it "
+                     "(F.instance_norm refuses it), ember's torch.instance_norm refuses it as F.instance_norm does",
+    "F.group_norm": "as F.batch_norm", "group_norm": "as F.batch_norm",
+    "F.layer_norm": "as F.batch_norm; and mixed float32 and float64: PyTorch refuses them, ember promotes (as matmul); "
+                    "an infinite weight: PyTorch's gradient rstd·w·g + b·x + c takes sums of w·g·x that are then "
+                    "infinite and cancel (inf - inf, NaN) where ember's (w·g - mean(w·g) - x̂·mean(w·g·x̂))·rstd is "
+                    "±inf",
+    "F.layer_norm 2 dims": "as F.batch_norm", "layer_norm": "as F.batch_norm",
+    "F.scaled_dot_product_attention": "float64 operands holding ±1e38 or ±1e-38: as matmul; no keys (S = 0) and ±inf "
+                                      "or NaN in the query: PyTorch's fused CPU kernel gives NaN, ember the empty "
+                                      "weighted sum 0",
+    "F.scaled_dot_product_attention causal scale": "as F.scaled_dot_product_attention",
+    "F.scaled_dot_product_attention float mask": "as F.scaled_dot_product_attention",
+    "F.scaled_dot_product_attention bool mask": "as F.scaled_dot_product_attention",
+    "F.multi_margin_loss": "an empty batch: PyTorch's mean of no losses is an uninitialized number (4.7e-310, "
+                           "1.6e-322), ember's 0/0, NaN",
+    "F.multi_margin_loss p=2 weight": "an empty batch: PyTorch checks no weight's dtype there, ember does",
+    "F.multilabel_margin_loss": "as F.multi_margin_loss",
+    "F.binary_cross_entropy_with_logits": "mixed float32 and float64: PyTorch's result takes the target's dtype "
+                                          "(float32 for a float64 input), ember promotes",
+    "F.binary_cross_entropy_with_logits pos_weight": "as F.binary_cross_entropy_with_logits; and infinite targets: "
+                                                     "PyTorch's gradient groups the terms in y otherwise, inf - inf "
+                                                     "(NaN) where ember's (1 + (pw - 1)·y)·σ(x) - pw·y is ±inf",
+    "binary_cross_entropy_with_logits": "as F.binary_cross_entropy_with_logits pos_weight; and shapes that differ: "
+                                        "PyTorch's kernel broadcasts them, ember's "
+                                        "torch.binary_cross_entropy_with_logits refuses them as F's does",
+    "F.soft_margin_loss": "|target·input| beyond 80 (±inf and ±1e38 among them): PyTorch's log(1 + e^(-y·x)) overflows "
+                          "to inf where ember's softplus stays finite (1e38), and its gradient e^(-y·x)/(1 + e^(-y·x)) "
+                          "is inf/inf, NaN; mixed float32 and float64: PyTorch's result takes the input's dtype, ember "
+                          "promotes",
+    "F.poisson_nll_loss not log_input full": "targets ≤ 0 and NaN: PyTorch computes the Stirling term t·log t - t + "
+                                             "½·log(2πt) of every target and masks those ≤ 1 out afterwards, so its "
+                                             "gradient there is 0·(±inf or NaN), NaN; ember's is 0",
+    "F.ctc_loss": "log-probabilities that are not normalized: PyTorch's gradient is exp(lp) - γ (γ the posteriors of "
+                  "the classes), which is the derivative -γ once a log_softmax is backpropagated, so the rows take "
+                  "log_softmax of their scores; ±inf, NaN and ±1e38 scores (log-probabilities -inf, NaN or near "
+                  "-1e38): the posteriors exp(α + β + loss - lp) are then differences of numbers near 1e38 (or "
+                  "infinite), other rounding noise or NaN in each",
+    "F.ctc_loss sum zero_infinity": "as F.ctc_loss", "F.ctc_loss none": "as F.ctc_loss", "ctc_loss": "as F.ctc_loss",
+    "cdist": "mixed float32 and float64: PyTorch refuses them but on an empty input, where it returns first; ember "
+             "always",
+    "cdist p=1": "as cdist; and ±inf and NaN: PyTorch's cdist kernel gives NaN (distance and gradient) where a "
+                 "difference is NaN (inf - inf), ember's p-norm the gradient 0 there, as torch.linalg.vector_norm's",
+    "cdist p=0": "as cdist p=1, ember counting a NaN difference as non-zero, as torch.linalg.vector_norm does",
+    "cdist p=inf": "as cdist p=1; and ties: PyTorch's cdist gives the whole gradient to each coordinate tied for the "
+                   "largest |difference|, ember's inf-norm shares it among them, as torch.linalg.vector_norm does",
 }
