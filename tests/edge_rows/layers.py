@@ -7,10 +7,11 @@ import numpy as np
 
 from differential import EDGES, FLOATS, Op, function, functional, inexact_float64
 
-# The edge values less ±inf, NaN and ±1e38; less ±1e38; less ±inf and NaN (see DIFFERENCES).
+# The edge values less ±inf, NaN and ±1e38; less ±1e38; less ±inf and NaN; less NaN (see DIFFERENCES).
 FINITE = tuple(v for v in EDGES if abs(v) < 1e38)
 NOT_HUGE = tuple(v for v in EDGES if abs(v) != 1e38)
 NOT_INFINITE = tuple(v for v in EDGES if abs(v) < math.inf)
+NAN_LESS = tuple(v for v in EDGES if not math.isnan(v))
 
 
 def indices(lib, *values):
@@ -61,6 +62,26 @@ TRIPLES = (((2, 3), (2, 3), (2, 3)), ((3,), (3,), (3,)), ((1, 1), (1, 1), (1, 1)
            ((2, 3), (1, 3), (2, 3)), ((2, 3), (2, 3), (2, 4)))
 CDIST = (((3, 2), (4, 2)), ((1, 1), (1, 1)), ((0, 2), (3, 2)), ((2, 0), (3, 0)), ((2, 3, 2), (2, 1, 2)),
          ((3, 2), (4, 3)))
+
+
+def huge_float32(arrays, dim):
+    """A float32 input (the first) holding ±1e38, whose square overflows."""
+    return arrays[0].dtype == np.float32 and bool((np.abs(arrays[0]) == np.float32(1e38)).any())
+
+
+def small_float32_variance(arrays, dim):
+    """A float32 input (N, C, *) with a channel whose variance is below 1e-4 (so rstd is above 100)."""
+    x = arrays[0]
+    if x.dtype != np.float32 or x.ndim < 2 or x.size == 0:
+        return False
+    with np.errstate(invalid="ignore", over="ignore"):
+        variances = x.astype(np.float64).var(axis=(0, *range(2, x.ndim)))
+    return bool((variances < 1e-4).any())
+
+
+def small_float32_running_variance(arrays, dim):
+    """A float32 running variance (the third input) below 1e-4."""
+    return arrays[2].dtype == np.float32 and bool((arrays[2] < 1e-4).any())
 
 
 def no_keys_and_a_huge_query(arrays, dim):
@@ -126,9 +147,9 @@ def large_margin(arrays, dim):
 ROWS = [
     # Linear maps.
     Op("F.linear", functional("linear"), arity=3, dtypes=FLOATS, one_dtype=True, shapes=LINEAR,
-       differs=inexact_float64),
+       edges=NOT_HUGE, differs=inexact_float64),
     Op("F.linear no bias", functional("linear"), arity=2, dtypes=FLOATS, one_dtype=True,
-       shapes=tuple(s[:2] for s in LINEAR), differs=inexact_float64),
+       shapes=tuple(s[:2] for s in LINEAR), edges=NOT_HUGE, differs=inexact_float64),
     Op("F.bilinear", functional("bilinear"), arity=4, dtypes=FLOATS, shapes=BILINEAR),
     Op("bilinear", function("bilinear"), arity=4, dtypes=FLOATS, shapes=BILINEAR),
 
@@ -145,23 +166,26 @@ ROWS = [
     Op("F.embedding_bag sum", lambda lib, w: lib.nn.functional.embedding_bag(
         indices(lib, [0, 2], [1, 1]), w, mode="sum"), dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),))),
     Op("F.embedding_bag max", lambda lib, w: lib.nn.functional.embedding_bag(
-        indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 1), mode="max"), dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),))),
+        indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 1), mode="max"), dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),)),
+       edges=NAN_LESS),
     Op("F.embedding_bag per_sample_weights", lambda lib, w, s: lib.nn.functional.embedding_bag(
         indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 1), mode="sum", per_sample_weights=s), dtypes=FLOATS,
-       shapes=(((3, 2), (4,)), ((3, 1), (4,)), ((3, 2), (3,))), differs=inexact_float64),
+       shapes=(((3, 2), (4,)), ((3, 1), (4,)), ((3, 2), (3,))), edges=NOT_HUGE, differs=inexact_float64),
     Op("F.embedding_bag include_last_offset", lambda lib, w: lib.nn.functional.embedding_bag(
         indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 4), include_last_offset=True, padding_idx=1),
        dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),))),
 
     # Normalization, over values less ±1e38 (see DIFFERENCES).
     Op("F.batch_norm", lambda lib, x, w, b: lib.nn.functional.batch_norm(x, None, None, w, b, training=True),
-       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE, differs=infinite_weight),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE,
+       differs=lambda a, d: infinite_weight(a, d) or small_float32_variance(a, d)),
     Op("F.batch_norm eval", lambda lib, x, m, v: lib.nn.functional.batch_norm(x, m.detach(), v.detach()),
-       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE, differs=small_float32_running_variance),
     Op("F.batch_norm running statistics", batch_norm_updating, arity=3, dtypes=FLOATS, one_dtype=True,
-       shapes=CHANNELS, edges=NOT_HUGE),
+       shapes=CHANNELS, edges=NOT_HUGE, differs=small_float32_variance),
     Op("batch_norm", lambda lib, x, w, b: lib.batch_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
-       arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_BATCH, edges=NOT_HUGE, differs=infinite_weight),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_BATCH, edges=NOT_HUGE,
+       differs=lambda a, d: infinite_weight(a, d) or small_float32_variance(a, d)),
     Op("F.instance_norm", lambda lib, x, w, b: lib.nn.functional.instance_norm(x, weight=w, bias=b),
        arity=3, dtypes=FLOATS, shapes=INSTANCES, edges=NOT_HUGE, differs=infinite_weight),
     Op("F.instance_norm running statistics", lambda lib, x, m, v: lib.nn.functional.instance_norm(
@@ -181,8 +205,9 @@ ROWS = [
     Op("layer_norm", lambda lib, x: lib.layer_norm(x, (1,)), dtypes=FLOATS, shapes=(((2, 1),), ((1,),), ((2,),)),
        edges=NOT_HUGE),
     Op("F.rms_norm", lambda lib, x, w: lib.nn.functional.rms_norm(x, (3,), w), arity=2, dtypes=FLOATS,
-       shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 3), (3,)), ((2, 1, 3), (3,)), ((2, 3), (2,)))),
-    Op("rms_norm", lambda lib, x: lib.rms_norm(x, (2,), eps=1e-3), dtypes=FLOATS, shapes=(((3, 2),), ((2,),), ((1,),))),
+       shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 3), (3,)), ((2, 1, 3), (3,)), ((2, 3), (2,))), differs=huge_float32),
+    Op("rms_norm", lambda lib, x: lib.rms_norm(x, (2,), eps=1e-3), dtypes=FLOATS, shapes=(((3, 2),), ((2,),), ((1,),)),
+       differs=huge_float32),
     Op("F.local_response_norm", functional("local_response_norm", 2), dtypes=FLOATS,
        shapes=(((2, 3, 2),), ((1, 1, 1),), ((0, 3, 2),), ((1, 3, 2, 2),), ((1, 2, 1, 1, 2),), ((2, 3),))),
     Op("renorm", lambda lib, x, d: lib.renorm(x, 2, d, 1.0), dtypes=FLOATS, dim=True),
@@ -198,13 +223,16 @@ ROWS = [
 
     # Attention.
     Op("F.scaled_dot_product_attention", functional("scaled_dot_product_attention"), arity=3, dtypes=FLOATS,
-       shapes=ATTENTION, differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
+       shapes=ATTENTION, edges=NOT_HUGE,
+       differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
     Op("F.scaled_dot_product_attention causal scale", functional("scaled_dot_product_attention", is_causal=True,
                                                                  scale=0.5), arity=3, dtypes=FLOATS, shapes=ATTENTION,
+       edges=NOT_HUGE,
        differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
     Op("F.scaled_dot_product_attention float mask", lambda lib, q, k, v, m: lib.nn.functional.
        scaled_dot_product_attention(q, k, v, attn_mask=m), arity=4, dtypes=FLOATS,
        shapes=tuple((*s, (s[0][-2], s[1][-2])) for s in ATTENTION),
+       edges=NOT_HUGE,
        differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
     Op("F.scaled_dot_product_attention bool mask", lambda lib, q, k, v: lib.nn.functional.scaled_dot_product_attention(
         q, k, v, attn_mask=lib.tensor([[True, False], [False, False]])), arity=3, dtypes=FLOATS,
@@ -229,7 +257,7 @@ ROWS = [
     Op("F.cross_entropy none ignore_index", lambda lib, x: lib.nn.functional.cross_entropy(
         x, classes(lib, x), reduction="none", ignore_index=1), dtypes=FLOATS, shapes=SCORES),
     Op("F.cross_entropy label_smoothing weight", lambda lib, x, w: lib.nn.functional.cross_entropy(
-        x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS,
+        x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS, differs=infinite_weight,
        shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.cross_entropy probabilities", functional("cross_entropy", label_smoothing=0.1), arity=2, dtypes=FLOATS,
        shapes=tuple(s * 2 for s in SCORES)),
@@ -336,18 +364,24 @@ ROWS = [
 
 # The deliberate differences, each row's by its name (see DIFFERENCES in tests/test_differential.py).
 DIFFERENCES = {
-    "F.linear": "mixed float32 and float64, and float64 operands holding ±1e38 or ±1e-38: as matmul",
+    "F.linear": "mixed float32 and float64, and float64 operands holding ±1e38 or ±1e-38: as matmul; float32 "
+                "operands holding ±1e38: NumPy's BLAS takes 1e38·1e38 in a fused multiply-add, exactly, so that "
+                "inf + 1e38·1e38 is inf, where PyTorch's product overflows first (inf - inf, NaN)",
     "F.linear no bias": "as F.linear",
     "F.linear_cross_entropy": "mixed float32 and float64: as matmul",
     "F.linear_cross_entropy bias": "as F.linear_cross_entropy",
-    "F.embedding_bag per_sample_weights": "float64 weights holding ±1e38 or ±1e-38: as matmul (the weight's "
-                                          "gradient sums products g·w, PyTorch's with fused multiply-adds)",
+    "F.embedding_bag per_sample_weights": "weights holding ±1e38, and float64 ones holding ±1e-38: as matmul (the "
+                                          "weight's gradient sums products g·w, PyTorch's with fused multiply-adds)",
+    "F.embedding_bag max": "NaN: PyTorch's kernel keeps a running largest value, which a NaN replaces only as its "
+                           "bag's first (v > largest is false for NaN); ember's max is NaN wherever the bag holds one",
     "F.batch_norm": "±1e38: the normalized values and their gradient are differences of terms near 1e38·rstd that "
                     "cancel: PyTorch's kernels fold the statistics into one multiply-add, y = x·rstd - mean·rstd "
                     "(whose terms overflow float32, inf - inf), and write the gradient as a·g + b·x + c, which leave "
                     "rounding noise (3.4e22 at a lone 1e38 in float64, where the exact value is 0) or NaN; ember's "
-                    "(x - mean)·rstd and (g - mean g - x̂·mean(g·x̂))·rstd do not; an infinite weight: PyTorch's "
-                    "y = x·(w·rstd) + (b - mean·w·rstd) is inf - inf (NaN) where ember's x̂·w is ±inf; mixed float32 "
+                    "(x - mean)·rstd and (g - mean g - x̂·mean(g·x̂))·rstd do not; float32 channels of variance "
+                    "below 1e-4 (rstd above 100): that rounding noise, |x|·rstd·2⁻²⁴, passes float32's tolerance at "
+                    "an exact 0; an infinite weight: PyTorch's y = x·(w·rstd) + (b - mean·w·rstd) is inf - inf "
+                    "(NaN) where ember's x̂·w is ±inf; mixed float32 "
                     "and float64: PyTorch refuses a per-channel tensor of another dtype, but not on an empty batch; "
                     "ember always",
     "F.batch_norm eval": "as F.batch_norm", "F.batch_norm running statistics": "as F.batch_norm",
@@ -371,9 +405,16 @@ DIFFERENCES = {
                     "infinite and cancel (inf - inf, NaN) where ember's (w·g - mean(w·g) - x̂·mean(w·g·x̂))·rstd is "
                     "±inf",
     "F.layer_norm 2 dims": "as F.batch_norm", "layer_norm": "as F.batch_norm",
-    "F.scaled_dot_product_attention": "float64 operands holding ±1e38 or ±1e-38: as matmul; no keys (S = 0) and ±inf "
-                                      "or NaN in the query: PyTorch's fused CPU kernel gives NaN, ember the empty "
-                                      "weighted sum 0",
+    "F.rms_norm": "float32 inputs holding ±1e38: mean(x²) overflows to inf (rstd 0) in both, and PyTorch's gradient, "
+                  "x times rstd³ times a sum of infinite terms, is NaN where ember's is 0", "rms_norm": "as F.rms_norm",
+    "F.cross_entropy label_smoothing weight": "infinite class weights: the smoothing term Σ_c w_c·log p_c, PyTorch's "
+                                              "summed as it stands (-inf), ember's as (log Σ e^s)·Σ w - Σ w·s (inf - "
+                                              "inf, NaN)",
+    "F.scaled_dot_product_attention": "operands holding ±1e38, and float64 ones holding ±1e-38: as F.linear, and "
+                                      "PyTorch scales the query and the key by √scale each before their product, "
+                                      "which then stays finite where ember's, scaled after, overflows float32; no "
+                                      "keys (S = 0) and ±inf or NaN in the query: PyTorch's fused CPU kernel gives "
+                                      "NaN, ember the empty weighted sum 0",
     "F.scaled_dot_product_attention causal scale": "as F.scaled_dot_product_attention",
     "F.scaled_dot_product_attention float mask": "as F.scaled_dot_product_attention",
     "F.scaled_dot_product_attention bool mask": "as F.scaled_dot_product_attention",

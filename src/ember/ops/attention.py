@@ -160,21 +160,21 @@ def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
 def _check_qkv(query, key, value):
     for name, t in (("query", query), ("key", key), ("value", value)):
         if t.ndim < 2:
-            raise ValueError(f"scaled_dot_product_attention: {name} needs at least 2 dimensions (..., length, "
+            raise InputError(f"scaled_dot_product_attention: {name} needs at least 2 dimensions (..., length, "
                              f"features), got shape {tuple(t.shape)}")
         if backend.kind_of(t.dtype) != "f" or t.dtype != query.dtype:
             raise InputError(f"scaled_dot_product_attention: query, key and value must have one floating point "
-                            f"dtype, got {query.dtype}, {key.dtype} and {value.dtype}")
+                             f"dtype, got {query.dtype}, {key.dtype} and {value.dtype}")
     if query.shape[-1] != key.shape[-1]:
-        raise ValueError(f"scaled_dot_product_attention: query and key need the same feature size, got query "
+        raise InputError(f"scaled_dot_product_attention: query and key need the same feature size, got query "
                          f"{tuple(query.shape)} and key {tuple(key.shape)}")
     if key.shape[-2] != value.shape[-2]:
-        raise ValueError(f"scaled_dot_product_attention: key and value need the same length, got key "
+        raise InputError(f"scaled_dot_product_attention: key and value need the same length, got key "
                          f"{tuple(key.shape)} and value {tuple(value.shape)}")
     try:
         np.broadcast_shapes(query.shape[:-2], key.shape[:-2], value.shape[:-2])
     except ValueError:
-        raise ValueError(f"scaled_dot_product_attention: the batch dimensions of query {tuple(query.shape)}, key "
+        raise InputError(f"scaled_dot_product_attention: the batch dimensions of query {tuple(query.shape)}, key "
                          f"{tuple(key.shape)} and value {tuple(value.shape)} do not broadcast") from None
 
 
@@ -194,7 +194,7 @@ def _check_mask(mask, query, key):
     except ValueError:
         fits = False
     if not fits:
-        raise ValueError(f"scaled_dot_product_attention: attn_mask of shape {tuple(mask.shape)} does not broadcast "
+        raise InputError(f"scaled_dot_product_attention: attn_mask of shape {tuple(mask.shape)} does not broadcast "
                          f"to the attention scores {scores}")
 
 

@@ -62,7 +62,7 @@ def _check_lookup(name, input, weight, sparse, out_of_range=IndexError):
         low, high = int(input.array.min()), int(input.array.max())
         if low < 0 or high >= count:
             raise out_of_range(f"{name}: index {low if low < 0 else high} is out of range for "
-                             f"{count} embeddings (valid: 0 to {count - 1})")
+                               f"{count} embeddings (valid: 0 to {count - 1})")
 
 
 def _counts(ids, count):
