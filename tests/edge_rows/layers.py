@@ -64,11 +64,6 @@ CDIST = (((3, 2), (4, 2)), ((1, 1), (1, 1)), ((0, 2), (3, 2)), ((2, 0), (3, 0)),
          ((3, 2), (4, 3)))
 
 
-def huge_float32(arrays, dim):
-    """A float32 input (the first) holding ±1e38, whose square overflows."""
-    return arrays[0].dtype == np.float32 and bool((np.abs(arrays[0]) == np.float32(1e38)).any())
-
-
 def small_float32_variance(arrays, dim):
     """A float32 input (N, C, *) with a channel whose variance is below 1e-4 (so rstd is above 100)."""
     x = arrays[0]
@@ -94,11 +89,6 @@ def infinite_weight(arrays, dim):
     return bool(np.isinf(arrays[1]).any())
 
 
-def infinite_target(arrays, dim):
-    """A loss's target (the second input) holds ±inf."""
-    return bool(np.isinf(arrays[1]).any())
-
-
 def tied_coordinates(arrays, dim):
     """cdist's points x1, x2 with a pair whose largest |difference| (not 0) is taken by two coordinates or more."""
     x1, x2 = arrays
@@ -115,6 +105,21 @@ def tied_coordinates(arrays, dim):
 def minus_eps_float32_variance(arrays, dim):
     """A float32 running variance (the third input) of -eps, -1e-5 in float32."""
     return arrays[2].dtype == np.float32 and bool((arrays[2] == np.float32(-1e-5)).any())
+
+
+def huge_weight(arrays, dim):
+    """A weight (the second input) of magnitude 1e38 or more."""
+    return bool((np.abs(arrays[1]) >= np.float32(1e38)).any())
+
+
+def infinite_input_or_target(arrays, dim):
+    """The input or the target (the first two inputs) holds ±inf."""
+    return bool(np.isinf(arrays[0]).any() or np.isinf(arrays[1]).any())
+
+
+def empty_input(arrays, dim):
+    """The first input is empty."""
+    return arrays[0].size == 0
 
 
 def batch_norm_updating(lib, x, mean, var):
@@ -205,9 +210,9 @@ ROWS = [
     Op("layer_norm", lambda lib, x: lib.layer_norm(x, (1,)), dtypes=FLOATS, shapes=(((2, 1),), ((1,),), ((2,),)),
        edges=NOT_HUGE),
     Op("F.rms_norm", lambda lib, x, w: lib.nn.functional.rms_norm(x, (3,), w), arity=2, dtypes=FLOATS,
-       shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 3), (3,)), ((2, 1, 3), (3,)), ((2, 3), (2,))), differs=huge_float32),
+       shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 3), (3,)), ((2, 1, 3), (3,)), ((2, 3), (2,))), edges=NOT_HUGE),
     Op("rms_norm", lambda lib, x: lib.rms_norm(x, (2,), eps=1e-3), dtypes=FLOATS, shapes=(((3, 2),), ((2,),), ((1,),)),
-       differs=huge_float32),
+       edges=NOT_HUGE),
     Op("F.local_response_norm", functional("local_response_norm", 2), dtypes=FLOATS,
        shapes=(((2, 3, 2),), ((1, 1, 1),), ((0, 3, 2),), ((1, 3, 2, 2),), ((1, 2, 1, 1, 2),), ((2, 3),))),
     Op("renorm", lambda lib, x, d: lib.renorm(x, 2, d, 1.0), dtypes=FLOATS, dim=True),
@@ -236,7 +241,8 @@ ROWS = [
        differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
     Op("F.scaled_dot_product_attention bool mask", lambda lib, q, k, v: lib.nn.functional.scaled_dot_product_attention(
         q, k, v, attn_mask=lib.tensor([[True, False], [False, False]])), arity=3, dtypes=FLOATS,
-       shapes=(((2, 2), (2, 2), (2, 3)), ((1, 2, 1), (1, 2, 1), (1, 2, 2))), differs=inexact_float64),
+       shapes=(((2, 2), (2, 2), (2, 3)), ((1, 2, 1), (1, 2, 1), (1, 2, 2))), edges=NOT_HUGE,
+       differs=inexact_float64),
 
     # Activations with parameters: prelu's weight; rrelu not training, or training with lower = upper (no draw).
     Op("F.prelu", functional("prelu"), arity=2, dtypes=FLOATS, shapes=PRELU),
@@ -257,10 +263,10 @@ ROWS = [
     Op("F.cross_entropy none ignore_index", lambda lib, x: lib.nn.functional.cross_entropy(
         x, classes(lib, x), reduction="none", ignore_index=1), dtypes=FLOATS, shapes=SCORES),
     Op("F.cross_entropy label_smoothing weight", lambda lib, x, w: lib.nn.functional.cross_entropy(
-        x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS, differs=infinite_weight,
+        x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS, differs=huge_weight,
        shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.cross_entropy probabilities", functional("cross_entropy", label_smoothing=0.1), arity=2, dtypes=FLOATS,
-       shapes=tuple(s * 2 for s in SCORES)),
+       shapes=tuple(s * 2 for s in SCORES), one_dtype=True),
     Op("F.nll_loss", lambda lib, x: lib.nn.functional.nll_loss(x, classes(lib, x)), dtypes=FLOATS, shapes=SCORES),
     Op("F.nll_loss none ignore_index", lambda lib, x: lib.nn.functional.nll_loss(
         x, classes(lib, x), reduction="none", ignore_index=0), dtypes=FLOATS, shapes=SCORES),
@@ -276,13 +282,14 @@ ROWS = [
        shapes=SCORES[:3]),
     Op("F.multi_margin_loss p=2 weight", lambda lib, x, w: lib.nn.functional.multi_margin_loss(
         x, classes(lib, x), p=2, margin=0.5, weight=w.detach(), reduction="none"), arity=2, dtypes=FLOATS,
-       shapes=(((3, 4), (4,)), ((1, 1), (1,)), ((4,), (4,)))),
+       shapes=(((3, 4), (4,)), ((1, 1), (1,)), ((4,), (4,))), edges=NOT_HUGE),
     Op("F.multilabel_margin_loss", lambda lib, x: lib.nn.functional.multilabel_margin_loss(
         x, multilabel_targets(lib, x)), dtypes=FLOATS, shapes=SCORES[:3]),
     Op("F.multilabel_soft_margin_loss", functional("multilabel_soft_margin_loss"), arity=2, dtypes=FLOATS,
+       one_dtype=True,
        shapes=tuple(s * 2 for s in SCORES[:4])),
     Op("F.multilabel_soft_margin_loss weight", lambda lib, x, t, w: lib.nn.functional.multilabel_soft_margin_loss(
-        x, t, w.detach(), reduction="none"), arity=3, dtypes=FLOATS,
+        x, t, w.detach(), reduction="none"), arity=3, dtypes=FLOATS, one_dtype=True,
        shapes=(((3, 4), (3, 4), (4,)), ((1, 1), (1, 1), (1,)))),
     Op("F.binary_cross_entropy", functional("binary_cross_entropy"), arity=2, dtypes=FLOATS, one_shape=True),
     Op("F.binary_cross_entropy of sigmoid", lambda lib, x, t, w: lib.nn.functional.binary_cross_entropy(
@@ -293,14 +300,14 @@ ROWS = [
        one_shape=True, one_dtype=True),
     Op("F.binary_cross_entropy_with_logits pos_weight", lambda lib, x, t, w, p: lib.nn.functional.
        binary_cross_entropy_with_logits(x, t, w.detach(), reduction="none", pos_weight=p.detach()), arity=4,
-       dtypes=FLOATS, one_dtype=True, differs=infinite_target),
+       dtypes=FLOATS, one_dtype=True, differs=infinite_input_or_target),
     Op("binary_cross_entropy_with_logits", lambda lib, x, t, p: lib.binary_cross_entropy_with_logits(
         x, t, pos_weight=p.detach(), reduction=2), arity=3, dtypes=FLOATS, one_shape=True, one_dtype=True,
-       differs=infinite_target),
+       differs=infinite_input_or_target),
     Op("F.soft_margin_loss", lambda lib, x, t: lib.nn.functional.soft_margin_loss(x, t.detach()), arity=2,
        dtypes=FLOATS, one_shape=True, one_dtype=True, differs=large_margin),
     Op("F.soft_margin_loss none", lambda lib, x: lib.nn.functional.soft_margin_loss(x, signs(lib, x), reduction="none"),
-       dtypes=FLOATS),
+       dtypes=FLOATS, differs=lambda a, d: large_margin([a[0], np.ones_like(a[0])], d)),
 
     # Embedding and ranking losses: the targets ±1 are constants made from the inputs' shape.
     Op("F.cosine_embedding_loss", lambda lib, a, b: lib.nn.functional.cosine_embedding_loss(a, b, signs(lib, a, 1)),
@@ -327,17 +334,17 @@ ROWS = [
        dtypes=FLOATS, shapes=TRIPLES),
 
     # Losses of distributions.
-    Op("F.kl_div", functional("kl_div", reduction="batchmean"), arity=2, dtypes=FLOATS),
+    Op("F.kl_div", functional("kl_div", reduction="batchmean"), arity=2, dtypes=FLOATS, differs=empty_input),
     Op("F.kl_div log_target", functional("kl_div", reduction="none", log_target=True), arity=2, dtypes=FLOATS),
-    Op("kl_div", function("kl_div", 2), arity=2, dtypes=FLOATS),
+    Op("kl_div", function("kl_div", 2), arity=2, dtypes=FLOATS, differs=empty_input),
     Op("F.poisson_nll_loss", functional("poisson_nll_loss"), arity=2, dtypes=FLOATS),
     Op("F.poisson_nll_loss not log_input full", functional("poisson_nll_loss", log_input=False, full=True,
-                                                           reduction="none"), arity=2, dtypes=FLOATS,
+                                                           reduction="none"), arity=2, dtypes=FLOATS, one_dtype=True,
        differs=lambda a, d: not bool((a[1] > 0).all())),
-    Op("poisson_nll_loss", function("poisson_nll_loss", False, False, 1e-8, 2), arity=2, dtypes=FLOATS),
+    Op("poisson_nll_loss", function("poisson_nll_loss", False, False, 1e-8, 2), arity=2, dtypes=FLOATS, one_dtype=True),
     Op("F.gaussian_nll_loss", functional("gaussian_nll_loss"), arity=3, dtypes=FLOATS, one_shape=True),
     Op("F.gaussian_nll_loss full", functional("gaussian_nll_loss", full=True, reduction="none"), arity=3,
-       dtypes=FLOATS, shapes=(((2, 3), (2, 3), (2, 1)), ((2, 3), (2, 3), (2,)), ((3,), (3,), (1,)),
+       dtypes=FLOATS, edges=NOT_HUGE, shapes=(((2, 3), (2, 3), (2, 1)), ((2, 3), (2, 3), (2,)), ((3,), (3,), (1,)),
                               ((0, 2), (0, 2), (0, 1)), ((2, 3), (2, 3), (3, 1)))),
     Op("F.ctc_loss", lambda lib, x: ctc(lib, x), dtypes=FLOATS, edges=FINITE, shapes=(((4, 2, 3),), ((4, 2, 4),))),
     Op("F.ctc_loss sum zero_infinity", lambda lib, x: ctc(lib, x, reduction="sum", zero_infinity=True),
@@ -350,10 +357,11 @@ ROWS = [
     # Distances.
     Op("F.pairwise_distance", functional("pairwise_distance"), arity=2, dtypes=FLOATS),
     Op("F.pairwise_distance p=1 keepdim", functional("pairwise_distance", p=1, keepdim=True), arity=2, dtypes=FLOATS),
-    Op("pairwise_distance", function("pairwise_distance", float("inf")), arity=2, dtypes=FLOATS),
+    Op("pairwise_distance", function("pairwise_distance", float("inf")), arity=2, dtypes=FLOATS, min_side=1),
     Op("F.pdist", functional("pdist"), dtypes=FLOATS, shapes=MATRICES),
-    Op("F.pdist p=1", functional("pdist", 1), dtypes=FLOATS, shapes=MATRICES),
-    Op("pdist", function("pdist", float("inf")), dtypes=FLOATS, shapes=MATRICES),
+    Op("F.pdist p=1", functional("pdist", 1), dtypes=FLOATS, shapes=MATRICES, edges=NOT_INFINITE),
+    Op("pdist", function("pdist", float("inf")), dtypes=FLOATS, shapes=MATRICES, edges=NOT_INFINITE,
+       differs=lambda a, d: tied_coordinates([a[0], a[0]], d)),
     Op("cdist", function("cdist"), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True),
     Op("cdist p=1", function("cdist", 1.0), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=NOT_INFINITE),
     Op("cdist p=0", function("cdist", 0.0), arity=2, dtypes=FLOATS, shapes=CDIST, one_dtype=True, edges=NOT_INFINITE),
@@ -405,11 +413,13 @@ DIFFERENCES = {
                     "infinite and cancel (inf - inf, NaN) where ember's (w·g - mean(w·g) - x̂·mean(w·g·x̂))·rstd is "
                     "±inf",
     "F.layer_norm 2 dims": "as F.batch_norm", "layer_norm": "as F.batch_norm",
-    "F.rms_norm": "float32 inputs holding ±1e38: mean(x²) overflows to inf (rstd 0) in both, and PyTorch's gradient, "
-                  "x times rstd³ times a sum of infinite terms, is NaN where ember's is 0", "rms_norm": "as F.rms_norm",
-    "F.cross_entropy label_smoothing weight": "infinite class weights: the smoothing term Σ_c w_c·log p_c, PyTorch's "
-                                              "summed as it stands (-inf), ember's as (log Σ e^s)·Σ w - Σ w·s (inf - "
-                                              "inf, NaN)",
+    "F.rms_norm": "±1e38 in float32: mean(x²) overflows to inf (rstd 0) in both, and PyTorch's gradient, x times "
+                  "rstd³ times a sum of infinite terms, is NaN where ember's is 0; a weight of 1e38: the gradient's "
+                  "products w·g·rstd overflow float32 in PyTorch's order (inf) where ember's stay finite",
+    "rms_norm": "as F.rms_norm",
+    "F.cross_entropy label_smoothing weight": "class weights of ±1e38 and ±inf: the smoothing term Σ_c w_c·log p_c, "
+                                              "PyTorch's summed as it stands, ember's as (log Σ e^s)·Σ w - Σ w·s, "
+                                              "-inf in one where the other has inf - inf, NaN",
     "F.scaled_dot_product_attention": "operands holding ±1e38, and float64 ones holding ±1e-38: as F.linear, and "
                                       "PyTorch scales the query and the key by √scale each before their product, "
                                       "which then stays finite where ember's, scaled after, overflows float32; no "
@@ -420,23 +430,44 @@ DIFFERENCES = {
     "F.scaled_dot_product_attention bool mask": "as F.scaled_dot_product_attention",
     "F.multi_margin_loss": "an empty batch: PyTorch's mean of no losses is an uninitialized number (4.7e-310, "
                            "1.6e-322), ember's 0/0, NaN",
-    "F.multi_margin_loss p=2 weight": "an empty batch: PyTorch checks no weight's dtype there, ember does",
+    "F.multi_margin_loss p=2 weight": "an empty batch: PyTorch checks no weight's dtype there, ember does; ±1e38 in "
+                                      "float32: the gradient 2·w·z overflows in PyTorch's order (inf), not in "
+                                      "ember's",
+    "F.cross_entropy probabilities": "mixed float32 and float64: both give the float64 result, each with parts "
+                                     "computed in float32 (the log-softmax of a float32 input), rounded otherwise "
+                                     "(relative 1.6e-7, beyond float64's tolerance)",
+    "F.multilabel_soft_margin_loss": "mixed float32 and float64: PyTorch computes in the float32 of one of them and "
+                                     "promotes the result (relative 2e-6, beyond float64's tolerance)",
+    "F.multilabel_soft_margin_loss weight": "as F.multilabel_soft_margin_loss",
+    "F.soft_margin_loss none": "as F.soft_margin_loss",
+    "F.kl_div": "an empty input broadcast against a target: ember's gradient of the target multiplies its slope by an "
+                "empty sum (NaN·0 where log t is NaN), PyTorch's sums no elements (0)", "kl_div": "as F.kl_div",
+    "poisson_nll_loss": "mixed float32 and float64: PyTorch takes log(input + eps) in a float32 input's dtype "
+                        "(log(1 + 1e-8) is 0), ember in the promoted float64",
+    "F.gaussian_nll_loss full": "±1e38 in float32: (input - target)² / var overflows in PyTorch's order (inf/inf, "
+                                "NaN) where ember's stays finite or 0",
+    "pairwise_distance": "empty inputs: PyTorch's inf-norm of no numbers raises, ember's is 0 (as PyTorch's pdist and "
+                         "cdist give)",
+    "F.pdist p=1": "as cdist p=1", "pdist": "as cdist p=inf",
     "F.multilabel_margin_loss": "as F.multi_margin_loss",
     "F.binary_cross_entropy_with_logits": "mixed float32 and float64: PyTorch's result takes the target's dtype "
                                           "(float32 for a float64 input), ember promotes",
-    "F.binary_cross_entropy_with_logits pos_weight": "as F.binary_cross_entropy_with_logits; and infinite targets: "
+    "F.binary_cross_entropy_with_logits pos_weight": "as F.binary_cross_entropy_with_logits; and infinite targets "
+                                                     "or inputs: "
                                                      "PyTorch's gradient groups the terms in y otherwise, inf - inf "
                                                      "(NaN) where ember's (1 + (pw - 1)·y)·σ(x) - pw·y is ±inf",
-    "binary_cross_entropy_with_logits": "as F.binary_cross_entropy_with_logits pos_weight; and shapes that differ: "
+    "binary_cross_entropy_with_logits": "as F.binary_cross_entropy_with_logits pos_weight, and infinite inputs too; "
+                                        "and shapes that differ: "
                                         "PyTorch's kernel broadcasts them, ember's "
                                         "torch.binary_cross_entropy_with_logits refuses them as F's does",
     "F.soft_margin_loss": "|target·input| beyond 80 (±inf and ±1e38 among them): PyTorch's log(1 + e^(-y·x)) overflows "
                           "to inf where ember's softplus stays finite (1e38), and its gradient e^(-y·x)/(1 + e^(-y·x)) "
                           "is inf/inf, NaN; mixed float32 and float64: PyTorch's result takes the input's dtype, ember "
                           "promotes",
-    "F.poisson_nll_loss not log_input full": "targets ≤ 0 and NaN: PyTorch computes the Stirling term t·log t - t + "
-                                             "½·log(2πt) of every target and masks those ≤ 1 out afterwards, so its "
-                                             "gradient there is 0·(±inf or NaN), NaN; ember's is 0",
+    "F.poisson_nll_loss not log_input full": "as poisson_nll_loss; and targets ≤ 0 and NaN: PyTorch computes the "
+                                             "Stirling term t·log t - t + ½·log(2πt) of every target and masks those "
+                                             "≤ 1 out afterwards, so its gradient there is 0·(±inf or NaN), NaN; "
+                                             "ember's is 0",
     "F.ctc_loss": "log-probabilities that are not normalized: PyTorch's gradient is exp(lp) - γ (γ the posteriors of "
                   "the classes), which is the derivative -γ once a log_softmax is backpropagated, so the rows take "
                   "log_softmax of their scores; ±inf, NaN and ±1e38 scores (log-probabilities -inf, NaN or near "

@@ -91,7 +91,9 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     the gradient finite for equal ones). x1 and x2 broadcast."""
     _floating("pairwise_distance", x1, x2)
     difference = x1 - x2 + eps
-    return _norm(difference, p, -1, keepdim) if difference.ndim else difference.abs()
+    if not difference.ndim:  # one coordinate: its p-norm (whose gradient at ±inf is inf/inf, NaN, as PyTorch's)
+        return _norm(difference.reshape(1), p, 0)
+    return _norm(difference, p, -1, keepdim)
 
 
 def pdist(input, p=2):  # noqa: A002
