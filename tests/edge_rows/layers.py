@@ -107,11 +107,6 @@ def minus_eps_float32_variance(arrays, dim):
     return arrays[2].dtype == np.float32 and bool((arrays[2] == np.float32(-1e-5)).any())
 
 
-def huge_weight(arrays, dim):
-    """A weight (the second input) of magnitude 1e38 or more."""
-    return bool((np.abs(arrays[1]) >= np.float32(1e38)).any())
-
-
 def infinite_input_or_target(arrays, dim):
     """The input or the target (the first two inputs) holds ±inf."""
     return bool(np.isinf(arrays[0]).any() or np.isinf(arrays[1]).any())
@@ -263,15 +258,17 @@ ROWS = [
     Op("F.cross_entropy none ignore_index", lambda lib, x: lib.nn.functional.cross_entropy(
         x, classes(lib, x), reduction="none", ignore_index=1), dtypes=FLOATS, shapes=SCORES),
     Op("F.cross_entropy label_smoothing weight", lambda lib, x, w: lib.nn.functional.cross_entropy(
-        x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS, differs=huge_weight,
+        x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS, edges=NOT_HUGE,
+       differs=infinite_weight,
        shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.cross_entropy probabilities", functional("cross_entropy", label_smoothing=0.1), arity=2, dtypes=FLOATS,
-       shapes=tuple(s * 2 for s in SCORES), one_dtype=True),
-    Op("F.nll_loss", lambda lib, x: lib.nn.functional.nll_loss(x, classes(lib, x)), dtypes=FLOATS, shapes=SCORES),
+       shapes=tuple(s * 2 for s in SCORES), one_dtype=True, edges=NOT_HUGE),
+    Op("F.nll_loss", lambda lib, x: lib.nn.functional.nll_loss(x, classes(lib, x)), dtypes=FLOATS, shapes=SCORES,
+       edges=NOT_HUGE),
     Op("F.nll_loss none ignore_index", lambda lib, x: lib.nn.functional.nll_loss(
         x, classes(lib, x), reduction="none", ignore_index=0), dtypes=FLOATS, shapes=SCORES),
     Op("F.nll_loss weight", lambda lib, x, w: lib.nn.functional.nll_loss(x, classes(lib, x), w.detach()), arity=2,
-       dtypes=FLOATS, shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
+       dtypes=FLOATS, edges=NOT_HUGE, shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.linear_cross_entropy", lambda lib, x, w: lib.nn.functional.linear_cross_entropy(
         x, w, classes(lib, x @ w.T)), arity=2, dtypes=FLOATS, one_dtype=True,
        shapes=(((3, 2), (4, 2)), ((0, 2), (4, 2)), ((1, 1), (1, 1)), ((3, 2), (4, 3)))),
@@ -334,9 +331,10 @@ ROWS = [
        dtypes=FLOATS, shapes=TRIPLES),
 
     # Losses of distributions.
-    Op("F.kl_div", functional("kl_div", reduction="batchmean"), arity=2, dtypes=FLOATS, differs=empty_input),
+    Op("F.kl_div", functional("kl_div", reduction="batchmean"), arity=2, dtypes=FLOATS, edges=NOT_HUGE,
+       differs=empty_input),
     Op("F.kl_div log_target", functional("kl_div", reduction="none", log_target=True), arity=2, dtypes=FLOATS),
-    Op("kl_div", function("kl_div", 2), arity=2, dtypes=FLOATS, differs=empty_input),
+    Op("kl_div", function("kl_div", 2), arity=2, dtypes=FLOATS, edges=NOT_HUGE, differs=empty_input),
     Op("F.poisson_nll_loss", functional("poisson_nll_loss"), arity=2, dtypes=FLOATS),
     Op("F.poisson_nll_loss not log_input full", functional("poisson_nll_loss", log_input=False, full=True,
                                                            reduction="none"), arity=2, dtypes=FLOATS, one_dtype=True,
@@ -355,7 +353,7 @@ ROWS = [
        dtypes=FLOATS, edges=FINITE, shapes=(((4, 2, 3),),)),
 
     # Distances.
-    Op("F.pairwise_distance", functional("pairwise_distance"), arity=2, dtypes=FLOATS),
+    Op("F.pairwise_distance", functional("pairwise_distance"), arity=2, dtypes=FLOATS, edges=NOT_HUGE),
     Op("F.pairwise_distance p=1 keepdim", functional("pairwise_distance", p=1, keepdim=True), arity=2, dtypes=FLOATS),
     Op("pairwise_distance", function("pairwise_distance", float("inf")), arity=2, dtypes=FLOATS, min_side=1),
     Op("F.pdist", functional("pdist"), dtypes=FLOATS, shapes=MATRICES),
@@ -417,9 +415,10 @@ DIFFERENCES = {
                   "rstd³ times a sum of infinite terms, is NaN where ember's is 0; a weight of 1e38: the gradient's "
                   "products w·g·rstd overflow float32 in PyTorch's order (inf) where ember's stay finite",
     "rms_norm": "as F.rms_norm",
-    "F.cross_entropy label_smoothing weight": "class weights of ±1e38 and ±inf: the smoothing term Σ_c w_c·log p_c, "
-                                              "PyTorch's summed as it stands, ember's as (log Σ e^s)·Σ w - Σ w·s, "
-                                              "-inf in one where the other has inf - inf, NaN",
+    "F.cross_entropy label_smoothing weight": "±1e38 and infinite class weights, ±1e38 scores: the smoothing "
+                                              "term Σ_c w_c·log p_c, PyTorch's summed as it stands, ember's as "
+                                              "(log Σ e^s)·Σ w - Σ w·s, ±inf in one where the other has inf - inf "
+                                              "(NaN) or a finite number",
     "F.scaled_dot_product_attention": "operands holding ±1e38, and float64 ones holding ±1e-38: as F.linear, and "
                                       "PyTorch scales the query and the key by √scale each before their product, "
                                       "which then stays finite where ember's, scaled after, overflows float32; no "
@@ -435,17 +434,23 @@ DIFFERENCES = {
                                       "ember's",
     "F.cross_entropy probabilities": "mixed float32 and float64: both give the float64 result, each with parts "
                                      "computed in float32 (the log-softmax of a float32 input), rounded otherwise "
-                                     "(relative 1.6e-7, beyond float64's tolerance)",
+                                     "(relative 1.6e-7, beyond float64's tolerance); ±1e38 in float32: ember's "
+                                     "gradient softmax·Σq - q overflows in the sum of the target, PyTorch's is 0",
     "F.multilabel_soft_margin_loss": "mixed float32 and float64: PyTorch computes in the float32 of one of them and "
                                      "promotes the result (relative 2e-6, beyond float64's tolerance)",
     "F.multilabel_soft_margin_loss weight": "as F.multilabel_soft_margin_loss",
     "F.soft_margin_loss none": "as F.soft_margin_loss",
-    "F.kl_div": "an empty input broadcast against a target: ember's gradient of the target multiplies its slope by an "
-                "empty sum (NaN·0 where log t is NaN), PyTorch's sums no elements (0)", "kl_div": "as F.kl_div",
+    "F.nll_loss": "±1e38: as sum all (the mean's sum in PyTorch's order loses the small losses beside ±1e38)",
+    "F.nll_loss weight": "as F.nll_loss",
+    "F.kl_div": "±1e38 in float32: the sum of the losses overflows float32 in ember's order of summation, not "
+                "in PyTorch's; an empty input broadcast against a target: ember's gradient of the target "
+                "multiplies its slope by an empty sum (NaN·0 where log t is NaN), PyTorch's sums no elements (0)",
+    "kl_div": "as F.kl_div",
     "poisson_nll_loss": "mixed float32 and float64: PyTorch takes log(input + eps) in a float32 input's dtype "
                         "(log(1 + 1e-8) is 0), ember in the promoted float64",
     "F.gaussian_nll_loss full": "±1e38 in float32: (input - target)² / var overflows in PyTorch's order (inf/inf, "
                                 "NaN) where ember's stays finite or 0",
+    "F.pairwise_distance": "±1e38: as norm (ember's 2-norm squares the elements, which overflow float32)",
     "pairwise_distance": "empty inputs: PyTorch's inf-norm of no numbers raises, ember's is 0 (as PyTorch's pdist and "
                          "cdist give)",
     "F.pdist p=1": "as cdist p=1", "pdist": "as cdist p=inf",
