@@ -210,7 +210,7 @@ ROWS = [
        edges=NOT_HUGE),
     Op("F.local_response_norm", functional("local_response_norm", 2), dtypes=FLOATS,
        shapes=(((2, 3, 2),), ((1, 1, 1),), ((0, 3, 2),), ((1, 3, 2, 2),), ((1, 2, 1, 1, 2),), ((2, 3),))),
-    Op("renorm", lambda lib, x, d: lib.renorm(x, 2, d, 1.0), dtypes=FLOATS, dim=True),
+    Op("renorm", lambda lib, x, d: lib.renorm(x, 2, d, 1.0), dtypes=FLOATS, dim=True, edges=NOT_HUGE),
     Op("renorm p=1", lambda lib, x, d: lib.renorm(x, 1, d, 0.5), dtypes=FLOATS, dim=True),
 
     # Dropout, in its deterministic forms: not training, or p of 0 or 1.
@@ -270,10 +270,11 @@ ROWS = [
     Op("F.nll_loss weight", lambda lib, x, w: lib.nn.functional.nll_loss(x, classes(lib, x), w.detach()), arity=2,
        dtypes=FLOATS, edges=NOT_HUGE, shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.linear_cross_entropy", lambda lib, x, w: lib.nn.functional.linear_cross_entropy(
-        x, w, classes(lib, x @ w.T)), arity=2, dtypes=FLOATS, one_dtype=True,
+        x, w, classes(lib, x @ w.T)), arity=2, dtypes=FLOATS, one_dtype=True, edges=NOT_HUGE,
        shapes=(((3, 2), (4, 2)), ((0, 2), (4, 2)), ((1, 1), (1, 1)), ((3, 2), (4, 3)))),
     Op("F.linear_cross_entropy bias", lambda lib, x, w, b: lib.nn.functional.linear_cross_entropy(
         x, w, classes(lib, x @ w.T), linear_bias=b, reduction="sum"), arity=3, dtypes=FLOATS, one_dtype=True,
+       edges=NOT_HUGE,
        shapes=(((3, 2), (4, 2), (4,)), ((1, 1), (1, 1), (1,)))),
     Op("F.multi_margin_loss", lambda lib, x: lib.nn.functional.multi_margin_loss(x, classes(lib, x)), dtypes=FLOATS,
        shapes=SCORES[:3]),
@@ -374,7 +375,8 @@ DIFFERENCES = {
                 "operands holding ±1e38: NumPy's BLAS takes 1e38·1e38 in a fused multiply-add, exactly, so that "
                 "inf + 1e38·1e38 is inf, where PyTorch's product overflows first (inf - inf, NaN)",
     "F.linear no bias": "as F.linear",
-    "F.linear_cross_entropy": "mixed float32 and float64: as matmul",
+    "F.linear_cross_entropy": "mixed float32 and float64: as matmul; ±1e38: as F.linear",
+    "renorm": "±1e38 in float32: as norm (ember's 2-norm squares the elements, which overflow)",
     "F.linear_cross_entropy bias": "as F.linear_cross_entropy",
     "F.embedding_bag per_sample_weights": "weights holding ±1e38, and float64 ones holding ±1e-38: as matmul (the "
                                           "weight's gradient sums products g·w, PyTorch's with fused multiply-adds)",

@@ -8,6 +8,7 @@ legacy_reduction). The losses of distributions, of margins and CTC are in distri
 margin_loss.py and ctc.py.
 """
 
+import math
 import warnings
 
 from ..autograd import Function, InputError
@@ -144,10 +145,12 @@ def _target_weights(xp, target, weight, ignore_index, dtype):
 
 def _reduce_targets(ctx, loss, target_weights, reduction):
     """_reduce for class-index targets: the mean divides by the total weight of the kept targets.
-    With every target ignored, or weighing 0, that is 0/0, NaN (as in PyTorch); the gradient is then 0 at
-    ignored targets (backward leaves them out) and NaN at the others (0/0 again)."""
+    With every target ignored, or weighing 0, that is 0/0, NaN (as in PyTorch, label smoothing or not);
+    the gradient is then 0 at ignored targets (backward leaves them out) and NaN at the others (0/0 again)."""
     ctx.count = target_weights.sum() if reduction == "mean" else None
-    return _reduce(loss, reduction, ctx.count)
+    if reduction != "mean":
+        return _reduce(loss, reduction, None)
+    return ctx.xp.where(ctx.count == 0, math.nan, _reduce(loss, reduction, ctx.count))  # 0/0, smoothed ones too
 
 
 class CrossEntropy(Function):
