@@ -24,9 +24,10 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph; the last of the
     # ledger's Tensor names (detach_, as_subclass, retains_grad, fill_diagonal_, resize_, new, layout); issue 20:
     # a one-line docstring on each public method and property (the API reference)
-    "ops": 9364,  # issue 21: the layers' and losses' edge rows' fixes (+39: dropout's mask after its shortcuts,
+    "ops": 9369,  # issue 21: the layers' and losses' edge rows' fixes (+44: dropout's mask after its shortcuts,
     # embedding_bag's max and padding, attention's -inf and NaN scores, batch_norm's checks and eps, renorm's and
-    # rrelu's NaN, the margin kernels' hinge, the losses' ignored targets and dtypes, cdist of no coordinates);
+    # rrelu's NaN, the margin kernels' hinge, the losses' ignored targets, zero total weights and dtypes, cdist of
+    # no coordinates, pairwise_distance of 0-d inputs);
     # axis=/keepdims= on the indexing, scatter, norm and distance functions too, and
     # torch.softmax/log_softmax (dim required, dtype third) apart from F's, sinc's derivative in PyTorch's form,
     # the regression losses' slope with the upstream factor first;
