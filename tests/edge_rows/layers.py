@@ -389,15 +389,14 @@ DIFFERENCES = {
                     "(x - mean)·rstd and (g - mean g - x̂·mean(g·x̂))·rstd do not; float32 channels of variance "
                     "below 1e-4 (rstd above 100): that rounding noise, |x|·rstd·2⁻²⁴, passes float32's tolerance at "
                     "an exact 0; an infinite weight: PyTorch's y = x·(w·rstd) + (b - mean·w·rstd) is inf - inf "
-                    "(NaN) where ember's x̂·w is ±inf; mixed float32 "
+                    "(NaN) where ember's x̂·w is ±inf, and its gradient multiplies by w after the means of the "
+                    "gradient (inf·(g - mean g)), ember's before (inf·g - mean(inf·g), NaN); mixed float32 "
                     "and float64: PyTorch refuses a per-channel tensor of another dtype, but not on an empty batch; "
                     "ember always",
     "F.batch_norm eval": "as F.batch_norm", "F.batch_norm running statistics": "as F.batch_norm",
     "batch_norm": "as F.batch_norm; and a single value per channel in training: PyTorch's kernel takes it "
                   "(F.batch_norm refuses it), ember's torch.batch_norm refuses it as F.batch_norm does",
-    "F.instance_norm": "as F.batch_norm; and an infinite weight: PyTorch's gradient multiplies by the weight after it "
-                       "takes the means of the gradient, inf·(g - mean g), ember's (that of group normalization) "
-                       "before, inf·g - mean(inf·g), NaN; 1-D inputs and an empty batch: PyTorch's kernel raises "
+    "F.instance_norm": "as F.batch_norm; 1-D inputs and an empty batch: PyTorch's kernel raises "
                        "IndexError (it indexes dim 1, and the first example), ember an InputError (a RuntimeError) "
                        "and the empty result",
     "F.instance_norm running statistics": "as F.instance_norm; and running statistics of another dtype: PyTorch takes "

@@ -97,9 +97,9 @@ class BatchNorm(Function):
     def backward(ctx, grad):
         x_hat, inv_std, weight = ctx.saved
         grad_x = None
-        if ctx.needs_input_grad[0]:  # w (one per channel) after the means: inf·(g - mean g), not inf·g - mean(inf·g)
-            grad_x = standardized_input_grad(grad, x_hat, inv_std, ctx.axes) if ctx.training else grad * inv_std
-            grad_x = _scaled_grad(grad_x, weight, inv_std.shape)
+        if ctx.needs_input_grad[0]:
+            g = _scaled_grad(grad, weight, inv_std.shape)
+            grad_x = standardized_input_grad(g, x_hat, inv_std, ctx.axes) if ctx.training else g * inv_std
         return (grad_x, *_affine_grads(ctx, grad, x_hat, ctx.axes))
 
 
