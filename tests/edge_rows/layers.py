@@ -64,6 +64,8 @@ CDIST = (((3, 2), (4, 2)), ((1, 1), (1, 1)), ((0, 2), (3, 2)), ((2, 0), (3, 0)),
          ((3, 2), (4, 3)))
 
 
+# The drawn cases that a row's DIFFERENCES entry names beyond its edge values (differs= predicates).
+
 def small_float32_variance(arrays, dim):
     """A float32 input (N, C, *) with a channel whose variance is below 1e-4 (so rstd is above 100)."""
     x = arrays[0]
@@ -116,6 +118,8 @@ def empty_input(arrays, dim):
     """The first input is empty."""
     return arrays[0].size == 0
 
+
+# The rows' functions of more than a line.
 
 def batch_norm_updating(lib, x, mean, var):
     """F.batch_norm in training with running statistics: the result and the updated statistics."""
