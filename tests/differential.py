@@ -69,6 +69,12 @@ def functional(name, *args, **kwargs):
     return lambda lib, *tensors: getattr(lib.nn.functional, name)(*tensors, *args, **kwargs)
 
 
+def inexact_float64(arrays, dim):
+    """A float64 operand holding ±1e38 or ±1e-38, numbers float32's 24 bits do not hold exactly (a differs=
+    predicate: NumPy's BLAS keeps the rounding error of their products, PyTorch's kernels do not)."""
+    return any(a.dtype == np.float64 and bool(np.isin(np.abs(a), (1e38, 1e-38)).any()) for a in arrays)
+
+
 # -------------------------------------------------------------------------------------------------
 # Drawing inputs.
 

@@ -13,7 +13,7 @@ from hypothesis import given
 
 import ember
 
-from differential import EDGES, FLOATS, INTEGERS, Op, cases, compare, function, functional, method
+from differential import EDGES, FLOATS, INTEGERS, Op, cases, compare, function, functional, inexact_float64, method
 from edge_rows import convolution, layers, linalg, tensors
 
 FAMILIES = (convolution, layers, linalg, tensors)
@@ -176,11 +176,6 @@ def tiny_float32_input(arrays, dim):
     return any(tiny_float32(a) for a in arrays)
 
 
-def inexact_float64(arrays, dim):
-    """A float64 operand holding ±1e38 or ±1e-38, numbers float32's 24 bits do not hold exactly."""
-    return any(a.dtype == np.float64 and bool(np.isin(np.abs(a), (1e38, 1e-38)).any()) for a in arrays)
-
-
 def float32_exponent(arrays, dim):
     """A float64 input (or base) and a float32 other (or exponent)."""
     return arrays[0].dtype == np.float64 and arrays[1].dtype == np.float32
@@ -334,8 +329,6 @@ NO_ROW = {
     F.one_hot allclose argwhere bincount bitwise_and bitwise_left_shift bitwise_not bitwise_or bitwise_right_shift
     bitwise_xor broadcast_shapes bucketize detach equal gcd hash_tensor histc histogram histogramdd isclose isin lcm
     nonzero nonzero_static searchsorted unique unique_consecutive unravel_index""",
-    "differentiable, not compared at the edges yet (the rows still to write)":
-        layers.STILL_TO_WRITE,
 }
 
 

@@ -24,16 +24,20 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph; the last of the
     # ledger's Tensor names (detach_, as_subclass, retains_grad, fill_diagonal_, resize_, new, layout); issue 20:
     # a one-line docstring on each public method and property (the API reference)
-    "ops": 9522,  # issue 21: the tensor family's edge rows (+83: PyTorch's checks of 0-d and empty tensors in the
-    # splits, unflatten, repeat_interleave, roll, permute, kthvalue, gradient, trapezoid; fills that overflow an
-    # integer dtype or need a gradient; bool sums in the puts; index errors of both kinds); the convolution rows
-    # (+72): interpolate and adaptive average pooling read their taps as PyTorch does (Taps), max pooling's padding
-    # never wins, the last NaN of adaptive and fractional windows, the pools', unfold's, fold's and pad's refusals
-    # of empty sides, pad's value range, grid_sample's zero pixel; the linear algebra rows (+42): addmm's input at
-    # beta = 0 in the graph (unread), addr's promotion and bools, tensordot's contracted sides of 1, bool products
-    # refused, trace of bools, einsum's int64 sums, block_diag's promotion, cov's weights and bools,
-    # cholesky_inverse's singular factor, torch.lu of singular matrices, matrix_power's n = 0 and bools, orgqr's
-    # empty tau; axis=/keepdims= on the indexing, scatter, norm and distance functions too, and
+    "ops": 9566,  # issue 21, the differential tester's rows and the fixes they found: the tensor family's (+83:
+    # PyTorch's checks of 0-d and empty tensors in the splits, unflatten, repeat_interleave, roll, permute,
+    # kthvalue, gradient, trapezoid; fills that overflow an integer dtype or need a gradient; bool sums in the puts;
+    # index errors of both kinds); the convolutions' (+72): interpolate and adaptive average pooling read their
+    # taps as PyTorch does (Taps), max pooling's padding never wins, the last NaN of adaptive and fractional
+    # windows, the pools', unfold's, fold's and pad's refusals of empty sides, pad's value range, grid_sample's zero
+    # pixel; linear algebra's (+42): addmm's input at beta = 0 in the graph (unread), addr's promotion and bools,
+    # tensordot's contracted sides of 1, bool products refused, trace of bools, einsum's int64 sums, block_diag's
+    # promotion, cov's weights and bools, cholesky_inverse's singular factor, torch.lu of singular matrices,
+    # matrix_power's n = 0 and bools, orgqr's empty tau; the layers' and losses' (+44): dropout's mask after its
+    # shortcuts, embedding_bag's max and padding, attention's -inf and NaN scores, batch_norm's checks and eps,
+    # renorm's and rrelu's NaN, the margin kernels' hinge, the losses' ignored targets, zero total weights and
+    # dtypes, cdist of no coordinates, pairwise_distance of 0-d inputs; axis=/keepdims= on the indexing, scatter,
+    # norm and distance functions too, and
     # torch.softmax/log_softmax (dim required, dtype third) apart from F's, sinc's derivative in PyTorch's form,
     # the regression losses' slope with the upstream factor first;
     # issue 19: the recurrences' inference without saved activations, zero_where, im2col in bands, max pooling's

@@ -373,7 +373,8 @@ def prelu(input, weight):  # noqa: A002
     shape = [1] * input.ndim
     if input.ndim >= 2:
         shape[1] = weight.numel()
-    return where(input > 0, input, weight.reshape(shape) * input)
+    positive = input > 0  # the slope multiplies the others only, so that w's gradient has no inf·0 at x = inf
+    return where(positive, input, weight.reshape(shape) * where(positive, 0.0, input))
 
 
 def _rrelu(name, x, lower, upper, training):
@@ -383,7 +384,12 @@ def _rrelu(name, x, lower, upper, training):
     if not training:
         return _leaky_relu((lower + upper) / 2)
     generator = backend.default_generator(x.device)
-    return lambda x: LeakyReLU.apply(x, slope=generator.uniform(x.shape, x.dtype, lower, upper))
+
+    def randomized(x):
+        """Slopes drawn for the elements x ≤ 0, 1 for the others (NaN among them, as PyTorch's kernel)."""
+        slopes = generator.uniform(x.shape, x.dtype, lower, upper)
+        return LeakyReLU.apply(x, slope=backend.xp_of(slopes).where(x.array <= 0, slopes, 1))
+    return randomized
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):  # noqa: A002

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, InputError
 from .dropout import check_probability
 from .elementwise import cast
 from .activation import softmax
@@ -41,11 +41,11 @@ class ScaledDotProductAttention(Function):
         scores *= scale
         if mask is not None:
             scores += _keys_first(xp, mask)
-        if keep is not None:
-            xp.copyto(scores, -math.inf, where=~_keys_first(xp, keep))
+        if keep is not None:  # -inf added where a key is masked out (a NaN score stays NaN, as PyTorch's)
+            scores += xp.where(_keys_first(xp, keep), 0.0, -math.inf).astype(scores.dtype)
         if causal:  # -inf where key j comes after query i
             scores += _causal_mask(xp, *scores.shape[-2:], scores.dtype)
-        weights = _softmax_keys(xp, scores, masked=mask is not None or keep is not None)
+        weights = _softmax_keys(xp, scores)
         ctx.dropped = None  # the dropout mask times 1/(1 - p), when dropping
         dropped = weights
         if dropout_p > 0:
@@ -100,17 +100,16 @@ def _causal_mask(xp, keys, queries, dtype):
     return xp.where(after, -math.inf, 0.0).astype(dtype)
 
 
-def _softmax_keys(xp, scores, masked):
+def _softmax_keys(xp, scores):
     """Softmax over the keys (axis -2 of the transposed scores), in place. Queries whose every score is
-    -inf (all keys masked out) give weights 0, as PyTorch's scaled_dot_product_attention does, not NaN."""
+    -inf (all keys masked out) give weights 0, as PyTorch's scaled_dot_product_attention does, not NaN (a +inf
+    or NaN score makes its query's weights NaN, as there)."""
     top = _max_keys(xp, scores)
-    if masked:
-        top = xp.where(xp.isfinite(top), top, 0)
+    top = xp.where(top == -math.inf, 0, top)
     scores -= top
     xp.exp(scores, out=scores)
     total = _sums_keys(xp, scores)
-    if masked:
-        total = xp.where(total == 0, 1, total)
+    total = xp.where(total == 0, 1, total)
     scores /= total
     return scores
 
@@ -161,21 +160,21 @@ def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
 def _check_qkv(query, key, value):
     for name, t in (("query", query), ("key", key), ("value", value)):
         if t.ndim < 2:
-            raise ValueError(f"scaled_dot_product_attention: {name} needs at least 2 dimensions (..., length, "
+            raise InputError(f"scaled_dot_product_attention: {name} needs at least 2 dimensions (..., length, "
                              f"features), got shape {tuple(t.shape)}")
         if backend.kind_of(t.dtype) != "f" or t.dtype != query.dtype:
-            raise TypeError(f"scaled_dot_product_attention: query, key and value must have one floating point "
-                            f"dtype, got {query.dtype}, {key.dtype} and {value.dtype}")
+            raise InputError(f"scaled_dot_product_attention: query, key and value must have one floating point "
+                             f"dtype, got {query.dtype}, {key.dtype} and {value.dtype}")
     if query.shape[-1] != key.shape[-1]:
-        raise ValueError(f"scaled_dot_product_attention: query and key need the same feature size, got query "
+        raise InputError(f"scaled_dot_product_attention: query and key need the same feature size, got query "
                          f"{tuple(query.shape)} and key {tuple(key.shape)}")
     if key.shape[-2] != value.shape[-2]:
-        raise ValueError(f"scaled_dot_product_attention: key and value need the same length, got key "
+        raise InputError(f"scaled_dot_product_attention: key and value need the same length, got key "
                          f"{tuple(key.shape)} and value {tuple(value.shape)}")
     try:
         np.broadcast_shapes(query.shape[:-2], key.shape[:-2], value.shape[:-2])
     except ValueError:
-        raise ValueError(f"scaled_dot_product_attention: the batch dimensions of query {tuple(query.shape)}, key "
+        raise InputError(f"scaled_dot_product_attention: the batch dimensions of query {tuple(query.shape)}, key "
                          f"{tuple(key.shape)} and value {tuple(value.shape)} do not broadcast") from None
 
 
@@ -184,6 +183,9 @@ def _check_mask(mask, query, key):
     if mask.dtype != backend.bool_ and backend.kind_of(mask.dtype) != "f":
         raise TypeError(f"scaled_dot_product_attention: attn_mask must be bool (True: may attend) or floating "
                         f"(added to the scores), got {mask.dtype}")
+    if mask.dtype not in (backend.bool_, backend.float32, query.dtype):
+        raise InputError(f"scaled_dot_product_attention: a floating attn_mask must be float32 or the query's "
+                         f"{query.dtype}, got {mask.dtype}")
     if mask.device != query.device:
         raise RuntimeError(f"scaled_dot_product_attention: attn_mask is on {mask.device}, the query on {query.device}")
     scores = np.broadcast_shapes(query.shape[:-2], key.shape[:-2]) + (query.shape[-2], key.shape[-2])
@@ -192,7 +194,7 @@ def _check_mask(mask, query, key):
     except ValueError:
         fits = False
     if not fits:
-        raise ValueError(f"scaled_dot_product_attention: attn_mask of shape {tuple(mask.shape)} does not broadcast "
+        raise InputError(f"scaled_dot_product_attention: attn_mask of shape {tuple(mask.shape)} does not broadcast "
                          f"to the attention scores {scores}")
 
 

@@ -13,8 +13,8 @@ from .shape import broadcast_shapes, expand, normalize_dim, numpy_names
 class PNorm(Function):
     """‖x‖_p = (Σ |x|^p)^(1/p) along an axis; p = ±inf is the largest (smallest) |x|, p = 0 the number of
     non-zeros. d/dx = sign(x)·|x|^(p-1) / ‖x‖^(p-1) (x / ‖x‖ for p = 2), taken as 0 where ‖x‖ = 0, as
-    PyTorch does; for p = ±inf the gradient goes to the largest (smallest) |x|, shared on ties; for
-    p = 0 it is 0.
+    PyTorch does, and sign(NaN) as 0; for p = ±inf the gradient goes to the largest (smallest) |x|, shared on
+    ties; for p = 0 it is 0.
     """
 
     def forward(ctx, x, p, axis, keepdims):
@@ -22,8 +22,8 @@ class PNorm(Function):
         magnitude = xp.abs(x)
         if p == 0:
             out = (x != 0).sum(axis=axis, keepdims=True).astype(x.dtype)
-        elif p == math.inf:
-            out = magnitude.max(axis=axis, keepdims=True)
+        elif p == math.inf:  # of no numbers: 0
+            out = magnitude.max(axis=axis, keepdims=True) if magnitude.size else magnitude.sum(axis=axis, keepdims=True)
         elif p == -math.inf:
             out = magnitude.min(axis=axis, keepdims=True)
         else:
@@ -39,11 +39,12 @@ class PNorm(Function):
             grad = xp.expand_dims(grad, ctx.axis)
         if ctx.p == 0:
             return xp.zeros_like(x)
+        sign = xp.where(xp.isnan(x), 0, xp.sign(x))  # 0 at NaN, as PyTorch's sgn
         if math.isinf(ctx.p):
-            winners = xp.abs(x) == out
-            return grad * xp.sign(x) * (winners / winners.sum(axis=ctx.axis, keepdims=True))
+            winners = xp.abs(x) == out  # none where the norm is NaN: the gradient is 0 there
+            return grad * sign * (winners / xp.maximum(winners.sum(axis=ctx.axis, keepdims=True), 1))
         safe = xp.where(out == 0, 1, out)
-        slope = xp.sign(x) * xp.abs(x) ** (ctx.p - 1) / safe ** (ctx.p - 1)
+        slope = sign * xp.abs(x) ** (ctx.p - 1) / safe ** (ctx.p - 1)
         return grad * xp.where(out == 0, 0, slope)
 
 
@@ -90,7 +91,9 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     the gradient finite for equal ones). x1 and x2 broadcast."""
     _floating("pairwise_distance", x1, x2)
     difference = x1 - x2 + eps
-    return _norm(difference, p, -1, keepdim) if difference.ndim else difference.abs()
+    if not difference.ndim:  # one coordinate: its p-norm (whose gradient at ±inf is inf/inf, NaN, as PyTorch's)
+        return _norm(difference.reshape(1), p, 0)
+    return _norm(difference, p, -1, keepdim)
 
 
 def pdist(input, p=2):  # noqa: A002

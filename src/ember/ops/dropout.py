@@ -71,16 +71,19 @@ def check_probability(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _dropout(name, x, p, training, inplace, mask_shape=None, op=Dropout):
-    """x through op (Dropout or AlphaDropout) with a mask of mask_shape, in training with p > 0;
-    otherwise x itself. inplace as for the activations (maybe_in_place)."""
+def _dropout(name, x, p, training, inplace, channels=None, op=Dropout):
+    """x through op (Dropout or AlphaDropout), in training with p > 0; otherwise x itself. channels None
+    drops elements; True drops the channels of a batch (N, C, *), False those of one example (C, *) (the
+    mask is checked and drawn only where it drops, as PyTorch: p = 1 zeroes any input). inplace as for the
+    activations (maybe_in_place)."""
     check_probability(p)
     if backend.kind_of(x.dtype) != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
-    if not training or p == 0:
+    if not training or p == 0 or x.numel() == 0:
         return x
-    if p == 1 and op is AlphaDropout:
+    if p == 1:
         return maybe_in_place(name, x, lambda t: t * 0.0, inplace)
+    mask_shape = None if channels is None else _channel_mask(name, x, channels)
     return maybe_in_place(name, x, lambda t: op.apply(t, p=float(p), mask_shape=mask_shape), inplace)
 
 
@@ -105,7 +108,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     if input.ndim not in (2, 3):
         raise RuntimeError(f"dropout1d: expected 2D or 3D input, but received {input.ndim}D input "
                            f"{tuple(input.shape)}; dropout1d drops channels of (N, C, L) or (C, L)")
-    return _dropout("dropout1d", input, p, training, inplace, _channel_mask("dropout1d", input, input.ndim == 3))
+    return _dropout("dropout1d", input, p, training, inplace, input.ndim == 3)
 
 
 def _warn_unusual_input(name, x, dims):
@@ -120,13 +123,13 @@ def dropout2d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     map are so alike that dropping single pixels hardly regularizes; dropping a whole feature does.
     (As in PyTorch, a 3-D input is read as (N, C, L), and other inputs warn.)"""
     _warn_unusual_input("dropout2d", input, (3, 4))
-    return _dropout("dropout2d", input, p, training, inplace, _channel_mask("dropout2d", input, True))
+    return _dropout("dropout2d", input, p, training, inplace, True)
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):  # noqa: A002
     """Channel dropout for volumes (N, C, D, H, W) or (C, D, H, W), as dropout2d."""
     _warn_unusual_input("dropout3d", input, (4, 5))
-    return _dropout("dropout3d", input, p, training, inplace, _channel_mask("dropout3d", input, input.ndim == 5))
+    return _dropout("dropout3d", input, p, training, inplace, input.ndim == 5)
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
@@ -136,8 +139,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
 
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa: A002
     """Alpha dropout of whole channels, input (N, C, *)."""
-    mask = _channel_mask("feature_alpha_dropout", input, True)
-    return _dropout("feature_alpha_dropout", input, p, training, inplace, mask, op=AlphaDropout)
+    return _dropout("feature_alpha_dropout", input, p, training, inplace, True, op=AlphaDropout)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,7 +147,7 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):  # noqa:
 
 def feature_dropout(input, p, train):  # noqa: A002
     """Channel dropout of input (N, C, *): dropout2d for any number of dimensions, without warnings."""
-    return _dropout("feature_dropout", input, p, train, False, _channel_mask("feature_dropout", input, True))
+    return _dropout("feature_dropout", input, p, train, False, True)
 
 
 def dropout_(input, p, train):  # noqa: A002
@@ -170,5 +172,4 @@ def feature_alpha_dropout_(input, p, train):  # noqa: A002
 
 def _in_place_dropout(name, x, p, train, by_channel, op):
     """input itself, changed in place by op (by whole channels when by_channel)."""
-    mask = _channel_mask(name, x, True) if by_channel else None
-    return in_place(name, x, lambda t: _dropout(name, t, p, train, False, mask, op))
+    return in_place(name, x, lambda t: _dropout(name, t, p, train, False, by_channel, op))

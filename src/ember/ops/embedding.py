@@ -3,7 +3,7 @@ summed, averaged or maxed (a bag of words); and one-hot codes, which an embeddin
 vector times the weight matrix is the row it picks, without the multiplication."""
 
 from .. import backend
-from ..autograd import Function, no_grad
+from ..autograd import Function, InputError, no_grad
 from .elementwise import cast, clamp, where
 from .padding import pad
 
@@ -48,20 +48,21 @@ def checked_padding_idx(padding_idx, count):
     return padding_idx % count
 
 
-def _check_lookup(name, input, weight, sparse):
-    """The checks every lookup shares: integer ids within the table, a 2-D weight, dense gradients."""
+def _check_lookup(name, input, weight, sparse, out_of_range=IndexError):
+    """The checks every lookup shares: integer ids within the table (else out_of_range: PyTorch's embedding
+    raises an IndexError, its embedding_bag a RuntimeError), a 2-D weight, dense gradients."""
     if input.dtype.kind not in "iu":
         raise TypeError(f"{name}: indices must be an integer tensor, got {input.dtype}")
     if weight.ndim != 2:
-        raise ValueError(f"{name}: the weight must be 2-D (num_embeddings, dim), got shape {weight.shape}")
+        raise InputError(f"{name}: the weight must be 2-D (num_embeddings, dim), got shape {weight.shape}")
     if sparse:
         raise NotImplementedError(f"{name}: sparse=True is not supported; ember's gradients are dense tensors")
     count = weight.shape[0]
     if input.numel():
         low, high = int(input.array.min()), int(input.array.max())
         if low < 0 or high >= count:
-            raise IndexError(f"{name}: index {low if low < 0 else high} is out of range for "
-                             f"{count} embeddings (valid: 0 to {count - 1})")
+            raise out_of_range(f"{name}: index {low if low < 0 else high} is out of range for "
+                               f"{count} embeddings (valid: 0 to {count - 1})")
 
 
 def _counts(ids, count):
@@ -145,7 +146,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         raise NotImplementedError(f"{name}: per_sample_weights is only supported for mode='sum', got mode={mode!r}")
     if per_sample_weights is not None and per_sample_weights.dtype != weight.dtype:
         raise RuntimeError(f"{name}: per_sample_weights is {per_sample_weights.dtype} but the weight is {weight.dtype}")
-    _check_lookup(name, input, weight, sparse)
+    _check_lookup(name, input, weight, sparse, RuntimeError)
     ids, starts, ends = _bag_bounds(name, input, offsets, include_last_offset)
     count = weight.shape[0]
     if padding_idx is not None:
@@ -161,13 +162,12 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     real = (table >= 0) if padding_idx is None else (table >= 0) & (table != padding_idx)
     counts = _counts(ids.array, count) if scale_grad_by_freq else None
     rows = Embedding.apply(weight, indices=xp.maximum(table.array, 0), padding_idx=None, counts=counts)  # (B, L, D)
-    if mode == "max":
-        largest = where(real.unsqueeze(-1), rows, -float("inf")).amax(1)
+    if mode == "max":  # the first largest of each bag takes the gradient, as PyTorch's
+        largest = where(real.unsqueeze(-1), rows, -float("inf")).max(1)[0]
         return where(real.sum(1, keepdim=True) > 0, largest, 0.0)
-    share = cast(real, weight.dtype)
     if per_sample_weights is not None:
-        share = share * pad(per_sample_weights.reshape(-1), (0, 1))[positions]
-    total = (rows * share.unsqueeze(-1)).sum(1)
+        rows = rows * pad(per_sample_weights.reshape(-1), (0, 1))[positions].unsqueeze(-1)
+    total = where(real.unsqueeze(-1), rows, 0.0).sum(1)  # padding ids are left out, not multiplied by 0
     return total if mode == "sum" else total / clamp(cast(real, weight.dtype).sum(1, keepdim=True), min=1.0)
 
 

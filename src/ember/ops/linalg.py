@@ -55,6 +55,11 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
+def _rows(a):
+    """a (..., n) as the matrix (rows, n) of its last axis: empty ones too (n = 0, where -1 is ambiguous)."""
+    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
+
+
 class Linear(Function):
     """y = x Wᵀ + b, the fully connected layer: every output is a neuron's weighted sum Σ wᵢxᵢ + b.
 
@@ -64,7 +69,7 @@ class Linear(Function):
 
     def forward(ctx, x, weight, bias):
         ctx.save_for_backward(x, weight)
-        x2 = x.reshape(-1, x.shape[-1])
+        x2 = _rows(x)
         if x2.shape[0] < weight.shape[0] < x2.shape[1] // 4:
             # Few, long rows into more neurons (a CNN's first Linear: 64 × 12544 -> 128). OpenBLAS's
             # threads split such a product well only along its first side, so the longer side goes
@@ -78,8 +83,8 @@ class Linear(Function):
 
     def backward(ctx, grad):
         x, weight = ctx.saved
-        grad2 = grad.reshape(-1, grad.shape[-1])
-        x2 = x.reshape(-1, x.shape[-1])
+        grad2 = _rows(grad)
+        x2 = _rows(x)
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
             # In x's memory order: x flattened from a conv layer's batch-innermost maps is a transposed
@@ -110,7 +115,7 @@ def _matrix_product(a, b):
 def check_features(x, in_features, who):
     """The last axis of x must hold in_features numbers; who (e.g. "Linear 'encoder.0'") names the caller."""
     if x.ndim == 0 or x.shape[-1] != in_features:
-        raise ValueError(f"{who}: expected input (..., {in_features}), got {tuple(x.shape)}")
+        raise InputError(f"{who}: expected input (..., {in_features}), got {tuple(x.shape)}")
 
 
 def linear(x, weight, bias=None):
@@ -486,7 +491,10 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     many = max(x1.shape[-2], x2.shape[-2]) > 25
     if p == 2 and (compute_mode == _CDIST_MODES[1] or (compute_mode == _CDIST_MODES[0] and many)):
         return _euclidean_by_product(x1, x2)
-    return vector_norm(unsqueeze(x1, -2) - unsqueeze(x2, -3), p, dim=-1)
+    differences = unsqueeze(x1, -2) - unsqueeze(x2, -3)
+    if x1.shape[-1] == 0:  # points of no coordinates are all at distance 0, whatever p
+        return differences.sum(-1)
+    return vector_norm(differences, p, dim=-1)
 
 
 def _euclidean_by_product(x1, x2):

@@ -8,11 +8,12 @@ legacy_reduction). The losses of distributions, of margins and CTC are in distri
 margin_loss.py and ctc.py.
 """
 
+import math
 import warnings
 
-from ..autograd import Function
+from ..autograd import Function, InputError
 from .activation import log_softmax
-from .elementwise import cast, promote, to_float
+from .elementwise import promote, to_float
 from .linalg import linear
 from .reduce import row_sums
 
@@ -144,10 +145,12 @@ def _target_weights(xp, target, weight, ignore_index, dtype):
 
 def _reduce_targets(ctx, loss, target_weights, reduction):
     """_reduce for class-index targets: the mean divides by the total weight of the kept targets.
-    With every target ignored that is 0/0, nan (as in PyTorch), and the gradient is 0."""
-    count = target_weights.sum() if reduction == "mean" else None
-    ctx.count = None if count is None else ctx.xp.where(count == 0, 1, count)
-    return _reduce(loss, reduction, count)
+    With every target ignored, or weighing 0, that is 0/0, NaN (as in PyTorch, label smoothing or not);
+    the gradient is then 0 at ignored targets (backward leaves them out) and NaN at the others (0/0 again)."""
+    ctx.count = target_weights.sum() if reduction == "mean" else None
+    if reduction != "mean":
+        return _reduce(loss, reduction, None)
+    return ctx.xp.where(ctx.count == 0, math.nan, _reduce(loss, reduction, ctx.count))  # 0/0, smoothed ones too
 
 
 class CrossEntropy(Function):
@@ -173,13 +176,14 @@ class CrossEntropy(Function):
         ctx.smoothing = smoothing
         if smoothing:
             loss = ctx.smoothed_loss(loss, shifted, log_sums, kept, weight)
+        loss = xp.where(kept, loss, 0)  # an ignored target's loss is 0, not 0·NaN where its row holds inf
         ctx.save_for_backward(exp, sums, rows, target, kept, target_weights, weight)
         ctx.input_shape, ctx.reduction = logits.shape, reduction
         return _reduce_targets(ctx, loss.reshape(target_shape), target_weights, reduction)
 
     def backward(ctx, grad):
         exp, sums, rows, target, kept, target_weights, weight = ctx.saved
-        g = _upstream(grad, ctx.reduction, ctx.count).reshape(-1)
+        g = ctx.xp.where(kept, _upstream(grad, ctx.reduction, ctx.count).reshape(-1), 0)  # ignored: none
         at_target = g * target_weights  # w[y] times the upstream gradient
         if ctx.smoothing:
             grad_x = ctx.smoothed_grad(g, at_target, exp, sums, rows, target, kept, weight)
@@ -251,16 +255,16 @@ class NLL(Function):
         xp = ctx.xp
         x = _rows(xp, log_probs)
         target_shape = target.shape
-        target, _, target_weights = _target_weights(xp, target.reshape(-1), weight, ignore_index, x.dtype)
+        target, kept, target_weights = _target_weights(xp, target.reshape(-1), weight, ignore_index, x.dtype)
         rows = xp.arange(x.shape[0])
-        loss = -x[rows, target] * target_weights
-        ctx.save_for_backward(rows, target, target_weights)
+        loss = xp.where(kept, -x[rows, target] * target_weights, 0)  # ignored: 0, not 0·inf
+        ctx.save_for_backward(rows, target, kept, target_weights)
         ctx.input_shape, ctx.row_shape, ctx.reduction = log_probs.shape, x.shape, reduction
         return _reduce_targets(ctx, loss.reshape(target_shape), target_weights, reduction)
 
     def backward(ctx, grad):
-        rows, target, target_weights = ctx.saved
-        g = _upstream(grad, ctx.reduction, ctx.count).reshape(-1)
+        rows, target, kept, target_weights = ctx.saved
+        g = ctx.xp.where(kept, _upstream(grad, ctx.reduction, ctx.count).reshape(-1), 0)  # ignored: none
         grad_x = ctx.xp.zeros(ctx.row_shape, dtype=g.dtype)
         grad_x[rows, target] = -(g * target_weights)
         return _unrows(ctx.xp, grad_x, ctx.input_shape), None
@@ -284,21 +288,22 @@ def _upstream_weighted(grad, weight, reduction, count):
 
 class BinaryCrossEntropy(Function):
     """-w[y log p + (1 - y) log(1 - p)] for probabilities p, each log clamped at -100 (as PyTorch)
-    so that p = 0 or 1 stays finite. d/dp = w(p - y) / (p(1 - p)), d/dy = w(log(1 - p) - log p)."""
+    so that p = 0 or 1 stays finite. d/dp = w(p - y) / (p(1 - p)), d/dy = w(log(1 - p) - log p), its logs
+    not clamped (±inf at p = 1 and 0, as PyTorch's)."""
 
     def forward(ctx, p, y, *, weight, reduction):
         xp = ctx.xp
         log_p = xp.maximum(xp.log(p), -100.0)
         log_not_p = xp.maximum(xp.log1p(-p), -100.0)
-        ctx.save_for_backward(p, y, log_p, log_not_p, weight)
+        ctx.save_for_backward(p, y, weight)
         ctx.reduction = reduction
         return _reduce_weighted(-(y * log_p + (1 - y) * log_not_p), weight, reduction)
 
     def backward(ctx, grad):
-        p, y, log_p, log_not_p, weight = ctx.saved
+        p, y, weight = ctx.saved
         g = _upstream_weighted(grad, weight, ctx.reduction, p.size)
         grad_p = g * (p - y) / ctx.xp.maximum(p * (1 - p), 1e-12) if ctx.needs_input_grad[0] else None
-        grad_y = g * (log_not_p - log_p) if ctx.needs_input_grad[1] else None
+        grad_y = g * (ctx.xp.log1p(-p) - ctx.xp.log(p)) if ctx.needs_input_grad[1] else None  # unclamped
         return grad_p, grad_y
 
 
@@ -367,7 +372,7 @@ def _check_probabilities(name, what, t):
         value = t.array[outside].reshape(-1)[0].item()
         hint = "; apply sigmoid first, or use binary_cross_entropy_with_logits on the logits" \
             if what == "input" else ""
-        raise ValueError(f"{name}: the {what} must hold probabilities in [0, 1], found {value}{hint}")
+        raise InputError(f"{name}: the {what} must hold probabilities in [0, 1], found {value}{hint}")
 
 
 def _weight_array(name, what, weight, input, shape=None):
@@ -378,10 +383,12 @@ def _weight_array(name, what, weight, input, shape=None):
     if weight.device != input.device:
         raise RuntimeError(f"{name}: {what} is on {weight.device}, the input on {input.device}")
     if shape is not None and weight.shape != shape:
-        raise ValueError(f"{name}: {what} must hold one number per class, shape {shape}; got shape {weight.shape}")
+        raise InputError(f"{name}: {what} must hold one number per class, shape {shape}; got shape {weight.shape}")
+    if shape is not None and weight.dtype != input.dtype:
+        raise InputError(f"{name}: {what} is {weight.dtype} but the input is {input.dtype}")
     if shape is None and (weight.ndim > input.ndim or any(
             w not in (1, n) for w, n in zip(reversed(weight.shape), reversed(input.shape)))):
-        raise ValueError(f"{name}: {what} of shape {weight.shape} does not broadcast to the input's shape "
+        raise InputError(f"{name}: {what} of shape {weight.shape} does not broadcast to the input's shape "
                          f"{input.shape}")
     return weight.array.astype(input.dtype, copy=False)
 
@@ -431,7 +438,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if target.dtype.kind == "f" and target.shape == input.shape:
         if ignore_index >= 0:
             raise ValueError("cross_entropy: ignore_index is not supported with class probabilities as the target")
-        return SoftCrossEntropy.apply(input, cast(target, input.dtype), weight=weight, reduction=reduction,
+        return SoftCrossEntropy.apply(input, target, weight=weight, reduction=reduction,
                                       smoothing=float(label_smoothing))
     _check_class_indices("cross_entropy", input, target, n_classes, ignore_index, probabilities_allowed=True)
     return CrossEntropy.apply(input, target, weight=weight, ignore_index=ignore_index, reduction=reduction,
@@ -506,7 +513,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     reduction = legacy_reduction(name, size_average, reduce, reduction)
     check_reduction(name, reduction)
     _check_same_shape(name, input, target)
-    input, target = promote(to_float(input), target)
+    if input.dtype != target.dtype:
+        raise InputError(f"{name}: input and target must have one dtype, got {input.dtype} and {target.dtype}")
     _check_probabilities(name, "input", input)
     _check_probabilities(name, "target", target)
     return BinaryCrossEntropy.apply(input, target, weight=_weight_array(name, "weight", weight, input),

@@ -6,6 +6,7 @@ soft margin losses, their smooth logistic form).
 Each is a composition of existing ops, so autograd derives its gradient.
 """
 
+from ..autograd import InputError
 from .activation import logsigmoid
 from .distance import pairwise_distance
 from .elementwise import minimum, to_float, where
@@ -128,6 +129,12 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     return reduce_loss(loss.sum(-1) / input.shape[-1], reduction)
 
 
+def _hinge(z):
+    """max(0, z) as PyTorch's multi-class margin kernels take it: z where z > 0, else 0 (NaN included), with
+    no gradient at 0."""
+    return where(z > 0, z, 0.0)
+
+
 def _score_rows(name, input):
     """Scores of shape (), (C,) or (N, C) as a matrix (N, C), with C at least 1."""
     if input.ndim > 2 or (input.ndim and input.shape[-1] == 0):
@@ -161,6 +168,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     n_classes = x.shape[1]
     if weight is not None and weight.ndim != 1:
         raise ValueError(f"{name}: weight must be one-dimensional, got shape {weight.shape}")
+    if weight is not None and weight.dtype != x.dtype:
+        raise InputError(f"{name}: weight is {weight.dtype} but the input is {x.dtype}")
     if weight is not None and weight.shape[0] != n_classes:
         raise RuntimeError(f"{name}: weight must hold one number per class ({n_classes}), got shape {weight.shape}")
     if target.ndim > 1 or target.numel() != x.shape[0]:
@@ -168,12 +177,14 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                            f"shape {target.shape}")
     _check_indices(name, target, 0, n_classes)
     target = target.long().reshape(-1, 1)
-    gaps = (margin - x.gather(1, target) + x).clamp_min(0)
+    z = margin - x.gather(1, target) + x
+    gaps = _hinge(z)
     gaps = gaps * gaps if p == 2 else gaps
-    if weight is not None:
-        gaps = gaps * weight[target]
     others = discrete(lambda xp, t: xp.arange(n_classes) != t, target)
-    loss = where(others, gaps, 0.0).sum(1) / n_classes
+    if weight is None:
+        loss = where(others, gaps, 0.0).sum(1) / n_classes
+    else:  # w_y weighs the positive gaps only: no 0·w where a gap is 0 (w = inf gives 0 there, as PyTorch)
+        loss = (gaps * where(others & (z > 0), weight[target], 0.0)).sum(1) / n_classes
     return reduce_loss(loss if input.ndim == 2 else loss.reshape(()), reduction)
 
 
@@ -200,6 +211,6 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
         raise RuntimeError(f"{name}: the target must have the input's shape {input.shape}, got {target.shape}")
     _check_indices(name, target, -1, x.shape[1])
     labels, pairs = discrete(_label_sets, target.reshape(x.shape))
-    gaps = (1 - x.gather(1, labels).unsqueeze(2) + x.unsqueeze(1)).clamp_min(0)
+    gaps = _hinge(1 - x.gather(1, labels).unsqueeze(2) + x.unsqueeze(1))
     loss = where(pairs, gaps, 0.0).sum((1, 2)) / x.shape[1]
     return reduce_loss(loss if input.ndim == 2 else loss.reshape(()), reduction)

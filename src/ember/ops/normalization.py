@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, InputError
 from .padding import pad
 from .pointwise import sqrt
 from .reduce import column_sums, row_sums
@@ -78,7 +78,7 @@ class BatchNorm(Function):
         channel_shape = (1, -1) + (1,) * (x.ndim - 2)
         if training:
             x_hat, mean, var, inv_std = standardize(xp, x, axes, eps)
-            if running is not None:
+            if running is not None and x.size:  # an empty batch leaves them as they are
                 n = x.size // x.shape[1]
                 running_mean, running_var = running
                 running_mean *= 1.0 - momentum
@@ -86,7 +86,8 @@ class BatchNorm(Function):
                 running_var *= 1.0 - momentum
                 running_var += (momentum * n / (n - 1)) * var.reshape(-1)
         else:
-            inv_std = (1.0 / xp.sqrt(running[1] + eps)).reshape(channel_shape)
+            # var + eps in float64, as PyTorch's kernel (a float32 variance of -eps is not then 0)
+            inv_std = (1.0 / xp.sqrt(running[1].astype(xp.float64) + eps)).astype(x.dtype).reshape(channel_shape)
             x_hat = x - running[0].reshape(channel_shape)
             x_hat *= inv_std
         ctx.save_for_backward(x_hat, inv_std, weight)
@@ -161,7 +162,7 @@ class GroupNorm(Function):
     """
 
     def forward(ctx, x, weight, bias, *, groups, eps):
-        grouped = x.reshape(x.shape[0], groups, -1)
+        grouped = x.reshape(x.shape[0], groups, math.prod(x.shape[1:]) // groups)
         x_hat, _, _, inv_std = standardize(ctx.xp, grouped, (2,), eps)
         x_hat = x_hat.reshape(x.shape)
         ctx.save_for_backward(x_hat, inv_std, weight)
@@ -174,7 +175,8 @@ class GroupNorm(Function):
         if ctx.needs_input_grad[0]:
             g = _scaled_grad(grad, weight, (1, -1) + (1,) * (grad.ndim - 2))
             n = grad.shape[0]
-            grad_x = standardized_input_grad(g.reshape(n, ctx.groups, -1), x_hat.reshape(n, ctx.groups, -1),
+            grouped = (n, ctx.groups, math.prod(grad.shape[1:]) // ctx.groups)
+            grad_x = standardized_input_grad(g.reshape(grouped), x_hat.reshape(grouped),
                                              inv_std, (2,)).reshape(grad.shape)
         return (grad_x, *_affine_grads(ctx, grad, x_hat, (0,) + tuple(range(2, grad.ndim))))
 
@@ -253,15 +255,15 @@ def _check_per_channel(name, x, tensors):
         if t is None:
             continue
         if tuple(t.shape) != (channels,):
-            raise ValueError(f"{name}: expected {what} of shape ({channels},) for an input with {channels} "
+            raise InputError(f"{name}: expected {what} of shape ({channels},) for an input with {channels} "
                              f"channels, got {tuple(t.shape)}")
         if t.dtype != x.dtype:
-            raise TypeError(f"{name}: {what} is {t.dtype} but the input is {x.dtype}")
+            raise InputError(f"{name}: {what} is {t.dtype} but the input is {x.dtype}")
 
 
 def _check_input(name, x):
     if x.ndim < 2:
-        raise ValueError(f"{name}: expected input (N, C, *), got {tuple(x.shape)}")
+        raise InputError(f"{name}: expected input (N, C, *), got {tuple(x.shape)}")
     if backend.kind_of(x.dtype) != "f":
         raise TypeError(f"{name} needs a floating point tensor, got {x.dtype}")
 
@@ -284,7 +286,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     _check_channel_norm(name, input, running_mean, running_var, weight, bias)
     if not training and running_mean is None:
         raise ValueError(f"{name}: evaluation (training=False) needs running_mean and running_var")
-    if training and input.numel() // input.shape[1] < 2:
+    if training and input.shape[0] * math.prod(input.shape[2:]) == 1:
         raise ValueError(f"{name}: expected more than 1 value per channel when training, got input of shape "
                          f"{tuple(input.shape)}")
     running = None if running_mean is None else (running_mean.array, running_var.array)
@@ -309,8 +311,11 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):  # noqa: A0
     _check_input(name, input)
     if isinstance(num_groups, bool) or not isinstance(num_groups, int) or num_groups < 1 \
             or input.shape[1] % num_groups:
-        raise ValueError(f"{name}: num_groups must divide the {input.shape[1]} channels of the input, got "
+        raise InputError(f"{name}: num_groups must divide the {input.shape[1]} channels of the input, got "
                          f"{num_groups!r}")
+    if input.shape[0] * input.shape[1] // num_groups * math.prod(input.shape[2:]) == 1:
+        raise ValueError(f"{name}: expected more than 1 value per group, got input of shape {tuple(input.shape)} "
+                         f"in {num_groups} groups")
     _check_per_channel(name, input, {"weight": weight, "bias": bias})
     return GroupNorm.apply(input, weight, bias, groups=num_groups, eps=float(eps))
 
@@ -327,7 +332,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         if running_mean is None:
             raise ValueError(f"{name}: use_input_stats=False needs running_mean and running_var")
         return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
-    if math.prod(input.shape[2:]) < 2:
+    if math.prod(input.shape[2:]) == 1:
         raise ValueError(f"{name}: expected more than 1 spatial element when training, got input of shape "
                          f"{tuple(input.shape)}")
     if running_mean is not None:
@@ -387,7 +392,7 @@ def check_normalized_shape(x, normalized_shape, who):
     if not all(isinstance(n, int) for n in shape):
         raise TypeError(f"{who}: normalized_shape must be an int or a sequence of ints, got {normalized_shape!r}")
     if x.ndim < len(shape) or tuple(x.shape[x.ndim - len(shape):]) != shape:
-        raise ValueError(f"{who}: expected input (*, {', '.join(map(str, shape))}), got {tuple(x.shape)}")
+        raise InputError(f"{who}: expected input (*, {', '.join(map(str, shape))}), got {tuple(x.shape)}")
     return shape
 
 
@@ -396,7 +401,7 @@ def _checked_shape(who, x, normalized_shape, affine):
     shape = check_normalized_shape(x, normalized_shape, who)
     for what, t in affine.items():
         if t is not None and tuple(t.shape) != shape:
-            raise ValueError(f"{who}: {what} must have shape {shape}, got {tuple(t.shape)}")
+            raise InputError(f"{who}: {what} must have shape {shape}, got {tuple(t.shape)}")
     return shape
 
 
@@ -411,7 +416,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
     shape = _checked_shape("rms_norm", input, normalized_shape, {"weight": weight})
     if eps is None:
         eps = np.finfo(input.dtype).eps
-    return RMSNorm.apply(input, weight, None, normalized_shape=shape, eps=float(eps))
+    out = RMSNorm.apply(input, weight, None, normalized_shape=shape, eps=float(eps))
+    return out if out.dtype == input.dtype else out.to(input.dtype)  # a weight of another dtype: the input's
 
 
 # ---------------------------------------------------------------------------------------------

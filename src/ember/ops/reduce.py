@@ -9,7 +9,7 @@ import math
 from collections import namedtuple
 
 from .. import backend
-from ..autograd import Function
+from ..autograd import Function, no_grad
 from ..dtypes import promote_types
 from .elementwise import cast, check_kind, div, maximum, minimum, to_float, where
 from .logical import eq, ne
@@ -578,8 +578,12 @@ def renorm(input, p, dim, maxnorm):  # noqa: A002
     if maxnorm < 0:
         raise RuntimeError(f"renorm: maxnorm must be at least 0, got {maxnorm}")
     axis = normalize_dim(dim, input.ndim)
-    norms = vector_norm(input, p, [a for a in range(input.ndim) if a != axis], keepdim=True)
-    return input * where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+    others = [a for a in range(input.ndim) if a != axis]
+    with no_grad():
+        exceeds = vector_norm(input, p, others, keepdim=True) > maxnorm
+    # The norms of the slices that exceed only, so that the others' gradient is the upstream one (NaN ones too).
+    norms = vector_norm(where(exceeds, input, 0.0), p, others, keepdim=True)
+    return input * where(exceeds, maxnorm / (norms + 1e-7), 1.0)
 
 
 # ---------------------------------------------------------------------------------------------
