@@ -1,6 +1,7 @@
 """ember against PyTorch at the edges, op by op (the tester is tests/differential.py): each row of TABLE is
-one op (the elementwise ops and reductions here, the other families' rows in tests/edge_rows/), drawn over edge values, empty and 0-d tensors, broadcasting and dtypes. CI draws a fixed, seeded
-sample; EMBER_HYPOTHESIS=thorough draws many more. A deliberate difference is listed in DIFFERENCES."""
+one op (the elementwise ops and reductions here, the other families' rows in tests/edge_rows/), drawn over
+edge values, empty and 0-d tensors, broadcasting and dtypes. CI draws a fixed, seeded sample;
+EMBER_HYPOTHESIS=thorough draws many more. A deliberate difference is listed in DIFFERENCES."""
 
 import inspect
 import math
@@ -368,8 +369,9 @@ def test_the_from_pytorch_page_lists_the_differences():
 def public_functions():
     """ember's public functions and ember.nn.functional's (as F.name), in-place forms aside: {name: function}."""
     def named(module, prefix):
-        return {prefix + name: getattr(module, name) for name in dir(module) if not name.startswith("_")
-                and not name.endswith("_") and callable(getattr(module, name)) and not inspect.isclass(getattr(module, name))}
+        functions = {name: getattr(module, name) for name in dir(module) if not name.startswith("_")
+                     and not name.endswith("_")}
+        return {prefix + name: fn for name, fn in functions.items() if callable(fn) and not inspect.isclass(fn)}
     return named(ember, "") | named(ember.nn.functional, "F.")
 
 

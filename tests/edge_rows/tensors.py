@@ -305,8 +305,9 @@ ROWS = [
     Op("gradient", function("gradient")),
     Op("gradient dim", lambda lib, x, dim: lib.gradient(x, dim=dim), dim=True),
     Op("gradient spacing", function("gradient", spacing=2.0, edge_order=2)),
-    Op("gradient coordinates", lambda lib, x: lib.gradient(x, spacing=(lib.tensor([0.0, 1.0, 3.0], dtype=x.dtype),),
-                                                           dim=0), dtypes=FLOATS, shapes=each((3,), (3, 2), (3, 0), ())),
+    Op("gradient coordinates",
+       lambda lib, x: lib.gradient(x, spacing=(lib.tensor([0.0, 1.0, 3.0], dtype=x.dtype),), dim=0),
+       dtypes=FLOATS, shapes=each((3,), (3, 2), (3, 0), ())),
 ]
 
 # The deliberate differences, each row's by its name (see DIFFERENCES in tests/test_differential.py).
@@ -332,7 +333,8 @@ DIFFERENCES = {
     "quantile": "±inf between the two values interpolated: PyTorch interpolates by its lerp, as lerp",
     "quantile all": "as quantile; and a value interpolated that is tied in the input: PyTorch's gradient goes to "
                     "the tied elements where its sort puts them (an unstable one, for more than 16 elements), "
-                    "ember's to those a stable sort puts there", "quantile keepdim": "as quantile", "quantile midpoint": "as quantile",
+                    "ember's to those a stable sort puts there",
+    "quantile keepdim": "as quantile", "quantile midpoint": "as quantile",
     "nanquantile": "as quantile", "nanquantile all": "as quantile all",
     "kthvalue": "a k-th value held more than once in its slice: PyTorch's index (and so the element given the "
                 "gradient) is whichever its partial sort leaves there, ember's that of a stable sort",
