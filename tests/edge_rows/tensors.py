@@ -88,7 +88,13 @@ def kth_tied(k):
 
 def tied_at_a_quantile(arrays, dim):
     """A value that the quantiles of quantiles() interpolate, held more than once in the flattened input
-    (NaNs aside): the ranks 0, the two around 0.3·(n - 1), and n - 1."""
+    (NaNs aside): the ranks 0, the two around 0.3·(n - 1), and n - 1; or, for quantile, two NaNs or more, one
+    of which its NaN results take the gradient from."""
+    return tied_number_at_a_quantile(arrays, dim) or int(np.isnan(arrays[0].astype(np.float64)).sum()) > 1
+
+
+def tied_number_at_a_quantile(arrays, dim):
+    """tied_at_a_quantile for nanquantile, which leaves NaNs out."""
     x = np.sort(arrays[0][~np.isnan(arrays[0].astype(np.float64))].astype(np.float64))
     ranks = {0, math.floor(0.3 * (x.size - 1)), math.ceil(0.3 * (x.size - 1)), x.size - 1}
     return x.size > 0 and any(np.count_nonzero(x == x[rank]) > 1 for rank in ranks)
@@ -289,7 +295,7 @@ ROWS = [
       for mode in ("lower", "higher", "nearest", "midpoint")],
     Op("nanquantile", lambda lib, x, dim: lib.nanquantile(x, 0.25, dim), dim=True, edges=INFINITY_LESS),
     Op("nanquantile all", lambda lib, x: lib.nanquantile(x, quantiles(lib, x)), edges=INFINITY_LESS,
-       differs=tied_at_a_quantile),
+       differs=tied_number_at_a_quantile),
     Op("kthvalue", lambda lib, x, dim: lib.kthvalue(x, 1, dim), dim=True, differs=kth_tied(1)),
     Op("kthvalue 2 keepdim", lambda lib, x, dim: lib.kthvalue(x, 2, dim, keepdim=True), dim=True,
        differs=kth_tied(2)),
@@ -331,7 +337,8 @@ DIFFERENCES = {
     "mvlgamma": "as digamma at the poles of its terms ln Γ(x - i/2), where its gradient is ψ's",
     "mvlgamma p=3": "as mvlgamma",
     "quantile": "±inf between the two values interpolated: PyTorch interpolates by its lerp, as lerp",
-    "quantile all": "as quantile; and a value interpolated that is tied in the input: PyTorch's gradient goes to "
+    "quantile all": "as quantile; and a value interpolated that is tied in the input (two NaNs are, for the NaN "
+                    "result's gradient): PyTorch's gradient goes to "
                     "the tied elements where its sort puts them (an unstable one, for more than 16 elements), "
                     "ember's to those a stable sort puts there",
     "quantile keepdim": "as quantile", "quantile midpoint": "as quantile",

@@ -37,7 +37,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     """
     reduction = legacy_reduction("poisson_nll_loss", size_average, reduce, reduction)
     check_reduction("poisson_nll_loss", reduction)
-    input, target = promote(to_float(input), target)
+    input = to_float(input)  # exp and log in input's dtype, then promoted with target's, as in PyTorch
     if log_input:
         loss = input.exp() - target * input
     else:
