@@ -69,6 +69,27 @@ def functional(name, *args, **kwargs):
     return lambda lib, *tensors: getattr(lib.nn.functional, name)(*tensors, *args, **kwargs)
 
 
+def without(*values):
+    """The edge values less some (compared by their text, so that -0.0 and NaN can be named)."""
+    return tuple(v for v in EDGES if repr(v) not in {repr(x) for x in values})
+
+
+def huge_float32(arrays, dim):
+    """A float32 input holding ±1e38, whose sums and products overflow float32 (a differs= predicate)."""
+    return any(a.dtype == np.float32 and bool((np.abs(a) == np.float32(1e38)).any()) for a in arrays)
+
+
+def tiny_float32(array):
+    """A float32 array with an element of magnitude in (0, 1e-17), whose square underflows."""
+    magnitude = np.abs(array)
+    return array.dtype == np.float32 and bool(((magnitude > 0) & (magnitude < 1e-17)).any())
+
+
+def tiny_float32_input(arrays, dim):
+    """An input that is tiny_float32 (one whose square underflows: std, var, the 2-norm; a differs= predicate)."""
+    return any(tiny_float32(a) for a in arrays)
+
+
 def inexact_float64(arrays, dim):
     """A float64 operand holding ±1e38 or ±1e-38, numbers float32's 24 bits do not hold exactly (a differs=
     predicate: NumPy's BLAS keeps the rounding error of their products, PyTorch's kernels do not)."""

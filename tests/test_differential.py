@@ -14,7 +14,8 @@ from hypothesis import given
 
 import ember
 
-from differential import EDGES, FLOATS, INTEGERS, Op, cases, compare, function, functional, inexact_float64, method
+from differential import (EDGES, FLOATS, INTEGERS, Op, cases, compare, function, functional, inexact_float64, method,
+                          tiny_float32, tiny_float32_input, without)
 from edge_rows import convolution, layers, linalg, tensors
 
 FAMILIES = (convolution, layers, linalg, tensors)
@@ -35,11 +36,6 @@ INDEXED_REDUCTIONS = "max min argmax argmin median nanmedian cummax cummin logcu
 
 ACTIVATIONS = """relu relu6 elu selu celu gelu silu mish softplus softsign tanhshrink hardtanh hardsigmoid hardswish
 hardshrink softshrink leaky_relu logsigmoid sigmoid tanh""".split()
-
-
-def without(*values):
-    """The edge values less some (compared by their text, so that -0.0 and NaN can be named)."""
-    return tuple(v for v in EDGES if repr(v) not in {repr(x) for x in values})
 
 
 NO_BOOL = FLOATS + INTEGERS[:3]
@@ -161,20 +157,9 @@ def cube_overflows_float32(arrays, dim):
     return bool(((x > 0) & (cube > biggest) & (cube / 2 <= biggest)).any())
 
 
-def tiny_float32(array):
-    """A float32 array with an element of magnitude in (0, 1e-17), whose square underflows."""
-    magnitude = np.abs(array)
-    return array.dtype == np.float32 and bool(((magnitude > 0) & (magnitude < 1e-17)).any())
-
-
 def tiny_float32_divisor(arrays, dim):
     """addcdiv's tensor2 is tiny_float32."""
     return tiny_float32(arrays[2])
-
-
-def tiny_float32_input(arrays, dim):
-    """An input that is tiny_float32 (one whose square underflows: std, var, the 2-norm)."""
-    return any(tiny_float32(a) for a in arrays)
 
 
 def float32_exponent(arrays, dim):

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from differential import EDGES, FLOATS, INTEGERS, Op, function, functional
+from differential import FLOATS, INTEGERS, Op, function, functional, without
 
 
 # The drawn cases where ember differs on purpose (see DIFFERENCES), as differs= predicates.
@@ -49,11 +49,6 @@ def any_of(*predicates):
 PADDED_CONV_DIFFERS = any_of(other_weight_dtype_on_empty, float32_nonfinite)
 PADDED_TRANSPOSE_DIFFERS = any_of(other_bias_dtype, float32_nonfinite)
 PADDED_TRANSPOSE_3D_DIFFERS = any_of(mixed_on_empty, float32_nonfinite)
-
-
-def without(*values):
-    """The edge values less some (compared by their text, so that -0.0 and NaN can be named)."""
-    return tuple(v for v in EDGES if repr(v) not in {repr(x) for x in values})
 
 
 HUGE_LESS = without(1e38, -1e38)

@@ -7,7 +7,7 @@ svd by its singular values and U·diag(S)·Vh (the signs and order of the factor
 import numpy as np
 import torch
 
-from differential import EDGES, FLOATS, Op, function
+from differential import EDGES, FLOATS, Op, function, huge_float32, inexact_float64, tiny_float32_input
 
 
 def spd(lib, a):
@@ -62,10 +62,6 @@ def matrix_without_rows(arrays, dim):
     """addmv's matrix has no rows, or bools_and_empty."""
     return arrays[1].shape[0] == 0 or bools_and_empty(arrays, dim)
 
-
-def inexact_float64(arrays, dim):
-    """A float64 operand holding ±1e38 or ±1e-38, whose products round (float32's 24 bits do not hold them)."""
-    return any(a.dtype == np.float64 and bool(np.isin(np.abs(a), (1e38, 1e-38)).any()) for a in arrays)
 
 
 def uncast_vector(arrays, dim):
@@ -190,14 +186,6 @@ def square(a):
     return a.ndim >= 2 and a.shape[-1] == a.shape[-2]
 
 
-def tiny_float32(arrays, dim):
-    """A float32 input with an element of magnitude in (0, 1e-17), whose square underflows."""
-    return any(a.dtype == np.float32 and bool(((np.abs(a) > 0) & (np.abs(a) < 1e-17)).any()) for a in arrays)
-
-
-def huge_float32(arrays, dim):
-    """A float32 input holding ±1e38, whose products with other large numbers overflow."""
-    return any(a.dtype == np.float32 and bool((np.abs(a) == np.float32(1e38)).any()) for a in arrays)
 
 
 def empty_vector_inside(arrays, dim):
@@ -311,9 +299,9 @@ ROWS = [
        shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 2), (2,)), ((1, 1), (1,)), ((2, 3), (2,)))),
     Op("corrcoef", function("corrcoef"), max_dims=2, differs=huge_float32),
     Op("frobenius_norm", lambda lib, x, d: lib.frobenius_norm(x, (d,)), dim=True, dtypes=FLOATS, edges=NORMAL,
-       differs=tiny_float32),
+       differs=tiny_float32_input),
     Op("frobenius_norm (0, 1) keepdim", function("frobenius_norm", (0, 1), True), dtypes=FLOATS, edges=NORMAL,
-       shapes=MATRIX, differs=tiny_float32),
+       shapes=MATRIX, differs=tiny_float32_input),
     Op("matrix_power 3", function("matrix_power", 3), shapes=SQUARE, edges=NORMAL, differs=bools_or_infinite_cube),
     Op("matrix_power 0", function("matrix_power", 0), shapes=SQUARE),
 

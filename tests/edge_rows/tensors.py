@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from differential import EDGES, FLOATS, Op, function, method
+from differential import EDGES, FLOATS, Op, function, huge_float32, method
 
 
 def each(*shapes):
@@ -104,10 +104,6 @@ def past_the_last_dim(arrays, dim):
     """dim one past the last dimension."""
     return dim == max(arrays[0].ndim, 1)
 
-
-def huge_float32(arrays, dim):
-    """A float32 input holding ±1e38, whose sums and products overflow float32."""
-    return any(a.dtype == np.float32 and bool((np.abs(a) == 1e38).any()) for a in arrays)
 
 
 def x_unlike_y(arrays, dim):
