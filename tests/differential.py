@@ -79,6 +79,13 @@ def huge_float32(arrays, dim):
     return any(a.dtype == np.float32 and bool((np.abs(a) == np.float32(1e38)).any()) for a in arrays)
 
 
+def overflow_beside_inf(arrays, dim):
+    """A float32 operand holding ±1e38 beside an operand holding ±inf (a differs= predicate for products: a
+    fused multiply-add adds 1e38·1e38 to a running -inf exactly, -inf, where the product rounded alone is inf,
+    and -inf + inf is NaN; which one a BLAS gives depends on its order of summation)."""
+    return huge_float32(arrays, dim) and any(bool(np.isinf(a).any()) for a in arrays)
+
+
 def tiny_float32(array):
     """A float32 array with an element of magnitude in (0, 1e-17), whose square underflows."""
     magnitude = np.abs(array)

@@ -15,7 +15,7 @@ from hypothesis import given
 import ember
 
 from differential import (EDGES, FLOATS, INTEGERS, Op, cases, compare, function, functional, inexact_float64, method,
-                          tiny_float32, tiny_float32_input, without)
+                          overflow_beside_inf, tiny_float32, tiny_float32_input, without)
 from edge_rows import convolution, layers, linalg, tensors
 
 FAMILIES = (convolution, layers, linalg, tensors)
@@ -131,7 +131,9 @@ DIFFERENCES = {
     "smooth_l1_loss": "shapes that differ, as mse_loss",
     "matmul": "mixed float32 and float64: PyTorch refuses, ember promotes; float64 operands holding ±1e38 or ±1e-38 "
               "(not exact in float32's 24 bits, so their products round): NumPy's BLAS keeps a product's rounding "
-              "error through fused multiply-adds (1e38·1e38 - 1e38·1e38 gives -6.9e59), PyTorch's kernel gives 0",
+              "error through fused multiply-adds (1e38·1e38 - 1e38·1e38 gives -6.9e59), PyTorch's kernel gives 0; "
+              "float32 ±1e38 beside ±inf: NumPy's BLAS adds 1e38·1e38 to a running -inf in one fused multiply-add "
+              "(-inf), PyTorch's sums it rounded to inf (inf - inf, NaN)",
     **convolution.DIFFERENCES, **layers.DIFFERENCES, **linalg.DIFFERENCES, **tensors.DIFFERENCES,
 }
 
@@ -275,7 +277,8 @@ TABLE = [
     Op("diff", function("diff"), dim=True),
     Op("cat", lambda lib, x, y, d: lib.cat([x, y], d), arity=2, dim=True, min_side=1),
     Op("stack", lambda lib, x, y, d: lib.stack([x, y], d), arity=2, dim=True),
-    Op("matmul", function("matmul"), arity=2, dtypes=FLOATS, one_dtype=True, differs=inexact_float64),
+    Op("matmul", function("matmul"), arity=2, dtypes=FLOATS, one_dtype=True,
+       differs=lambda a, d: inexact_float64(a, d) or overflow_beside_inf(a, d)),
     Op("dot", function("dot"), arity=2, dtypes=FLOATS, min_dims=1, max_dims=1),
     Op("outer", function("outer"), arity=2, dtypes=FLOATS, min_dims=1, max_dims=1),
     Op("x[0]", lambda lib, x: x[0]),

@@ -7,7 +7,8 @@ svd by its singular values and U·diag(S)·Vh (the signs and order of the factor
 import numpy as np
 import torch
 
-from differential import EDGES, FLOATS, Op, function, huge_float32, inexact_float64, tiny_float32_input
+from differential import (EDGES, FLOATS, Op, function, huge_float32, inexact_float64, overflow_beside_inf,
+                          tiny_float32_input)
 
 
 def spd(lib, a):
@@ -243,7 +244,7 @@ ROWS = [
     Op("tensordot dims=([0], [1])", function("tensordot", dims=([0], [1])), arity=2, shapes=MM[:5],
        differs=bools_and_empty),
     Op("einsum ij,jk->ik", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), arity=2, shapes=MM, one_dtype=True,
-       differs=bools_on_a_side_of_1),
+       differs=lambda a, d: bools_on_a_side_of_1(a, d) or overflow_beside_inf(a, d)),
     Op("einsum bii->b", lambda lib, a: lib.einsum("bii->b", a), shapes=SQUARE[4:7]),
     Op("einsum i,i->", lambda lib, a, b: lib.einsum("i,i->", a, b), arity=2, one_dtype=True, differs=broadcast,
        shapes=(((3,), (3,)), ((0,), (0,)), ((1,), (1,)), ((2,), (1,)), ((2,), (3,)))),
@@ -352,7 +353,8 @@ DIFFERENCES = {
     "baddbmm": "as bmm", "baddbmm beta=0 alpha=0.5": "as bmm", "addbmm": "as bmm", "addbmm beta=0": "as bmm",
     "einsum ij,jk->ik": "operands of different dtypes (not drawn), and bool ones where a side is 0 or 1: PyTorch's "
                         "einsum multiplies (promoting) where a contracted side is 1 or an operand empty, and calls "
-                        "bmm (which refuses them) elsewhere; ember refuses them always",
+                        "bmm (which refuses them) elsewhere; ember refuses them always; float32 ±1e38 beside ±inf: "
+                        "as matmul",
     "einsum i,i->": "as einsum ij,jk->ik; and operands where the summed letter broadcasts (size 1 against "
                     "another): PyTorch sums the other operand over it first, as torch.sum does (integers to int64, "
                     "and (0 + 1)·inf is inf), ember's one product keeps the dtype (and 0·inf + 1·inf is NaN)",

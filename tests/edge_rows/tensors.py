@@ -74,6 +74,12 @@ def nan_beside_a_special_case(arrays, dim):
         return False
 
 
+def subnormal_float32_self(arrays, dim):
+    """A float32 self (the first input) holding a subnormal number: nonzero, below 2⁻¹²⁶ ≈ 1.18e-38."""
+    magnitude = np.abs(arrays[0])
+    return arrays[0].dtype == np.float32 and bool(((magnitude > 0) & (magnitude < np.finfo(np.float32).tiny)).any())
+
+
 def kth_tied(k):
     """Whether a slice along dim holds its k-th smallest value more than once (0 and -0.0 are equal, NaNs too)."""
     def tied(arrays, dim):
@@ -133,7 +139,8 @@ ROWS = [
     Op("scatter_add", lambda lib, x, src: lib.scatter_add(x, 1, index(lib, [[0, 0, 2], [1, 1, 1]]), src), arity=2,
        shapes=ALONG_1),
     *[Op(f"scatter_reduce {reduce}", reduced("scatter_reduce", reduce), arity=2, shapes=ALONG_1,
-         edges=NAN_LESS if reduce in ("amax", "amin") else EDGES)
+         edges=NAN_LESS if reduce in ("amax", "amin") else EDGES,
+         differs=subnormal_float32_self if reduce == "prod" else None)
       for reduce in ("sum", "prod", "mean", "amax", "amin")],
     Op("scatter_reduce mean include_self=False", reduced("scatter_reduce", "mean", include_self=False), arity=2,
        shapes=ALONG_1),
@@ -154,7 +161,8 @@ ROWS = [
     Op("index_fill tensor value", lambda lib, x, value: lib.index_fill(x, 1, index(lib, [0, 2]), value), arity=2,
        shapes=(((2, 3), ()), ((0, 3), ()), ((2, 3), (1,)))),
     *[Op(f"index_reduce {reduce}", indexed("index_reduce", reduce), arity=2, shapes=ALONG_0,
-         edges=NAN_LESS if reduce in ("amax", "amin") else EDGES)
+         edges=NAN_LESS if reduce in ("amax", "amin") else EDGES,
+         differs=subnormal_float32_self if reduce == "prod" else None)
       for reduce in ("prod", "mean", "amax", "amin")],
     *[Op(f"index_reduce {reduce} include_self=False", indexed("index_reduce", reduce, include_self=False), arity=2,
          shapes=ALONG_0, edges=NAN_LESS if reduce == "amin" else EDGES) for reduce in ("mean", "amin")],
@@ -316,6 +324,10 @@ ROWS = [
 DIFFERENCES = {
     "scatter": "a src larger than the index: PyTorch's backward fails (its gradient of src has the index's shape), "
                "ember's gradient of src is 0 where nothing was taken from it",
+    "scatter_reduce prod": "a subnormal float32 in self: PyTorch's gradient (g·result)/self rounds g·result to 0 "
+                           "(0.36·1e-45 underflows), where ember's, g times the product of the place's other "
+                           "factors, is g",
+    "index_reduce prod": "as scatter_reduce prod",
     "scatter_reduce amax": "NaN, as amax", "scatter_reduce amin": "as scatter_reduce amax",
     "scatter_reduce amax include_self=False": "as scatter_reduce amax", "index_reduce amax": "as scatter_reduce amax",
     "index_reduce amin": "as scatter_reduce amax", "index_reduce amin include_self=False": "as scatter_reduce amax",

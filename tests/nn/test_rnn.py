@@ -219,24 +219,25 @@ def test_repr_matches_pytorch():
 
 
 def test_errors_name_the_layer_and_the_shapes():
+    # Each is an InputError: PyTorch raises RuntimeError for most of these and ValueError for the rest.
     model = nn.Sequential(nn.LSTM(4, 6))
-    with raises(ValueError, "LSTM '0': expected input (seq, batch, 4), got (5, 3, 7)"):
+    with raises(RuntimeError, "LSTM '0': expected input (seq, batch, 4), got (5, 3, 7)"):
         model(ember.randn(5, 3, 7))
     with raises(ValueError, "GRU: expected input (batch, seq, 4), got (5, 3, 7)"):
         nn.GRU(4, 6, batch_first=True)(ember.randn(5, 3, 7))
     with raises(ValueError, "expected input (seq, batch, 4) or (seq, 4) unbatched, got (2, 5, 3, 4)"):
         nn.RNN(4, 6)(ember.randn(2, 5, 3, 4))
-    with raises(ValueError, "RNN: expected h0 of shape (2, 3, 6), got (1, 3, 6)"):
+    with raises(RuntimeError, "RNN: expected h0 of shape (2, 3, 6), got (1, 3, 6)"):
         nn.RNN(4, 6, bidirectional=True)(ember.randn(5, 3, 4), ember.zeros(1, 3, 6))
-    with raises(ValueError, "LSTM: expected c0 of shape (1, 3, 6), got (1, 2, 6)"):
+    with raises(RuntimeError, "LSTM: expected c0 of shape (1, 3, 6), got (1, 2, 6)"):
         nn.LSTM(4, 6)(ember.randn(5, 3, 4), (ember.zeros(1, 3, 6), ember.zeros(1, 2, 6)))
-    with raises(ValueError, "for batched 3-D input, h0 should be 3-D, got shape (3, 6)"):
+    with raises(RuntimeError, "for batched 3-D input, h0 should be 3-D, got shape (3, 6)"):
         nn.GRU(4, 6)(ember.randn(5, 3, 4), ember.zeros(3, 6))
-    with raises(TypeError, "the input is float64 but the weights are float32"):
+    with raises(ValueError, "the input is float64 but the weights are float32"):
         nn.GRU(4, 6)(ember.randn(5, 3, 4, dtype=ember.float64))
-    with raises(ValueError, "LSTMCell: expected input (batch, 4) or (4,), got (3, 5)"):
+    with raises(RuntimeError, "LSTMCell: expected input (batch, 4) or (4,), got (3, 5)"):
         nn.LSTMCell(4, 6)(ember.randn(3, 5))
-    with raises(ValueError, "GRUCell: expected h of shape (3, 6) for input of shape (3, 4), got (2, 6)"):
+    with raises(RuntimeError, "GRUCell: expected h of shape (3, 6) for input of shape (3, 4), got (2, 6)"):
         nn.GRUCell(4, 6)(ember.randn(3, 4), ember.zeros(2, 6))
     with raises(ValueError, "Unknown nonlinearity 'sigmoid'. Select from 'tanh' or 'relu'."):
         nn.RNN(4, 6, nonlinearity="sigmoid")

@@ -111,6 +111,15 @@ def test_linear_of_a_wrong_input_size():
         ember.nn.functional.linear(ember.tensor(1.0), ember.ones(5, 3))
 
 
+def test_linear_promotes_as_matmul():
+    # PyTorch refuses operands of different dtypes; ember promotes them by PyTorch's rules, as matmul does
+    # (int64 and float32 give float32, not NumPy's float64).
+    F = ember.nn.functional
+    assert F.linear(ember.ones(2, 3, dtype=ember.int64), ember.ones(4, 3)).dtype == ember.float32
+    assert F.linear(ember.ones(2, 3), ember.ones(4, 3), ember.ones(4, dtype=ember.float64)).dtype == ember.float64
+    assert F.linear(ember.ones(2, 3, dtype=ember.int64), ember.ones(4, 3, dtype=ember.int64)).dtype == ember.int64
+
+
 # -------------------------------------------------------------------------------------------------
 # Bilinear forms.
 

@@ -247,6 +247,17 @@ def test_binary_cross_entropy_with_huge_logits_is_finite_and_matches(device):
             assert np.isfinite(out.tolist()).all()
 
 
+def test_binary_cross_entropy_with_logits_target_gradient_does_not_cancel():
+    # d/dy = pos_weight·log(1 + e^-x) - log(1 + e^x): at x = -1e38 that is 1e-38·1e38 - 0 = 1, which
+    # x - (pos_weight - 1)·log(1 + e^-x) loses (-1e38 + 1e38 = 0); in float32 that form overflows.
+    for dtype, pos_weight, expected in ((ember.float64, 1e-38, 1.0), (ember.float32, -2.5, -2.5e38)):
+        x = ember.tensor([-1e38], dtype=dtype)
+        y = ember.zeros(1, dtype=dtype, requires_grad=True)
+        ember.nn.functional.binary_cross_entropy_with_logits(
+            x, y, pos_weight=ember.tensor([pos_weight], dtype=dtype), reduction="sum").backward()
+        assert y.grad.item() == pytest.approx(expected, rel=1e-6)
+
+
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("reduction", [(), (0,), (1,), (2,)])  # () is the default, which does not reduce
 def test_torch_binary_cross_entropy_with_logits(device, reduction):

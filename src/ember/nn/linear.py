@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import functional as F
+from ..autograd import InputError
 from ..backend import DeviceLike, dtype_name, is_floating
 from ..creation import empty
 from ..ops.linalg import check_features
@@ -49,7 +50,7 @@ class Linear(Module):
     def forward(self, x):
         check_features(x, self.in_features, self._describe())
         if not (is_floating(x.dtype) or x.dtype.kind == "c"):
-            raise TypeError(f"{self._describe()}: the input is {x.dtype} but the weights are {self.weight.dtype}; "
+            raise InputError(f"{self._describe()}: the input is {x.dtype} but the weights are {self.weight.dtype}; "
                             f"a layer computes in floating point: convert the input (input.to("
                             f"{dtype_name(self.weight.dtype)}))")
         return F.linear(x, self.weight, self.bias)

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from .. import functional as F
+from ..autograd import InputError
 from ..backend import DeviceLike, dtype_name
 from ..creation import empty, zeros
 from ..ops.recurrent import RECURRENCES, recurrence, step_slices
@@ -117,7 +118,7 @@ class RNNBase(Module):
             return PackedSequence(out, batch_sizes, sorted_indices, unsorted_indices), self._as_result(states)
 
         if input.ndim not in (2, 3):
-            raise ValueError(f"{self._describe()}: expected input (seq, batch, {self.input_size}) or "
+            raise InputError(f"{self._describe()}: expected input (seq, batch, {self.input_size}) or "
                              f"(seq, {self.input_size}) unbatched, got {tuple(input.shape)}")
         batched, batch_dim = input.ndim == 3, (0 if self.batch_first else 1)
         if not batched:
@@ -166,10 +167,10 @@ class RNNBase(Module):
     def _check_input(self, x, ndim):
         if x.ndim != ndim or x.shape[-1] != self.input_size:
             expected = "(steps, " if ndim == 2 else "(seq, batch, " if not self.batch_first else "(batch, seq, "
-            raise ValueError(f"{self._describe()}: expected input {expected}{self.input_size}), got {tuple(x.shape)}")
+            raise InputError(f"{self._describe()}: expected input {expected}{self.input_size}), got {tuple(x.shape)}")
         weight = self.weight_ih_l0
         if x.dtype != weight.dtype:
-            raise TypeError(f"{self._describe()}: the input is {x.dtype} but the weights are {weight.dtype}; convert "
+            raise InputError(f"{self._describe()}: the input is {x.dtype} but the weights are {weight.dtype}; convert "
                             f"the input (input.to({dtype_name(weight.dtype)})) or the model "
                             f"(model.to({dtype_name(x.dtype)}))")
 
@@ -181,16 +182,16 @@ class RNNBase(Module):
             return [zeros(*shape, dtype=data.dtype, device=data.device)] * count
         given = list(hx) if self.mode == "LSTM" else [hx]
         if len(given) != count:
-            raise ValueError(f"{self._describe()}: expected the initial states (h0, c0), got {len(given)} tensors")
+            raise InputError(f"{self._describe()}: expected the initial states (h0, c0), got {len(given)} tensors")
         names = ("h0", "c0")
         states = []
         for name, state in zip(names, given):
             if state.ndim != (3 if batched else 2):
-                raise ValueError(f"{self._describe()}: for {'batched 3' if batched else 'unbatched 2'}-D input, "
+                raise InputError(f"{self._describe()}: for {'batched 3' if batched else 'unbatched 2'}-D input, "
                                  f"{name} should be {'3' if batched else '2'}-D, got shape {tuple(state.shape)}")
             state = state if batched else state.unsqueeze(1)
             if tuple(state.shape) != shape:
-                raise ValueError(f"{self._describe()}: expected {name} of shape {shape}, got {tuple(state.shape)}")
+                raise InputError(f"{self._describe()}: expected {name} of shape {shape}, got {tuple(state.shape)}")
             states.append(state)
         return states
 
@@ -289,7 +290,7 @@ class RNNCellBase(Module):
     def _step(self, input, hx):  # noqa: A002
         """The new states [h'] or [h', c'] from the input and hx (None, a tensor, or (h, c))."""
         if input.ndim not in (1, 2) or input.shape[-1] != self.input_size:
-            raise ValueError(f"{self._describe()}: expected input (batch, {self.input_size}) or "
+            raise InputError(f"{self._describe()}: expected input (batch, {self.input_size}) or "
                              f"({self.input_size},), got {tuple(input.shape)}")
         batched = input.ndim == 2
         x = input if batched else input.unsqueeze(0)
@@ -301,7 +302,7 @@ class RNNCellBase(Module):
             shape = (len(x), self.hidden_size) if batched else (self.hidden_size,)
             for name, state in zip(("h", "c"), states):
                 if tuple(state.shape) != shape:
-                    raise ValueError(f"{self._describe()}: expected {name} of shape {shape} for input of shape "
+                    raise InputError(f"{self._describe()}: expected {name} of shape {shape} for input of shape "
                                      f"{tuple(input.shape)}, got {tuple(state.shape)}")
             states = states if batched else [s.unsqueeze(0) for s in states]
         weights = [self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh]  # the biases None without bias

@@ -121,7 +121,7 @@ def check_features(x, in_features, who):
 def linear(x, weight, bias=None):
     """x Wᵀ + b: x (..., in), weight (out, in), bias (out,) or None."""
     check_features(x, weight.shape[-1], "linear")
-    return Linear.apply(x, weight, bias)
+    return Linear.apply(*promote(x, weight, bias))
 
 
 def bilinear(input1, input2, weight, bias=None):

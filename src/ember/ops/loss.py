@@ -332,7 +332,10 @@ class BinaryCrossEntropyWithLogits(Function):
             else:
                 grad_x = g * ((1 + (pos_weight - 1) * y) * sigmoid - pos_weight * y)
         if ctx.needs_input_grad[1]:
-            grad_y = -g * (x if pos_weight is None else x - (pos_weight - 1) * softplus)
+            # -g(x - (pos_weight - 1)·log(1 + e^-x)), with x + log(1 + e^-x) taken as log(1 + e^x): no cancelling
+            xp = ctx.xp
+            grad_y = -g * (x if pos_weight is None else
+                           xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(x, 0) - pos_weight * softplus)
         return grad_x, grad_y
 
 
