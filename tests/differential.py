@@ -74,6 +74,11 @@ def without(*values):
     return tuple(v for v in EDGES if repr(v) not in {repr(x) for x in values})
 
 
+def either(*predicates):
+    """A differs= predicate that holds where any of predicates does."""
+    return lambda arrays, dim: any(predicate(arrays, dim) for predicate in predicates)
+
+
 def huge_float32(arrays, dim):
     """A float32 input holding ±1e38, whose sums and products overflow float32 (a differs= predicate)."""
     return any(a.dtype == np.float32 and bool((np.abs(a) == np.float32(1e38)).any()) for a in arrays)

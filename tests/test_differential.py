@@ -14,8 +14,8 @@ from hypothesis import given
 
 import ember
 
-from differential import (EDGES, FLOATS, INTEGERS, Op, cases, compare, function, functional, inexact_float64, method,
-                          overflow_beside_inf, tiny_float32, tiny_float32_input, without)
+from differential import (EDGES, FLOATS, INTEGERS, Op, cases, compare, either, function, functional, inexact_float64,
+                          method, overflow_beside_inf, tiny_float32, tiny_float32_input, without)
 from edge_rows import convolution, layers, linalg, tensors
 
 FAMILIES = (convolution, layers, linalg, tensors)
@@ -278,7 +278,7 @@ TABLE = [
     Op("cat", lambda lib, x, y, d: lib.cat([x, y], d), arity=2, dim=True, min_side=1),
     Op("stack", lambda lib, x, y, d: lib.stack([x, y], d), arity=2, dim=True),
     Op("matmul", function("matmul"), arity=2, dtypes=FLOATS, one_dtype=True,
-       differs=lambda a, d: inexact_float64(a, d) or overflow_beside_inf(a, d)),
+       differs=either(inexact_float64, overflow_beside_inf)),
     Op("dot", function("dot"), arity=2, dtypes=FLOATS, min_dims=1, max_dims=1),
     Op("outer", function("outer"), arity=2, dtypes=FLOATS, min_dims=1, max_dims=1),
     Op("x[0]", lambda lib, x: x[0]),

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from differential import EDGES, FLOATS, Op, function, functional, inexact_float64
+from differential import EDGES, FLOATS, Op, either, function, functional, huge_float32, inexact_float64
 
 # The edge values less ±inf, NaN and ±1e38; less ±1e38; less ±inf and NaN; less NaN (see DIFFERENCES).
 FINITE = tuple(v for v in EDGES if abs(v) < 1e38)
@@ -71,9 +71,15 @@ def small_float32_variance(arrays, dim):
     x = arrays[0]
     if x.dtype != np.float32 or x.ndim < 2 or x.size == 0:
         return False
-    with np.errstate(invalid="ignore", over="ignore"):
-        variances = x.astype(np.float64).var(axis=(0, *range(2, x.ndim)))
-    return bool((variances < 1e-4).any())
+    return _small_variance(np.moveaxis(x, 1, 0).reshape(x.shape[1], -1), 1e-4)
+
+
+def small_float32_instance_variance(arrays, dim):
+    """A float32 input (N, C, *) with an instance (a sample's channel) whose variance is below 1e-4."""
+    x = arrays[0]
+    if x.dtype != np.float32 or x.ndim < 3 or x.size == 0:
+        return False
+    return _small_variance(x.reshape(x.shape[0] * x.shape[1], -1), 1e-4)
 
 
 def small_float32_running_variance(arrays, dim):
@@ -90,21 +96,21 @@ def small_float32_group_variance(x, groups):
     """A float32 input (N, C, *) with a sample's group of variance below 1e-2 (rstd above 10)."""
     if x.dtype != np.float32 or x.ndim < 2 or x.size == 0 or x.shape[1] % groups:
         return False
-    return _small_variance(x.reshape(x.shape[0], groups, -1))
+    return _small_variance(x.reshape(x.shape[0], groups, -1), 1e-2)
 
 
 def small_float32_layer_variance(x, size):
     """A float32 input whose last `size` elements (a layer norm's) have a variance below 1e-2 (rstd above 10)."""
     if x.dtype != np.float32 or x.size == 0 or x.size % size:
         return False
-    return _small_variance(x.reshape(-1, size))
+    return _small_variance(x.reshape(-1, size), 1e-2)
 
 
-def _small_variance(groups):
-    """Whether a group (the last axis) has a variance below 1e-2."""
+def _small_variance(groups, below):
+    """Whether a group (the last axis of groups) has a variance below `below`."""
     with np.errstate(invalid="ignore", over="ignore"):
         variances = groups.astype(np.float64).var(axis=-1)
-    return bool((variances < 1e-2).any())
+    return bool((variances < below).any())
 
 
 def float32_input_float64_target(arrays, dim):
@@ -214,16 +220,17 @@ ROWS = [
     # Normalization, over values less ±1e38 (see DIFFERENCES).
     Op("F.batch_norm", lambda lib, x, w, b: lib.nn.functional.batch_norm(x, None, None, w, b, training=True),
        arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE,
-       differs=lambda a, d: infinite_weight(a, d) or small_float32_variance(a, d)),
+       differs=either(infinite_weight, small_float32_variance)),
     Op("F.batch_norm eval", lambda lib, x, m, v: lib.nn.functional.batch_norm(x, m.detach(), v.detach()),
        arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE, differs=small_float32_running_variance),
     Op("F.batch_norm running statistics", batch_norm_updating, arity=3, dtypes=FLOATS, one_dtype=True,
        shapes=CHANNELS, edges=NOT_HUGE, differs=small_float32_variance),
     Op("batch_norm", lambda lib, x, w, b: lib.batch_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
        arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_BATCH, edges=NOT_HUGE,
-       differs=lambda a, d: infinite_weight(a, d) or small_float32_variance(a, d)),
+       differs=either(infinite_weight, small_float32_variance)),
     Op("F.instance_norm", lambda lib, x, w, b: lib.nn.functional.instance_norm(x, weight=w, bias=b),
-       arity=3, dtypes=FLOATS, shapes=INSTANCES, edges=NOT_HUGE, differs=infinite_weight),
+       arity=3, dtypes=FLOATS, shapes=INSTANCES, edges=NOT_HUGE,
+       differs=either(infinite_weight, small_float32_instance_variance)),
     Op("F.instance_norm running statistics", lambda lib, x, m, v: lib.nn.functional.instance_norm(
         x, m.detach(), v.detach(), use_input_stats=False), arity=3, dtypes=FLOATS, one_dtype=True, shapes=INSTANCES,
        edges=NOT_HUGE, differs=minus_eps_float32_variance),
@@ -262,16 +269,16 @@ ROWS = [
     # Attention.
     Op("F.scaled_dot_product_attention", functional("scaled_dot_product_attention"), arity=3, dtypes=FLOATS,
        shapes=ATTENTION, edges=NOT_HUGE,
-       differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
+       differs=either(inexact_float64, no_keys_and_a_huge_query)),
     Op("F.scaled_dot_product_attention causal scale", functional("scaled_dot_product_attention", is_causal=True,
                                                                  scale=0.5), arity=3, dtypes=FLOATS, shapes=ATTENTION,
        edges=NOT_HUGE,
-       differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
+       differs=either(inexact_float64, no_keys_and_a_huge_query)),
     Op("F.scaled_dot_product_attention float mask", lambda lib, q, k, v, m: lib.nn.functional.
        scaled_dot_product_attention(q, k, v, attn_mask=m), arity=4, dtypes=FLOATS,
        shapes=tuple((*s, (s[0][-2], s[1][-2])) for s in ATTENTION),
        edges=NOT_HUGE,
-       differs=lambda a, d: inexact_float64(a, d) or no_keys_and_a_huge_query(a, d)),
+       differs=either(inexact_float64, no_keys_and_a_huge_query)),
     Op("F.scaled_dot_product_attention bool mask", lambda lib, q, k, v: lib.nn.functional.scaled_dot_product_attention(
         q, k, v, attn_mask=lib.tensor([[True, False], [False, False]])), arity=3, dtypes=FLOATS,
        shapes=(((2, 2), (2, 2), (2, 3)), ((1, 2, 1), (1, 2, 1), (1, 2, 2))), edges=NOT_HUGE,
@@ -382,7 +389,8 @@ ROWS = [
        differs=lambda a, d: not bool((a[1] > 0).all())),
     Op("poisson_nll_loss", function("poisson_nll_loss", False, False, 1e-8, 2), arity=2, dtypes=FLOATS, edges=NOT_HUGE,
        differs=float32_input_float64_target),
-    Op("F.gaussian_nll_loss", functional("gaussian_nll_loss"), arity=3, dtypes=FLOATS, one_shape=True),
+    Op("F.gaussian_nll_loss", functional("gaussian_nll_loss"), arity=3, dtypes=FLOATS, one_shape=True,
+       differs=huge_float32),
     Op("F.gaussian_nll_loss full", functional("gaussian_nll_loss", full=True, reduction="none"), arity=3,
        dtypes=FLOATS, edges=NOT_HUGE, shapes=(((2, 3), (2, 3), (2, 1)), ((2, 3), (2, 3), (2,)), ((3,), (3,), (1,)),
                               ((0, 2), (0, 2), (0, 1)), ((2, 3), (2, 3), (3, 1)))),
@@ -437,7 +445,7 @@ DIFFERENCES = {
     "F.batch_norm eval": "as F.batch_norm", "F.batch_norm running statistics": "as F.batch_norm",
     "batch_norm": "as F.batch_norm; and a single value per channel in training: PyTorch's kernel takes it "
                   "(F.batch_norm refuses it), ember's torch.batch_norm refuses it as F.batch_norm does",
-    "F.instance_norm": "as F.batch_norm; 1-D inputs and an empty batch: PyTorch's kernel raises "
+    "F.instance_norm": "as F.batch_norm (its float32 channels of small variance here each sample's); 1-D inputs and an empty batch: PyTorch's kernel raises "
                        "IndexError (it indexes dim 1, and the first example), ember an InputError (a RuntimeError) "
                        "and the empty result",
     "F.instance_norm running statistics": "as F.instance_norm; and running statistics of another dtype: PyTorch takes "
@@ -496,6 +504,8 @@ DIFFERENCES = {
                           "(PyTorch's e - 1 is 1.71828175, NumPy's 1.71828198), which the float64 result's tolerance "
                           "sees",
     "poisson_nll_loss": "as F.poisson_nll_loss; and ±1e38: as sum all (its sum of the losses)",
+    "F.gaussian_nll_loss": "±1e38 in float32: PyTorch's gradient of (input - target)² takes 2·(input - target) "
+                           "first, which overflows float32 (inf) where the exact gradient, ember's, is finite (2e38)",
     "F.gaussian_nll_loss full": "±1e38 in float32: (input - target)² / var overflows in PyTorch's order (inf/inf, "
                                 "NaN) where ember's stays finite or 0",
     "F.pairwise_distance": "±1e38: as norm (ember's 2-norm squares the elements, which overflow float32)",

@@ -7,7 +7,7 @@ svd by its singular values and U·diag(S)·Vh (the signs and order of the factor
 import numpy as np
 import torch
 
-from differential import (EDGES, FLOATS, Op, function, huge_float32, inexact_float64, overflow_beside_inf,
+from differential import (EDGES, FLOATS, Op, either, function, huge_float32, inexact_float64, overflow_beside_inf,
                           tiny_float32_input)
 
 
@@ -235,36 +235,41 @@ SOLVE = (((2, 1), (2, 2)), ((2, 3), (2, 2)), ((0, 1), (0, 0)), ((1, 1), (1, 1)),
 
 ROWS = [
     # Products (bool and mixed-dtype operands: PyTorch refuses them, but for the cases DIFFERENCES names).
-    Op("mm", function("mm"), arity=2, shapes=MM, differs=bools_and_empty),
-    Op("bmm", function("bmm"), arity=2, shapes=BMM, differs=mixed_and_empty),
-    Op("mv", function("mv"), arity=2, shapes=MV, differs=bools_and_empty),
-    Op("inner", function("inner"), arity=2, differs=bools_and_empty,
+    Op("mm", function("mm"), arity=2, shapes=MM, differs=either(bools_and_empty, overflow_beside_inf)),
+    Op("bmm", function("bmm"), arity=2, shapes=BMM, differs=either(mixed_and_empty, overflow_beside_inf)),
+    Op("mv", function("mv"), arity=2, shapes=MV, differs=either(bools_and_empty, overflow_beside_inf)),
+    Op("inner", function("inner"), arity=2, differs=either(bools_and_empty, overflow_beside_inf),
        shapes=(((3,), (3,)), ((2, 3), (3,)), ((), (2,)), ((0,), (0,)), ((2, 1), (1, 2)), ((2, 3), (2,)))),
     Op("kron", function("kron"), arity=2),
     Op("tensordot dims=([0], [1])", function("tensordot", dims=([0], [1])), arity=2, shapes=MM[:5],
-       differs=bools_and_empty),
+       differs=either(bools_and_empty, overflow_beside_inf)),
     Op("einsum ij,jk->ik", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), arity=2, shapes=MM, one_dtype=True,
-       differs=lambda a, d: bools_on_a_side_of_1(a, d) or overflow_beside_inf(a, d)),
+       differs=either(bools_on_a_side_of_1, overflow_beside_inf)),
     Op("einsum bii->b", lambda lib, a: lib.einsum("bii->b", a), shapes=SQUARE[4:7]),
     Op("einsum i,i->", lambda lib, a, b: lib.einsum("i,i->", a, b), arity=2, one_dtype=True, differs=broadcast,
        shapes=(((3,), (3,)), ((0,), (0,)), ((1,), (1,)), ((2,), (1,)), ((2,), (3,)))),
-    Op("chain_matmul", function("chain_matmul"), arity=3, differs=bools_and_empty,
+    Op("chain_matmul", function("chain_matmul"), arity=3, differs=either(bools_and_empty, overflow_beside_inf),
        shapes=(((2, 3), (3, 1), (1, 2)), ((0, 2), (2, 2), (2, 1)), ((1, 1), (1, 1), (1, 1)), ((2, 3), (2, 3), (3, 1)))),
     Op("cross", function("cross"), arity=2, differs=inexact_float64,
        shapes=(((3,), (3,)), ((2, 3), (2, 3)), ((0, 3), (0, 3)), ((3, 2), (3, 1)), ((2, 2), (2, 2)))),
     Op("cross dim=-1", function("cross", dim=-1), arity=2, differs=inexact_float64,
        shapes=(((3,), (3,)), ((2, 3), (1, 3)), ((3, 3), (3, 2)))),
-    Op("addmm", function("addmm"), arity=3, shapes=ADDMM, differs=bools_and_empty),
-    Op("addmm beta=0 alpha=2", function("addmm", beta=0, alpha=2), arity=3, shapes=ADDMM, differs=bools_and_empty),
-    Op("addmv", function("addmv"), arity=3, shapes=ADDMV, differs=matrix_without_rows),
-    Op("addmv beta=0", function("addmv", beta=0), arity=3, shapes=ADDMV, differs=matrix_without_rows),
+    Op("addmm", function("addmm"), arity=3, shapes=ADDMM, differs=either(bools_and_empty, overflow_beside_inf)),
+    Op("addmm beta=0 alpha=2", function("addmm", beta=0, alpha=2), arity=3, shapes=ADDMM,
+       differs=either(bools_and_empty, overflow_beside_inf)),
+    Op("addmv", function("addmv"), arity=3, shapes=ADDMV, differs=either(matrix_without_rows, overflow_beside_inf)),
+    Op("addmv beta=0", function("addmv", beta=0), arity=3, shapes=ADDMV,
+       differs=either(matrix_without_rows, overflow_beside_inf)),
     Op("addr", function("addr"), arity=3, shapes=ADDR, differs=uncast_vector),
     Op("addr beta=0 alpha=2", function("addr", beta=0, alpha=2), arity=3, shapes=ADDR, differs=uncast_vector),
-    Op("addbmm", function("addbmm"), arity=3, shapes=ADDBMM, differs=mixed_and_empty),
-    Op("addbmm beta=0", function("addbmm", beta=0), arity=3, shapes=ADDBMM, differs=mixed_and_empty),
-    Op("baddbmm", function("baddbmm"), arity=3, shapes=BADDBMM, differs=mixed_and_empty),
+    Op("addbmm", function("addbmm"), arity=3, shapes=ADDBMM,
+       differs=either(mixed_and_empty, overflow_beside_inf)),
+    Op("addbmm beta=0", function("addbmm", beta=0), arity=3, shapes=ADDBMM,
+       differs=either(mixed_and_empty, overflow_beside_inf)),
+    Op("baddbmm", function("baddbmm"), arity=3, shapes=BADDBMM,
+       differs=either(mixed_and_empty, overflow_beside_inf)),
     Op("baddbmm beta=0 alpha=0.5", function("baddbmm", beta=0, alpha=0.5), arity=3, dtypes=FLOATS, shapes=BADDBMM,
-       differs=mixed_and_empty),
+       differs=either(mixed_and_empty, overflow_beside_inf)),
 
     # Matrix helpers.
     Op("adjoint", function("adjoint")),
@@ -346,10 +351,11 @@ ROWS = [
 DIFFERENCES = {
     # Products.
     "mm": "bool operands, one of them empty: PyTorch refuses bools in its kernel, which an empty product skips; "
-          "ember refuses them always", "mv": "as mm", "inner": "as mm",
+          "ember refuses them always; float32 ±1e38 beside ±inf: as matmul", "mv": "as mm", "inner": "as mm",
     "tensordot dims=([0], [1])": "as mm", "chain_matmul": "as mm", "addmm": "as mm", "addmm beta=0 alpha=2": "as mm",
     "bmm": "operands of different dtypes, or of bools, one of them empty: PyTorch's kernel returns its empty result "
-           "before it checks the dtypes, which ember checks always (PyTorch refuses such operands when not empty)",
+           "before it checks the dtypes, which ember checks always (PyTorch refuses such operands when not empty); "
+           "float32 ±1e38 beside ±inf: as matmul",
     "baddbmm": "as bmm", "baddbmm beta=0 alpha=0.5": "as bmm", "addbmm": "as bmm", "addbmm beta=0": "as bmm",
     "einsum ij,jk->ik": "operands of different dtypes (not drawn), and bool ones where a side is 0 or 1: PyTorch's "
                         "einsum multiplies (promoting) where a contracted side is 1 or an operand empty, and calls "
