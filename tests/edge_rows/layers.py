@@ -233,7 +233,7 @@ ROWS = [
        differs=either(infinite_weight, small_float32_instance_variance)),
     Op("F.instance_norm running statistics", lambda lib, x, m, v: lib.nn.functional.instance_norm(
         x, m.detach(), v.detach(), use_input_stats=False), arity=3, dtypes=FLOATS, one_dtype=True, shapes=INSTANCES,
-       edges=NOT_HUGE, differs=minus_eps_float32_variance),
+       edges=NOT_HUGE, differs=either(minus_eps_float32_variance, small_float32_running_variance)),
     Op("instance_norm", lambda lib, x, w, b: lib.instance_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
        arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_INSTANCES, edges=NOT_HUGE, differs=infinite_weight),
     Op("F.group_norm", lambda lib, x, w, b: lib.nn.functional.group_norm(x, 2, w, b), arity=3, dtypes=FLOATS,
@@ -452,7 +452,8 @@ DIFFERENCES = {
                                           "a float32 running_mean with a float64 input but not a float32 running_var, "
                                           "ember neither; a float32 running variance of -eps (-1e-5): PyTorch's "
                                           "instance_norm adds eps in float32 (0, whose rsqrt is inf), its batch_norm "
-                                          "in float64, as ember does for both",
+                                          "in float64, as ember does for both; a float32 running variance below 1e-4: "
+                                          "as F.batch_norm eval",
     "instance_norm": "as F.instance_norm; and a single spatial element in training: PyTorch's kernel takes it "
                      "(F.instance_norm refuses it), ember's torch.instance_norm refuses it as F.instance_norm does",
     "F.group_norm": "as F.batch_norm; and float32 groups of variance below 1e-2 (rstd above 10): a gradient far "

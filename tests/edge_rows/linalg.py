@@ -250,9 +250,9 @@ ROWS = [
        shapes=(((3,), (3,)), ((0,), (0,)), ((1,), (1,)), ((2,), (1,)), ((2,), (3,)))),
     Op("chain_matmul", function("chain_matmul"), arity=3, differs=either(bools_and_empty, overflow_beside_inf),
        shapes=(((2, 3), (3, 1), (1, 2)), ((0, 2), (2, 2), (2, 1)), ((1, 1), (1, 1), (1, 1)), ((2, 3), (2, 3), (3, 1)))),
-    Op("cross", function("cross"), arity=2, differs=inexact_float64,
+    Op("cross", function("cross"), arity=2, differs=either(inexact_float64, huge_float32),
        shapes=(((3,), (3,)), ((2, 3), (2, 3)), ((0, 3), (0, 3)), ((3, 2), (3, 1)), ((2, 2), (2, 2)))),
-    Op("cross dim=-1", function("cross", dim=-1), arity=2, differs=inexact_float64,
+    Op("cross dim=-1", function("cross", dim=-1), arity=2, differs=either(inexact_float64, huge_float32),
        shapes=(((3,), (3,)), ((2, 3), (1, 3)), ((3, 3), (3, 2)))),
     Op("addmm", function("addmm"), arity=3, shapes=ADDMM, differs=either(bools_and_empty, overflow_beside_inf)),
     Op("addmm beta=0 alpha=2", function("addmm", beta=0, alpha=2), arity=3, shapes=ADDMM,
@@ -364,8 +364,10 @@ DIFFERENCES = {
     "einsum i,i->": "as einsum ij,jk->ik; and operands where the summed letter broadcasts (size 1 against "
                     "another): PyTorch sums the other operand over it first, as torch.sum does (integers to int64, "
                     "and (0 + 1)·inf is inf), ember's one product keeps the dtype (and 0·inf + 1·inf is NaN)",
-    "cross": "float64 operands holding ±1e38 or ±1e-38 (whose products round): PyTorch's kernel fuses a product "
-             "into the subtraction, keeping its rounding error (1e38·1.5 - 1.5·1e38 gives -9.4e21), ember's gives 0",
+    "cross": "float64 operands holding ±1e38 or ±1e-38, and float32 ones holding ±1e38 (whose products round, or "
+             "overflow): PyTorch's kernel fuses a product into the subtraction, keeping its rounding error "
+             "(1e38·1.5 - 1.5·1e38 gives -9.4e21 in float64, -5.1e30 in float32; 1e38·1e38 - 1e38·1e38 gives -inf), "
+             "ember's gives 0 (NaN)",
     "cross dim=-1": "as cross",
     "addmv": "as mm; and a matrix without rows: PyTorch returns input as it is (a 0-d input stays 0-d), not "
              "broadcast to the product's shape (0,); ember broadcasts", "addmv beta=0": "as addmv",

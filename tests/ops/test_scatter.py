@@ -87,6 +87,28 @@ def test_scatter_reduce_with_ties_zeros_and_integers(device, reduce, include_sel
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_scatter_reduce_prod_multiplies_in_order(device):
+    """As PyTorch: self, then each value in order, so 1e38·1e38 overflows before the 0 comes (NaN)."""
+    x = np.array([1e38, 2.0], dtype=np.float32)
+    fn = lambda lib, x, s: lib.scatter_reduce(x, 0, lib.tensor([0, 0, 1]), s, "prod")  # noqa: E731
+    out, = check_parity(fn, x, np.array([1e38, 0.0, 3.0], dtype=np.float32), device=device, dtype=np.float32)
+    assert np.isnan(to_numpy(out)[0])
+
+
+@given(st.data())
+def test_multiply_by_runs_is_multiply_at(data):
+    """The product in runs that CuPy takes (it lacks multiply.at), checked here against NumPy's multiply.at."""
+    from ember.ops.scatter import _multiply_by_runs
+    positions = data.draw(hnp.arrays(np.int64, st.integers(0, 12), elements=st.integers(0, 4)))
+    factors = st.sampled_from([-2.0, -1.5, -0.5, 0.0, 0.5, 1.0, 1.25, 2.0])  # whose products are exact
+    values = data.draw(hnp.arrays(np.float64, positions.shape, elements=factors))
+    target, expected = np.arange(1.0, 6.0), np.arange(1.0, 6.0)
+    _multiply_by_runs(np, target, positions, values.copy())
+    np.multiply.at(expected, positions, values)
+    np.testing.assert_array_equal(target, expected)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_scatter_with_the_deprecated_reduce(device):
     index = np.array([[0, 0, 1], [2, 0, 1]])
     for reduce in ("add", "multiply"):

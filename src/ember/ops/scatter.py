@@ -107,10 +107,19 @@ def _others(xp, factor, zeros, product):
 
 
 def _multiply_at(xp, target, positions, values):
-    """target[positions] *= values with repeated positions multiplying up (NumPy's multiply.at, which CuPy
-    lacks): the values sorted by position, a running product within each run of equal positions by
-    doubling steps (each step multiplies in the partial product from `step` places back, while the
-    position is the same), and each run's last partial product multiplied into its place."""
+    """target[positions] *= values with repeated positions multiplying up. NumPy's multiply.at multiplies
+    them in one by one, in order, as PyTorch does (which matters where a product overflows: 1e38·1e38·0 is
+    NaN, 1e38·(1e38·0) is 0); CuPy lacks it, and takes _multiply_by_runs."""
+    if backend.is_cpu(xp):
+        xp.multiply.at(target, positions, values)
+    else:
+        _multiply_by_runs(xp, target, positions, values)
+
+
+def _multiply_by_runs(xp, target, positions, values):
+    """_multiply_at with array ops alone: the values sorted by position, a running product within each run
+    of equal positions by doubling steps (each step multiplies in the partial product from `step` places
+    back, while the position is the same), and each run's last partial product multiplied into its place."""
     order = xp.argsort(positions)
     places, partial = positions[order], values[order]
     step = 1
