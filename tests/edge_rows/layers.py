@@ -113,6 +113,20 @@ def _small_variance(groups, below):
     return bool((variances < below).any())
 
 
+def norm_at(maxnorm, p):
+    """renorm's differs= predicate: a float32 input with a slice along dim whose p-norm is maxnorm to float32's
+    precision (relative 1e-6)."""
+    def at(arrays, dim):
+        x = arrays[0]
+        if x.dtype != np.float32 or x.ndim < 2:
+            return False
+        others = tuple(a for a in range(x.ndim) if a != dim % x.ndim)
+        with np.errstate(invalid="ignore", over="ignore"):
+            norms = (np.abs(x.astype(np.float64)) ** p).sum(axis=others) ** (1 / p)
+        return bool(np.isclose(norms, maxnorm, rtol=1e-6, atol=0).any())
+    return at
+
+
 def float32_input_float64_target(arrays, dim):
     """A float32 input and a float64 target."""
     return arrays[0].dtype == np.float32 and arrays[1].dtype == np.float64
@@ -255,8 +269,9 @@ ROWS = [
        edges=NOT_HUGE),
     Op("F.local_response_norm", functional("local_response_norm", 2), dtypes=FLOATS,
        shapes=(((2, 3, 2),), ((1, 1, 1),), ((0, 3, 2),), ((1, 3, 2, 2),), ((1, 2, 1, 1, 2),), ((2, 3),))),
-    Op("renorm", lambda lib, x, d: lib.renorm(x, 2, d, 1.0), dtypes=FLOATS, dim=True, edges=NOT_HUGE),
-    Op("renorm p=1", lambda lib, x, d: lib.renorm(x, 1, d, 0.5), dtypes=FLOATS, dim=True),
+    Op("renorm", lambda lib, x, d: lib.renorm(x, 2, d, 1.0), dtypes=FLOATS, dim=True, edges=NOT_HUGE,
+       differs=norm_at(1.0, 2)),
+    Op("renorm p=1", lambda lib, x, d: lib.renorm(x, 1, d, 0.5), dtypes=FLOATS, dim=True, differs=norm_at(0.5, 1)),
 
     # Dropout, in its deterministic forms: not training, or p of 0 or 1.
     *[Op(f"F.{name} {form}", functional(name, **options), dtypes=FLOATS, max_dims=4)
@@ -425,7 +440,12 @@ DIFFERENCES = {
                 "inf + 1e38·1e38 is inf, where PyTorch's product overflows first (inf - inf, NaN)",
     "F.linear no bias": "as F.linear",
     "F.linear_cross_entropy": "mixed float32 and float64: as matmul; ±1e38: as F.linear",
-    "renorm": "±1e38 in float32: as norm (ember's 2-norm squares the elements, which overflow)",
+    "renorm": "±1e38 in float32: as norm (ember's 2-norm squares the elements, which overflow); a float32 slice "
+              "whose norm is maxnorm to float32's precision: PyTorch's forward compares the float32 norm with "
+              "maxnorm (1.0 is not above 1, so the slice stays as it is), its backward the norm taken in float64 "
+              "(1.0000000019 is), so its gradient is that of a scaled slice; ember's, the upstream gradient, is "
+              "that of its forward",
+    "renorm p=1": "as renorm, its float32 slices of norm maxnorm",
     "F.linear_cross_entropy bias": "as F.linear_cross_entropy",
     "F.embedding_bag per_sample_weights": "weights holding ±1e38, and float64 ones holding ±1e-38: as matmul (the "
                                           "weight's gradient sums products g·w, PyTorch's with fused multiply-adds)",

@@ -121,6 +121,10 @@ def x_unlike_y(arrays, dim):
 
 INFINITY_LESS = tuple(v for v in EDGES if not math.isinf(v))
 NAN_LESS = tuple(v for v in EDGES if not math.isnan(v))
+# Samples y and where they lie, x: along y's last dim, the same shape, empty, one sample, a batch of x, sizes that
+# differ, a longer x, and x of more dimensions than y or 0-d (these two as x_unlike_y says).
+SAMPLES_AT = (((3,), (3,)), ((2, 3), (3,)), ((2, 3), (2, 3)), ((0,), (0,)), ((2, 1), (1,)), ((2, 3), (1, 3)),
+              ((3,), (2,)), ((2, 3), (4,)), ((3,), (2, 3)), ((3,), ()))
 FINITE = tuple(v for v in EDGES if math.isfinite(v))
 MATRICES = each((2, 3), (3, 4), (0, 3), (1, 1), (3,), (2, 3, 2))
 ALONG_1 = (((2, 3), (2, 3)), ((3, 3), (2, 3)), ((2, 0), (2, 0)), ((2, 3), (1, 2)), ((2, 2), (2, 3)))
@@ -308,9 +312,9 @@ ROWS = [
     # Integrals and derivatives of samples.
     Op("trapezoid", sized("trapezoid"), dim=True, edges=FINITE, differs=huge_float32),
     Op("trapezoid dx", sized("trapezoid", dx=0.5), dim=True, edges=FINITE, differs=huge_float32),
-    Op("trapezoid x", lambda lib, y, x: lib.trapezoid(y, x), arity=2, differs=x_unlike_y),
+    Op("trapezoid x", lambda lib, y, x: lib.trapezoid(y, x), arity=2, shapes=SAMPLES_AT, differs=x_unlike_y),
     Op("cumulative_trapezoid", sized("cumulative_trapezoid"), dim=True),
-    Op("cumulative_trapezoid x", lambda lib, y, x: lib.cumulative_trapezoid(y, x), arity=2,
+    Op("cumulative_trapezoid x", lambda lib, y, x: lib.cumulative_trapezoid(y, x), arity=2, shapes=SAMPLES_AT,
        differs=x_unlike_y),
     Op("gradient", function("gradient")),
     Op("gradient dim", lambda lib, x, dim: lib.gradient(x, dim=dim), dim=True),
