@@ -51,8 +51,8 @@ class Linear(Module):
         check_features(x, self.in_features, self._describe())
         if not (is_floating(x.dtype) or x.dtype.kind == "c"):
             raise InputError(f"{self._describe()}: the input is {x.dtype} but the weights are {self.weight.dtype}; "
-                            f"a layer computes in floating point: convert the input (input.to("
-                            f"{dtype_name(self.weight.dtype)}))")
+                             f"a layer computes in floating point: convert the input (input.to("
+                             f"{dtype_name(self.weight.dtype)}))")
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self):

@@ -171,8 +171,8 @@ class RNNBase(Module):
         weight = self.weight_ih_l0
         if x.dtype != weight.dtype:
             raise InputError(f"{self._describe()}: the input is {x.dtype} but the weights are {weight.dtype}; convert "
-                            f"the input (input.to({dtype_name(weight.dtype)})) or the model "
-                            f"(model.to({dtype_name(x.dtype)}))")
+                             f"the input (input.to({dtype_name(weight.dtype)})) or the model "
+                             f"(model.to({dtype_name(x.dtype)}))")
 
     def _initial_states(self, hx, batched, batch, data):
         """[h0] or [h0, c0], each (num_layers·directions, batch, hidden_size): hx, or zeros."""
