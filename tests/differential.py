@@ -74,6 +74,9 @@ def without(*values):
     return tuple(v for v in EDGES if repr(v) not in {repr(x) for x in values})
 
 
+HUGE_LESS, NAN_LESS = without(1e38, -1e38), without(math.nan)  # the edge values less ±1e38; less NaN
+
+
 def either(*predicates):
     """A differs= predicate that holds where any of predicates does."""
     return lambda arrays, dim: any(predicate(arrays, dim) for predicate in predicates)

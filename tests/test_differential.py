@@ -14,8 +14,8 @@ from hypothesis import given
 
 import ember
 
-from differential import (EDGES, FLOATS, INTEGERS, Op, cases, compare, either, function, functional, inexact_float64,
-                          method, overflow_beside_inf, tiny_float32, tiny_float32_input, without)
+from differential import (EDGES, FLOATS, HUGE_LESS, INTEGERS, NAN_LESS, Op, cases, compare, either, function, functional,
+                          inexact_float64, method, overflow_beside_inf, tiny_float32, tiny_float32_input, without)
 from edge_rows import convolution, layers, linalg, tensors
 
 FAMILIES = (convolution, layers, linalg, tensors)
@@ -97,8 +97,10 @@ DIFFERENCES = {
                "float32 derivative loses its precision there (1.63e13 at -1.9999998, where ψ' is ember's 1.76e13)",
     "logit": "-0.0: the sign of the infinite gradient",
     "atan2": "mixed float32 and float64 near float32's smallest normal number: PyTorch's gradient of the float32 "
-             "input is computed in float32, where y² underflows",
-    "hypot": "as atan2",
+             "input is computed in float32, where y² underflows; float32 numbers below 1e-17, whose squares "
+             "underflow: PyTorch's gradient takes 1/(a² + b²) first, which overflows float32 (inf) where ember's "
+             "g/(a² + b²) need not (-6.9e18 at a = b = 2.4e-20)",
+    "hypot": "mixed float32 and float64 near float32's smallest normal number: as atan2",
     "ldexp": "±inf: inf·0 in the gradient of other, summed in another order; ±1e38: PyTorch's gradient of other "
              "is grad·out·ln 2, inf where out overflows, ember's grad·input·2^other·ln 2 stays finite; empty results: ember makes 2^other at "
              "other's shape, so a 0-d other of 1e38 gets the gradient 0·inf (NaN) where PyTorch sums no elements (0); "
@@ -193,7 +195,6 @@ def small_norm(arrays, dim, bound):
 
 
 HUGE = (1e38, -1e38)
-HUGE_LESS, NAN_LESS = without(*HUGE), without(math.nan)
 EDGES_OF = {"std": NORMAL, "var": without(*NORMAL_LESS, math.nan), "logcumsumexp": without(1e38, -1e38, math.nan),
             "sum": HUGE_LESS, "nansum": HUGE_LESS, "mean": HUGE_LESS, "nanmean": without(math.nan, 1e38, -1e38),
             "prod": without(math.inf, -math.inf, math.nan, 1e38, -1e38), "cumprod": without(math.inf, -math.inf),
@@ -204,12 +205,13 @@ EDGES_OF = {"std": NORMAL, "var": without(*NORMAL_LESS, math.nan), "logcumsumexp
             "celu": NAN_LESS}
 
 UNARY_DIFFERS = {"digamma": near_a_pole, "rsqrt": cube_overflows_float32}
+BINARY_DIFFERS = {"ldexp": float32_exponent, "pow": float32_exponent, "atan2": tiny_float32_input}
 
 TABLE = [
     *[Op(name, function(name), edges=EDGES_OF.get(name, EDGES), differs=UNARY_DIFFERS.get(name)) for name in UNARY],
     *[Op(name, function(name), arity=2, dtypes=FLOATS if name in FLOAT_BINARY else NO_BOOL if name == "pow" else Op.dtypes,
         edges=EDGES_OF.get(name, EDGES), one_dtype=name in ("atan2", "hypot"), min_side=int(name == "ldexp"),
-        differs=float32_exponent if name in ("ldexp", "pow") else None)
+        differs=BINARY_DIFFERS.get(name))
       for name in BINARY],
     Op("x + y * 2", lambda lib, x, y: x + y * 2, arity=2),
     Op("x % y", lambda lib, x, y: x % y, arity=2),

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from differential import FLOATS, INTEGERS, Op, function, functional, without
+from differential import FLOATS, HUGE_LESS, INTEGERS, Op, either, function, functional, without
 
 
 # The drawn cases where ember differs on purpose (see DIFFERENCES), as differs= predicates.
@@ -41,17 +41,10 @@ def empty(arrays, dim):
     return arrays[0].size == 0
 
 
-def any_of(*predicates):
-    """A differs= predicate: one of predicates holds."""
-    return lambda arrays, dim: any(predicate(arrays, dim) for predicate in predicates)
+PADDED_CONV_DIFFERS = either(other_weight_dtype_on_empty, float32_nonfinite)
+PADDED_TRANSPOSE_DIFFERS = either(other_bias_dtype, float32_nonfinite)
+PADDED_TRANSPOSE_3D_DIFFERS = either(mixed_on_empty, float32_nonfinite)
 
-
-PADDED_CONV_DIFFERS = any_of(other_weight_dtype_on_empty, float32_nonfinite)
-PADDED_TRANSPOSE_DIFFERS = any_of(other_bias_dtype, float32_nonfinite)
-PADDED_TRANSPOSE_3D_DIFFERS = any_of(mixed_on_empty, float32_nonfinite)
-
-
-HUGE_LESS = without(1e38, -1e38)
 
 
 def batches(*calls):

@@ -5,13 +5,12 @@ import math
 
 import numpy as np
 
-from differential import EDGES, FLOATS, Op, either, function, functional, huge_float32, inexact_float64
+from differential import (EDGES, FLOATS, HUGE_LESS, NAN_LESS, Op, either, function, functional, huge_float32,
+                          inexact_float64)
 
-# The edge values less ±inf, NaN and ±1e38; less ±1e38; less ±inf and NaN; less NaN (see DIFFERENCES).
+# The edge values less ±inf, NaN and ±1e38; less ±inf and NaN (see DIFFERENCES).
 FINITE = tuple(v for v in EDGES if abs(v) < 1e38)
-NOT_HUGE = tuple(v for v in EDGES if abs(v) != 1e38)
 NOT_INFINITE = tuple(v for v in EDGES if abs(v) < math.inf)
-NAN_LESS = tuple(v for v in EDGES if not math.isnan(v))
 
 
 def indices(lib, *values):
@@ -203,9 +202,9 @@ def large_margin(arrays, dim):
 ROWS = [
     # Linear maps.
     Op("F.linear", functional("linear"), arity=3, dtypes=FLOATS, one_dtype=True, shapes=LINEAR,
-       edges=NOT_HUGE, differs=inexact_float64),
+       edges=HUGE_LESS, differs=inexact_float64),
     Op("F.linear no bias", functional("linear"), arity=2, dtypes=FLOATS, one_dtype=True,
-       shapes=tuple(s[:2] for s in LINEAR), edges=NOT_HUGE, differs=inexact_float64),
+       shapes=tuple(s[:2] for s in LINEAR), edges=HUGE_LESS, differs=inexact_float64),
     Op("F.bilinear", functional("bilinear"), arity=4, dtypes=FLOATS, shapes=BILINEAR),
     Op("bilinear", function("bilinear"), arity=4, dtypes=FLOATS, shapes=BILINEAR),
 
@@ -226,50 +225,50 @@ ROWS = [
        edges=NAN_LESS),
     Op("F.embedding_bag per_sample_weights", lambda lib, w, s: lib.nn.functional.embedding_bag(
         indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 1), mode="sum", per_sample_weights=s), dtypes=FLOATS,
-       shapes=(((3, 2), (4,)), ((3, 1), (4,)), ((3, 2), (3,))), edges=NOT_HUGE, differs=inexact_float64),
+       shapes=(((3, 2), (4,)), ((3, 1), (4,)), ((3, 2), (3,))), edges=HUGE_LESS, differs=inexact_float64),
     Op("F.embedding_bag include_last_offset", lambda lib, w: lib.nn.functional.embedding_bag(
         indices(lib, 0, 2, 1, 2), w, indices(lib, 0, 1, 4), include_last_offset=True, padding_idx=1),
        dtypes=FLOATS, shapes=(((3, 2),), ((3, 1),))),
 
     # Normalization, over values less ±1e38 (see DIFFERENCES).
     Op("F.batch_norm", lambda lib, x, w, b: lib.nn.functional.batch_norm(x, None, None, w, b, training=True),
-       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE,
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=HUGE_LESS,
        differs=either(infinite_weight, small_float32_variance)),
     Op("F.batch_norm eval", lambda lib, x, m, v: lib.nn.functional.batch_norm(x, m.detach(), v.detach()),
-       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=NOT_HUGE, differs=small_float32_running_variance),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=HUGE_LESS, differs=small_float32_running_variance),
     Op("F.batch_norm running statistics", batch_norm_updating, arity=3, dtypes=FLOATS, one_dtype=True,
-       shapes=CHANNELS, edges=NOT_HUGE, differs=small_float32_variance),
+       shapes=CHANNELS, edges=HUGE_LESS, differs=small_float32_variance),
     Op("batch_norm", lambda lib, x, w, b: lib.batch_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
-       arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_BATCH, edges=NOT_HUGE,
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_BATCH, edges=HUGE_LESS,
        differs=either(infinite_weight, small_float32_variance)),
     Op("F.instance_norm", lambda lib, x, w, b: lib.nn.functional.instance_norm(x, weight=w, bias=b),
-       arity=3, dtypes=FLOATS, shapes=INSTANCES, edges=NOT_HUGE,
+       arity=3, dtypes=FLOATS, shapes=INSTANCES, edges=HUGE_LESS,
        differs=either(infinite_weight, small_float32_instance_variance)),
     Op("F.instance_norm running statistics", lambda lib, x, m, v: lib.nn.functional.instance_norm(
         x, m.detach(), v.detach(), use_input_stats=False), arity=3, dtypes=FLOATS, one_dtype=True, shapes=INSTANCES,
-       edges=NOT_HUGE, differs=either(minus_eps_float32_variance, small_float32_running_variance)),
+       edges=HUGE_LESS, differs=either(minus_eps_float32_variance, small_float32_running_variance)),
     Op("instance_norm", lambda lib, x, w, b: lib.instance_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
-       arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_INSTANCES, edges=NOT_HUGE, differs=infinite_weight),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=KERNEL_INSTANCES, edges=HUGE_LESS, differs=infinite_weight),
     Op("F.group_norm", lambda lib, x, w, b: lib.nn.functional.group_norm(x, 2, w, b), arity=3, dtypes=FLOATS,
-       shapes=GROUPS, edges=NOT_HUGE,
+       shapes=GROUPS, edges=HUGE_LESS,
        differs=lambda a, d: infinite_weight(a, d) or small_float32_group_variance(a[0], 2)),
     Op("group_norm", lambda lib, x: lib.group_norm(x, 1), dtypes=FLOATS, shapes=tuple(s[:1] for s in GROUPS),
-       edges=NOT_HUGE, differs=lambda a, d: small_float32_group_variance(a[0], 1)),
+       edges=HUGE_LESS, differs=lambda a, d: small_float32_group_variance(a[0], 1)),
     Op("F.layer_norm", lambda lib, x, w, b: lib.nn.functional.layer_norm(x, (3,), w, b), arity=3, dtypes=FLOATS,
        one_dtype=True, shapes=(((2, 3), (3,), (3,)), ((3,), (3,), (3,)), ((0, 3), (3,), (3,)), ((2, 3), (2,), (3,))),
-       edges=NOT_HUGE, differs=lambda a, d: infinite_weight(a, d) or small_float32_layer_variance(a[0], 3)),
+       edges=HUGE_LESS, differs=lambda a, d: infinite_weight(a, d) or small_float32_layer_variance(a[0], 3)),
     Op("F.layer_norm 2 dims", lambda lib, x: lib.nn.functional.layer_norm(x, (2, 1)), dtypes=FLOATS,
-       shapes=(((3, 2, 1),), ((2, 1),), ((2, 2),)), edges=NOT_HUGE,
+       shapes=(((3, 2, 1),), ((2, 1),), ((2, 2),)), edges=HUGE_LESS,
        differs=lambda a, d: small_float32_layer_variance(a[0], 2)),
     Op("layer_norm", lambda lib, x: lib.layer_norm(x, (1,)), dtypes=FLOATS, shapes=(((2, 1),), ((1,),), ((2,),)),
-       edges=NOT_HUGE),
+       edges=HUGE_LESS),
     Op("F.rms_norm", lambda lib, x, w: lib.nn.functional.rms_norm(x, (3,), w), arity=2, dtypes=FLOATS,
-       shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 3), (3,)), ((2, 1, 3), (3,)), ((2, 3), (2,))), edges=NOT_HUGE),
+       shapes=(((2, 3), (3,)), ((3,), (3,)), ((0, 3), (3,)), ((2, 1, 3), (3,)), ((2, 3), (2,))), edges=HUGE_LESS),
     Op("rms_norm", lambda lib, x: lib.rms_norm(x, (2,), eps=1e-3), dtypes=FLOATS, shapes=(((3, 2),), ((2,),), ((1,),)),
-       edges=NOT_HUGE),
+       edges=HUGE_LESS),
     Op("F.local_response_norm", functional("local_response_norm", 2), dtypes=FLOATS,
        shapes=(((2, 3, 2),), ((1, 1, 1),), ((0, 3, 2),), ((1, 3, 2, 2),), ((1, 2, 1, 1, 2),), ((2, 3),))),
-    Op("renorm", lambda lib, x, d: lib.renorm(x, 2, d, 1.0), dtypes=FLOATS, dim=True, edges=NOT_HUGE,
+    Op("renorm", lambda lib, x, d: lib.renorm(x, 2, d, 1.0), dtypes=FLOATS, dim=True, edges=HUGE_LESS,
        differs=norm_at(1.0, 2)),
     Op("renorm p=1", lambda lib, x, d: lib.renorm(x, 1, d, 0.5), dtypes=FLOATS, dim=True, differs=norm_at(0.5, 1)),
 
@@ -283,20 +282,20 @@ ROWS = [
 
     # Attention.
     Op("F.scaled_dot_product_attention", functional("scaled_dot_product_attention"), arity=3, dtypes=FLOATS,
-       shapes=ATTENTION, edges=NOT_HUGE,
+       shapes=ATTENTION, edges=HUGE_LESS,
        differs=either(inexact_float64, no_keys_and_a_huge_query)),
     Op("F.scaled_dot_product_attention causal scale", functional("scaled_dot_product_attention", is_causal=True,
                                                                  scale=0.5), arity=3, dtypes=FLOATS, shapes=ATTENTION,
-       edges=NOT_HUGE,
+       edges=HUGE_LESS,
        differs=either(inexact_float64, no_keys_and_a_huge_query)),
     Op("F.scaled_dot_product_attention float mask", lambda lib, q, k, v, m: lib.nn.functional.
        scaled_dot_product_attention(q, k, v, attn_mask=m), arity=4, dtypes=FLOATS,
        shapes=tuple((*s, (s[0][-2], s[1][-2])) for s in ATTENTION),
-       edges=NOT_HUGE,
+       edges=HUGE_LESS,
        differs=either(inexact_float64, no_keys_and_a_huge_query)),
     Op("F.scaled_dot_product_attention bool mask", lambda lib, q, k, v: lib.nn.functional.scaled_dot_product_attention(
         q, k, v, attn_mask=lib.tensor([[True, False], [False, False]])), arity=3, dtypes=FLOATS,
-       shapes=(((2, 2), (2, 2), (2, 3)), ((1, 2, 1), (1, 2, 1), (1, 2, 2))), edges=NOT_HUGE,
+       shapes=(((2, 2), (2, 2), (2, 3)), ((1, 2, 1), (1, 2, 1), (1, 2, 2))), edges=HUGE_LESS,
        differs=inexact_float64),
 
     # Activations with parameters: prelu's weight; rrelu not training, or training with lower = upper (no draw).
@@ -318,29 +317,29 @@ ROWS = [
     Op("F.cross_entropy none ignore_index", lambda lib, x: lib.nn.functional.cross_entropy(
         x, classes(lib, x), reduction="none", ignore_index=1), dtypes=FLOATS, shapes=SCORES),
     Op("F.cross_entropy label_smoothing weight", lambda lib, x, w: lib.nn.functional.cross_entropy(
-        x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS, edges=NOT_HUGE,
+        x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS, edges=HUGE_LESS,
        differs=infinite_weight,
        shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.cross_entropy probabilities", functional("cross_entropy", label_smoothing=0.1), arity=2, dtypes=FLOATS,
-       shapes=tuple(s * 2 for s in SCORES), one_dtype=True, edges=NOT_HUGE),
+       shapes=tuple(s * 2 for s in SCORES), one_dtype=True, edges=HUGE_LESS),
     Op("F.nll_loss", lambda lib, x: lib.nn.functional.nll_loss(x, classes(lib, x)), dtypes=FLOATS, shapes=SCORES,
-       edges=NOT_HUGE),
+       edges=HUGE_LESS),
     Op("F.nll_loss none ignore_index", lambda lib, x: lib.nn.functional.nll_loss(
         x, classes(lib, x), reduction="none", ignore_index=0), dtypes=FLOATS, shapes=SCORES),
     Op("F.nll_loss weight", lambda lib, x, w: lib.nn.functional.nll_loss(x, classes(lib, x), w.detach()), arity=2,
-       dtypes=FLOATS, edges=NOT_HUGE, shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
+       dtypes=FLOATS, edges=HUGE_LESS, shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.linear_cross_entropy", lambda lib, x, w: lib.nn.functional.linear_cross_entropy(
-        x, w, classes(lib, x @ w.T)), arity=2, dtypes=FLOATS, one_dtype=True, edges=NOT_HUGE,
+        x, w, classes(lib, x @ w.T)), arity=2, dtypes=FLOATS, one_dtype=True, edges=HUGE_LESS,
        shapes=(((3, 2), (4, 2)), ((0, 2), (4, 2)), ((1, 1), (1, 1)), ((3, 2), (4, 3)))),
     Op("F.linear_cross_entropy bias", lambda lib, x, w, b: lib.nn.functional.linear_cross_entropy(
         x, w, classes(lib, x @ w.T), linear_bias=b, reduction="sum"), arity=3, dtypes=FLOATS, one_dtype=True,
-       edges=NOT_HUGE,
+       edges=HUGE_LESS,
        shapes=(((3, 2), (4, 2), (4,)), ((1, 1), (1, 1), (1,)))),
     Op("F.multi_margin_loss", lambda lib, x: lib.nn.functional.multi_margin_loss(x, classes(lib, x)), dtypes=FLOATS,
        shapes=SCORES[:3]),
     Op("F.multi_margin_loss p=2 weight", lambda lib, x, w: lib.nn.functional.multi_margin_loss(
         x, classes(lib, x), p=2, margin=0.5, weight=w.detach(), reduction="none"), arity=2, dtypes=FLOATS,
-       shapes=(((3, 4), (4,)), ((1, 1), (1,)), ((4,), (4,))), edges=NOT_HUGE),
+       shapes=(((3, 4), (4,)), ((1, 1), (1,)), ((4,), (4,))), edges=HUGE_LESS),
     Op("F.multilabel_margin_loss", lambda lib, x: lib.nn.functional.multilabel_margin_loss(
         x, multilabel_targets(lib, x)), dtypes=FLOATS, shapes=SCORES[:3]),
     Op("F.multilabel_soft_margin_loss", functional("multilabel_soft_margin_loss"), arity=2, dtypes=FLOATS,
@@ -380,34 +379,34 @@ ROWS = [
     Op("margin_ranking_loss", lambda lib, a, b: lib.margin_ranking_loss(a, b, signs(lib, a), 0.5, 0),
        arity=2, dtypes=FLOATS, one_shape=True),
     Op("F.triplet_margin_loss", functional("triplet_margin_loss"), arity=3, dtypes=FLOATS, shapes=TRIPLES,
-       edges=NOT_HUGE, differs=float32_pair_beside_float64),
+       edges=HUGE_LESS, differs=float32_pair_beside_float64),
     Op("F.triplet_margin_loss swap p=1", functional("triplet_margin_loss", p=1, swap=True, reduction="none"), arity=3,
        dtypes=FLOATS, shapes=TRIPLES),
     Op("triplet_margin_loss", function("triplet_margin_loss", 0.5, 2.0, 1e-6, True, 2), arity=3, dtypes=FLOATS,
-       shapes=TRIPLES, edges=NOT_HUGE, differs=float32_pair_beside_float64),
+       shapes=TRIPLES, edges=HUGE_LESS, differs=float32_pair_beside_float64),
     Op("F.triplet_margin_with_distance_loss", functional("triplet_margin_with_distance_loss"), arity=3,
-       dtypes=FLOATS, shapes=TRIPLES, edges=NOT_HUGE, differs=float32_pair_beside_float64),
+       dtypes=FLOATS, shapes=TRIPLES, edges=HUGE_LESS, differs=float32_pair_beside_float64),
     Op("F.triplet_margin_with_distance_loss l1 swap", lambda lib, a, p, n: lib.nn.functional.
        triplet_margin_with_distance_loss(a, p, n, distance_function=lambda x, y: (x - y).abs().sum(-1), swap=True,
                                          reduction="none"), arity=3,
        dtypes=FLOATS, shapes=TRIPLES),
 
     # Losses of distributions.
-    Op("F.kl_div", functional("kl_div", reduction="batchmean"), arity=2, dtypes=FLOATS, edges=NOT_HUGE,
+    Op("F.kl_div", functional("kl_div", reduction="batchmean"), arity=2, dtypes=FLOATS, edges=HUGE_LESS,
        differs=empty_input),
     Op("F.kl_div log_target", functional("kl_div", reduction="none", log_target=True), arity=2, dtypes=FLOATS),
-    Op("kl_div", function("kl_div", 2), arity=2, dtypes=FLOATS, edges=NOT_HUGE, differs=empty_input),
+    Op("kl_div", function("kl_div", 2), arity=2, dtypes=FLOATS, edges=HUGE_LESS, differs=empty_input),
     Op("F.poisson_nll_loss", functional("poisson_nll_loss"), arity=2, dtypes=FLOATS,
        differs=float32_input_float64_target),
     Op("F.poisson_nll_loss not log_input full", functional("poisson_nll_loss", log_input=False, full=True,
                                                            reduction="none"), arity=2, dtypes=FLOATS, one_dtype=True,
        differs=lambda a, d: not bool((a[1] > 0).all())),
-    Op("poisson_nll_loss", function("poisson_nll_loss", False, False, 1e-8, 2), arity=2, dtypes=FLOATS, edges=NOT_HUGE,
+    Op("poisson_nll_loss", function("poisson_nll_loss", False, False, 1e-8, 2), arity=2, dtypes=FLOATS, edges=HUGE_LESS,
        differs=float32_input_float64_target),
     Op("F.gaussian_nll_loss", functional("gaussian_nll_loss"), arity=3, dtypes=FLOATS, one_shape=True,
        differs=huge_float32),
     Op("F.gaussian_nll_loss full", functional("gaussian_nll_loss", full=True, reduction="none"), arity=3,
-       dtypes=FLOATS, edges=NOT_HUGE, shapes=(((2, 3), (2, 3), (2, 1)), ((2, 3), (2, 3), (2,)), ((3,), (3,), (1,)),
+       dtypes=FLOATS, edges=HUGE_LESS, shapes=(((2, 3), (2, 3), (2, 1)), ((2, 3), (2, 3), (2,)), ((3,), (3,), (1,)),
                               ((0, 2), (0, 2), (0, 1)), ((2, 3), (2, 3), (3, 1)))),
     Op("F.ctc_loss", lambda lib, x: ctc(lib, x), dtypes=FLOATS, edges=FINITE, shapes=(((4, 2, 3),), ((4, 2, 4),))),
     Op("F.ctc_loss sum zero_infinity", lambda lib, x: ctc(lib, x, reduction="sum", zero_infinity=True),
@@ -418,7 +417,7 @@ ROWS = [
        dtypes=FLOATS, edges=FINITE, shapes=(((4, 2, 3),),)),
 
     # Distances.
-    Op("F.pairwise_distance", functional("pairwise_distance"), arity=2, dtypes=FLOATS, edges=NOT_HUGE),
+    Op("F.pairwise_distance", functional("pairwise_distance"), arity=2, dtypes=FLOATS, edges=HUGE_LESS),
     Op("F.pairwise_distance p=1 keepdim", functional("pairwise_distance", p=1, keepdim=True), arity=2, dtypes=FLOATS),
     Op("pairwise_distance", function("pairwise_distance", float("inf")), arity=2, dtypes=FLOATS, min_side=1),
     Op("F.pdist", functional("pdist"), dtypes=FLOATS, shapes=MATRICES),
