@@ -100,6 +100,12 @@ def tiny_float32(array):
     return array.dtype == np.float32 and bool(((magnitude > 0) & (magnitude < 1e-17)).any())
 
 
+def subnormal_float32(array):
+    """A float32 array holding a subnormal number: nonzero, below 2⁻¹²⁶ ≈ 1.18e-38 in magnitude."""
+    magnitude = np.abs(array)
+    return array.dtype == np.float32 and bool(((magnitude > 0) & (magnitude < np.finfo(np.float32).tiny)).any())
+
+
 def tiny_float32_input(arrays, dim):
     """An input that is tiny_float32 (one whose square underflows: std, var, the 2-norm; a differs= predicate)."""
     return any(tiny_float32(a) for a in arrays)

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from differential import (EDGES, FLOATS, HUGE_LESS, NAN_LESS, Op, either, function, functional, huge_float32,
-                          inexact_float64)
+                          inexact_float64, subnormal_float32)
 
 # The edge values less ±inf, NaN and ±1e38; less ±inf and NaN (see DIFFERENCES).
 FINITE = tuple(v for v in EDGES if abs(v) < 1e38)
@@ -135,6 +135,11 @@ def float32_pair_beside_float64(arrays, dim):
     """Two of a triplet's inputs in float32, the third in float64: the float32 pair's distance is float32,
     under the float64 result's tolerance."""
     return sorted(a.dtype.name for a in arrays) == ["float32", "float32", "float64"]
+
+
+def subnormal_float32_weight(arrays, dim):
+    """A float32 weight (the second input) holding a subnormal number."""
+    return subnormal_float32(arrays[1])
 
 
 def infinite_weight(arrays, dim):
@@ -318,7 +323,7 @@ ROWS = [
         x, classes(lib, x), reduction="none", ignore_index=1), dtypes=FLOATS, shapes=SCORES),
     Op("F.cross_entropy label_smoothing weight", lambda lib, x, w: lib.nn.functional.cross_entropy(
         x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS, edges=HUGE_LESS,
-       differs=infinite_weight,
+       differs=either(infinite_weight, subnormal_float32_weight),
        shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.cross_entropy probabilities", functional("cross_entropy", label_smoothing=0.1), arity=2, dtypes=FLOATS,
        shapes=tuple(s * 2 for s in SCORES), one_dtype=True, edges=HUGE_LESS),
@@ -488,7 +493,10 @@ DIFFERENCES = {
                   "rstd³ times a sum of infinite terms, is NaN where ember's is 0; a weight of 1e38: the gradient's "
                   "products w·g·rstd overflow float32 in PyTorch's order (inf) where ember's stay finite",
     "rms_norm": "as F.rms_norm",
-    "F.cross_entropy label_smoothing weight": "±1e38 and infinite class weights, ±1e38 scores: the smoothing "
+    "F.cross_entropy label_smoothing weight": "a subnormal float32 weight of the target's class (1e-38), which the "
+                                              "mean divides by: PyTorch's float32 loss overflows to inf where the "
+                                              "exact one (2.6e37, float64's in both) is ember's; "
+                                              "±1e38 and infinite class weights, ±1e38 scores: the smoothing "
                                               "term Σ_c w_c·log p_c, PyTorch's summed as it stands, ember's as "
                                               "(log Σ e^s)·Σ w - Σ w·s, ±inf in one where the other has inf - inf "
                                               "(NaN) or a finite number",
