@@ -142,6 +142,16 @@ def subnormal_float32_weight(arrays, dim):
     return subnormal_float32(arrays[1])
 
 
+def zero_target_weight(arrays, dim):
+    """cross_entropy's class weights (the second input) at the targets that classes() gives sum to 0."""
+    x, weight = arrays
+    sides = x.shape[0] if x.ndim == 1 else x.shape[1] if x.ndim else 0
+    if weight.shape != (sides,) or sides == 0:
+        return False
+    targets = np.arange(x.size // sides) % sides
+    return weight[targets].sum() == 0
+
+
 def infinite_weight(arrays, dim):
     """A norm's weight (the second input) holds ±inf."""
     return bool(np.isinf(arrays[1]).any())
@@ -323,7 +333,7 @@ ROWS = [
         x, classes(lib, x), reduction="none", ignore_index=1), dtypes=FLOATS, shapes=SCORES),
     Op("F.cross_entropy label_smoothing weight", lambda lib, x, w: lib.nn.functional.cross_entropy(
         x, classes(lib, x), w.detach(), label_smoothing=0.25), arity=2, dtypes=FLOATS, edges=HUGE_LESS,
-       differs=either(infinite_weight, subnormal_float32_weight),
+       differs=either(infinite_weight, subnormal_float32_weight, zero_target_weight),
        shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.cross_entropy probabilities", functional("cross_entropy", label_smoothing=0.1), arity=2, dtypes=FLOATS,
        shapes=tuple(s * 2 for s in SCORES), one_dtype=True, edges=HUGE_LESS),
@@ -377,7 +387,7 @@ ROWS = [
     Op("cosine_embedding_loss", lambda lib, a, b: lib.cosine_embedding_loss(a, b, signs(lib, a, 1), 0.5, 2),
        arity=2, dtypes=FLOATS, shapes=PAIRS),
     Op("F.hinge_embedding_loss", lambda lib, x: lib.nn.functional.hinge_embedding_loss(x, signs(lib, x)),
-       dtypes=FLOATS),
+       dtypes=FLOATS, edges=HUGE_LESS),
     Op("hinge_embedding_loss", lambda lib, x: lib.hinge_embedding_loss(x, signs(lib, x), 0.5, 0), dtypes=FLOATS),
     Op("F.margin_ranking_loss", lambda lib, a, b: lib.nn.functional.margin_ranking_loss(a, b, signs(lib, a)),
        arity=2, dtypes=FLOATS, one_shape=True),
@@ -493,7 +503,9 @@ DIFFERENCES = {
                   "rstd³ times a sum of infinite terms, is NaN where ember's is 0; a weight of 1e38: the gradient's "
                   "products w·g·rstd overflow float32 in PyTorch's order (inf) where ember's stay finite",
     "rms_norm": "as F.rms_norm",
-    "F.cross_entropy label_smoothing weight": "a subnormal float32 weight of the target's class (1e-38), which the "
+    "F.cross_entropy label_smoothing weight": "targets whose weights sum to 0: the mean divides by 0, and each "
+                                              "gradient is ±inf or NaN by each framework's order of terms; "
+                                              "a subnormal float32 weight of the target's class (1e-38), which the "
                                               "mean divides by: PyTorch's float32 loss overflows to inf where the "
                                               "exact one (2.6e37, float64's in both) is ember's; "
                                               "±1e38 and infinite class weights, ±1e38 scores: the smoothing "
@@ -557,6 +569,7 @@ DIFFERENCES = {
                                         "and shapes that differ: "
                                         "PyTorch's kernel broadcasts them, ember's "
                                         "torch.binary_cross_entropy_with_logits refuses them as F's does",
+    "F.hinge_embedding_loss": "±1e38 (not drawn): as sum all (the mean of the losses)",
     "F.soft_margin_loss": "|target·input| beyond 80 (±inf and ±1e38 among them): PyTorch's log(1 + e^(-y·x)) overflows "
                           "to inf where ember's softplus stays finite (1e38), and its gradient e^(-y·x)/(1 + e^(-y·x)) "
                           "is inf/inf, NaN; mixed float32 and float64: PyTorch's result takes the input's dtype, ember "

@@ -244,7 +244,7 @@ ROWS = [
     Op("tensordot dims=([0], [1])", function("tensordot", dims=([0], [1])), arity=2, shapes=MM[:5],
        differs=either(bools_and_empty, overflow_beside_inf)),
     Op("einsum ij,jk->ik", lambda lib, a, b: lib.einsum("ij,jk->ik", a, b), arity=2, shapes=MM, one_dtype=True,
-       differs=either(bools_on_a_side_of_1, overflow_beside_inf)),
+       differs=either(bools_on_a_side_of_1, overflow_beside_inf, inexact_float64)),
     Op("einsum bii->b", lambda lib, a: lib.einsum("bii->b", a), shapes=SQUARE[4:7]),
     Op("einsum i,i->", lambda lib, a, b: lib.einsum("i,i->", a, b), arity=2, one_dtype=True, differs=broadcast,
        shapes=(((3,), (3,)), ((0,), (0,)), ((1,), (1,)), ((2,), (1,)), ((2,), (3,)))),
@@ -359,8 +359,8 @@ DIFFERENCES = {
     "baddbmm": "as bmm", "baddbmm beta=0 alpha=0.5": "as bmm", "addbmm": "as bmm", "addbmm beta=0": "as bmm",
     "einsum ij,jk->ik": "operands of different dtypes (not drawn), and bool ones where a side is 0 or 1: PyTorch's "
                         "einsum multiplies (promoting) where a contracted side is 1 or an operand empty, and calls "
-                        "bmm (which refuses them) elsewhere; ember refuses them always; float32 ±1e38 beside ±inf: "
-                        "as matmul",
+                        "bmm (which refuses them) elsewhere; ember refuses them always; float32 ±1e38 beside ±inf, "
+                        "and float64 ±1e38 or ±1e-38: as matmul",
     "einsum i,i->": "as einsum ij,jk->ik; and operands where the summed letter broadcasts (size 1 against "
                     "another): PyTorch sums the other operand over it first, as torch.sum does (integers to int64, "
                     "and (0 + 1)·inf is inf), ember's one product keeps the dtype (and 0·inf + 1·inf is NaN)",
