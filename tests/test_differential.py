@@ -14,8 +14,9 @@ from hypothesis import given
 
 import ember
 
-from differential import (EDGES, FLOATS, HUGE_LESS, INTEGERS, NAN_LESS, Op, cases, compare, either, function, functional,
-                          inexact_float64, method, overflow_beside_inf, tiny_float32, tiny_float32_input, without)
+from differential import (EDGES, FLOATS, HUGE_LESS, INTEGERS, NAN_LESS, Op, cases, compare, either, function,
+                          functional, inexact_float64, method, overflow_beside_inf, tiny_float32, tiny_float32_input,
+                          without)
 from edge_rows import convolution, layers, linalg, tensors
 
 FAMILIES = (convolution, layers, linalg, tensors)

@@ -250,7 +250,8 @@ ROWS = [
        arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=HUGE_LESS,
        differs=either(infinite_weight, small_float32_variance)),
     Op("F.batch_norm eval", lambda lib, x, m, v: lib.nn.functional.batch_norm(x, m.detach(), v.detach()),
-       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=HUGE_LESS, differs=small_float32_running_variance),
+       arity=3, dtypes=FLOATS, one_dtype=True, shapes=CHANNELS, edges=HUGE_LESS,
+       differs=small_float32_running_variance),
     Op("F.batch_norm running statistics", batch_norm_updating, arity=3, dtypes=FLOATS, one_dtype=True,
        shapes=CHANNELS, edges=HUGE_LESS, differs=small_float32_variance),
     Op("batch_norm", lambda lib, x, w, b: lib.batch_norm(x, w, b, None, None, True, 0.1, 1e-5, False),
@@ -479,9 +480,10 @@ DIFFERENCES = {
     "F.batch_norm eval": "as F.batch_norm", "F.batch_norm running statistics": "as F.batch_norm",
     "batch_norm": "as F.batch_norm; and a single value per channel in training: PyTorch's kernel takes it "
                   "(F.batch_norm refuses it), ember's torch.batch_norm refuses it as F.batch_norm does",
-    "F.instance_norm": "as F.batch_norm (its float32 channels of small variance here each sample's); 1-D inputs and an empty batch: PyTorch's kernel raises "
-                       "IndexError (it indexes dim 1, and the first example), ember an InputError (a RuntimeError) "
-                       "and the empty result",
+    "F.instance_norm": "as F.batch_norm, with a sample's channel (an instance) where that has a channel of float32 "
+                       "variance below 1e-4; 1-D inputs and an empty batch: PyTorch's kernel raises IndexError (it "
+                       "indexes dim 1, and the first example), ember an InputError (a RuntimeError) and the empty "
+                       "result",
     "F.instance_norm running statistics": "as F.instance_norm; and running statistics of another dtype: PyTorch takes "
                                           "a float32 running_mean with a float64 input but not a float32 running_var, "
                                           "ember neither; a float32 running variance of -eps (-1e-5): PyTorch's "
@@ -494,7 +496,8 @@ DIFFERENCES = {
                     "smaller than its group's others is rounding noise of theirs, each framework's own (0.020942 "
                     "ember's, 0.020920 PyTorch's, for the exact 0.020935 beside 18.7)", "group_norm": "as F.group_norm",
     "F.layer_norm": "as F.batch_norm; float32 layers of variance below 1e-2: as F.group_norm (0.0029892 ember's, "
-                    "0.0030022 PyTorch's, for the exact 0.0029895 beside 75.3); and mixed float32 and float64: PyTorch refuses them, ember promotes (as matmul); "
+                    "0.0030022 PyTorch's, for the exact 0.0029895 beside 75.3); and mixed float32 and float64: "
+                    "PyTorch refuses them, ember promotes (as matmul); "
                     "an infinite weight: PyTorch's gradient rstd·w·g + b·x + c takes sums of w·g·x that are then "
                     "infinite and cancel (inf - inf, NaN) where ember's (w·g - mean(w·g) - x̂·mean(w·g·x̂))·rstd is "
                     "±inf",
