@@ -75,6 +75,7 @@ def without(*values):
 
 
 HUGE_LESS, NAN_LESS = without(1e38, -1e38), without(math.nan)  # the edge values less ±1e38; less NaN
+FINITE = tuple(v for v in EDGES if math.isfinite(v))  # the edge values less ±inf and NaN
 
 
 def either(*predicates):

@@ -132,6 +132,20 @@ def ill_conditioned_columns(arrays, dim):
     return bool((~(least > (1e-3 if a.dtype == np.float32 else 1e-6) * norm)).any())
 
 
+def tiny_kept_singular_value(rcond):
+    """A matrix of the input with a singular value that the pseudo-inverse keeps (above rcond times the largest)
+    whose inverse square is within 16 of the dtype's largest number: the gradient divides by it (below 2.2e-19
+    in float32)."""
+    def tiny(arrays, dim):
+        a = arrays[0]
+        if a.ndim < 2 or a.size == 0:
+            return False
+        values = np.linalg.svd(a.astype(np.float64), compute_uv=False)
+        kept = values > rcond * values[..., :1]
+        return bool((kept & (values < 4 / np.sqrt(np.finfo(a.dtype).max))).any())
+    return tiny
+
+
 def badly_conditioned(matrices, dtype, power=1):
     """Whether a matrix of matrices, its condition number raised to power, is above 1e3 (for float32) or 1e6
     (for float64): where the two LAPACKs' rounding, so magnified, parts beyond the tolerance."""
@@ -201,14 +215,14 @@ def one_observation(arrays, dim):
 
 # The edge values LAPACK's factorizations take as numbers: ±inf, NaN and the extremes ±1e38, ±1e-38 left out (see
 # the DIFFERENCES entry of det).
-FINITE = (0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0)
+LAPACK_EDGES = (0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0)
 # The edge values less the extremes ±1e38, ±1e-38 (for the 2-norm, which squares them).
 NORMAL = tuple(v for v in EDGES if abs(v) not in (1e38, 1e-38))
 
 def factored(name, fn, shapes, differs=None):
-    """The row of an op that LAPACK computes: float inputs of the FINITE edge values, of shapes (one input's, or
+    """The row of an op that LAPACK computes: float inputs of the LAPACK_EDGES values, of shapes (one input's, or
     a right side's and a matrix's)."""
-    return Op(name, fn, arity=len(shapes[0]), dtypes=FLOATS, edges=FINITE, shapes=shapes, differs=differs)
+    return Op(name, fn, arity=len(shapes[0]), dtypes=FLOATS, edges=LAPACK_EDGES, shapes=shapes, differs=differs)
 
 
 # Shapes of the products' operands: ordinary, empty, of sides 1, and sides that do not match (refused).
@@ -311,7 +325,7 @@ ROWS = [
     Op("matrix_power 3", function("matrix_power", 3), shapes=SQUARE, edges=NORMAL, differs=bools_or_infinite_cube),
     Op("matrix_power 0", function("matrix_power", 0), shapes=SQUARE),
 
-    # Determinants, inverses and matrix functions (LAPACK's, of FINITE edge values).
+    # Determinants, inverses and matrix functions (LAPACK's, of LAPACK_EDGES values).
     factored("det", function("det"), SQUARE, ill_conditioned),
     factored("logdet", function("logdet"), SQUARE, ill_conditioned),
     factored("slogdet", function("slogdet"), SQUARE, ill_conditioned),
@@ -319,7 +333,7 @@ ROWS = [
     factored("matrix_power -2", function("matrix_power", -2), SQUARE, ill_conditioned_twice),
     factored("matrix_exp", function("matrix_exp"), SQUARE),
     factored("pinverse", function("pinverse"), MATRIX, ill_conditioned_twice),
-    factored("pinverse rcond=0.1", function("pinverse", 0.1), MATRIX),
+    factored("pinverse rcond=0.1", function("pinverse", 0.1), MATRIX, tiny_kept_singular_value(0.1)),
     factored("nuclear_norm", function("nuclear_norm"), MATRIX, close_singular_values),
 
     # Decompositions and solvers, compared where they are unique (see the module's docstring).
@@ -402,7 +416,9 @@ DIFFERENCES = {
     "lu_solve": "as inverse",
     "triangular_solve": "as inverse, for the triangle it reads",
     "triangular_solve lower transpose unitriangular": "as triangular_solve",
-    "matrix_exp": "as det's edge values", "pinverse rcond=0.1": "as det's edge values",
+    "matrix_exp": "as det's edge values",
+    "pinverse rcond=0.1": "as det's edge values; and float32 singular values below 2.2e-19 that it keeps: the "
+                          "gradient divides by their squares, which overflow, to inf and NaN in places that differ",
     "matrix_power 3": "±inf and NaN: the infinities meet zeros (inf·0 is NaN) elsewhere in PyTorch's order of the "
                       "products, (A·A)·A, than in ember's A·(A·A); ±1e38 and ±1e-38 (not drawn): as matmul; bool "
                       "operands, one of them empty: as mm",

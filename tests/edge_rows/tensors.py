@@ -5,7 +5,8 @@ import math
 
 import numpy as np
 
-from differential import EDGES, FLOATS, HUGE_LESS, NAN_LESS, Op, function, huge_float32, method, subnormal_float32
+from differential import (EDGES, FINITE, FLOATS, HUGE_LESS, NAN_LESS, Op, function, huge_float32, method,
+                          subnormal_float32)
 
 
 def each(*shapes):
@@ -125,7 +126,6 @@ REDUCED_EDGES = {"sum": HUGE_LESS, "mean": HUGE_LESS, "amax": NAN_LESS, "amin": 
 # differ, a longer x, and x of more dimensions than y or 0-d (these two as x_unlike_y says).
 SAMPLES_AT = (((3,), (3,)), ((2, 3), (3,)), ((2, 3), (2, 3)), ((0,), (0,)), ((2, 1), (1,)), ((2, 3), (1, 3)),
               ((3,), (2,)), ((2, 3), (4,)), ((3,), (2, 3)), ((3,), ()))
-FINITE = tuple(v for v in EDGES if math.isfinite(v))
 MATRICES = each((2, 3), (3, 4), (0, 3), (1, 1), (3,), (2, 3, 2))
 ALONG_1 = (((2, 3), (2, 3)), ((3, 3), (2, 3)), ((2, 0), (2, 0)), ((2, 3), (1, 2)), ((2, 2), (2, 3)))
 ALONG_0 = (((3, 2), (3, 2)), ((4, 1), (3, 1)), ((3, 0), (3, 0)), ((1, 2), (3, 2)), ((3, 2), (2, 2)))
@@ -307,7 +307,7 @@ ROWS = [
     Op("kthvalue", lambda lib, x, dim: lib.kthvalue(x, 1, dim), dim=True, differs=kth_tied(1)),
     Op("kthvalue 2 keepdim", lambda lib, x, dim: lib.kthvalue(x, 2, dim, keepdim=True), dim=True,
        differs=kth_tied(2)),
-    Op("mode", lambda lib, x, dim: lib.mode(x, dim), dim=True),
+    Op("mode", lambda lib, x, dim: lib.mode(x, dim), dim=True, edges=NAN_LESS),
 
     # Integrals and derivatives of samples.
     Op("trapezoid", sized("trapezoid"), dim=True, edges=FINITE, differs=huge_float32),
@@ -365,6 +365,8 @@ DIFFERENCES = {
     "kthvalue": "a k-th value held more than once in its slice: PyTorch's index (and so the element given the "
                 "gradient) is whichever its partial sort leaves there, ember's that of a stable sort",
     "kthvalue 2 keepdim": "as kthvalue",
+    "mode": "NaN (not drawn): PyTorch sorts a slice with a comparison that leaves NaN unordered, so its mode of "
+            "[nan, 0] is NaN and of [0, nan] is 0; ember's NaNs sort last, each counted once",
     "trapezoid": "±inf and NaN: PyTorch sums y whole and takes (y₀ + yₙ)/2 off, inf - inf (NaN) for an infinite "
                  "end, and NaN for a lone NaN sample, where ember adds up the trapezoids (±inf, and 0 for none); "
                  "±1e38 in float32: PyTorch's sums of y overflow float32 where ember's halved heights do not",
