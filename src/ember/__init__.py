@@ -12,7 +12,8 @@ import sys as _sys
 
 import numpy as _np
 
-from . import autograd, backend, cuda, data, dtypes, functional, io, nn, ops, optim, random, testing, utils  # noqa: F401
+from . import autograd, backend, cuda, data, dtypes, functional, io, nn, ops, optim, random  # noqa: F401
+from . import testing, utils  # noqa: F401
 from . import autograd_function, autograd_functional, linalg  # noqa: F401
 from . import accelerator, amp, backends, compiler, cpu, distributed, distributions, onnx, serialization  # noqa: F401
 from . import settings  # noqa: F401
@@ -29,9 +30,9 @@ from .backend import (Generator, are_deterministic_algorithms_enabled, get_defau
                       set_default_device, set_default_dtype, set_deterministic_debug_mode, use_deterministic_algorithms)
 from .backend import Device as device
 from .creation import (arange, as_tensor, asarray, bartlett_window, blackman_window, empty, empty_like, empty_permuted,
-                       empty_strided, eye, from_file, from_numpy, frombuffer, full, full_like, hamming_window, hann_window,
-                       kaiser_window, linspace, logspace, normal, ones, ones_like, rand, rand_like, randint,
-                       randint_like, randn, randn_like, randperm, range, scalar_tensor, tensor, tril_indices,
+                       empty_strided, eye, from_file, from_numpy, frombuffer, full, full_like, hamming_window,
+                       hann_window, kaiser_window, linspace, logspace, normal, ones, ones_like, rand, rand_like,
+                       randint, randint_like, randn, randn_like, randperm, range, scalar_tensor, tensor, tril_indices,
                        triu_indices, vander, zeros, zeros_like)
 from .compiler import compile
 from .settings import (get_float32_matmul_precision, get_num_interop_threads, get_num_threads, is_warn_always_enabled,

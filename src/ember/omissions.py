@@ -154,8 +154,8 @@ OMITTED = {
         "grad_dtype": "a gradient always has its tensor's dtype in ember",
     },
     "torch.nn": {
-        "LinearCrossEntropyOptions": "chunking settings of PyTorch's memory-saving linear_cross_entropy; ember computes "
-                                     "the logits in one piece",
+        "LinearCrossEntropyOptions": "chunking settings of PyTorch's memory-saving linear_cross_entropy; ember "
+                                     "computes the logits in one piece",
     },
     "torch.nn.functional": {
         "grouped_mm": "mixture-of-experts' grouped product for bfloat16 GPU kernels; use matmul on each group",

@@ -5,8 +5,9 @@ module path ember has (ember.torch_hook.MODULES) give ember: `sys.argv` is [SCRI
 `__name__` is "__main__", `sys.path[0]` is the script's folder (so its own modules import), and the
 exit status is the program's: what it passes to sys.exit, 0 when it ends, 1 (after the traceback) when
 an exception escapes it. Under `mpiexec -n N ember run SCRIPT` each process runs it with RANK, WORLD_SIZE
-and LOCAL_RANK set, as torchrun sets them, and an exception that escapes one rank ends every rank. `ember run -m MODULE ARGS...` runs a module as `python -m MODULE` does, so the
-relative imports of its package work. A name ember lacks fails with an error that says so.
+and LOCAL_RANK set, as torchrun sets them, and an exception that escapes one rank ends every rank.
+`ember run -m MODULE ARGS...` runs a module as `python -m MODULE` does, so the relative imports of its
+package work. A name ember lacks fails with an error that says so.
 """
 
 import os

@@ -1084,7 +1084,8 @@ class Tensor:
     bernoulli, multinomial = sampling.bernoulli, sampling.multinomial
     sum, mean, var, std, prod = reduce.sum, reduce.mean, reduce.var, reduce.std, reduce.prod
     nansum, nanmean, sum_to_size = reduce.nansum, reduce.nanmean, reduce.sum_to_size
-    max, min, amax, amin, argmax, argmin = reduce.max, reduce.min, reduce.amax, reduce.amin, reduce.argmax, reduce.argmin
+    max, min, amax, amin = reduce.max, reduce.min, reduce.amax, reduce.amin
+    argmax, argmin = reduce.argmax, reduce.argmin
     aminmax, logsumexp = reduce.aminmax, reduce.logsumexp
     all, any, count_nonzero = reduce.all, reduce.any, reduce.count_nonzero
     hash_tensor = reduce.hash_tensor

@@ -129,7 +129,8 @@ class Graph:
     def model(self, name):
         onnx = self.onnx
         graph = onnx.helper.make_graph(self.nodes, name, self.inputs, self.outputs, self.initializers)
-        return onnx.helper.make_model(graph, producer_name="ember", opset_imports=[onnx.helper.make_opsetid("", self.opset)])
+        opsets = [onnx.helper.make_opsetid("", self.opset)]
+        return onnx.helper.make_model(graph, producer_name="ember", opset_imports=opsets)
 
 
 class Record:

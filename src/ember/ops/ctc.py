@@ -83,7 +83,8 @@ class CTC(Function):
         beta = xp.full(y.shape, -math.inf, dtype=y.dtype)
         for t in range(n_steps - 1, -1, -1):
             following = _from_after(xp, beta[t + 1], skip) if t + 1 < n_steps else beta[t]  # (still -inf)
-            beta[t] = xp.where((ctx.input_lengths - 1 == t)[:, None], xp.where(starts, 0.0, -math.inf), following) + y[t]
+            last = (ctx.input_lengths - 1 == t)[:, None]
+            beta[t] = xp.where(last, xp.where(starts, 0.0, -math.inf), following) + y[t]
         finite = xp.isfinite(loss)
         share = xp.exp(alpha + beta - xp.where(y == -math.inf, 0, y) + xp.where(finite, loss, 0)[:, None])
         steps, sequences = xp.arange(n_steps)[:, None, None], xp.arange(n_sequences)[:, None]

@@ -43,8 +43,8 @@ class Recurrence(Function):
 
     The gates' arithmetic works gate-major, (gates, rows, hidden), so that each gate of a step is one
     contiguous block (NumPy is about three times faster on those than on strided ones); forward's
-    products give that layout directly, backward's weight products use row-major (N, gates·hidden). The subclasses give the
-    cell: `cell` computes one step's activations and new states, `cell_backward` its gradients.
+    products give that layout directly, backward's weight products use row-major (N, gates·hidden).
+    The subclasses give the cell: `cell` computes one step's activations and new states, `cell_backward` its gradients.
     `steps` lists (first row, rows) per step in the order they run; `cell`'s rows index what it keeps
     for backward (every step's rows in training, the first rows of one step's worth in inference).
     """

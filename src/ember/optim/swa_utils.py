@@ -37,7 +37,8 @@ def get_ema_multi_avg_fn(decay=0.999):
 
 def get_swa_multi_avg_fn():
     """The running mean of the n models seen so far, in place over lists of tensors:
-    avg ← avg + (current - avg)/(n + 1). Integer tensors (counters such as num_batches_tracked) keep their first value, as in PyTorch."""
+    avg ← avg + (current - avg)/(n + 1). Integer tensors (counters such as num_batches_tracked) keep their
+    first value, as in PyTorch."""
     def swa_update(averaged_params, current_params, num_averaged):
         with no_grad():
             for averaged, current in zip(averaged_params, current_params):

@@ -7,7 +7,8 @@ EarlyStopping and ModelCheckpoint), the History, where the loop stood (epoch, ba
 the running sums of the epoch so far, and the state of every random generator that the run draws from:
 the default ones and those of the data loaders' samplers, both now and as they were when the epoch
 began. On several ranks (ember.distributed), the running sums and the generators differ from rank to rank:
-the checkpoint holds those of every rank ("ranks", one entry per rank), and resumes on as many. A run resumed in the middle of an epoch sets the generators back to the epoch's start, draws
+the checkpoint holds those of every rank ("ranks", one entry per rank), and resumes on as many.
+A run resumed in the middle of an epoch sets the generators back to the epoch's start, draws
 the epoch's order of batches again, skips the batches already done, and sets the generators to where
 they stood at the save: from there on it computes exactly what the uninterrupted run computed.
 """

@@ -110,6 +110,7 @@ def evidence(results):
              ", ".join(_diagnoses(results, w))] for w in widths]
     table = Table(["width", "parameters", "training accuracy", "validation accuracy", "gap (points)",
                    "ember's diagnosis (per seed)"], rows)
-    return [svg_figure(fig_acc, "Accuracy at the end of training, by width"),
-            svg_figure(fig_gap, "How far training accuracy runs ahead of validation accuracy"),
-            svg_figure(fig_val, "Validation loss during training: the smallest, a middle and the largest width")], [table]
+    figures = [svg_figure(fig_acc, "Accuracy at the end of training, by width"),
+               svg_figure(fig_gap, "How far training accuracy runs ahead of validation accuracy"),
+               svg_figure(fig_val, "Validation loss during training: the smallest, a middle and the largest width")]
+    return figures, [table]

@@ -278,7 +278,8 @@ def evidence(results):
         runs = [run["per_position"] for run in results[name]]
         band(ax, np.arange(len(runs[0])), runs, name)
     ax.legend()
-    figures.append(svg_figure(fig, "Validation loss at each position of the window (later positions have more context)"))
+    figures.append(svg_figure(
+        fig, "Validation loss at each position of the window (later positions have more context)"))
     figures.append(Figure(f"Where each head of the GPT looks while reading “{PROMPT}” (row: position; "
                           "column: the positions it attends to)", results["attention"]))
     rows = [[name, f"{results[name][0]['params']:,}", f"{results['lr'][name]:g}",
