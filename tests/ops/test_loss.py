@@ -137,6 +137,19 @@ def test_every_target_ignored(device, reduction, loss):
                 assert np.isnan(out.item())
 
 
+@pytest.mark.filterwarnings("ignore:divide by zero encountered")
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+def test_mean_over_target_weights_that_cancel(device, loss):
+    """Class weights of the targets that sum to 0 (one negative): PyTorch's mean is the total over 0, ±inf."""
+    def fn(lib, x, target, weight):
+        return getattr(lib.nn.functional, loss)(x, target, weight)
+    for dtype in (np.float64, np.float32):
+        out, = check_parity(fn, rand(2, 3), np.array([0, 2]), Constant(np.array([1.0, 5.0, -1.0])), device=device,
+                            dtype=dtype)
+        assert np.isinf(out.item())
+
+
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("targets", ["indices", "probabilities"])
 def test_cross_entropy_of_huge_logits_is_finite_and_matches(device, targets):

@@ -143,14 +143,17 @@ def _target_weights(xp, target, weight, ignore_index, dtype):
     return safe, kept, (kept.astype(dtype) if weight is None else weight[safe] * kept)
 
 
-def _reduce_targets(ctx, loss, target_weights, reduction):
+def _reduce_targets(ctx, loss, target_weights, reduction, smoothed=False):
     """_reduce for class-index targets: the mean divides by the total weight of the kept targets.
-    With every target ignored, or weighing 0, that is 0/0, NaN (as in PyTorch, label smoothing or not);
-    the gradient is then 0 at ignored targets (backward leaves them out) and NaN at the others (0/0 again)."""
+    With every target ignored, or weighing 0, that is 0/0, NaN; with weights that cancel (a negative one),
+    ±inf (as in PyTorch). The gradient is then 0 at ignored targets (backward leaves them out) and NaN or
+    ±inf at the others. A smoothed mean over no weight is NaN too: PyTorch's is, by the 0/0 of its
+    unsmoothed part, though the smoothed terms are not 0."""
     ctx.count = target_weights.sum() if reduction == "mean" else None
     if reduction != "mean":
         return _reduce(loss, reduction, None)
-    return ctx.xp.where(ctx.count == 0, math.nan, _reduce(loss, reduction, ctx.count))  # 0/0, smoothed ones too
+    mean = _reduce(loss, reduction, ctx.count)
+    return ctx.xp.where(ctx.count == 0, math.nan, mean) if smoothed else mean
 
 
 class CrossEntropy(Function):
@@ -179,7 +182,7 @@ class CrossEntropy(Function):
         loss = xp.where(kept, loss, 0)  # an ignored target's loss is 0, not 0·NaN where its row holds inf
         ctx.save_for_backward(exp, sums, rows, target, kept, target_weights, weight)
         ctx.input_shape, ctx.reduction = logits.shape, reduction
-        return _reduce_targets(ctx, loss.reshape(target_shape), target_weights, reduction)
+        return _reduce_targets(ctx, loss.reshape(target_shape), target_weights, reduction, smoothed=bool(smoothing))
 
     def backward(ctx, grad):
         exp, sums, rows, target, kept, target_weights, weight = ctx.saved
