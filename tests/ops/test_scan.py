@@ -41,6 +41,13 @@ def test_cumprod_with_zeros(device, shape, zeros, seed, data):
 
 
 @pytest.mark.parametrize("device", DEVICES)
+def test_cumprod_gradient_past_a_zero_ignores_inf_and_nan(device):
+    """A product that holds a zero other than xᵢ is 0 for xᵢ beside an inf or NaN too (as in PyTorch)."""
+    x = np.array([[1.0, 0.0, 0.0, np.nan], [0.0, 2.0, 0.0, np.inf], [2.0, 0.0, 3.0, 0.0], [0.0, 0.0, np.nan, 1.0]])
+    check_parity(lambda lib, x: lib.cumprod(x, 1), x, device=device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
 def test_logcumsumexp_of_far_apart_numbers_is_exact(device):
     x = np.array([[-1000.0, 0.0, 1000.0], [5.0, -np.inf, 5.0], [-np.inf, -np.inf, 1.0]])
     check_parity(lambda lib, x: lib.logcumsumexp(x, 1), x[:1], device=device)

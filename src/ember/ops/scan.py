@@ -48,6 +48,8 @@ class CumProd(Function):
     """outᵢ = Π_{k≤i} xₖ along an axis. d outⱼ/dxᵢ (j ≥ i) is outⱼ without its factor xᵢ, so before the first
     zero xᵢ's gradient is Σ_{j≥i} gradⱼ·outⱼ / xᵢ; at the first zero it is the same sum with that zero taken
     as 1 (the products after it are not 0 for it); after the first zero every product still holds it: 0.
+    A product that holds a zero other than xᵢ is 0 for xᵢ, even beside an inf or NaN (0, not 0·NaN, as in
+    PyTorch), so each sum stops at the next zero.
     Along an axis of one element the product is the element: the gradient passes unchanged (no inf / inf)."""
 
     def forward(ctx, x, axis):
@@ -64,10 +66,10 @@ class CumProd(Function):
         zeros_so_far = xp.cumsum(x == 0, axis=axis)
         before_zero = zeros_so_far == 0
         first_zero = (zeros_so_far == 1) & (x == 0)
-        to_the_end = _from_the_end(xp, xp.cumsum, grad * out, axis)
+        to_the_end = _from_the_end(xp, xp.cumsum, xp.where(before_zero, grad * out, 0), axis)
         grad_before = to_the_end / xp.where(before_zero, x, 1)
         without_it = xp.cumprod(xp.where(first_zero, 1, x), axis=axis)
-        grad_at_zero = _from_the_end(xp, xp.cumsum, grad * without_it, axis)
+        grad_at_zero = _from_the_end(xp, xp.cumsum, xp.where(zeros_so_far == 1, grad * without_it, 0), axis)
         return xp.where(before_zero, grad_before, xp.where(first_zero, grad_at_zero, 0))
 
 
