@@ -356,7 +356,7 @@ ROWS = [
        shapes=SCORES[:3]),
     Op("F.multi_margin_loss p=2 weight", lambda lib, x, w: lib.nn.functional.multi_margin_loss(
         x, classes(lib, x), p=2, margin=0.5, weight=w.detach(), reduction="none"), arity=2, dtypes=FLOATS,
-       shapes=(((3, 4), (4,)), ((1, 1), (1,)), ((4,), (4,))), edges=HUGE_LESS),
+       shapes=(((3, 4), (4,)), ((1, 1), (1,)), ((4,), (4,))), edges=HUGE_LESS, differs=subnormal_float32_weight),
     Op("F.multilabel_margin_loss", lambda lib, x: lib.nn.functional.multilabel_margin_loss(
         x, multilabel_targets(lib, x)), dtypes=FLOATS, shapes=SCORES[:3]),
     Op("F.multilabel_soft_margin_loss", functional("multilabel_soft_margin_loss"), arity=2, dtypes=FLOATS,
@@ -528,8 +528,10 @@ DIFFERENCES = {
     "F.multi_margin_loss": "an empty batch: PyTorch's mean of no losses is an uninitialized number (4.7e-310, "
                            "1.6e-322), ember's 0/0, NaN",
     "F.multi_margin_loss p=2 weight": "an empty batch: PyTorch checks no weight's dtype there, ember does; ±1e38 in "
-                                      "float32: the gradient 2·w·z overflows in PyTorch's order (inf), not in "
-                                      "ember's",
+                                      "float32 (not drawn): the gradient 2·w·z overflows in PyTorch's order (inf), "
+                                      "not in ember's; a subnormal float32 weight beside an infinite score: ember's "
+                                      "w·g/C underflows to 0 before it meets the infinite gap (0·inf, NaN), "
+                                      "PyTorch's 2·w·z is inf first",
     "F.cross_entropy probabilities": "mixed float32 and float64: both give the float64 result, each with parts "
                                      "computed in float32 (the log-softmax of a float32 input), rounded otherwise "
                                      "(relative 1.6e-7, beyond float64's tolerance); ±1e38 in float32: ember's "

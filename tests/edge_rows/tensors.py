@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from differential import (EDGES, FINITE, FLOATS, HUGE_LESS, NAN_LESS, Op, function, huge_float32, method,
+from differential import (EDGES, FINITE, FLOATS, HUGE_LESS, NAN_LESS, Op, either, function, huge_float32, method,
                           subnormal_float32)
 
 
@@ -286,7 +286,8 @@ ROWS = [
     # The special functions.
     *[Op(f"polygamma {n}", lambda lib, x, n=n: lib.polygamma(n, x), edges=INFINITY_LESS,
          differs=at_a_pole(0)) for n in (0, 1, 2, 3)],
-    Op("igamma", function("igamma"), arity=2, dtypes=FLOATS, differs=nan_beside_a_special_case),
+    Op("igamma", function("igamma"), arity=2, dtypes=FLOATS,
+       differs=either(nan_beside_a_special_case, subnormal_float32_self)),
     Op("igammac", function("igammac"), arity=2, dtypes=FLOATS, differs=nan_beside_a_special_case),
     Op("mvlgamma", function("mvlgamma", 1), edges=INFINITY_LESS, differs=at_a_pole(0)),
     Op("mvlgamma p=3", function("mvlgamma", 3), edges=INFINITY_LESS, differs=at_a_pole(0, 0.5, 1)),
@@ -351,8 +352,10 @@ DIFFERENCES = {
                    "(order 1's gradient is order 2)",
     "polygamma 1": "as polygamma 0", "polygamma 2": "as polygamma 0", "polygamma 3": "as polygamma 0",
     "igamma": "NaN input where other is 0 or +inf, NaN other where input is +inf: PyTorch's kernel looks at those "
-              "cases first and gives 0 or 1 (igammac 1 or 0), ember's (SciPy's) NaN",
-    "igammac": "as igamma",
+              "cases first and gives 0 or 1 (igammac 1 or 0), ember's (SciPy's) NaN; a subnormal float32 input "
+              "(1.3e-39) where other is 1: PyTorch's float32 igamma is 0, ember's (SciPy's) 1, the limit as input "
+              "goes to 0 (PyTorch's own at 1e-37 and at 0)",
+    "igammac": "as igamma, at a NaN beside its special cases",
     "mvlgamma": "as digamma at the poles of its terms ln Γ(x - i/2), where its gradient is ψ's",
     "mvlgamma p=3": "as mvlgamma",
     "quantile": "±inf between the two values interpolated: PyTorch interpolates by its lerp, as lerp",
