@@ -132,17 +132,17 @@ def ill_conditioned_columns(arrays, dim):
     return bool((~(least > (1e-3 if a.dtype == np.float32 else 1e-6) * norm)).any())
 
 
-def tiny_kept_singular_value(rcond):
-    """A matrix of the input with a singular value that the pseudo-inverse keeps (above rcond times the largest)
-    whose inverse square is within 16 of the dtype's largest number: the gradient divides by it (below 2.2e-19
-    in float32)."""
+def tiny_singular_value(rcond=0.0, power=2):
+    """A matrix of the input with a singular value σ that the (pseudo-)inverse inverts (one above rcond times
+    the largest) and whose 1/σ^power, which the gradient holds, is within 16 of the dtype's largest number
+    (σ below 2.2e-19 in float32 for power 2)."""
     def tiny(arrays, dim):
         a = arrays[0]
         if a.ndim < 2 or a.size == 0:
             return False
         values = np.linalg.svd(a.astype(np.float64), compute_uv=False)
-        kept = values > rcond * values[..., :1]
-        return bool((kept & (values < 4 / np.sqrt(np.finfo(a.dtype).max))).any())
+        inverted = values > rcond * values[..., :1]
+        return bool((inverted & (values < (16 / np.finfo(a.dtype).max) ** (1 / power))).any())
     return tiny
 
 
@@ -329,11 +329,12 @@ ROWS = [
     factored("det", function("det"), SQUARE, ill_conditioned),
     factored("logdet", function("logdet"), SQUARE, ill_conditioned),
     factored("slogdet", function("slogdet"), SQUARE, ill_conditioned),
-    factored("inverse", function("inverse"), SQUARE, ill_conditioned_twice),
-    factored("matrix_power -2", function("matrix_power", -2), SQUARE, ill_conditioned_twice),
+    factored("inverse", function("inverse"), SQUARE, either(ill_conditioned_twice, tiny_singular_value())),
+    factored("matrix_power -2", function("matrix_power", -2), SQUARE,
+             either(ill_conditioned_twice, tiny_singular_value(power=3))),
     factored("matrix_exp", function("matrix_exp"), SQUARE),
-    factored("pinverse", function("pinverse"), MATRIX, ill_conditioned_twice),
-    factored("pinverse rcond=0.1", function("pinverse", 0.1), MATRIX, tiny_kept_singular_value(0.1)),
+    factored("pinverse", function("pinverse"), MATRIX, either(ill_conditioned_twice, tiny_singular_value(1e-15))),
+    factored("pinverse rcond=0.1", function("pinverse", 0.1), MATRIX, tiny_singular_value(0.1)),
     factored("nuclear_norm", function("nuclear_norm"), MATRIX, close_singular_values),
 
     # Decompositions and solvers, compared where they are unique (see the module's docstring).
@@ -412,13 +413,16 @@ DIFFERENCES = {
     "inverse": "as det's edge values; and ill-conditioned matrices (a squared condition number above 1e3 in "
                "float32, 1e6 in float64; singular ones among them): the two LAPACKs' rounding, magnified by the "
                "conditioning, parts beyond the tolerance, or one meets an exact zero pivot and raises where the "
-               "other does not", "matrix_power -2": "as inverse", "pinverse": "as inverse",
+               "other does not; and float32 singular values below 2.2e-19: the gradient divides by their "
+               "squares, which overflow, to inf and NaN in places that differ",
+    "matrix_power -2": "as inverse, with singular values below 3.6e-13, whose cubes the gradient divides by",
+    "pinverse": "as inverse",
     "lu_solve": "as inverse",
     "triangular_solve": "as inverse, for the triangle it reads",
     "triangular_solve lower transpose unitriangular": "as triangular_solve",
     "matrix_exp": "as det's edge values",
-    "pinverse rcond=0.1": "as det's edge values; and float32 singular values below 2.2e-19 that it keeps: the "
-                          "gradient divides by their squares, which overflow, to inf and NaN in places that differ",
+    "pinverse rcond=0.1": "as det's edge values; and float32 singular values below 2.2e-19 that it keeps: as "
+                          "inverse",
     "matrix_power 3": "±inf and NaN: the infinities meet zeros (inf·0 is NaN) elsewhere in PyTorch's order of the "
                       "products, (A·A)·A, than in ember's A·(A·A); ±1e38 and ±1e-38 (not drawn): as matmul; bool "
                       "operands, one of them empty: as mm",
