@@ -133,17 +133,21 @@ def ill_conditioned_columns(arrays, dim):
     return bool((~(least > (1e-3 if a.dtype == np.float32 else 1e-6) * norm)).any())
 
 
+def inverted_singular_values(a, rcond):
+    """The singular values of the matrices a that the (pseudo-)inverse inverts: those above rcond times their
+    matrix's largest (none for no matrix)."""
+    if a.ndim < 2 or a.size == 0:
+        return np.zeros(0)
+    values = np.linalg.svd(a.astype(np.float64), compute_uv=False)
+    return values[values > rcond * values[..., :1]]
+
+
 def tiny_singular_value(rcond=0.0, power=2):
-    """A matrix of the input with a singular value σ that the (pseudo-)inverse inverts (one above rcond times
-    the largest) and whose 1/σ^power, which the gradient holds, is within 16 of the dtype's largest number
-    (σ below 2.2e-19 in float32 for power 2)."""
+    """A matrix of the input with an inverted singular value σ whose 1/σ^power, which the gradient holds, is
+    within 16 of the dtype's largest number (σ below 2.2e-19 in float32 for power 2)."""
     def tiny(arrays, dim):
         a = arrays[0]
-        if a.ndim < 2 or a.size == 0:
-            return False
-        values = np.linalg.svd(a.astype(np.float64), compute_uv=False)
-        inverted = values > rcond * values[..., :1]
-        return bool((inverted & (values < (16 / np.finfo(a.dtype).max) ** (1 / power))).any())
+        return bool((inverted_singular_values(a, rcond) < (16 / np.finfo(a.dtype).max) ** (1 / power)).any())
     return tiny
 
 
@@ -162,11 +166,8 @@ def noisy_pseudo_inverse(arrays, dim):
     whose inverse's last bits, eps/σ, pass the tolerance's atol (σ below 2.2e-7 in float64): where an element
     of the pseudo-inverse is exactly 0, the two LAPACKs' rounding noise differs beyond the tolerance."""
     a = arrays[0]
-    if a.ndim < 2 or a.size == 0:
-        return False
-    values = np.linalg.svd(a.astype(np.float64), compute_uv=False)
-    inverted = values > 1e-15 * values[..., :1]
-    return bool((inverted & (values < np.finfo(a.dtype).eps / TOLERANCE[a.dtype.type]["atol"])).any())
+    below = np.finfo(a.dtype).eps / TOLERANCE[a.dtype.type]["atol"]
+    return bool((inverted_singular_values(a, 1e-15) < below).any())
 
 
 def close_singular_values(arrays, dim):
@@ -431,7 +432,8 @@ DIFFERENCES = {
                "conditioning, parts beyond the tolerance, or one meets an exact zero pivot and raises where the "
                "other does not; and float32 singular values below 2.2e-19: the gradient divides by their "
                "squares, which overflow, to inf and NaN in places that differ",
-    "matrix_power -2": "as inverse, with singular values below 3.6e-13, whose cubes the gradient divides by",
+    "matrix_power -2": "as inverse, with float32 singular values below 3.6e-13, whose cubes the gradient divides "
+                       "by",
     "pinverse": "as inverse; and singular values below 2.2e-7 in float64 (1.2e-2 in float32): the pseudo-inverse "
                 "holds numbers above 1/σ, whose last bits pass the tolerance's atol where an element is exactly 0 "
                 "(1.6e-10 in ember, -2.8e-9 in PyTorch beside 1.7e7)",
