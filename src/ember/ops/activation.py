@@ -127,11 +127,10 @@ class GELU(Function):
             ctx.save_for_backward(x)
             inner = _SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)
             return 0.5 * x * (1 + ctx.xp.tanh(inner))
-        cdf = backend.erf(x * _INV_SQRT_2)
-        cdf += 1
-        cdf *= 0.5
+        out, cdf = ctx.xp.empty(x.shape, x.dtype), ctx.xp.empty(x.shape, x.dtype)
+        backend.blockwise(_gelu_block, x, out, cdf)
         ctx.save_for_backward(x, cdf)  # so that backward needs no second erf (the costly part)
-        return x * cdf
+        return out
 
     def backward(ctx, grad):
         xp = ctx.xp
@@ -141,14 +140,29 @@ class GELU(Function):
             d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
             return grad * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * d_inner)
         x, cdf = ctx.saved
-        slope = backend.as_array(x * x)  # then, in place: Φ(x) + x·φ(x), with φ(x) = e^(-x²/2) / √(2π)
-        slope *= -0.5
-        xp.exp(slope, out=slope)
-        slope *= _INV_SQRT_2PI
-        slope *= x
-        slope += cdf
-        slope *= grad
-        return slope
+        grad_x = xp.empty(x.shape, xp.result_type(x, grad))
+        backend.blockwise(_gelu_grad_block, x, cdf, grad, grad_x)
+        return grad_x
+
+
+def _gelu_block(x, out, cdf):
+    """GELU on one block: cdf = Φ(x) = ½(1 + erf(x/√2)), out = x·Φ(x)."""
+    backend.erf(x * _INV_SQRT_2, out=cdf)
+    cdf += 1
+    cdf *= 0.5
+    backend.xp_of(x).multiply(x, cdf, out=out)
+
+
+def _gelu_grad_block(x, cdf, grad, grad_x):
+    """GELU's gradient on one block: grad_x = grad · (Φ(x) + x·φ(x)), φ(x) = e^(-x²/2) / √(2π)."""
+    xp = backend.xp_of(x)
+    xp.multiply(x, x, out=grad_x)
+    grad_x *= -0.5
+    xp.exp(grad_x, out=grad_x)
+    grad_x *= _INV_SQRT_2PI
+    grad_x *= x
+    grad_x += cdf
+    grad_x *= grad
 
 
 class SiLU(Function):
