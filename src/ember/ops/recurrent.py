@@ -58,16 +58,16 @@ class Recurrence(Function):
         w_ih, w_hh, b_ih, b_hh = arrays[ctx.n_states:]
         k, hidden, n, batch = ctx.n_gates, w_hh.shape[1], x.shape[0], states[0].shape[0]
         ctx.steps = steps
-        xw = xp.matmul(x, _by_gate(xp, w_ih, k))  # the input projection of every step at once (gates, N, hidden)
+        xw = xp.matmul(x, ctx.by_gate(w_ih))  # the input projection of every step at once (gates, N, hidden)
         if b_ih is not None:
-            xw += ctx.gate_bias(b_ih, b_hh).reshape(k, 1, hidden)
+            xw += ctx.by_gate(ctx.gate_bias(b_ih, b_hh).reshape(-1, 1))  # (gates, 1, hidden)
         # Training keeps every step's activations for backward; inference reuses one step's rows.
         training = True in ctx.needs_input_grad
         kept = n if training else batch
         gates = xp.empty((k, kept, hidden), x.dtype)  # the activations, gate-major
         out = xp.empty((n, hidden), x.dtype)
         h_prev = xp.empty((n, hidden), x.dtype) if training else None  # the h each step started from, for dL/dW_hh
-        w_hh_by_gate = _by_gate(xp, w_hh, k)
+        w_hh_by_gate = ctx.by_gate(w_hh)
         hw = xp.empty((k, batch, hidden), x.dtype)
         ctx.prepare(xp, kept, batch, hidden, x.dtype, b_hh)
         with settings.small_products():
@@ -121,6 +121,10 @@ class Recurrence(Function):
         return (*grads, grad_b_ih, grad_b_hh)
 
     # What a cell adds to the scaffolding above (the defaults suit RNN and LSTM).
+
+    def by_gate(ctx, weight):
+        """A weight (gates·hidden, inputs) as forward multiplies by it: (gates, inputs, hidden), see _by_gate."""
+        return _by_gate(ctx.xp, weight, ctx.n_gates)
 
     def gate_bias(ctx, b_ih, b_hh):
         """The bias added to the input projection before the loop."""
@@ -185,27 +189,32 @@ class LSTMRecurrence(Recurrence):
 
     The weights stack the gates in PyTorch's order (i, f, g, o). Backward along the cell state is
     dL/dc = dL/dc' ⊙ f: no matrix, no squashing, so with f near 1 the gradient reaches far back.
+
+    σ(z) = (1 + tanh(z/2)) / 2, so one tanh over all four gates gives σ for i, f, o and tanh for g. For
+    that the cell orders its gates (i, f, o, g), the three sigmoids one block, and multiplies their weights
+    and biases by ½ (exactly: a power of two), so that their z/2 comes straight out of the products.
     """
 
     n_gates, n_states = 4, 2
 
+    def by_gate(ctx, weight):
+        weight = Recurrence.by_gate(ctx, weight)[[0, 1, 3, 2]]  # (i, f, g, o) -> (i, f, o, g)
+        weight[:3] *= 0.5
+        return weight
+
     def prepare(ctx, xp, n, batch, hidden, dtype, b_hh):
-        # σ(z) = (1 + tanh(z/2)) / 2, so one tanh over all four gates gives σ for i, f, o and tanh
-        # for g: a = tanh(z·scale)·scale + shift, with scale ½ (σ) or 1 (g) and shift ½ or 0.
-        ctx.scale = xp.asarray([0.5, 0.5, 1.0, 0.5], dtype).reshape(4, 1, 1)
-        ctx.shift = xp.asarray([0.5, 0.5, 0.0, 0.5], dtype).reshape(4, 1, 1)
         ctx.c_prev = xp.empty((n, hidden), dtype)
         ctx.tanh_c = xp.empty((n, hidden), dtype)
         ctx.buffer = xp.empty((batch, hidden), dtype)
 
     def cell(ctx, rows, z, xw, hw, states, out):
         xp = ctx.xp
-        xp.add(xw, hw, out=z)
-        z *= ctx.scale
+        xp.add(xw, hw, out=z)  # z/2 for i, f and o, z for g
         xp.tanh(z, out=z)
-        z *= ctx.scale
-        z += ctx.shift
-        i, f, g, o = z
+        sigmoids = z[:3]
+        sigmoids *= 0.5
+        sigmoids += 0.5
+        i, f, o, g = z
         c = states[1]
         ctx.c_prev[rows] = c
         c *= f
@@ -216,7 +225,7 @@ class LSTMRecurrence(Recurrence):
 
     def cell_backward(ctx, rows, dh, d_states, gates, h_prev, out, d):
         dc, = d_states
-        i, f, g, o = gates
+        i, f, o, g = gates  # the cell's order; d is in the weights' order (i, f, g, o)
         tanh_c = ctx.tanh_c[rows]
         # dL/dc' comes from h' = o tanh(c') and from the next step (dc); then c' = f c + i g, and
         # through the nonlinearities: σ' = σ(1 - σ) for i, f, o, tanh' = 1 - tanh² for g.
