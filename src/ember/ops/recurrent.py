@@ -211,9 +211,7 @@ class LSTMRecurrence(Recurrence):
         xp = ctx.xp
         xp.add(xw, hw, out=z)  # z/2 for i, f and o, z for g
         xp.tanh(z, out=z)
-        sigmoids = z[:3]
-        sigmoids *= 0.5
-        sigmoids += 0.5
+        _sigmoid_from_tanh_(z[:3])
         i, f, o, g = z
         c = states[1]
         ctx.c_prev[rows] = c
@@ -247,10 +245,16 @@ class GRURecurrence(Recurrence):
 
     Gates in PyTorch's order (r, z, n). As r multiplies the hidden path of n, that path's
     pre-activation (h W_hnᵀ + b_hn) is kept for backward, and the hidden path's gradient differs
-    from the input path's in the n block.
+    from the input path's in the n block. As in the LSTM, r's and z's weights and biases are halved
+    for σ(z) = (1 + tanh(z/2)) / 2.
     """
 
     n_gates = 3
+
+    def by_gate(ctx, weight):
+        weight = Recurrence.by_gate(ctx, weight)
+        weight[:2] *= 0.5
+        return weight
 
     def gate_bias(ctx, b_ih, b_hh):
         hidden = len(b_hh) // 3
@@ -266,8 +270,9 @@ class GRURecurrence(Recurrence):
     def cell(ctx, rows, gates, xw, hw, states, out):
         xp = ctx.xp
         rz, n = gates[:2], gates[2]
-        xp.add(xw[:2], hw[:2], out=rz)
-        _sigmoid_(xp, rz)
+        xp.add(xw[:2], hw[:2], out=rz)  # z/2 for r and z
+        xp.tanh(rz, out=rz)
+        _sigmoid_from_tanh_(rz)
         r, z = rz
         hidden_n = ctx.hidden_n[rows]
         hidden_n[...] = hw[2]
@@ -301,12 +306,10 @@ class GRURecurrence(Recurrence):
         return d_rows
 
 
-def _sigmoid_(xp, z):
-    """σ(z) in place, as (1 + tanh(z/2)) / 2 (which never overflows)."""
-    z *= 0.5
-    xp.tanh(z, out=z)
-    z *= 0.5
-    z += 0.5
+def _sigmoid_from_tanh_(t):
+    """σ(z) = (1 + tanh(z/2)) / 2 in place, from t = tanh(z/2) (a form that never overflows)."""
+    t *= 0.5
+    t += 0.5
 
 
 RECURRENCES = {"RNN_TANH": RNNRecurrence, "RNN_RELU": RNNRecurrence, "LSTM": LSTMRecurrence, "GRU": GRURecurrence}
