@@ -550,11 +550,7 @@ _ERF_R = (1.128379225730896, 0.10277002304792404, -0.00019391377281863242, -0.00
 
 
 def _erf_float32(x, out):
-    """out = erf(x) for float32 arrays: tanh(x·R(x²)) in cache-sized blocks."""
-    blockwise(_erf_float32_block, x, out)
-
-
-def _erf_float32_block(x, out):
+    """out = erf(x) for a float32 block: tanh(x·R(x²))."""
     x = np.clip(x, -4.5, 4.5)
     u = x * x
     np.multiply(u, _ERF_R[-1], out=out)  # R(u) by Horner's rule
@@ -576,11 +572,9 @@ def erf(x, out=None):
     if out is None:
         out = np.empty(x.shape, x.dtype)
     if x.dtype == float32:
-        _erf_float32(x, out)
+        blockwise(_erf_float32, x, out)
     elif x.dtype == float16:
-        values = np.empty(x.shape, float32)
-        _erf_float32(x.astype(float32), values)
-        out[...] = values
+        out[...] = erf(x.astype(float32))
     else:
         if _scipy_erf is None:
             try:

@@ -120,7 +120,7 @@ class Recurrence(Function):
             grad_b_hh = d_hidden.sum(axis=0) if needs[4 + n_states] else None
         return (*grads, grad_b_ih, grad_b_hh)
 
-    # What a cell adds to the scaffolding above (the defaults suit RNN and LSTM).
+    # What a cell adds to the scaffolding above (each default suits the RNN; the LSTM and GRU override what differs).
 
     def by_gate(ctx, weight):
         """A weight (gates·hidden, inputs) as forward multiplies by it: (gates, inputs, hidden), see _by_gate."""
