@@ -54,7 +54,13 @@ class CumProd(Function):
 
     def forward(ctx, x, axis):
         ctx.axis = axis
-        out = ctx.xp.cumprod(x, axis=axis)
+        if x.dtype == backend.float32 and backend.is_cpu(ctx.xp):
+            # in float64, as PyTorch's CPU kernel runs it: a product that passes through a subnormal number
+            # keeps its digits (1e-38 · 1.19e-7 · 1e38 is 1.19e-7; in float32 steps it is 1.40e-7)
+            with np.errstate(over="ignore"):  # a product beyond float32's range is inf, as in PyTorch
+                out = ctx.xp.cumprod(x, axis=axis, dtype=backend.float64).astype(x.dtype)
+        else:
+            out = ctx.xp.cumprod(x, axis=axis)
         ctx.save_for_backward(x, out)
         return out
 
