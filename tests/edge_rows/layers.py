@@ -1,6 +1,8 @@
 """The rows of the layers' functions that are not convolutions (linear, bilinear, embedding, the norms,
 dropout, attention, prelu and rrelu) and of the losses and distances."""
 
+import math
+
 import numpy as np
 
 from differential import (FINITE, FLOATS, HUGE_LESS, NAN_LESS, Op, either, function, functional, huge_float32,
@@ -143,14 +145,30 @@ def subnormal_float32_weight(arrays, dim):
     return subnormal_float32(arrays[1])
 
 
-def zero_target_weight(arrays, dim):
-    """cross_entropy's class weights (the second input) at the targets that classes() gives sum to 0."""
+def target_weights(arrays):
+    """The class weights (the second input) at the targets that classes() gives for the scores (the first), or
+    None where the weights do not fit the scores."""
     x, weight = arrays
     sides = x.shape[0] if x.ndim == 1 else x.shape[1] if x.ndim else 0
     if weight.shape != (sides,) or sides == 0:
+        return None
+    return weight[np.arange(x.size // sides) % sides]
+
+
+def zero_target_weight(arrays, dim):
+    """cross_entropy's class weights at the targets sum to 0."""
+    weights = target_weights(arrays)
+    return weights is not None and weights.sum() == 0
+
+
+def cancelling_target_weights(arrays, dim):
+    """The class weights at the targets cancel but for a remainder below their rounding (1e-38 + 2 - 2): the
+    order of summation decides whether the mean's total weight is 0 or that remainder."""
+    weights = target_weights(arrays)
+    if weights is None or not np.isfinite(weights).all():
         return False
-    targets = np.arange(x.size // sides) % sides
-    return weight[targets].sum() == 0
+    exact = math.fsum(weights.astype(np.float64).tolist())
+    return exact != 0 and abs(exact) < np.finfo(weights.dtype).eps * np.abs(weights).max()
 
 
 def infinite_weight(arrays, dim):
@@ -345,7 +363,7 @@ ROWS = [
     Op("F.nll_loss none ignore_index", lambda lib, x: lib.nn.functional.nll_loss(
         x, classes(lib, x), reduction="none", ignore_index=0), dtypes=FLOATS, shapes=SCORES),
     Op("F.nll_loss weight", lambda lib, x, w: lib.nn.functional.nll_loss(x, classes(lib, x), w.detach()), arity=2,
-       dtypes=FLOATS, edges=HUGE_LESS, shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
+       dtypes=FLOATS, edges=HUGE_LESS, differs=cancelling_target_weights, shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.linear_cross_entropy", lambda lib, x, w: lib.nn.functional.linear_cross_entropy(
         x, w, classes(lib, x @ w.T)), arity=2, dtypes=FLOATS, one_dtype=True, edges=HUGE_LESS,
        shapes=(((3, 2), (4, 2)), ((0, 2), (4, 2)), ((1, 1), (1, 1)), ((3, 2), (4, 3)))),
@@ -542,7 +560,9 @@ DIFFERENCES = {
     "F.multilabel_soft_margin_loss weight": "as F.multilabel_soft_margin_loss",
     "F.soft_margin_loss none": "as F.soft_margin_loss",
     "F.nll_loss": "±1e38: as sum all (the mean's sum in PyTorch's order loses the small losses beside ±1e38)",
-    "F.nll_loss weight": "as F.nll_loss",
+    "F.nll_loss weight": "as F.nll_loss; and class weights at the targets that cancel but for a remainder below "
+                         "their rounding (1e-38 + 2 - 2): summed in NumPy's order the total weight is 0 and the mean "
+                         "0/0 (NaN), in PyTorch's cascade it is the remainder and the mean 0",
     "F.kl_div": "±1e38 in float32: the sum of the losses overflows float32 in ember's order of summation, not "
                 "in PyTorch's; an empty input broadcast against a target: ember's gradient of the target "
                 "multiplies its slope by an empty sum (NaN·0 where log t is NaN), PyTorch's sums no elements (0)",
