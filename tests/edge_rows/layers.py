@@ -363,7 +363,8 @@ ROWS = [
     Op("F.nll_loss none ignore_index", lambda lib, x: lib.nn.functional.nll_loss(
         x, classes(lib, x), reduction="none", ignore_index=0), dtypes=FLOATS, shapes=SCORES),
     Op("F.nll_loss weight", lambda lib, x, w: lib.nn.functional.nll_loss(x, classes(lib, x), w.detach()), arity=2,
-       dtypes=FLOATS, edges=HUGE_LESS, differs=cancelling_target_weights, shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
+       dtypes=FLOATS, edges=HUGE_LESS, differs=cancelling_target_weights,
+       shapes=tuple((s[0], s[0][1:2] if len(s[0]) > 1 else s[0]) for s in SCORES)),
     Op("F.linear_cross_entropy", lambda lib, x, w: lib.nn.functional.linear_cross_entropy(
         x, w, classes(lib, x @ w.T)), arity=2, dtypes=FLOATS, one_dtype=True, edges=HUGE_LESS,
        shapes=(((3, 2), (4, 2)), ((0, 2), (4, 2)), ((1, 1), (1, 1)), ((3, 2), (4, 3)))),
