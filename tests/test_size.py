@@ -24,7 +24,8 @@ BUDGETS = {  # part of src/ember -> the most non-blank lines it may have
     # legacy typed constructors, Size, new_*, the memory and dtype questions, x[i] = v in a graph; the last of the
     # ledger's Tensor names (detach_, as_subclass, retains_grad, fill_diagonal_, resize_, new, layout); issue 20:
     # a one-line docstring on each public method and property (the API reference)
-    "ops": 9610,  # issue 19: GELU's passes in cache-sized blocks (+10); issue 21: float32 cumprod in float64 (+6),
+    "ops": 9612,  # issue 19: GELU's passes in cache-sized blocks (+10); issue 21: float32 cumsum and cumprod in
+    # float64 (+9),
     # the differential tester's rows and the fixes they found: the tensor family's (+83:
     # PyTorch's checks of 0-d and empty tensors in the splits, unflatten, repeat_interleave, roll, permute,
     # kthvalue, gradient, trapezoid; fills that overflow an integer dtype or need a gradient; bool sums in the puts;

@@ -47,12 +47,14 @@ def test_cumprod_gradient_past_a_zero_ignores_inf_and_nan(device):
     check_parity(lambda lib, x: lib.cumprod(x, 1), x, device=device)
 
 
-def test_float32_cumprod_through_a_subnormal_product_keeps_its_digits():
-    """On the CPU, as PyTorch's kernel, the running product is taken in float64: 1e-38 · 1.19e-7 is a subnormal
-    float32 with one digit, and the product after it is 1.19e-7 (float32 steps give 1.40e-7, and a gradient
-    17% off); a product that leaves float32's range and comes back is finite."""
-    x = np.array([[1e-38, 1.1920929e-07, 1e38], [1e38, 10.0, 1e-10]])
-    check_parity(lambda lib, x: lib.cumprod(x, 1), x, dtype=np.float32, rtol=1e-6, atol=0)
+def test_float32_running_totals_are_kept_in_float64_as_pytorchs():
+    """On the CPU, as in PyTorch's kernels, a float32 cumsum or cumprod keeps a float64 running total: 1e8 + 1 - 1e8
+    is 1 (0 in float32 steps); 1e-38 · 1.19e-7 is a one-digit subnormal, and the product after it 1.19e-7 (float32
+    steps: 1.40e-7, and a gradient 17% off); a total that leaves float32's range and comes back is finite."""
+    sums = np.array([[1e8, 1.0, -1e8], [3e38, 1e38, -1e38]])
+    check_parity(lambda lib, x: lib.cumsum(x, 1), sums, dtype=np.float32, rtol=1e-6, atol=0)
+    products = np.array([[1e-38, 1.1920929e-07, 1e38], [1e38, 10.0, 1e-10]])
+    check_parity(lambda lib, x: lib.cumprod(x, 1), products, dtype=np.float32, rtol=1e-6, atol=0)
 
 
 @pytest.mark.parametrize("device", DEVICES)

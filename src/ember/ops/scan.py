@@ -14,6 +14,18 @@ from .reduce import accumulating, check_floating, discrete, scalar_result, sum, 
 from .shape import cat, normalize_dim, numpy_names, reshape
 
 
+def _accumulate(xp, scan, a, axis, backwards=False):
+    """scan (xp.cumsum or xp.cumprod) along axis, from the end with backwards. float32 on the CPU keeps a
+    float64 running total, as PyTorch's CPU kernels do: [1e8, 1, -1e8] sums to [1e8, 1e8, 1] (in float32 steps
+    the last is 0), and a product that passes through a subnormal number keeps its digits."""
+    if backwards:
+        return xp.flip(_accumulate(xp, scan, xp.flip(a, axis), axis), axis)
+    if a.dtype == backend.float32 and backend.is_cpu(xp):
+        with np.errstate(over="ignore"):  # a total beyond float32's range is inf, as in PyTorch
+            return scan(a, axis=axis, dtype=backend.float64).astype(a.dtype)
+    return scan(a, axis=axis)
+
+
 def _from_the_end(xp, scan, a, axis):
     """A scan run backwards along axis (each element combines itself and the ones after it)."""
     return xp.flip(scan(xp.flip(a, axis), axis), axis)
@@ -38,10 +50,10 @@ class CumSum(Function):
 
     def forward(ctx, x, axis):
         ctx.axis = axis
-        return ctx.xp.cumsum(x, axis=axis)
+        return _accumulate(ctx.xp, ctx.xp.cumsum, x, axis)
 
     def backward(ctx, grad):
-        return _from_the_end(ctx.xp, ctx.xp.cumsum, grad, ctx.axis)
+        return _accumulate(ctx.xp, ctx.xp.cumsum, grad, ctx.axis, backwards=True)
 
 
 class CumProd(Function):
@@ -54,13 +66,7 @@ class CumProd(Function):
 
     def forward(ctx, x, axis):
         ctx.axis = axis
-        if x.dtype == backend.float32 and backend.is_cpu(ctx.xp):
-            # in float64, as PyTorch's CPU kernel runs it: a product that passes through a subnormal number
-            # keeps its digits (1e-38 · 1.19e-7 · 1e38 is 1.19e-7; in float32 steps it is 1.40e-7)
-            with np.errstate(over="ignore"):  # a product beyond float32's range is inf, as in PyTorch
-                out = ctx.xp.cumprod(x, axis=axis, dtype=backend.float64).astype(x.dtype)
-        else:
-            out = ctx.xp.cumprod(x, axis=axis)
+        out = _accumulate(ctx.xp, ctx.xp.cumprod, x, axis)  # 1e-38 · 1.19e-7 · 1e38 is 1.19e-7 (float32 steps: 1.40e-7)
         ctx.save_for_backward(x, out)
         return out
 
@@ -72,10 +78,11 @@ class CumProd(Function):
         zeros_so_far = xp.cumsum(x == 0, axis=axis)
         before_zero = zeros_so_far == 0
         first_zero = (zeros_so_far == 1) & (x == 0)
-        to_the_end = _from_the_end(xp, xp.cumsum, xp.where(before_zero, grad * out, 0), axis)
+        to_the_end = _accumulate(xp, xp.cumsum, xp.where(before_zero, grad * out, 0), axis, backwards=True)
         grad_before = to_the_end / xp.where(before_zero, x, 1)
-        without_it = xp.cumprod(xp.where(first_zero, 1, x), axis=axis)
-        grad_at_zero = _from_the_end(xp, xp.cumsum, xp.where(zeros_so_far == 1, grad * without_it, 0), axis)
+        without_it = _accumulate(xp, xp.cumprod, xp.where(first_zero, 1, x), axis)
+        grad_at_zero = _accumulate(xp, xp.cumsum, xp.where(zeros_so_far == 1, grad * without_it, 0), axis,
+                                   backwards=True)
         return xp.where(before_zero, grad_before, xp.where(first_zero, grad_at_zero, 0))
 
 
