@@ -569,19 +569,22 @@ def erf(x, out=None):
     x = as_array(x)  # a 0-d array times a number is a NumPy scalar
     if type(x) is not np.ndarray:
         return special_function(cupy(), "erf")(x, out=out)
-    if out is None:
-        out = np.empty(x.shape, x.dtype)
     if x.dtype == float32:
+        out = np.empty(x.shape, x.dtype) if out is None else out
         blockwise(_erf_float32, x, out)
-    elif x.dtype == float16:
-        out[...] = erf(x.astype(float32))
+        return out
+    if x.dtype == float16:
+        values = erf(x.astype(float32))
     else:
         if _scipy_erf is None:
             try:
                 from scipy.special import erf as _scipy_erf
             except ImportError:
                 _scipy_erf = np.vectorize(math.erf, otypes=[np.float64])
-        out[...] = _scipy_erf(x)
+        values = _scipy_erf(x)
+    if out is None:
+        return values.astype(x.dtype, copy=False)
+    out[...] = values
     return out
 
 
